@@ -1,0 +1,52 @@
+package org.breathgate.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Signs messages as JWS compact serialisation (RFC 7515) with EdDSA over Ed25519 (RFC 8037).
+ *
+ * <p>The protected header is exactly {@code {"alg":"EdDSA","kid":"<owner>:<version>"}}. We emit
+ * the polymorphic {@code EdDSA} rather than RFC 9864's fully specified {@code Ed25519} because
+ * evidence must be checkable by whatever JOSE library a lawyer or auditor has, for years, and
+ * {@code EdDSA} is the one they all know; the key type (OKP, crv Ed25519) leaves no ambiguity.
+ * Verifiers accept both names, so devices can switch once RFC 9864 is widely supported.
+ */
+public final class MessageSigner {
+
+    /** The {@code alg} this signer writes. */
+    public static final String ALG = "EdDSA";
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final SigningKey key;
+    private final String encodedHeader;
+
+    public MessageSigner(SigningKey key) {
+        this.key = Objects.requireNonNull(key, "key");
+        String header = "{\"alg\":\"" + ALG + "\",\"kid\":\"" + key.keyId() + "\"}";
+        this.encodedHeader = B64.encodeToString(header.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Signs {@code message}. A device may sign only its own messages; the receiver only receiver
+     * messages: anything else is a programming error.
+     */
+    public SignedMessage sign(Message message) {
+        KeyId id = key.keyId();
+        boolean fromReceiver = message instanceof ReceiverMessage;
+        if (fromReceiver != id.isReceiver() || (!fromReceiver && !message.deviceId().equals(id.owner()))) {
+            throw new IllegalArgumentException("key " + id + " may not sign a " + message.type().wireName()
+                    + " for device " + message.deviceId());
+        }
+        String signingInput = encodedHeader + "." + B64.encodeToString(MessageJson.encode(message));
+        byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return new SignedMessage(signingInput + "." + B64.encodeToString(signature), id, ALG, message, Map.of());
+    }
+
+    public KeyId keyId() {
+        return key.keyId();
+    }
+}

@@ -1,0 +1,82 @@
+package org.breathgate.protocol;
+
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A client's test schedule and retest rules, as sent to the device in a {@link ConfigUpdate}.
+ *
+ * <p>The defaults follow what comparable services do: one-hour windows around each slot
+ * (08:00 ± 30 min), reminders 30 and 15 minutes before a window closes, a confirmation retest 20
+ * minutes after a positive with 30 minutes to take it, repeated until a result is under the
+ * threshold, and a reminder to wait 15 minutes after eating, drinking or smoking.
+ *
+ * @param zone                    the time zone the slot times are in (e.g. Europe/Helsinki)
+ * @param slots                   daily test times with their windows, at most 24
+ * @param remindersBeforeCloseMin minutes before a window closes at which to remind, each 1-240
+ * @param retestDelayMin          minutes after a positive until the confirmation retest is due
+ * @param retestWindowMin         minutes the due retest stays open before it counts as missed
+ * @param maxRetests              retests in one chain at most ("test to zero", bounded)
+ * @param abstainMin              minutes to go without eating, drinking or smoking before a test
+ */
+public record Schedule(
+        ZoneId zone,
+        List<Slot> slots,
+        List<Integer> remindersBeforeCloseMin,
+        int retestDelayMin,
+        int retestWindowMin,
+        int maxRetests,
+        int abstainMin) {
+
+    public Schedule {
+        Objects.requireNonNull(zone, "zone");
+        slots = List.copyOf(slots);
+        if (slots.size() > 24) {
+            throw new IllegalArgumentException("at most 24 slots a day");
+        }
+        remindersBeforeCloseMin = List.copyOf(remindersBeforeCloseMin);
+        for (int m : remindersBeforeCloseMin) {
+            if (m < 1 || m > 240) {
+                throw new IllegalArgumentException("a reminder must be 1-240 minutes before close, was " + m);
+            }
+        }
+        requireRange("retestDelayMin", retestDelayMin, 1, 240);
+        requireRange("retestWindowMin", retestWindowMin, 1, 240);
+        requireRange("maxRetests", maxRetests, 0, 20);
+        requireRange("abstainMin", abstainMin, 0, 120);
+    }
+
+    /** The default rules with the given slots. */
+    public static Schedule withDefaults(ZoneId zone, List<Slot> slots) {
+        return new Schedule(zone, slots, List.of(30, 15), 20, 30, 6, 15);
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + "-" + max + ", was " + value);
+        }
+    }
+
+    /**
+     * A daily test time and its window.
+     *
+     * @param at              nominal local time of the test
+     * @param windowBeforeMin minutes before {@code at} the window opens (0-120)
+     * @param windowAfterMin  minutes after {@code at} the window closes (1-120)
+     */
+    public record Slot(LocalTime at, int windowBeforeMin, int windowAfterMin) {
+        public Slot {
+            Objects.requireNonNull(at, "at");
+            at = at.withSecond(0).withNano(0);
+            requireRange("windowBeforeMin", windowBeforeMin, 0, 120);
+            requireRange("windowAfterMin", windowAfterMin, 1, 120);
+        }
+
+        /** A slot with the default window of 30 minutes either side. */
+        public static Slot at(LocalTime at) {
+            return new Slot(at, 30, 30);
+        }
+    }
+}
