@@ -57,7 +57,7 @@ public final class MessageJson {
                 throw new InvalidMessageException(Rejection.MALFORMED_JSON, what + " is not a JSON object");
             }
             JsonNode tree = MAPPER.readTree(parser);
-            if (parser.nextToken() != null) {
+            if (hasMoreData(parser)) {
                 throw new InvalidMessageException(Rejection.TRAILING_DATA, what + " has data after its JSON object");
             }
             return (ObjectNode) tree;
@@ -69,6 +69,14 @@ public final class MessageJson {
             throw new InvalidMessageException(Rejection.MALFORMED_JSON, what + " is not valid JSON: " + message, e);
         } catch (IOException e) {
             throw new InvalidMessageException(Rejection.MALFORMED_JSON, what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasMoreData(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true; // not even a token: still something after the object
         }
     }
 

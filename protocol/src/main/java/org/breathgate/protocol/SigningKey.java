@@ -4,7 +4,9 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 import java.io.IOException;
@@ -16,6 +18,9 @@ import java.util.Objects;
  * readable by the agent's user alone.
  */
 public final class SigningKey {
+
+    /** RFC 8410's object identifier for Ed25519. */
+    private static final ASN1ObjectIdentifier ID_ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
 
     private final KeyId keyId;
     private final Ed25519PrivateKeyParameters privateKey;
@@ -58,7 +63,9 @@ public final class SigningKey {
     /** PKCS#8 PEM, readable by OpenSSL. Keep it secret. */
     public String toPem() {
         try {
-            PrivateKeyInfo info = PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey);
+            // Version 1 PKCS#8 (RFC 8410 section 7), without the optional public key: what OpenSSL 3.0 reads.
+            PrivateKeyInfo info = new PrivateKeyInfo(new AlgorithmIdentifier(ID_ED25519),
+                    new DEROctetString(privateKey.getEncoded()));
             return Pem.encode(info.getEncoded(), "PRIVATE KEY");
         } catch (IOException e) {
             throw new IllegalStateException("encoding an Ed25519 key failed", e);

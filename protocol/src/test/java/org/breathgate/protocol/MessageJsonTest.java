@@ -1,0 +1,110 @@
+package org.breathgate.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MessageJsonTest {
+
+    private static Rejection rejectionOf(String json) {
+        return assertThrows(InvalidMessageException.class,
+                () -> MessageJson.decode(json.getBytes(StandardCharsets.UTF_8))).rejection();
+    }
+
+    private static String positiveJson() {
+        return new String(MessageJson.encode(Samples.positive(41)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void every_message_type_survives_a_round_trip() throws Exception {
+        for (Message message : Samples.oneOfEach()) {
+            MessageJson.Payload decoded = MessageJson.decode(MessageJson.encode(message));
+            assertEquals(message, decoded.message());
+            assertTrue(decoded.extensions().isEmpty());
+        }
+    }
+
+    @Test
+    void a_reading_is_written_with_its_documented_field_names() {
+        assertEquals("{\"v\":1,\"type\":\"reading\",\"device\":\"home-0001\",\"seq\":41,"
+                + "\"clock\":{\"wall\":\"2026-11-25T06:02:11.250Z\",\"boot\":\"5b1e8f0c-3c1a-4f7e-9d55-2f6a0c9e1b42\",\"mono_ms\":3600123,\"synced\":true},"
+                + "\"reason\":{\"kind\":\"scheduled\",\"slot\":\"2026-11-25T06:00:00Z\",\"late\":false},"
+                + "\"outcome\":\"fail\",\"brac_ug_l\":230,\"threshold_ug_l\":100,\"blow_ms\":5100,\"sensor_temp_dc\":342,"
+                + "\"sensor\":{\"model\":\"BG-FC1\",\"serial\":\"SIM-000123\",\"calibration_due\":\"2027-05-01\"}}", positiveJson());
+    }
+
+    @Test
+    void unknown_fields_are_tolerated_and_reported_as_extensions() throws Exception {
+        String json = positiveJson().replace("\"seq\":41,", "\"seq\":41,\"photo\":{\"sha256\":\"ab\"},")
+                .replace("\"synced\":true", "\"synced\":true,\"tz\":\"EET\"");
+        MessageJson.Payload payload = MessageJson.decode(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(Samples.positive(41), payload.message());
+        assertEquals("{\"sha256\":\"ab\"}", payload.extensions().get("photo"));
+        assertEquals("\"EET\"", payload.extensions().get("clock.tz"));
+    }
+
+    @Test
+    void a_duplicate_key_is_refused() {
+        assertEquals(Rejection.DUPLICATE_KEY, rejectionOf(positiveJson().replace("\"seq\":41,", "\"seq\":41,\"seq\":40,")));
+    }
+
+    @Test
+    void a_duplicate_key_inside_a_nested_object_is_refused() {
+        assertEquals(Rejection.DUPLICATE_KEY, rejectionOf(positiveJson().replace("\"synced\":true", "\"synced\":true,\"synced\":false")));
+    }
+
+    @Test
+    void data_after_the_object_is_refused() {
+        assertEquals(Rejection.TRAILING_DATA, rejectionOf(positiveJson() + "{}"));
+        assertEquals(Rejection.TRAILING_DATA, rejectionOf(positiveJson() + " 1"));
+    }
+
+    @Test
+    void a_missing_required_field_is_named() {
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> MessageJson.decode(
+                positiveJson().replace("\"boot\":\"5b1e8f0c-3c1a-4f7e-9d55-2f6a0c9e1b42\",", "").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Rejection.MISSING_FIELD, e.rejection());
+        assertTrue(e.getMessage().contains("clock.boot"), e.getMessage());
+    }
+
+    @Test
+    void a_null_required_field_counts_as_missing() {
+        assertEquals(Rejection.MISSING_FIELD, rejectionOf(positiveJson().replace("\"seq\":41", "\"seq\":null")));
+    }
+
+    @Test
+    void a_fractional_number_is_not_coerced() {
+        assertEquals(Rejection.INVALID_FIELD, rejectionOf(positiveJson().replace("\"brac_ug_l\":230", "\"brac_ug_l\":230.5")));
+        assertEquals(Rejection.INVALID_FIELD, rejectionOf(positiveJson().replace("\"seq\":41", "\"seq\":\"41\"")));
+    }
+
+    @Test
+    void a_value_breaking_a_record_rule_is_an_invalid_field() {
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> MessageJson.decode(
+                positiveJson().replace("\"brac_ug_l\":230", "\"brac_ug_l\":50").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Rejection.INVALID_FIELD, e.rejection());
+        assertTrue(e.getMessage().contains("below threshold"), e.getMessage());
+    }
+
+    @Test
+    void an_unknown_type_and_a_future_version_are_refused_distinctly() {
+        assertEquals(Rejection.UNKNOWN_TYPE, rejectionOf(positiveJson().replace("\"type\":\"reading\"", "\"type\":\"selfie\"")));
+        assertEquals(Rejection.UNSUPPORTED_VERSION, rejectionOf(positiveJson().replace("\"v\":1", "\"v\":2")));
+    }
+
+    @Test
+    void a_non_object_is_malformed() {
+        assertEquals(Rejection.MALFORMED_JSON, rejectionOf("[1,2]"));
+        assertEquals(Rejection.MALFORMED_JSON, rejectionOf("{\"v\":1,"));
+        assertEquals(Rejection.MALFORMED_JSON, rejectionOf(""));
+    }
+
+    @Test
+    void a_reading_with_a_sequence_number_beyond_two_to_the_53_is_refused() {
+        assertEquals(Rejection.INVALID_FIELD, rejectionOf(positiveJson().replace("\"seq\":41", "\"seq\":9007199254740992")));
+    }
+}

@@ -1,0 +1,67 @@
+package org.breathgate.protocol;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+
+/** Fixed keys and messages for the protocol's tests. */
+final class Samples {
+
+    static final String DEVICE = "home-0001";
+    static final ClockFacts CLOCK = new ClockFacts(Instant.parse("2026-11-25T06:02:11.250Z"),
+            "5b1e8f0c-3c1a-4f7e-9d55-2f6a0c9e1b42", 3_600_123, true);
+    static final SensorFacts SENSOR = new SensorFacts("BG-FC1", "SIM-000123", LocalDate.parse("2027-05-01"));
+
+    private Samples() {
+    }
+
+    /** Seed bytes 0x01..0x20: a key anyone can recreate. For tests and the documentation only. */
+    static byte[] seed(int first) {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = (byte) (first + i);
+        }
+        return seed;
+    }
+
+    static SigningKey deviceKey() {
+        return SigningKey.fromSeed(new KeyId(DEVICE, 1), seed(1));
+    }
+
+    static SigningKey receiverKey() {
+        return SigningKey.fromSeed(KeyId.receiver(1), seed(101));
+    }
+
+    static Reading positive(long seq) {
+        return new Reading(DEVICE, seq, CLOCK, new TestReason.Scheduled(Instant.parse("2026-11-25T06:00:00Z"), false),
+                Outcome.FAIL, new BreathAlcohol(230), new BreathAlcohol(100), null, 5100, 342, SENSOR);
+    }
+
+    static Reading sober(long seq) {
+        return new Reading(DEVICE, seq, CLOCK, new TestReason.OnDemand(), Outcome.PASS, new BreathAlcohol(0),
+                new BreathAlcohol(100), null, 4800, null, SENSOR);
+    }
+
+    static List<Message> oneOfEach() {
+        return List.of(
+                positive(41),
+                new Reading(DEVICE, 42, CLOCK, new TestReason.Retest(41, 41, 1), Outcome.ABORTED, null,
+                        new BreathAlcohol(100), AbortReason.BLOW_TOO_SHORT, 900, null, SENSOR),
+                new MissedTest(DEVICE, 43, CLOCK, new TestReason.Scheduled(Instant.parse("2026-11-25T18:00:00Z"), false),
+                        Instant.parse("2026-11-25T17:30:00Z"), Instant.parse("2026-11-25T18:30:00Z"), 2),
+                new TamperEvent(DEVICE, 44, CLOCK, TamperKind.SENSOR_DISCONNECTED, "serial port /dev/ttyUSB0 went silent"),
+                new SupportRequest(DEVICE, 45, CLOCK),
+                new DeviceStatus(DEVICE, CLOCK, true, 86_400, 45, 3, 4096, 64L << 20, 2L << 30, SensorState.READY,
+                        LocalDate.parse("2027-05-01"), "0.1.0", 7, List.of("clock_unsynchronised")),
+                new Ack(DEVICE, Instant.parse("2026-11-25T06:02:12.001Z"), List.of(
+                        new Ack.Entry(41, Ack.Result.STORED, null),
+                        new Ack.Entry(42, Ack.Result.DUPLICATE, null),
+                        new Ack.Entry(43, Ack.Result.QUARANTINED, "seq_reused"))),
+                new ConfigUpdate(DEVICE, 7, Instant.parse("2026-11-24T12:00:00Z"),
+                        Schedule.withDefaults(ZoneId.of("Europe/Helsinki"),
+                                List.of(Schedule.Slot.at(LocalTime.of(8, 0)), new Schedule.Slot(LocalTime.of(20, 0), 15, 45))),
+                        new BreathAlcohol(100), "fi", 300));
+    }
+}
