@@ -1,0 +1,152 @@
+package org.breathgate.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.breathgate.agent.schedule.ScheduleRules;
+import org.breathgate.protocol.BreathAlcohol;
+import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.protocol.DeviceIds;
+
+/**
+ * The agent's whole configuration, built once at start-up by {@link AgentConfigLoader} from
+ * {@code /etc/breathgate/agent.properties} and command-line flags, then passed down. Every key is
+ * described in {@code docs/agent.md}.
+ *
+ * @param deviceId        this device's id, as enrolled with the receiver
+ * @param keyFile         the device's Ed25519 private key (PKCS#8 PEM, mode 0600)
+ * @param keyVersion      the version of that key, as in its kid {@code <device>:<version>}
+ * @param receiverKeys    the receiver's public keys by version, to verify acks and configuration
+ * @param dataDir         where the outbox lives ({@code /var/lib/breathgate})
+ * @param outboxBudgetBytes the outbox's disk budget; 64 MiB by default, about 100 000 signed readings of 650 bytes, months
+ *                        offline. Nothing is dropped past it: at 80 % the device warns
+ * @param mqtt            broker connection and publishing settings
+ * @param sensor          breathalyser settings
+ * @param rules           the local schedule, used until the receiver sends one (config version 0)
+ * @param threshold       at or above this a reading is a positive; 50 µg/L (≈ 0.11 ‰) by default,
+ *                        above the noise of fuel-cell sensors, below any level that affects care
+ * @param language        prompt language: fi, sv or en
+ * @param voice           whether to speak prompts (when espeak-ng is installed)
+ * @param statusInterval  between status heartbeats; 30 minutes by default, which keeps heartbeats to
+ *                        about 1.5 MB a month on a metered mobile link
+ * @param tickInterval    how often the schedule looks at the clock; 1 s
+ * @param clockJumpTolerance wall and monotonic time may drift apart this much between ticks before it
+ *                        counts as a clock jump; 10 s
+ */
+public record AgentConfig(
+        String deviceId,
+        Path keyFile,
+        int keyVersion,
+        Map<Integer, Path> receiverKeys,
+        Path dataDir,
+        long outboxBudgetBytes,
+        Mqtt mqtt,
+        Sensor sensor,
+        ScheduleRules rules,
+        BreathAlcohol threshold,
+        String language,
+        boolean voice,
+        Duration statusInterval,
+        Duration tickInterval,
+        Duration clockJumpTolerance) {
+
+    public AgentConfig {
+        DeviceIds.check(deviceId);
+        Objects.requireNonNull(keyFile, "keyFile");
+        receiverKeys = Map.copyOf(receiverKeys);
+        if (receiverKeys.isEmpty()) {
+            throw new IllegalArgumentException("at least one receiver key is needed to verify acks");
+        }
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(sensor, "sensor");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(threshold, "threshold");
+        if (!ConfigUpdate.LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("language must be fi, sv or en");
+        }
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(tickInterval, "tickInterval");
+        Objects.requireNonNull(clockJumpTolerance, "clockJumpTolerance");
+        if (outboxBudgetBytes < 1) {
+            throw new IllegalArgumentException("outboxBudgetBytes must be positive");
+        }
+    }
+
+    /** The outbox's SQLite file in {@link #dataDir()}. */
+    public Path outboxFile() {
+        return dataDir.resolve("outbox.db");
+    }
+
+    /**
+     * How the agent reaches the broker.
+     *
+     * @param brokerUri     {@code ssl://host:8883} in production; {@code tcp://} only for tests and labs
+     * @param clientId      MQTT client id; the device id by default, so the broker's ACL can match it
+     * @param caFile        PEM CA certificate(s) to trust for the broker, or empty for the JVM's defaults
+     * @param clientKeystore PKCS#12 file with the device's TLS client certificate and key, when the
+     *                      broker wants mutual TLS
+     * @param clientKeystorePassword its password (may be empty)
+     * @param username      MQTT user name, if the broker wants one
+     * @param passwordFile  file holding the MQTT password, if the broker wants one
+     * @param maxInflight   events published but not yet acked by the receiver, at most; 128 by
+     *                      default (about 80 KB of readings): a drain is bound by the round trip to
+     *                      the receiver, and 128 per round trip empties 10 000 buffered readings in
+     *                      seconds. Paho's own window is set above it, so Paho never refuses a publish
+     * @param ackTimeout    an event without a receiver ack for this long is sent again; 30 s
+     * @param backoffInitial first reconnect delay; 1 s
+     * @param backoffMax    longest reconnect delay; 5 minutes, so a thousand devices coming back
+     *                      after an outage spread over minutes rather than arrive at once
+     * @param keepAlive     MQTT keep-alive; 60 s
+     * @param connectTimeout how long one connection attempt may take; 20 s, for slow mobile links
+     */
+    public record Mqtt(URI brokerUri, String clientId, Optional<Path> caFile, Optional<Path> clientKeystore,
+                       String clientKeystorePassword, Optional<String> username, Optional<Path> passwordFile,
+                       int maxInflight, Duration ackTimeout, Duration backoffInitial, Duration backoffMax,
+                       Duration keepAlive, Duration connectTimeout) {
+        public Mqtt {
+            Objects.requireNonNull(brokerUri, "brokerUri");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(clientKeystore, "clientKeystore");
+            Objects.requireNonNull(clientKeystorePassword, "clientKeystorePassword");
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            if (maxInflight < 1 || maxInflight > 1000) {
+                throw new IllegalArgumentException("maxInflight must be 1-1000");
+            }
+            Objects.requireNonNull(ackTimeout, "ackTimeout");
+            Objects.requireNonNull(backoffInitial, "backoffInitial");
+            Objects.requireNonNull(backoffMax, "backoffMax");
+            Objects.requireNonNull(keepAlive, "keepAlive");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+        }
+
+        /** Whether the connection uses TLS. */
+        public boolean tls() {
+            return brokerUri.getScheme().equals("ssl");
+        }
+    }
+
+    /**
+     * The breathalyser.
+     *
+     * @param port            serial device (a {@code /dev/serial/by-id/...} name survives re-plugging)
+     * @param baudRate        its speed; 9600
+     * @param warmUpTimeout   how long to wait for a cold sensor; 5 minutes, since warm-up takes minutes
+     *                        in a cold room
+     * @param testTimeout     the longest one blow attempt may take; 60 s
+     * @param implausibleAbove results above this many µg/L are not believed (≈ 9 ‰ at 4000): recorded
+     *                        as an invalid sample with a tamper event, never as a value
+     */
+    public record Sensor(String port, int baudRate, Duration warmUpTimeout, Duration testTimeout, int implausibleAbove) {
+        public Sensor {
+            Objects.requireNonNull(port, "port");
+            Objects.requireNonNull(warmUpTimeout, "warmUpTimeout");
+            Objects.requireNonNull(testTimeout, "testTimeout");
+        }
+    }
+}

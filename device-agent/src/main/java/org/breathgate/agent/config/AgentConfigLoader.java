@@ -1,0 +1,267 @@
+package org.breathgate.agent.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.breathgate.agent.schedule.ScheduleRules;
+import org.breathgate.protocol.BreathAlcohol;
+import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.protocol.DeviceIds;
+import org.breathgate.protocol.Schedule;
+
+/**
+ * Builds an {@link AgentConfig} from a properties file and {@code --key=value} flags (flags win).
+ * Every problem is collected and reported at once, each naming its key and what would be valid, so
+ * a technician fixes the file in one go. Unknown keys are refused: a typo must not silently leave a
+ * default in place.
+ */
+public final class AgentConfigLoader {
+
+    /** The file the agent reads unless told otherwise. */
+    public static final Path DEFAULT_FILE = Path.of("/etc/breathgate/agent.properties");
+
+    private static final Set<String> KEYS = Set.of(
+            "device.id", "key.file", "key.version", "data.dir", "outbox.budget.mb",
+            "mqtt.uri", "mqtt.client.id", "mqtt.tls.ca", "mqtt.tls.keystore", "mqtt.tls.keystore.password",
+            "mqtt.username", "mqtt.password.file", "mqtt.inflight", "mqtt.ack.timeout.s", "mqtt.backoff.initial.ms",
+            "mqtt.backoff.max.s", "mqtt.keepalive.s", "mqtt.connect.timeout.s",
+            "sensor.port", "sensor.baud", "sensor.warmup.timeout.s", "sensor.test.timeout.s", "sensor.implausible.above",
+            "schedule.zone", "schedule.slots", "schedule.window.before.min", "schedule.window.after.min",
+            "schedule.reminders.min", "retest.delay.min", "retest.window.min", "retest.max", "retest.coalesce",
+            "abstain.min", "late.grace.min", "threshold.ugl", "language", "voice", "status.interval.s",
+            "tick.ms", "clock.jump.tolerance.s");
+
+    private final Map<String, String> values = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private AgentConfigLoader() {
+    }
+
+    /**
+     * Reads {@code file} (if it exists; a missing file is a problem only when no flags give the
+     * required keys) and applies {@code flags} of the form {@code --key=value}.
+     */
+    public static AgentConfig load(Path file, List<String> flags) throws ConfigException {
+        AgentConfigLoader loader = new AgentConfigLoader();
+        if (file != null && Files.exists(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
+            }
+            p.stringPropertyNames().forEach(k -> loader.values.put(k, p.getProperty(k).strip()));
+        } else if (file != null && flags.isEmpty()) {
+            throw new ConfigException(List.of(file + ": does not exist; copy docs/agent.md's example there"));
+        }
+        for (String flag : flags) {
+            if (!flag.startsWith("--") || flag.indexOf('=') < 3) {
+                loader.problems.add("flag '" + flag + "': flags look like --key=value, e.g. --device.id=home-0042");
+                continue;
+            }
+            int eq = flag.indexOf('=');
+            loader.values.put(flag.substring(2, eq), flag.substring(eq + 1).strip());
+        }
+        return loader.build();
+    }
+
+    /** From key/value pairs alone (tests, and the demo that starts several agents in one JVM). */
+    public static AgentConfig fromMap(Map<String, String> keyValues) throws ConfigException {
+        AgentConfigLoader loader = new AgentConfigLoader();
+        loader.values.putAll(keyValues);
+        return loader.build();
+    }
+
+    private AgentConfig build() throws ConfigException {
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
+                problems.add(key + ": unknown key (see docs/agent.md for the keys)");
+            }
+        }
+        String deviceId = required("device.id", v -> {
+            DeviceIds.check(v);
+            return v;
+        });
+        Path keyFile = required("key.file", Path::of);
+        int keyVersion = optional("key.version", 1, v -> intIn(v, 1, 999_999));
+        Map<Integer, Path> receiverKeys = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
+                receiverKeys.put(Integer.parseInt(k.substring("receiver.key.".length())), Path.of(v));
+            }
+        });
+        if (receiverKeys.isEmpty()) {
+            problems.add("receiver.key.<n>: at least one receiver public key is needed, e.g. receiver.key.1=/etc/breathgate/receiver-1.pem");
+        }
+        Path dataDir = optional("data.dir", Path.of("/var/lib/breathgate"), Path::of);
+        long budget = optional("outbox.budget.mb", 64, v -> intIn(v, 1, 100_000)) * 1024L * 1024L;
+
+        URI uri = required("mqtt.uri", AgentConfigLoader::brokerUri);
+        AgentConfig.Mqtt mqtt = new AgentConfig.Mqtt(
+                uri == null ? URI.create("tcp://invalid:1883") : uri,
+                optional("mqtt.client.id", deviceId == null ? "unknown" : deviceId, v -> v),
+                optionalPath("mqtt.tls.ca"), optionalPath("mqtt.tls.keystore"),
+                optional("mqtt.tls.keystore.password", "", v -> v),
+                Optional.ofNullable(values.get("mqtt.username")), optionalPath("mqtt.password.file"),
+                optional("mqtt.inflight", 128, v -> intIn(v, 1, 1000)),
+                Duration.ofSeconds(optional("mqtt.ack.timeout.s", 30, v -> intIn(v, 1, 3600))),
+                Duration.ofMillis(optional("mqtt.backoff.initial.ms", 1000, v -> intIn(v, 10, 600_000))),
+                Duration.ofSeconds(optional("mqtt.backoff.max.s", 300, v -> intIn(v, 1, 86_400))),
+                Duration.ofSeconds(optional("mqtt.keepalive.s", 60, v -> intIn(v, 5, 3600))),
+                Duration.ofSeconds(optional("mqtt.connect.timeout.s", 20, v -> intIn(v, 1, 300))));
+
+        AgentConfig.Sensor sensor = new AgentConfig.Sensor(
+                optional("sensor.port", "/dev/ttyUSB0", v -> v),
+                optional("sensor.baud", 9600, v -> intIn(v, 1200, 115_200)),
+                Duration.ofSeconds(optional("sensor.warmup.timeout.s", 300, v -> intIn(v, 1, 3600))),
+                Duration.ofSeconds(optional("sensor.test.timeout.s", 60, v -> intIn(v, 5, 600))),
+                optional("sensor.implausible.above", 4000, v -> intIn(v, 100, BreathAlcohol.MAX_MICROGRAMS_PER_LITRE)));
+
+        Schedule schedule = schedule();
+        ScheduleRules rules = null;
+        if (schedule != null) {
+            rules = new ScheduleRules(schedule,
+                    Duration.ofMinutes(optional("late.grace.min", 60, v -> intIn(v, 0, 720))),
+                    optional("retest.coalesce", true, AgentConfigLoader::bool));
+        }
+        BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
+        String language = optional("language", "fi", v -> {
+            if (!ConfigUpdate.LANGUAGES.contains(v)) {
+                throw new IllegalArgumentException("must be fi, sv or en");
+            }
+            return v;
+        });
+        boolean voice = optional("voice", true, AgentConfigLoader::bool);
+        Duration status = Duration.ofSeconds(optional("status.interval.s", 1800, v -> intIn(v, 1, 86_400)));
+        Duration tick = Duration.ofMillis(optional("tick.ms", 1000, v -> intIn(v, 10, 60_000)));
+        Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
+                threshold, language, voice, status, tick, jump);
+    }
+
+    private Schedule schedule() {
+        ZoneId zone = optional("schedule.zone", ZoneId.of("Europe/Helsinki"), ZoneId::of);
+        int before = optional("schedule.window.before.min", 30, v -> intIn(v, 0, 120));
+        int after = optional("schedule.window.after.min", 30, v -> intIn(v, 1, 120));
+        List<Schedule.Slot> slots = optional("schedule.slots", List.of(), v -> {
+            List<Schedule.Slot> out = new ArrayList<>();
+            for (String t : v.split(",")) {
+                if (!t.isBlank()) {
+                    out.add(new Schedule.Slot(LocalTime.parse(t.strip()), before, after));
+                }
+            }
+            return out;
+        });
+        List<Integer> reminders = optional("schedule.reminders.min", List.of(30, 15), v -> {
+            Set<Integer> out = new TreeSet<>();
+            for (String t : v.split(",")) {
+                if (!t.isBlank()) {
+                    out.add(intIn(t.strip(), 1, 240));
+                }
+            }
+            return List.copyOf(out);
+        });
+        int delay = optional("retest.delay.min", 20, v -> intIn(v, 1, 240));
+        int window = optional("retest.window.min", 30, v -> intIn(v, 1, 240));
+        int max = optional("retest.max", 6, v -> intIn(v, 0, 20));
+        int abstain = optional("abstain.min", 15, v -> intIn(v, 0, 120));
+        if (zone == null || slots == null || reminders == null) {
+            return null;
+        }
+        try {
+            return new Schedule(zone, slots, reminders, delay, window, max, abstain);
+        } catch (IllegalArgumentException e) {
+            problems.add("schedule: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private <T> T required(String key, Function<String, T> parse) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            problems.add(key + ": required");
+            return null;
+        }
+        return parse(key, v, parse, null);
+    }
+
+    private <T> T optional(String key, T fallback, Function<String, T> parse) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        return parse(key, v, parse, fallback);
+    }
+
+    private Optional<Path> optionalPath(String key) {
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(Path.of(v));
+    }
+
+    private <T> T parse(String key, String value, Function<String, T> parse, T fallback) {
+        try {
+            return parse.apply(value);
+        } catch (DateTimeParseException e) {
+            problems.add(key + ": '" + value + "' is not a time like 08:00");
+        } catch (DateTimeException e) {
+            problems.add(key + ": '" + value + "' is not a time zone like Europe/Helsinki");
+        } catch (RuntimeException e) {
+            problems.add(key + ": '" + value + "' " + e.getMessage());
+        }
+        return fallback;
+    }
+
+    private static int intIn(String v, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be " + min + "-" + max);
+        }
+        return n;
+    }
+
+    private static boolean bool(String v) {
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException("must be true or false");
+    }
+
+    private static URI brokerUri(String v) {
+        URI uri;
+        try {
+            uri = new URI(v);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a URI like ssl://mqtt.example.fi:8883");
+        }
+        if (!("ssl".equals(uri.getScheme()) || "tcp".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 1) {
+            throw new IllegalArgumentException("must be ssl://host:port (or tcp://host:port in a lab)");
+        }
+        return uri;
+    }
+}

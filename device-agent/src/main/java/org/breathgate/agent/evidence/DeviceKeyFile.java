@@ -1,0 +1,66 @@
+package org.breathgate.agent.evidence;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.SigningKey;
+
+/**
+ * Loads the device's Ed25519 signing key from a PKCS#8 PEM file, refusing a file that anyone but its
+ * owner could read or write: a key others can read could sign evidence in the device's name.
+ */
+public final class DeviceKeyFile {
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private DeviceKeyFile() {
+    }
+
+    /** Reads the key at {@code file} as {@code keyId}, after checking its permissions are 0600 or 0400. */
+    public static SigningKey load(Path file, KeyId keyId) throws KeyFileException {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException("device key file " + file + " does not exist; create it with"
+                    + " 'openssl genpkey -algorithm ed25519 -out " + file + "' and 'chmod 600 " + file + "'", e);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new KeyFileException("cannot check the permissions of device key file " + file + ": " + e.getMessage(), e);
+        }
+        Set<PosixFilePermission> extra = EnumSet.noneOf(PosixFilePermission.class);
+        extra.addAll(perms);
+        extra.retainAll(GROUP_OR_OTHERS);
+        if (!extra.isEmpty()) {
+            throw new KeyFileException("device key file " + file + " has permissions " + PosixFilePermissions.toString(perms)
+                    + "; only the agent's user may read it: run 'chmod 600 " + file + "'");
+        }
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new KeyFileException("cannot read device key file " + file + ": " + e.getMessage()
+                    + " (is it owned by the agent's user?)", e);
+        }
+        try {
+            return SigningKey.fromPem(keyId, pem);
+        } catch (IllegalArgumentException e) {
+            throw new KeyFileException("device key file " + file + " is not a PKCS#8 Ed25519 private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code key} to {@code file} with permissions 0600 (created so before any byte is written). */
+    public static void write(Path file, SigningKey key) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, key.toPem(), StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,86 @@
+package org.breathgate.agent.evidence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.breathgate.agent.clock.ClockSource;
+import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.StoredEvent;
+import org.breathgate.protocol.ClockFacts;
+import org.breathgate.protocol.EvidenceEvent;
+import org.breathgate.protocol.MessageSigner;
+import org.breathgate.protocol.SignedMessage;
+
+/**
+ * Turns what happened into signed evidence in the outbox: each event gets the next sequence number,
+ * the clock facts of the moment, and the device's Ed25519 signature, all inside the outbox
+ * transaction that stores it. What is signed is exactly what is stored and later published.
+ */
+public final class EvidenceRecorder {
+
+    /** Builds one event from the sequence number and clock facts it is given. */
+    @FunctionalInterface
+    public interface EventFactory {
+        EvidenceEvent create(long seq, ClockFacts clock);
+    }
+
+    private final String deviceId;
+    private final MessageSigner signer;
+    private final ClockSource clock;
+    private final Outbox outbox;
+
+    public EvidenceRecorder(String deviceId, MessageSigner signer, ClockSource clock, Outbox outbox) {
+        this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        if (!signer.keyId().owner().equals(deviceId)) {
+            throw new IllegalArgumentException("signing key " + signer.keyId() + " is not a key of device " + deviceId);
+        }
+    }
+
+    /** Records one event; returns it as stored. */
+    public StoredEvent record(EventFactory event) {
+        return record(List.of(event), null).get(0);
+    }
+
+    /**
+     * Records events (possibly none) and the schedule state {@code scheduleState} gives after the
+     * events were made (null for none), in one transaction: after a power cut either all of them are
+     * there or none.
+     */
+    public List<StoredEvent> record(List<EventFactory> events, Supplier<String> scheduleState) {
+        List<LongFunction<StoredEvent>> makers = new ArrayList<>(events.size());
+        for (EventFactory factory : events) {
+            makers.add(seq -> sign(factory.create(seq, clock.facts()), seq));
+        }
+        if (makers.isEmpty()) {
+            String state = scheduleState == null ? null : scheduleState.get();
+            if (state != null) {
+                outbox.saveScheduleState(state);
+            }
+            return List.of();
+        }
+        return outbox.append(makers, scheduleState);
+    }
+
+    private StoredEvent sign(EvidenceEvent event, long seq) {
+        if (event.seq() != seq || !event.deviceId().equals(deviceId)) {
+            throw new IllegalArgumentException("event factory made " + event.type().wireName() + " seq " + event.seq()
+                    + " for device " + event.deviceId() + "; expected seq " + seq + " for " + deviceId);
+        }
+        SignedMessage signed = signer.sign(event);
+        return new StoredEvent(seq, event.type(), signed.compact());
+    }
+
+    /** The signer, for status messages (signed with the same key but outside the outbox). */
+    public MessageSigner signer() {
+        return signer;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+}

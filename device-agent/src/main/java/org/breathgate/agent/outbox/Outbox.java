@@ -1,0 +1,420 @@
+package org.breathgate.agent.outbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.breathgate.protocol.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable outbox: signed evidence waits here, in a SQLite file (WAL, {@code synchronous=FULL}),
+ * until the receiver's signed ack says it is stored. The lifecycle of an event is
+ * <em>stored</em> ({@link #append}) → <em>in flight</em> (published; tracked by the publisher, not
+ * on disk, since after a restart everything unacked is simply sent again) → <em>acknowledged</em>
+ * ({@link #acknowledge}: deleted) or <em>quarantined</em> ({@link #quarantine}: moved to the
+ * dead-letter table and reported in status).
+ *
+ * <p>Sequence numbers are allocated in the same transaction that stores the signed event, so a
+ * number is never used twice, whatever happens to power. Nothing is ever dropped to stay within the
+ * disk budget: the budget only decides when the device warns.
+ *
+ * <p>Thread-safe: one connection, used under this object's lock.
+ */
+public final class Outbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final Path file;
+    private final long budgetBytes;
+    private final Connection db;
+    private long lastSeq;
+    private int depth;
+    private long bytes;
+    private int deadLetters;
+
+    private Outbox(Path file, long budgetBytes, Connection db) {
+        this.file = file;
+        this.budgetBytes = budgetBytes;
+        this.db = db;
+    }
+
+    /**
+     * Opens (creating if needed) the outbox at {@code file} for {@code deviceId}. An outbox made for
+     * another device is refused: its evidence must not be sent under this device's name.
+     */
+    public static Outbox open(Path file, String deviceId, long budgetBytes) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("outbox budget must be positive, was " + budgetBytes);
+        }
+        Connection db = null;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                // FULL: a commit is on disk (WAL fsynced) before append returns; power may go any time.
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                        + " compact TEXT NOT NULL, stored_at INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS dead_letter (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                        + " compact TEXT NOT NULL, reason TEXT NOT NULL, moved_at INTEGER NOT NULL)");
+            }
+            Outbox outbox = new Outbox(file, budgetBytes, db);
+            outbox.load(deviceId);
+            return outbox;
+        } catch (SQLException | java.io.IOException e) {
+            closeQuietly(db);
+            throw new OutboxException("cannot open the outbox " + file + ": " + e.getMessage()
+                    + " (check that the directory exists, is writable by the agent's user, and the disk is not full)", e);
+        } catch (RuntimeException e) {
+            closeQuietly(db);
+            throw e;
+        }
+    }
+
+    private void load(String deviceId) throws SQLException {
+        db.setAutoCommit(false);
+        Optional<String> owner = meta("device_id");
+        if (owner.isEmpty()) {
+            putMeta("device_id", deviceId);
+        } else if (!owner.get().equals(deviceId)) {
+            db.rollback();
+            throw new OutboxException("the outbox " + file + " belongs to device '" + owner.get() + "', not '" + deviceId
+                    + "'; point data.dir at this device's own directory");
+        }
+        long stored = meta("last_seq").map(Long::parseLong).orElse(0L);
+        // Appends write only their row (one write per event keeps the commit cheap); last_seq is
+        // written when rows are deleted. The highest number ever used is the largest of the three.
+        stored = Math.max(stored, Math.max(queryLong("SELECT COALESCE(MAX(seq),0) FROM outbox"),
+                queryLong("SELECT COALESCE(MAX(seq),0) FROM dead_letter")));
+        db.commit();
+        lastSeq = stored;
+        depth = (int) queryLong("SELECT COUNT(*) FROM outbox");
+        bytes = queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM outbox")
+                + queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM dead_letter");
+        deadLetters = (int) queryLong("SELECT COUNT(*) FROM dead_letter");
+    }
+
+    /**
+     * Stores new events in one transaction: each maker gets the next sequence number and returns the
+     * signed event for it; then {@code scheduleState} is asked for the schedule's state (it may
+     * depend on the numbers just given) and, when not null, stored with them. When this returns, the
+     * events are on disk; if it throws, none of them is, and no number was used.
+     */
+    public synchronized List<StoredEvent> append(List<? extends LongFunction<StoredEvent>> makers, Supplier<String> scheduleState) {
+        List<StoredEvent> out = new ArrayList<>(makers.size());
+        long seq = lastSeq;
+        long now = System.currentTimeMillis();
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO outbox(seq, type, compact, stored_at) VALUES (?,?,?,?)")) {
+            for (LongFunction<StoredEvent> maker : makers) {
+                seq++;
+                StoredEvent event = maker.apply(seq);
+                if (event.seq() != seq) {
+                    throw new IllegalStateException("event maker returned seq " + event.seq() + " for " + seq);
+                }
+                insert.setLong(1, seq);
+                insert.setString(2, event.type().wireName());
+                insert.setString(3, event.compact());
+                insert.setLong(4, now);
+                insert.executeUpdate();
+                out.add(event);
+            }
+            String state = scheduleState == null ? null : scheduleState.get();
+            if (state != null) {
+                putMeta("schedule_state", state);
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("storing " + makers.size() + " event(s) in " + file + " failed: " + e.getMessage()
+                    + (isDiskFull(e) ? " (the disk is full: free space on the data disk)" : ""), e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+        lastSeq = seq;
+        depth += out.size();
+        for (StoredEvent e : out) {
+            bytes += e.compact().length();
+        }
+        return out;
+    }
+
+    /** Stores the schedule's state alone (when it changed without producing an event). */
+    public synchronized void saveScheduleState(String scheduleState) {
+        try {
+            putMeta("schedule_state", scheduleState);
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("saving the schedule state in " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the signed configuration from the receiver now in use, so a restart keeps it. */
+    public synchronized void saveReceiverConfig(String compact) {
+        try {
+            putMeta("receiver_config", compact);
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("saving the receiver configuration in " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The signed receiver configuration stored last (compact JWS), if any. */
+    public synchronized Optional<String> receiverConfig() {
+        return read(() -> meta("receiver_config"));
+    }
+
+    /** The schedule state stored last, if any. */
+    public synchronized Optional<String> scheduleState() {
+        return read(() -> meta("schedule_state"));
+    }
+
+    /** The signed compact JWS of the newest reading ever stored (kept after its ack), if any. */
+    public synchronized Optional<String> lastReading() {
+        return read(() -> {
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT compact FROM outbox WHERE type = 'reading' ORDER BY seq DESC LIMIT 1")) {
+                if (rs.next()) {
+                    return Optional.of(rs.getString(1));
+                }
+            }
+            return meta("last_reading");
+        });
+    }
+
+    /** Up to {@code limit} waiting events with a sequence number above {@code afterSeq}, in order. */
+    public synchronized List<StoredEvent> pendingAfter(long afterSeq, int limit) {
+        return read(() -> {
+            List<StoredEvent> out = new ArrayList<>();
+            try (PreparedStatement q = db.prepareStatement("SELECT seq, type, compact FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                q.setLong(1, afterSeq);
+                q.setInt(2, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredEvent(rs.getLong(1), type(rs.getString(2)), rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Whether the event {@code seq} is still waiting for its ack. */
+    public synchronized boolean isPending(long seq) {
+        return read(() -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM outbox WHERE seq = ?")) {
+                q.setLong(1, seq);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /**
+     * The receiver has stored these events: delete them, in one transaction. Unknown numbers
+     * (already acknowledged: a duplicate or late ack) are ignored. Returns how many were deleted.
+     */
+    public synchronized int acknowledge(Collection<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return 0;
+        }
+        int deleted = 0;
+        long freed = 0;
+        try (PreparedStatement find = db.prepareStatement("SELECT type, compact FROM outbox WHERE seq = ?");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+            long newestReading = meta("last_reading_seq").map(Long::parseLong).orElse(0L);
+            String newestReadingCompact = null;
+            for (long seq : seqs) {
+                find.setLong(1, seq);
+                try (ResultSet rs = find.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    String compact = rs.getString(2);
+                    freed += compact.length();
+                    if (rs.getString(1).equals(MessageType.READING.wireName()) && seq > newestReading) {
+                        newestReading = seq;
+                        newestReadingCompact = compact;
+                    }
+                }
+                delete.setLong(1, seq);
+                deleted += delete.executeUpdate();
+            }
+            if (newestReadingCompact != null) {
+                putMeta("last_reading_seq", Long.toString(newestReading));
+                putMeta("last_reading", newestReadingCompact);
+            }
+            // Rows are deleted: the highest number ever used must now be remembered on its own.
+            putMeta("last_seq", Long.toString(lastSeq));
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("deleting acknowledged events from " + file + " failed: " + e.getMessage(), e);
+        }
+        depth -= deleted;
+        bytes -= freed;
+        return deleted;
+    }
+
+    /**
+     * The receiver quarantined {@code seq}: move it out of the send queue into the dead-letter table
+     * with the receiver's reason. Returns false if it was not waiting (already moved or acknowledged).
+     */
+    public synchronized boolean quarantine(long seq, String reason) {
+        try (PreparedStatement move = db.prepareStatement(
+                "INSERT OR IGNORE INTO dead_letter(seq, type, compact, reason, moved_at) SELECT seq, type, compact, ?, ? FROM outbox WHERE seq = ?");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+            putMeta("last_seq", Long.toString(lastSeq));
+            move.setString(1, reason);
+            move.setLong(2, System.currentTimeMillis());
+            move.setLong(3, seq);
+            int moved = move.executeUpdate();
+            delete.setLong(1, seq);
+            int deleted = delete.executeUpdate();
+            db.commit();
+            if (deleted == 0) {
+                return false;
+            }
+            depth -= deleted;
+            deadLetters += moved;
+            LOG.warn("Receiver quarantined event seq {} ({}); kept in the dead-letter table of {}", seq, reason, file);
+            return true;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("moving seq " + seq + " to the dead-letter table of " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The quarantined events with the receiver's reasons, in sequence order. */
+    public synchronized List<DeadLetter> deadLetters() {
+        return read(() -> {
+            List<DeadLetter> out = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT seq, type, compact, reason FROM dead_letter ORDER BY seq")) {
+                while (rs.next()) {
+                    out.add(new DeadLetter(new StoredEvent(rs.getLong(1), type(rs.getString(2)), rs.getString(3)), rs.getString(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A quarantined event and the receiver's reason. */
+    public record DeadLetter(StoredEvent event, String reason) {
+    }
+
+    /** Depth, bytes and budget, from counters kept in memory (cheap: heartbeats call it). */
+    public synchronized OutboxStats stats() {
+        return new OutboxStats(depth, bytes, deadLetters, lastSeq, budgetBytes);
+    }
+
+    /** The SQLite file. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (!db.isClosed()) {
+                db.rollback();
+                db.close();
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("closing the outbox " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface SqlAction<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T read(SqlAction<T> action) {
+        try {
+            T value = action.run();
+            db.commit();
+            return value;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("reading the outbox " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> meta(String key) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT v FROM meta WHERE k = ?")) {
+            q.setString(1, key);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private void putMeta(String key, String value) throws SQLException {
+        try (PreparedStatement u = db.prepareStatement("INSERT INTO meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")) {
+            u.setString(1, key);
+            u.setString(2, value);
+            u.executeUpdate();
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static MessageType type(String wireName) {
+        return MessageType.fromWireName(wireName)
+                .orElseThrow(() -> new OutboxException("the outbox holds an event of unknown type '" + wireName + "'"));
+    }
+
+    private static boolean isDiskFull(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_FULL") || m.contains("disk is full");
+    }
+
+    private void rollback() {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.rollback();
+        } catch (SQLException e) {
+            LOG.error("Rollback on outbox {} failed: {}", file, e.toString());
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a half-opened outbox failed", e);
+            }
+        }
+    }
+}

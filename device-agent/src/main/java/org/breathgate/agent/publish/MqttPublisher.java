@@ -1,0 +1,421 @@
+package org.breathgate.agent.publish;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.breathgate.agent.config.AgentConfig;
+import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.StoredEvent;
+import org.breathgate.protocol.Ack;
+import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.protocol.DeviceStatus;
+import org.breathgate.protocol.InvalidMessageException;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.MessageSigner;
+import org.breathgate.protocol.MessageType;
+import org.breathgate.protocol.MessageVerifier;
+import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.Topics;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox to the broker and deletes what the receiver acknowledges.
+ *
+ * <p>One named thread owns the connection: it connects (with a signed "offline" status, made at
+ * connect time, as the MQTT last will), drains the outbox in sequence order with at most
+ * {@code maxInflight} events awaiting the receiver's ack, resends events whose ack is overdue, sends
+ * the latest status heartbeat, and on any failure drops the client and reconnects after a jittered
+ * exponential {@link Backoff}. Paho's own reconnect and file persistence are not used: the SQLite
+ * outbox is the one source of truth, and after a reconnect everything unacknowledged is sent again
+ * (the receiver deduplicates by sequence number).
+ *
+ * <p>Paho's callback thread only puts messages on a queue; it never blocks or throws.
+ */
+public final class MqttPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
+
+    /** Headroom Paho gets above our window, for statuses and resends, so it never refuses with 32202. */
+    static final int PAHO_HEADROOM = 16;
+
+    private sealed interface Signal permits Inbound, Lost, Wake {
+    }
+
+    private record Inbound(String topic, byte[] payload) implements Signal {
+    }
+
+    private record Lost(Throwable cause) implements Signal {
+    }
+
+    private record Wake() implements Signal {
+    }
+
+    private static final Wake WAKE = new Wake();
+
+    private final AgentConfig.Mqtt config;
+    private final String deviceId;
+    private final Outbox outbox;
+    private final MessageVerifier receiverVerifier;
+    private final MessageSigner signer;
+    private final Function<Boolean, DeviceStatus> statusMaker;
+    private final DownlinkListener listener;
+    private final Backoff backoff;
+    private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicReference<SignedMessage> pendingStatus = new AtomicReference<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Thread thread;
+
+    private volatile boolean connected;
+    private volatile int inFlightCount;
+    private volatile long acked;
+    private volatile long quarantined;
+    private volatile long connects;
+    private volatile Instant lastAck;
+    private String lastRejectedConfig;
+
+    /**
+     * @param statusMaker makes a status heartbeat; its argument is {@code online} (false for the last will)
+     * @param random      jitter for reconnect delays
+     */
+    public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
+                         MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
+                         Random random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.receiverVerifier = Objects.requireNonNull(receiverVerifier, "receiverVerifier");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.statusMaker = Objects.requireNonNull(statusMaker, "statusMaker");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), random);
+        this.thread = new Thread(this::run, "breathgate-publish-" + deviceId);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the connection thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** New events are in the outbox: send them soon. Cheap; call after every append. */
+    public void wakeUp() {
+        if (wakePending.compareAndSet(false, true)) {
+            signals.offer(WAKE);
+        }
+    }
+
+    /**
+     * Sends {@code status} when connected. Heartbeats are coalesced: if an earlier one has not gone
+     * yet it is replaced, so an offline device does not pile them up.
+     */
+    public void publishStatus(DeviceStatus status) {
+        pendingStatus.set(signer.sign(status));
+        wakeUp();
+    }
+
+    public PublisherStats stats() {
+        return new PublisherStats(connected, inFlightCount, acked, quarantined, connects, lastAck);
+    }
+
+    /** Stops: sends an "offline" status if connected, disconnects, and ends the thread. Idempotent. */
+    @Override
+    public void close() {
+        closing.countDown();
+        signals.offer(WAKE);
+        if (thread.isAlive()) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    private boolean closing() {
+        return closing.getCount() == 0;
+    }
+
+    private void run() {
+        while (!closing()) {
+            MqttAsyncClient client = null;
+            try {
+                client = connect();
+                connected = true;
+                connects++;
+                backoff.reset();
+                LOG.info("Connected to {} as {}", config.brokerUri(), config.clientId());
+                session(client);
+            } catch (MqttException e) {
+                LOG.warn("MQTT connection to {} failed or was lost: {} (reason {})", config.brokerUri(), e.getMessage(), e.getReasonCode());
+            } catch (GeneralSecurityException | IOException e) {
+                LOG.error("TLS set-up for {} failed: {}; check mqtt.tls.* in the configuration", config.brokerUri(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The outbox failed (e.g. disk error): keep going, the next attempt may succeed.
+                LOG.error("Publishing stopped by an error; reconnecting", e);
+            } finally {
+                connected = false;
+                inFlightCount = 0;
+                dispose(client);
+            }
+            if (closing()) {
+                return;
+            }
+            Duration delay = backoff.next();
+            LOG.info("Reconnecting in {} ms (attempt {})", delay.toMillis(), backoff.attempts());
+            try {
+                if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private MqttAsyncClient connect() throws MqttException, GeneralSecurityException, IOException, InterruptedException {
+        signals.clear();
+        wakePending.set(false);
+        MqttAsyncClient client = new MqttAsyncClient(config.brokerUri().toString(), config.clientId(), new MemoryPersistence());
+        try {
+            client.setCallback(new Callback());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            options.setAutomaticReconnect(false);
+            options.setMaxInflight(config.maxInflight() + PAHO_HEADROOM);
+            options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
+            options.setConnectionTimeout((int) config.connectTimeout().toSeconds());
+            options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+            if (config.tls()) {
+                options.setSocketFactory(TlsSockets.socketFactory(config.caFile(), config.clientKeystore(),
+                        config.clientKeystorePassword().toCharArray()));
+            }
+            if (config.username().isPresent()) {
+                options.setUserName(config.username().get());
+            }
+            if (config.passwordFile().isPresent()) {
+                options.setPassword(Files.readString(config.passwordFile().get(), StandardCharsets.UTF_8).strip().toCharArray());
+            }
+            SignedMessage will = signer.sign(statusMaker.apply(false));
+            options.setWill(Topics.uplink(deviceId, MessageType.STATUS), will.bytes(), MessageType.STATUS.qos(), false);
+            client.connect(options).waitForCompletion(config.connectTimeout().toMillis() + 1000);
+            client.subscribe(Topics.downlinkFilter(deviceId), MessageType.ACK.qos()).waitForCompletion(config.connectTimeout().toMillis());
+            return client;
+        } catch (MqttException | GeneralSecurityException | IOException | RuntimeException e) {
+            dispose(client);
+            throw e;
+        }
+    }
+
+    /** Runs one connection until it is lost or the publisher closes. */
+    private void session(MqttAsyncClient client) throws MqttException, InterruptedException {
+        TreeMap<Long, Long> inFlight = new TreeMap<>(); // seq -> sent at (nanoTime)
+        long sentThrough = 0;
+        long ackTimeoutNanos = config.ackTimeout().toNanos();
+        pendingStatus.compareAndSet(null, signer.sign(statusMaker.apply(true)));
+        while (!closing()) {
+            Signal s = signals.poll(200, TimeUnit.MILLISECONDS);
+            while (s != null) {
+                if (s instanceof Lost lost) {
+                    throw lost.cause() instanceof MqttException me ? me : new MqttException(lost.cause());
+                }
+                if (s instanceof Inbound in) {
+                    handleInbound(in, inFlight);
+                } else {
+                    wakePending.set(false);
+                }
+                s = signals.poll();
+            }
+            SignedMessage status = pendingStatus.getAndSet(null);
+            if (status != null && !publish(client, Topics.uplink(deviceId, MessageType.STATUS), status.bytes())) {
+                pendingStatus.compareAndSet(null, status);
+            }
+            long now = System.nanoTime();
+            // Resend overdue events, oldest first; the receiver answers DUPLICATE if it had them.
+            List<Long> gone = new ArrayList<>();
+            for (Map.Entry<Long, Long> e : inFlight.entrySet()) {
+                if (now - e.getValue() < ackTimeoutNanos) {
+                    continue;
+                }
+                List<StoredEvent> again = outbox.pendingAfter(e.getKey() - 1, 1);
+                if (again.isEmpty() || again.get(0).seq() != e.getKey()) {
+                    gone.add(e.getKey()); // acknowledged or quarantined meanwhile
+                    continue;
+                }
+                if (!publish(client, topic(again.get(0)), again.get(0).compact().getBytes(StandardCharsets.US_ASCII))) {
+                    break;
+                }
+                e.setValue(now);
+            }
+            gone.forEach(inFlight::remove);
+            // Fill the window in sequence order; stop at the first publish Paho cannot take yet.
+            while (inFlight.size() < config.maxInflight()) {
+                List<StoredEvent> next = outbox.pendingAfter(sentThrough, config.maxInflight() - inFlight.size());
+                if (next.isEmpty()) {
+                    break;
+                }
+                boolean full = false;
+                for (StoredEvent event : next) {
+                    if (!publish(client, topic(event), event.compact().getBytes(StandardCharsets.US_ASCII))) {
+                        full = true;
+                        break;
+                    }
+                    inFlight.put(event.seq(), System.nanoTime());
+                    sentThrough = event.seq();
+                }
+                if (full) {
+                    break;
+                }
+            }
+            inFlightCount = inFlight.size();
+        }
+        sendOfflineAndDisconnect(client);
+    }
+
+    /** Publishes at QoS 1; false if Paho's window is full right now (try again on the next round). */
+    private boolean publish(MqttAsyncClient client, String topic, byte[] payload) throws MqttException {
+        try {
+            client.publish(topic, payload, MessageType.READING.qos(), false);
+            return true;
+        } catch (MqttException e) {
+            if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private String topic(StoredEvent event) {
+        return Topics.uplink(deviceId, event.type());
+    }
+
+    private void handleInbound(Inbound in, TreeMap<Long, Long> inFlight) {
+        Topics.Address address = Topics.parse(in.topic()).orElse(null);
+        if (address == null || !address.deviceId().equals(deviceId)) {
+            LOG.warn("Ignoring a message on unexpected topic {}", in.topic());
+            return;
+        }
+        SignedMessage signed;
+        try {
+            signed = receiverVerifier.verify(in.payload(), KeyId.RECEIVER);
+        } catch (InvalidMessageException e) {
+            if (address.type() == MessageType.CONFIG) {
+                String key = new String(in.payload(), StandardCharsets.ISO_8859_1);
+                if (!key.equals(lastRejectedConfig)) {
+                    lastRejectedConfig = key;
+                    listener.configRejected(e.getMessage());
+                }
+            } else {
+                LOG.warn("Ignoring a {} that failed verification: {}", address.type().wireName(), e.getMessage());
+            }
+            return;
+        }
+        if (!signed.message().deviceId().equals(deviceId) || signed.message().type() != address.type()) {
+            LOG.warn("Ignoring a {} for device {} on topic {}", signed.message().type().wireName(), signed.message().deviceId(), in.topic());
+            return;
+        }
+        if (signed.message() instanceof Ack ack) {
+            handleAck(ack, inFlight);
+        } else if (signed.message() instanceof ConfigUpdate update) {
+            listener.configReceived(update, signed);
+        }
+    }
+
+    private void handleAck(Ack ack, TreeMap<Long, Long> inFlight) {
+        List<Long> done = new ArrayList<>();
+        for (Ack.Entry entry : ack.entries()) {
+            inFlight.remove(entry.seq());
+            if (entry.result() == Ack.Result.QUARANTINED) {
+                if (outbox.quarantine(entry.seq(), entry.reason())) {
+                    quarantined++;
+                }
+            } else {
+                done.add(entry.seq());
+            }
+        }
+        // Duplicate and late acks name events already gone; acknowledge() ignores those.
+        acked += outbox.acknowledge(done);
+        lastAck = Instant.now();
+    }
+
+    private void sendOfflineAndDisconnect(MqttAsyncClient client) {
+        try {
+            SignedMessage offline = signer.sign(statusMaker.apply(false));
+            client.publish(Topics.uplink(deviceId, MessageType.STATUS), offline.bytes(), MessageType.STATUS.qos(), false)
+                    .waitForCompletion(2000);
+            client.disconnect(1000).waitForCompletion(2000);
+        } catch (MqttException | RuntimeException e) {
+            LOG.info("Clean disconnect did not complete ({}); the broker will send the last will", e.toString());
+        }
+    }
+
+    private static void dispose(MqttAsyncClient client) {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 1000, false);
+            }
+        } catch (MqttException e) {
+            LOG.debug("forced disconnect failed", e);
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    /** Paho's callbacks: enqueue and return, never block, never throw. */
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+            signals.offer(new Lost(cause == null ? new MqttException(MqttException.REASON_CODE_CONNECTION_LOST) : cause));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                signals.offer(new Inbound(topic, message.getPayload()));
+            } catch (RuntimeException e) {
+                LOG.error("Could not queue an incoming message on {}", topic, e);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // A PUBACK only means the broker has it; the receiver's ack is what counts.
+        }
+    }
+}

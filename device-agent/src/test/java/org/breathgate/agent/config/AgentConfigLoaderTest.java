@@ -1,0 +1,94 @@
+package org.breathgate.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("device.id", "home-0042");
+        m.put("key.file", "/etc/breathgate/device.key");
+        m.put("receiver.key.1", "/etc/breathgate/receiver-1.pem");
+        m.put("mqtt.uri", "ssl://mqtt.example.fi:8883");
+        return m;
+    }
+
+    @Test
+    void a_minimal_file_gives_the_documented_defaults() throws Exception {
+        AgentConfig c = AgentConfigLoader.fromMap(minimal());
+        assertEquals(Path.of("/var/lib/breathgate/outbox.db"), c.outboxFile());
+        assertEquals(64L * 1024 * 1024, c.outboxBudgetBytes());
+        assertEquals(20, c.rules().schedule().retestDelayMin());
+        assertEquals(List.of(30, 15), c.rules().schedule().remindersBeforeCloseMin());
+        assertEquals(Duration.ofMinutes(60), c.rules().lateGrace());
+        assertEquals(128, c.mqtt().maxInflight());
+        assertEquals("fi", c.language());
+        assertTrue(c.mqtt().tls());
+    }
+
+    @Test
+    void slots_take_the_configured_window() throws Exception {
+        Map<String, String> m = minimal();
+        m.put("schedule.slots", "08:00, 20:30");
+        m.put("schedule.window.before.min", "60");
+        AgentConfig c = AgentConfigLoader.fromMap(m);
+        assertEquals(LocalTime.of(20, 30), c.rules().schedule().slots().get(1).at());
+        assertEquals(60, c.rules().schedule().slots().get(0).windowBeforeMin());
+    }
+
+    @Test
+    void every_problem_is_reported_at_once_with_its_key() {
+        Map<String, String> m = minimal();
+        m.put("device.id", "Bad Id");
+        m.put("retest.delay.min", "0");
+        m.put("language", "de");
+        m.put("schedule.slots", "8 o'clock");
+        m.put("mqtt.uri", "http://x");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("retest.delay.min: '0' must be 1-240")), e.getMessage());
+    }
+
+    @Test
+    void an_unknown_key_is_refused_so_a_typo_does_not_hide_behind_a_default() {
+        Map<String, String> m = minimal();
+        m.put("retest.dealy.min", "30");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertEquals(List.of("retest.dealy.min: unknown key (see docs/agent.md for the keys)"), e.problems());
+    }
+
+    @Test
+    void flags_override_the_file() throws IOException, ConfigException {
+        Path file = dir.resolve("agent.properties");
+        StringBuilder text = new StringBuilder();
+        minimal().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        text.append("language=sv\n");
+        Files.writeString(file, text);
+        AgentConfig c = AgentConfigLoader.load(file, List.of("--language=en"));
+        assertEquals("en", c.language());
+    }
+
+    @Test
+    void a_missing_required_key_is_named() {
+        Map<String, String> m = minimal();
+        m.remove("key.file");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertEquals(List.of("key.file: required"), e.problems());
+    }
+}
