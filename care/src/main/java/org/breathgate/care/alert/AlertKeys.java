@@ -1,0 +1,38 @@
+package org.breathgate.care.alert;
+
+import org.breathgate.protocol.DeviceIds;
+import org.breathgate.protocol.EvidenceEvent;
+
+import java.time.Instant;
+
+/**
+ * The keys alerts are stored under. A key names what the alert is about, so the same event processed
+ * twice finds the same alert, and a chain of retests shares one key: its device and first positive.
+ */
+public final class AlertKeys {
+
+    private AlertKeys() {
+    }
+
+    /** A retest chain (or a single result over the threshold) starting at {@code chainStart}. */
+    public static String chain(String deviceId, long chainStart) {
+        return "chain:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(chainStart);
+    }
+
+    public static String missedTest(String deviceId, long seq) {
+        return "missed:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
+    }
+
+    public static String tamper(String deviceId, long seq) {
+        return "tamper:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
+    }
+
+    public static String supportRequest(String deviceId, long seq) {
+        return "support:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
+    }
+
+    /** A silence that began when the device was last heard, at {@code lastHeardAt}. */
+    public static String silence(String deviceId, Instant lastHeardAt) {
+        return "silent:" + DeviceIds.check(deviceId) + ":" + lastHeardAt.toEpochMilli();
+    }
+}
