@@ -17,8 +17,13 @@ import java.util.Objects;
  */
 public record Ack(String deviceId, Instant issued, List<Entry> entries) implements ReceiverMessage {
 
-    /** Entries in one ack at most, so that it stays well under {@link MessageVerifier#MAX_COMPACT_BYTES}. */
-    public static final int MAX_ENTRIES = 200;
+    /**
+     * Entries in one ack at most: 64 entries of the longest form take about 8 KiB of JSON, so every
+     * valid ack stays under {@link MessageVerifier#MAX_COMPACT_BYTES} once base64url-encoded and signed.
+     */
+    public static final int MAX_ENTRIES = 64;
+
+    private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[a-z0-9_]{1,48}");
 
     public Ack {
         DeviceIds.check(deviceId);
@@ -37,15 +42,17 @@ public record Ack(String deviceId, Instant issued, List<Entry> entries) implemen
     /**
      * @param seq    the sequence number acknowledged
      * @param result what the receiver did with it
-     * @param reason for {@link Result#QUARANTINED}, the rejection code; otherwise {@code null}
+     * @param reason for {@link Result#QUARANTINED}, the rejection code (1-48 of a-z, 0-9, _); otherwise {@code null}
      */
     public record Entry(long seq, Result result, String reason) {
         public Entry {
             EvidenceEvent.checkSeq(seq);
             Objects.requireNonNull(result, "result");
-            reason = Texts.checkOptional("reason", reason, 200);
             if (result == Result.QUARANTINED && reason == null) {
                 throw new IllegalArgumentException("a quarantined entry needs a reason");
+            }
+            if (reason != null && !REASON.matcher(reason).matches()) {
+                throw new IllegalArgumentException("an ack reason is a code of 1-48 characters a-z, 0-9 and _, was '" + reason + "'");
             }
         }
     }

@@ -43,7 +43,13 @@ public final class MessageSigner {
         }
         String signingInput = encodedHeader + "." + B64.encodeToString(MessageJson.encode(message));
         byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
-        return new SignedMessage(signingInput + "." + B64.encodeToString(signature), id, ALG, message, Map.of());
+        String compact = signingInput + "." + B64.encodeToString(signature);
+        if (compact.length() > MessageVerifier.MAX_COMPACT_BYTES) {
+            // The field limits keep every valid message under the limit; reaching this is a bug.
+            throw new IllegalStateException("signed " + message.type().wireName() + " is " + compact.length()
+                    + " bytes, over the protocol limit of " + MessageVerifier.MAX_COMPACT_BYTES);
+        }
+        return new SignedMessage(compact, id, ALG, message, Map.of());
     }
 
     public KeyId keyId() {

@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * @param zone                    the time zone the slot times are in (e.g. Europe/Helsinki)
  * @param slots                   daily test times with their windows, at most 24
- * @param remindersBeforeCloseMin minutes before a window closes at which to remind, each 1-240
+ * @param remindersBeforeCloseMin minutes before a window closes at which to remind, each 1-240, at most 8
  * @param retestDelayMin          minutes after a positive until the confirmation retest is due
  * @param retestWindowMin         minutes the due retest stays open before it counts as missed
  * @param maxRetests              retests in one chain at most ("test to zero", bounded)
@@ -37,6 +37,9 @@ public record Schedule(
             throw new IllegalArgumentException("at most 24 slots a day");
         }
         remindersBeforeCloseMin = List.copyOf(remindersBeforeCloseMin);
+        if (remindersBeforeCloseMin.size() > 8) {
+            throw new IllegalArgumentException("at most 8 reminders per window, had " + remindersBeforeCloseMin.size());
+        }
         for (int m : remindersBeforeCloseMin) {
             if (m < 1 || m > 240) {
                 throw new IllegalArgumentException("a reminder must be 1-240 minutes before close, was " + m);

@@ -111,7 +111,8 @@ final class MessageArbitraries {
     }
 
     static Arbitrary<Message> acks() {
-        Arbitrary<Ack.Entry> entries = Combinators.combine(seqs(), Arbitraries.of(Ack.Result.class), texts(200))
+        Arbitrary<String> codes = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789_").ofMinLength(1).ofMaxLength(48);
+        Arbitrary<Ack.Entry> entries = Combinators.combine(seqs(), Arbitraries.of(Ack.Result.class), codes)
                 .as((seq, result, reason) -> new Ack.Entry(seq, result, result == Ack.Result.QUARANTINED ? reason : null));
         return Combinators.combine(deviceIds(), instants(), entries.list().ofMinSize(1).ofMaxSize(Ack.MAX_ENTRIES))
                 .as(Ack::new);
@@ -123,7 +124,7 @@ final class MessageArbitraries {
                 .as((minute, before, after) -> new Schedule.Slot(LocalTime.ofSecondOfDay(minute * 60L), before, after));
         Arbitrary<Schedule> schedules = Combinators.combine(
                 Arbitraries.of("Europe/Helsinki", "Europe/Stockholm", "UTC").map(ZoneId::of),
-                slots.list().ofMaxSize(24), Arbitraries.integers().between(1, 240).list().ofMaxSize(4),
+                slots.list().ofMaxSize(24), Arbitraries.integers().between(1, 240).list().ofMaxSize(8),
                 Arbitraries.integers().between(1, 240), Arbitraries.integers().between(1, 240),
                 Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 120)).as(Schedule::new);
         return Combinators.combine(deviceIds(), Arbitraries.longs().between(1, 1L << 40), instants(), schedules,

@@ -28,6 +28,15 @@ class MessageRoundTripPropertyTest {
         assertArrayEquals(json, MessageJson.encode(decoded.message()), "encoding is deterministic");
     }
 
+    @Property(tries = 300)
+    void a_valid_message_of_the_largest_kind_still_fits_the_size_limit(@ForAll("messages") Message message) {
+        SigningKey key = message instanceof ReceiverMessage
+                ? SigningKey.fromSeed(KeyId.receiver(1), Samples.seed(9))
+                : SigningKey.fromSeed(new KeyId(message.deviceId(), 999_999_999), Samples.seed(5));
+        int size = new MessageSigner(key).sign(message).bytes().length;
+        assertTrue(size <= MessageVerifier.MAX_COMPACT_BYTES, size + " bytes");
+    }
+
     @Property(tries = 200)
     void a_signed_message_verifies_to_the_same_message(@ForAll("messages") Message message) throws Exception {
         SigningKey key = message instanceof ReceiverMessage

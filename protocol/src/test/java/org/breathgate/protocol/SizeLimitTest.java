@@ -1,0 +1,68 @@
+package org.breathgate.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The largest valid message of each type, with the longest ids and texts, fits the 16 KiB limit. */
+class SizeLimitTest {
+
+    private static final String LONGEST_DEVICE = "d" + "9".repeat(62);
+    private static final String WIDE = "€"; // three bytes in UTF-8: the widest a Java char gets
+    private static final ClockFacts CLOCK = new ClockFacts(Instant.parse("2026-11-25T06:02:11.250Z"), "b".repeat(64),
+            Long.MAX_VALUE, false);
+
+    private static void assertFits(Message message) throws InvalidMessageException {
+        SigningKey key = message instanceof ReceiverMessage
+                ? SigningKey.fromSeed(new KeyId(KeyId.RECEIVER, 999_999_999), Samples.seed(9))
+                : SigningKey.fromSeed(new KeyId(LONGEST_DEVICE, 999_999_999), Samples.seed(5));
+        SignedMessage signed = new MessageSigner(key).sign(message);
+        assertTrue(signed.bytes().length <= MessageVerifier.MAX_COMPACT_BYTES, signed.bytes().length + " bytes");
+        new MessageVerifier(KeyResolver.of(key.verificationKey())).verify(signed.bytes(), key.keyId().owner());
+    }
+
+    @Test
+    void the_largest_ack_fits() throws Exception {
+        List<Ack.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < Ack.MAX_ENTRIES; i++) {
+            entries.add(new Ack.Entry(EvidenceEvent.MAX_SEQUENCE - i, Ack.Result.QUARANTINED, "q".repeat(48)));
+        }
+        assertFits(new Ack(LONGEST_DEVICE, Instant.parse("2026-11-25T06:02:11.250Z"), entries));
+    }
+
+    @Test
+    void the_largest_status_fits() throws Exception {
+        assertFits(new DeviceStatus(LONGEST_DEVICE, CLOCK, true, Long.MAX_VALUE, EvidenceEvent.MAX_SEQUENCE, Integer.MAX_VALUE,
+                Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, SensorState.WARMING_UP, LocalDate.MAX, WIDE.repeat(64),
+                Long.MAX_VALUE, Collections.nCopies(32, WIDE.repeat(64))));
+    }
+
+    @Test
+    void the_largest_tamper_event_and_reading_fit() throws Exception {
+        assertFits(new TamperEvent(LONGEST_DEVICE, EvidenceEvent.MAX_SEQUENCE, CLOCK, TamperKind.DEVICE_INTEGRITY, WIDE.repeat(500)));
+        assertFits(new Reading(LONGEST_DEVICE, EvidenceEvent.MAX_SEQUENCE, CLOCK,
+                new TestReason.Retest(EvidenceEvent.MAX_SEQUENCE - 1, 1, Integer.MAX_VALUE), Outcome.INVALID_SAMPLE,
+                new BreathAlcohol(10_000), new BreathAlcohol(10_000), null, 600_000, -600,
+                new SensorFacts(WIDE.repeat(64), WIDE.repeat(64), LocalDate.MAX)));
+    }
+
+    @Test
+    void the_largest_config_fits() throws Exception {
+        List<Schedule.Slot> slots = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            slots.add(new Schedule.Slot(LocalTime.of(h, 59), 120, 120));
+        }
+        Schedule schedule = new Schedule(ZoneId.of("America/Argentina/ComodRivadavia"), slots,
+                Collections.nCopies(8, 240), 240, 240, 20, 120);
+        assertFits(new ConfigUpdate(LONGEST_DEVICE, Long.MAX_VALUE, Instant.parse("2026-11-25T06:02:11.250Z"), schedule,
+                new BreathAlcohol(10_000), "sv", 86_400));
+    }
+}
