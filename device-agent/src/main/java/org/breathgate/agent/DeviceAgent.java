@@ -39,6 +39,9 @@ import org.breathgate.agent.prompt.Prompter;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.agent.publish.DownlinkListener;
 import org.breathgate.agent.publish.MqttPublisher;
+import org.breathgate.agent.publish.PublisherStats;
+import org.breathgate.agent.status.StatusFile;
+import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.agent.schedule.ScheduleCommand;
 import org.breathgate.agent.schedule.ScheduleRules;
 import org.breathgate.agent.schedule.ScheduleState;
@@ -91,6 +94,11 @@ public final class DeviceAgent implements AutoCloseable {
     private static final Duration SENSOR_RETRY = Duration.ofSeconds(30);
     private static final Duration STATE_PERSIST_EVERY = Duration.ofSeconds(60);
     private static final long DISK_LOW_BYTES = 50L * 1024 * 1024;
+    /** How often the status file is rewritten: often enough that {@code status} is current, cheap on tmpfs or SD. */
+    private static final Duration STATUS_FILE_EVERY = Duration.ofSeconds(5);
+    private static final Duration STATUS_FILE_AT_LEAST = Duration.ofSeconds(60);
+    /** Where {@code breathgate-agent setup} leaves the receiver's first signed configuration, in the data folder. */
+    public static final String ENROLLED_CONFIG_FILE = "enrolled-config.jws";
 
     private final AgentConfig config;
     private final ClockSource clock;
@@ -116,6 +124,9 @@ public final class DeviceAgent implements AutoCloseable {
     private boolean storageWarned;
     private SensorState reportedSensorProblem;
     private ScheduledFuture<?> statusTask;
+    private boolean statusFileFailed;
+    private StatusSnapshot lastStatusWritten;
+    private Instant statusWrittenAt;
 
     // Read from other threads.
     private volatile SensorState sensorState = SensorState.UNKNOWN;
@@ -195,6 +206,7 @@ public final class DeviceAgent implements AutoCloseable {
         testThread.execute(this::openSensor);
         agentThread.scheduleWithFixedDelay(guarded(this::tick), 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         agentThread.execute(this::scheduleStatus);
+        agentThread.scheduleWithFixedDelay(guarded(() -> writeStatusFile(true)), 0, STATUS_FILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Device agent {} started (outbox {}, last seq {}, config version {})", config.deviceId(), outbox.file(),
                 outbox.stats().lastSeq(), configVersion);
     }
@@ -213,6 +225,26 @@ public final class DeviceAgent implements AutoCloseable {
     public AgentStatus status() {
         Optional<Reading> last = outbox.lastReading().flatMap(this::decodeOwnReading);
         return new AgentStatus(config.deviceId(), outbox.stats(), publisher.stats(), sensorState, configVersion, last, warnings());
+    }
+
+    /**
+     * Runs one breath test now, as the start button would, and waits for its reading to be stored.
+     *
+     * @return the reading (a pass, a positive, an aborted or invalid attempt), or empty if none was
+     *     stored within {@code timeout} (the sensor is missing, or the parent never blew)
+     */
+    public Optional<Reading> runTestNow(Duration timeout) throws InterruptedException {
+        long before = outbox.lastReading().flatMap(this::decodeOwnReading).map(Reading::seq).orElse(0L);
+        requestTest();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end && !closed) {
+            Optional<Reading> last = outbox.lastReading().flatMap(this::decodeOwnReading);
+            if (last.isPresent() && last.get().seq() > before) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        return Optional.empty();
     }
 
     /** The outbox's counters (depth, bytes, budget, last sequence number). */
@@ -253,9 +285,42 @@ public final class DeviceAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         publisher.close();
+        writeStatusFile(false);
         hardware.panel().close();
         voice.close();
         outbox.close();
+    }
+
+    private void writeStatusFile(boolean running) {
+        try {
+            PublisherStats p = publisher.stats();
+            SensorInfo info = sensorInfo;
+            Instant now = clock.wall();
+            StatusSnapshot s = new StatusSnapshot(now, ProcessHandle.current().pid(), running,
+                    config.deviceId(), VERSION, config.mqtt().brokerUri().toString(), p.connected(), p.connects(),
+                    Optional.ofNullable(p.lastAck()), p.inFlight(), sensorState.wireName(),
+                    Optional.ofNullable(info).map(SensorInfo::model), Optional.ofNullable(info).map(SensorInfo::serialNumber),
+                    Optional.ofNullable(info).flatMap(SensorInfo::calibrationDue), clock.synced(), configVersion, warnings());
+            // Checked every few seconds, written only when something changed or a minute has passed:
+            // the file lives on the SD card, which should not take a write every few seconds for months.
+            StatusSnapshot comparable = new StatusSnapshot(Instant.EPOCH, s.pid(), s.running(), s.deviceId(), s.version(), s.brokerUri(),
+                    s.connected(), s.connects(), s.lastAck(), s.inFlight(), s.sensorState(), s.sensorModel(), s.sensorSerial(),
+                    s.calibrationDue(), s.clockSynced(), s.configVersion(), s.warnings());
+            if (comparable.equals(lastStatusWritten) && statusWrittenAt != null
+                    && Duration.between(statusWrittenAt, now).abs().compareTo(STATUS_FILE_AT_LEAST) < 0) {
+                return;
+            }
+            StatusFile.write(config.statusFile(), s);
+            lastStatusWritten = comparable;
+            statusWrittenAt = now;
+            statusFileFailed = false;
+        } catch (IOException | RuntimeException e) {
+            if (!statusFileFailed) {
+                statusFileFailed = true;
+                LOG.warn("Cannot write the status file {} ({}); 'breathgate-agent status' will show old figures", config.statusFile(),
+                        e.toString());
+            }
+        }
     }
 
     // ---- agent thread ----------------------------------------------------------------------
@@ -458,6 +523,9 @@ public final class DeviceAgent implements AutoCloseable {
     private void restoreReceiverConfig() {
         Optional<String> stored = outbox.receiverConfig();
         if (stored.isEmpty()) {
+            stored = enrolledConfig();
+        }
+        if (stored.isEmpty()) {
             return;
         }
         try {
@@ -469,6 +537,26 @@ public final class DeviceAgent implements AutoCloseable {
             LOG.error("The stored receiver configuration no longer verifies ({}); using the local file's until a new one arrives",
                     e.getMessage());
         }
+    }
+
+    /** The configuration the receiver gave at enrollment, stored in the outbox on first use. */
+    private Optional<String> enrolledConfig() {
+        Path file = config.dataDir().resolve(ENROLLED_CONFIG_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            String compact = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            SignedMessage m = receiverVerifier.verify(compact, KeyId.RECEIVER);
+            if (m.message() instanceof ConfigUpdate u && u.deviceId().equals(config.deviceId())) {
+                outbox.saveReceiverConfig(compact);
+                return Optional.of(compact);
+            }
+            LOG.warn("{} is not a configuration for {}; ignored", file, config.deviceId());
+        } catch (IOException | InvalidMessageException e) {
+            LOG.warn("The enrollment configuration {} cannot be used ({}); waiting for one from the receiver", file, e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private void configReceived(ConfigUpdate update, SignedMessage signed) {

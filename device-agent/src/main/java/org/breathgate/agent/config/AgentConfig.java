@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.breathgate.agent.schedule.ScheduleRules;
+import org.breathgate.hardware.BreathalyserConfig;
+import org.breathgate.hardware.GpioInterlockConfig;
+import org.breathgate.hardware.PanelConfig;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.ConfigUpdate;
 import org.breathgate.protocol.DeviceIds;
@@ -35,6 +38,14 @@ import org.breathgate.protocol.DeviceIds;
  * @param tickInterval    how often the schedule looks at the clock; 1 s
  * @param clockJumpTolerance wall and monotonic time may drift apart this much between ticks before it
  *                        counts as a clock jump; 10 s
+ * @param breathalyser    which driver talks to the breathalyser ({@code sensor.driver}), fully configured
+ * @param panel           GPIO buttons, light and buzzer, when {@code panel=gpio}; empty means the
+ *                        breathalyser's own buttons and a panel that only logs
+ * @param enrollment      where this device enrolled (for key rotation and deprovisioning), when it did
+ *                        through {@code breathgate-agent setup}
+ * @param statusFile      a small JSON file the running agent rewrites so {@code breathgate-agent status}
+ *                        can read connection and sensor state without stopping it;
+ *                        {@code <data.dir>/status.json} by default
  */
 public record AgentConfig(
         String deviceId,
@@ -51,9 +62,17 @@ public record AgentConfig(
         boolean voice,
         Duration statusInterval,
         Duration tickInterval,
-        Duration clockJumpTolerance) {
+        Duration clockJumpTolerance,
+        BreathalyserConfig breathalyser,
+        Optional<PanelConfig> panel,
+        Optional<Enrollment> enrollment,
+        Path statusFile) {
 
     public AgentConfig {
+        Objects.requireNonNull(breathalyser, "breathalyser");
+        Objects.requireNonNull(panel, "panel");
+        Objects.requireNonNull(enrollment, "enrollment");
+        Objects.requireNonNull(statusFile, "statusFile");
         DeviceIds.check(deviceId);
         Objects.requireNonNull(keyFile, "keyFile");
         receiverKeys = Map.copyOf(receiverKeys);
@@ -73,6 +92,25 @@ public record AgentConfig(
         Objects.requireNonNull(clockJumpTolerance, "clockJumpTolerance");
         if (outboxBudgetBytes < 1) {
             throw new IllegalArgumentException("outboxBudgetBytes must be positive");
+        }
+    }
+
+    /** Whether anything needs a Pi4J context (GPIO panel or GPIO interlock). */
+    public boolean usesGpio() {
+        return panel.isPresent() || breathalyser instanceof GpioInterlockConfig;
+    }
+
+    /**
+     * Where and how this device enrolled.
+     *
+     * @param receiverUrl  the receiver's HTTPS base URL, e.g. {@code https://receiver.example.fi:8443}
+     * @param tlsFingerprint {@code sha256:<hex>} of the receiver's TLS certificate pinned at enrollment;
+     *                     empty when the receiver's certificate chains to a public CA
+     */
+    public record Enrollment(URI receiverUrl, Optional<String> tlsFingerprint) {
+        public Enrollment {
+            Objects.requireNonNull(receiverUrl, "receiverUrl");
+            Objects.requireNonNull(tlsFingerprint, "tlsFingerprint");
         }
     }
 

@@ -1,6 +1,20 @@
 package org.breathgate.agent.config;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.OptionalInt;
+import org.breathgate.hardware.BreathalyserConfig;
+import org.breathgate.hardware.FrameModuleConfig;
+import org.breathgate.hardware.GpioInterlockConfig;
+import org.breathgate.hardware.LightColour;
+import org.breathgate.hardware.LineProtocolConfig;
+import org.breathgate.hardware.PanelConfig;
+import org.breathgate.hardware.PpmConversion;
+import org.breathgate.hardware.SensorInfo;
+import org.breathgate.hardware.SerialPortConfig;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,7 +61,13 @@ public final class AgentConfigLoader {
             "schedule.zone", "schedule.slots", "schedule.window.before.min", "schedule.window.after.min",
             "schedule.reminders.min", "retest.delay.min", "retest.window.min", "retest.max", "retest.coalesce",
             "abstain.min", "late.grace.min", "threshold.ugl", "language", "voice", "status.interval.s",
-            "tick.ms", "clock.jump.tolerance.s");
+            "tick.ms", "clock.jump.tolerance.s", "status.file",
+            "sensor.driver", "sensor.model", "sensor.serial", "sensor.calibration.due", "sensor.full.scale.ppm",
+            "sensor.ppm.per.count", "sensor.preheat.s",
+            "interlock.ready.pin", "interlock.pass.pin", "interlock.fail.pin", "interlock.start.pin", "interlock.active.high",
+            "panel", "panel.start.pin", "panel.support.pin", "panel.led.pin", "panel.led.white.pin", "panel.led.green.pin",
+            "panel.led.amber.pin", "panel.led.blue.pin", "panel.buzzer.pin", "panel.debounce.ms",
+            "receiver.url", "receiver.tls.fingerprint");
 
     private final Map<String, String> values = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -128,12 +148,12 @@ public final class AgentConfigLoader {
                 Duration.ofSeconds(optional("mqtt.keepalive.s", 60, v -> intIn(v, 5, 3600))),
                 Duration.ofSeconds(optional("mqtt.connect.timeout.s", 20, v -> intIn(v, 1, 300))));
 
-        AgentConfig.Sensor sensor = new AgentConfig.Sensor(
-                optional("sensor.port", "/dev/ttyUSB0", v -> v),
-                optional("sensor.baud", 9600, v -> intIn(v, 1200, 115_200)),
-                Duration.ofSeconds(optional("sensor.warmup.timeout.s", 300, v -> intIn(v, 1, 3600))),
-                Duration.ofSeconds(optional("sensor.test.timeout.s", 60, v -> intIn(v, 5, 600))),
-                optional("sensor.implausible.above", 4000, v -> intIn(v, 100, BreathAlcohol.MAX_MICROGRAMS_PER_LITRE)));
+        AgentConfig.Sensor sensor = sensor();
+
+        BreathalyserConfig breathalyser = breathalyser(sensor);
+        Optional<PanelConfig> panel = panel();
+        Optional<AgentConfig.Enrollment> enrollment = enrollment();
+        Path statusFile = optional("status.file", dataDir.resolve("status.json"), Path::of);
 
         Schedule schedule = schedule();
         ScheduleRules rules = null;
@@ -157,7 +177,162 @@ public final class AgentConfigLoader {
             throw new ConfigException(problems);
         }
         return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
-                threshold, language, voice, status, tick, jump);
+                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile);
+    }
+
+    private AgentConfig.Sensor sensor() {
+        return new AgentConfig.Sensor(
+                optional("sensor.port", "/dev/ttyUSB0", v -> v),
+                optional("sensor.baud", 9600, v -> intIn(v, 1200, 115_200)),
+                Duration.ofSeconds(optional("sensor.warmup.timeout.s", 300, v -> intIn(v, 1, 3600))),
+                Duration.ofSeconds(optional("sensor.test.timeout.s", 60, v -> intIn(v, 5, 600))),
+                optional("sensor.implausible.above", 4000, v -> intIn(v, 100, BreathAlcohol.MAX_MICROGRAMS_PER_LITRE)));
+    }
+
+    /**
+     * The breathalyser driver configuration alone, from the {@code sensor.*} and {@code interlock.*}
+     * keys; for the setup wizard's self-test, before the device has an id or keys.
+     */
+    public static BreathalyserConfig breathalyserOnly(Map<String, String> keyValues) throws ConfigException {
+        AgentConfigLoader loader = new AgentConfigLoader();
+        loader.values.putAll(keyValues);
+        BreathalyserConfig c = loader.breathalyser(loader.sensor());
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        return c;
+    }
+
+    private BreathalyserConfig breathalyser(AgentConfig.Sensor sensor) {
+        String driver = optional("sensor.driver", "line", v -> {
+            if (!List.of("line", "frame", "gpio-interlock").contains(v)) {
+                throw new IllegalArgumentException("must be line, frame or gpio-interlock");
+            }
+            return v;
+        });
+        SerialPortConfig port;
+        try {
+            port = SerialPortConfig.of(sensor.port(), sensor.baudRate());
+        } catch (IllegalArgumentException e) {
+            problems.add("sensor.baud: " + e.getMessage());
+            return null;
+        }
+        try {
+            switch (driver) {
+                case "frame": {
+                    SensorInfo info = sensorInfo(true);
+                    BigDecimal fullScale = required("sensor.full.scale.ppm", BigDecimal::new);
+                    BigDecimal perCount = optional("sensor.ppm.per.count", BigDecimal.ONE, BigDecimal::new);
+                    int preheat = optional("sensor.preheat.s", 180, v -> intIn(v, 0, 3600));
+                    if (info == null || fullScale == null) {
+                        return null;
+                    }
+                    // Sampling a 5 s window every 200 ms catches the peak of one blow; 1 s per reply and
+                    // 3 attempts ride out a noisy line without a long wait.
+                    return new FrameModuleConfig(port, info, fullScale, perCount, PpmConversion.breath(),
+                            FrameModuleConfig.DEFAULT_MINIMUM_FULL_SCALE, Duration.ofSeconds(preheat), Duration.ofSeconds(5),
+                            Duration.ofMillis(200), Duration.ofSeconds(1), 3);
+                }
+                case "gpio-interlock": {
+                    SensorInfo info = sensorInfo(true);
+                    int ready = optional("interlock.ready.pin", 17, v -> intIn(v, 2, 27));
+                    int pass = optional("interlock.pass.pin", 27, v -> intIn(v, 2, 27));
+                    int fail = optional("interlock.fail.pin", 22, v -> intIn(v, 2, 27));
+                    OptionalInt start = values.containsKey("interlock.start.pin") && !values.get("interlock.start.pin").isEmpty()
+                            ? OptionalInt.of(optional("interlock.start.pin", 23, v -> intIn(v, 2, 27))) : OptionalInt.empty();
+                    boolean activeHigh = optional("interlock.active.high", false, AgentConfigLoader::bool);
+                    if (info == null) {
+                        return null;
+                    }
+                    return new GpioInterlockConfig(ready, pass, fail, start, activeHigh, info, Duration.ofMillis(200));
+                }
+                default:
+                    return new LineProtocolConfig(port, Duration.ofSeconds(1), 3, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("sensor.driver=" + driver + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The identity of a sensor that cannot report it (gas modules, interlocks), from the label and certificate. */
+    private SensorInfo sensorInfo(boolean required) {
+        String model = required ? required("sensor.model", v -> v) : values.get("sensor.model");
+        String serial = required ? required("sensor.serial", v -> v) : values.get("sensor.serial");
+        Optional<LocalDate> due = Optional.ofNullable(optional("sensor.calibration.due", null, v -> {
+            try {
+                return LocalDate.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("is not a date like 2027-05-24");
+            }
+        }));
+        if (model == null || serial == null) {
+            return null;
+        }
+        try {
+            return new SensorInfo(model, serial, Optional.empty(), due);
+        } catch (IllegalArgumentException e) {
+            problems.add("sensor.model/sensor.serial: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Optional<PanelConfig> panel() {
+        String kind = optional("panel", "none", v -> {
+            if (!v.equals("none") && !v.equals("gpio")) {
+                throw new IllegalArgumentException("must be none or gpio");
+            }
+            return v;
+        });
+        if (!kind.equals("gpio")) {
+            return Optional.empty();
+        }
+        int start = optional("panel.start.pin", 5, v -> intIn(v, 2, 27));
+        int support = optional("panel.support.pin", 6, v -> intIn(v, 2, 27));
+        int led = optional("panel.led.pin", 13, v -> intIn(v, 2, 27));
+        Map<LightColour, Integer> leds = new EnumMap<>(LightColour.class);
+        for (LightColour c : LightColour.values()) {
+            String key = "panel.led." + c.name().toLowerCase(Locale.ROOT) + ".pin";
+            leds.put(c, optional(key, led, v -> intIn(v, 2, 27)));
+        }
+        int buzzer = optional("panel.buzzer.pin", 19, v -> intIn(v, 2, 27));
+        int debounce = optional("panel.debounce.ms", 50, v -> intIn(v, 0, 1000));
+        try {
+            return Optional.of(new PanelConfig(start, support, leds, buzzer, Duration.ofMillis(debounce)));
+        } catch (IllegalArgumentException e) {
+            problems.add("panel.*: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<AgentConfig.Enrollment> enrollment() {
+        URI url = optional("receiver.url", null, AgentConfigLoader::receiverUrl);
+        String fingerprint = optional("receiver.tls.fingerprint", null, v -> {
+            if (!v.matches("sha256:[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("must be sha256: followed by 64 lower-case hex digits");
+            }
+            return v;
+        });
+        if (url == null) {
+            if (fingerprint != null) {
+                problems.add("receiver.tls.fingerprint: only meaningful with receiver.url");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new AgentConfig.Enrollment(url, Optional.ofNullable(fingerprint)));
+    }
+
+    private static URI receiverUrl(String v) {
+        URI uri;
+        try {
+            uri = new URI(v);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a URL like https://receiver.example.fi:8443");
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be https://host[:port]");
+        }
+        return uri;
     }
 
     private Schedule schedule() {

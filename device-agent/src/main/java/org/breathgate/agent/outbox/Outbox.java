@@ -40,6 +40,9 @@ public final class Outbox implements AutoCloseable {
     private final Path file;
     private final long budgetBytes;
     private final Connection db;
+    // Prepared once: an append is one commit, and preparing SQL on every append costs more than binding it.
+    private PreparedStatement insertEvent;
+    private PreparedStatement upsertMeta;
     private long lastSeq;
     private int depth;
     private long bytes;
@@ -93,6 +96,8 @@ public final class Outbox implements AutoCloseable {
 
     private void load(String deviceId) throws SQLException {
         db.setAutoCommit(false);
+        insertEvent = db.prepareStatement("INSERT INTO outbox(seq, type, compact, stored_at) VALUES (?,?,?,?)");
+        upsertMeta = db.prepareStatement("INSERT INTO meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
         Optional<String> owner = meta("device_id");
         if (owner.isEmpty()) {
             putMeta("device_id", deviceId);
@@ -124,7 +129,8 @@ public final class Outbox implements AutoCloseable {
         List<StoredEvent> out = new ArrayList<>(makers.size());
         long seq = lastSeq;
         long now = System.currentTimeMillis();
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO outbox(seq, type, compact, stored_at) VALUES (?,?,?,?)")) {
+        try {
+            PreparedStatement insert = insertEvent;
             for (LongFunction<StoredEvent> maker : makers) {
                 seq++;
                 StoredEvent event = maker.apply(seq);
@@ -331,6 +337,61 @@ public final class Outbox implements AutoCloseable {
         return new OutboxStats(depth, bytes, deadLetters, lastSeq, budgetBytes);
     }
 
+    /**
+     * What an outbox holds, read without disturbing the agent that may be using it (a read-only
+     * connection; SQLite's WAL lets it read while the agent writes).
+     *
+     * @param deviceId     the device the outbox belongs to
+     * @param depth        events waiting for the receiver's ack
+     * @param bytes        their size, with the dead letters
+     * @param deadLetters  events the receiver quarantined
+     * @param lastSeq      the highest sequence number used
+     * @param lastReading  the newest reading's compact JWS, if any
+     */
+    public record Inspection(String deviceId, int depth, long bytes, int deadLetters, long lastSeq, Optional<String> lastReading) {
+    }
+
+    /** Reads {@code file} read-only; empty if there is no outbox there yet. */
+    public static Optional<Inspection> inspect(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        org.sqlite.SQLiteConfig ro = new org.sqlite.SQLiteConfig();
+        ro.setReadOnly(true);
+        ro.setBusyTimeout(5000);
+        // With the agent running, its connection keeps the -wal and -shm files and this reader joins
+        // them. Without them nobody is writing, and a plain read-only connection would create them:
+        // read the file as immutable instead, so inspecting leaves the device's files as they were.
+        boolean quiet = !Files.exists(Path.of(file + "-wal"));
+        String url = quiet ? "jdbc:sqlite:file:" + file.toAbsolutePath() + "?immutable=1" : "jdbc:sqlite:" + file;
+        try (Connection c = ro.createConnection(url); Statement s = c.createStatement()) {
+            String device = one(s, "SELECT v FROM meta WHERE k = 'device_id'");
+            long lastSeq = Math.max(parse(one(s, "SELECT v FROM meta WHERE k = 'last_seq'")),
+                    Math.max(parse(one(s, "SELECT MAX(seq) FROM outbox")), parse(one(s, "SELECT MAX(seq) FROM dead_letter"))));
+            int depth = (int) parse(one(s, "SELECT COUNT(*) FROM outbox"));
+            long bytes = parse(one(s, "SELECT COALESCE(SUM(LENGTH(compact)),0) FROM outbox"))
+                    + parse(one(s, "SELECT COALESCE(SUM(LENGTH(compact)),0) FROM dead_letter"));
+            int dead = (int) parse(one(s, "SELECT COUNT(*) FROM dead_letter"));
+            String last = one(s, "SELECT compact FROM outbox WHERE type = 'reading' ORDER BY seq DESC LIMIT 1");
+            if (last == null) {
+                last = one(s, "SELECT v FROM meta WHERE k = 'last_reading'");
+            }
+            return Optional.of(new Inspection(device == null ? "" : device, depth, bytes, dead, lastSeq, Optional.ofNullable(last)));
+        } catch (SQLException e) {
+            throw new OutboxException("cannot read the outbox " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String one(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static long parse(String v) {
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
     /** The SQLite file. */
     public Path file() {
         return file;
@@ -341,6 +402,8 @@ public final class Outbox implements AutoCloseable {
         try {
             if (!db.isClosed()) {
                 db.rollback();
+                insertEvent.close();
+                upsertMeta.close();
                 db.close();
             }
         } catch (SQLException e) {
@@ -373,11 +436,9 @@ public final class Outbox implements AutoCloseable {
     }
 
     private void putMeta(String key, String value) throws SQLException {
-        try (PreparedStatement u = db.prepareStatement("INSERT INTO meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v")) {
-            u.setString(1, key);
-            u.setString(2, value);
-            u.executeUpdate();
-        }
+        upsertMeta.setString(1, key);
+        upsertMeta.setString(2, value);
+        upsertMeta.executeUpdate();
     }
 
     private long queryLong(String sql) throws SQLException {

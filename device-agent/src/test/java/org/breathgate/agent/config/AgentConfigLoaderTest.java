@@ -91,4 +91,40 @@ class AgentConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
         assertEquals(List.of("key.file: required"), e.problems());
     }
+
+    @Test
+    void the_line_driver_is_the_default_and_a_gpio_interlock_with_a_gpio_panel_can_be_chosen() throws Exception {
+        AgentConfig line = AgentConfigLoader.fromMap(minimal());
+        assertTrue(line.breathalyser() instanceof org.breathgate.hardware.LineProtocolConfig);
+        assertTrue(line.panel().isEmpty());
+        assertTrue(!line.usesGpio());
+        Map<String, String> m = minimal();
+        m.put("sensor.driver", "gpio-interlock");
+        m.put("sensor.model", "Interlock X1");
+        m.put("sensor.serial", "IX-1");
+        m.put("interlock.start.pin", "23");
+        m.put("panel", "gpio");
+        m.put("panel.led.amber.pin", "12");
+        AgentConfig gpio = AgentConfigLoader.fromMap(m);
+        org.breathgate.hardware.GpioInterlockConfig i = (org.breathgate.hardware.GpioInterlockConfig) gpio.breathalyser();
+        assertEquals(17, i.readyPin());
+        assertEquals(23, i.startPin().getAsInt());
+        assertEquals(13, gpio.panel().get().ledPins().get(org.breathgate.hardware.LightColour.GREEN));
+        assertEquals(12, gpio.panel().get().ledPins().get(org.breathgate.hardware.LightColour.AMBER));
+        assertTrue(gpio.usesGpio());
+    }
+
+    @Test
+    void sensors_that_cannot_identify_themselves_need_their_label_and_wrong_settings_are_named() {
+        Map<String, String> m = minimal();
+        m.put("sensor.driver", "frame");
+        m.put("panel", "gpio");
+        m.put("panel.buzzer.pin", "5");
+        m.put("receiver.url", "http://receiver.example.fi");
+        m.put("sensor.calibration.due", "tomorrow");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        for (String key : List.of("sensor.model", "sensor.serial", "sensor.full.scale.ppm", "panel.*", "receiver.url", "sensor.calibration.due")) {
+            assertTrue(e.getMessage().contains(key), key + " in: " + e.getMessage());
+        }
+    }
 }

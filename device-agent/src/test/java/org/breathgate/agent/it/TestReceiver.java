@@ -56,7 +56,15 @@ public final class TestReceiver implements AutoCloseable {
     private int duplicates;
 
     public TestReceiver(String brokerUri, String... deviceIds) throws MqttException {
-        this.verifier = new MessageVerifier(TestKeys.resolver(deviceIds));
+        this(brokerUri, TestKeys.resolver(deviceIds), null, null);
+    }
+
+    /**
+     * A receiver that verifies with {@code keys} (e.g. a key a device made itself at enrollment) and
+     * logs in to the broker as {@code username} when that is not null.
+     */
+    public TestReceiver(String brokerUri, KeyResolver keys, String username, String password) throws MqttException {
+        this.verifier = new MessageVerifier(keys);
         this.client = new MqttAsyncClient(brokerUri, "test-receiver-" + System.nanoTime(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -78,6 +86,10 @@ public final class TestReceiver implements AutoCloseable {
         o.setCleanSession(false);
         o.setAutomaticReconnect(true);
         o.setMaxInflight(1000);
+        if (username != null) {
+            o.setUserName(username);
+            o.setPassword(password.toCharArray());
+        }
         client.connect(o).waitForCompletion(10_000);
         client.subscribe(Topics.ALL_UPLINK, 1).waitForCompletion(10_000);
         worker = new Thread(this::work, "test-receiver");

@@ -1,0 +1,158 @@
+package org.breathgate.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.breathgate.agent.config.AgentConfig;
+import org.breathgate.agent.enroll.EnrollmentException;
+import org.breathgate.agent.enroll.PinnedTls;
+import org.breathgate.agent.enroll.ReceiverClient;
+import org.breathgate.agent.enroll.RequestSigner;
+import org.breathgate.agent.enroll.StagedFiles;
+import org.breathgate.agent.evidence.DeviceKeyFile;
+import org.breathgate.agent.evidence.KeyFileException;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.SigningKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code rotate-key}: a new device key, announced to the receiver in a request signed by the
+ * current key. The new key waits in a pending file until the receiver confirms it, so an answer lost
+ * on the way can be retried with the same key; only then are the key file and {@code key.version}
+ * replaced, and the agent restarted.
+ */
+@Command(name = "rotate-key", mixinStandardHelpOptions = true,
+        description = {"Replace the device key. The receiver learns the new key from a request signed by the old one.",
+            "Readings already signed with the old key stay valid."})
+final class RotateKeyCommand implements Callable<Integer> {
+
+    static final String TYP = "breathgate-key-rotation";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    AgentCli parent;
+
+    @Mixin
+    DevicePaths paths;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20", description = "Network timeout (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        Terminal t = parent.terminal();
+        AgentConfig c = paths.load();
+        AgentConfig.Enrollment e = c.enrollment().orElseThrow(() -> new CliException(Exit.REFUSED,
+                "this device was not enrolled with 'setup' (no receiver.url in " + paths.configFile() + "); rotate its key on the receiver"));
+        KeyId old = new KeyId(c.deviceId(), c.keyVersion());
+        KeyId next = new KeyId(c.deviceId(), c.keyVersion() + 1);
+        RequestSigner signer;
+        try {
+            signer = RequestSigner.load(c.keyFile(), old);
+        } catch (KeyFileException ex) {
+            throw new CliException(Exit.KEY, ex.getMessage(), ex);
+        }
+        Path pending = c.keyFile().resolveSibling(c.keyFile().getFileName() + ".pending");
+        SigningKey fresh;
+        try {
+            if (Files.exists(pending)) {
+                fresh = DeviceKeyFile.load(pending, next);
+                t.say("Retrying with the new key made by an earlier attempt (" + pending + ").");
+            } else {
+                fresh = SigningKey.generate(next, new SecureRandom());
+                try (StagedFiles f = new StagedFiles()) {
+                    f.stage(pending, fresh.toPem().getBytes(StandardCharsets.US_ASCII), "rw-------", StagedFiles.Owner.unchanged(), false);
+                    f.commit();
+                }
+            }
+        } catch (KeyFileException | IOException ex) {
+            throw new CliException(Exit.IO, "cannot keep the new key in " + pending + ": " + ex.getMessage(), ex);
+        }
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("type", "key_rotation");
+        payload.put("device_id", c.deviceId());
+        payload.set("new_key", readTree(fresh.verificationKey().toJwk()));
+        payload.put("iat", Clock.systemUTC().instant().getEpochSecond());
+        payload.put("nonce", nonce());
+        t.say("Announcing key " + next + " to " + e.receiverUrl() + " (signed with " + old + ") ...");
+        KeyId confirmed;
+        try {
+            confirmed = new ReceiverClient(e.receiverUrl(), e.tlsFingerprint().map(PinnedTls::of), Duration.ofSeconds(timeoutSeconds))
+                    .rotateKey(c.deviceId(), signer.sign(TYP, payload));
+        } catch (EnrollmentException ex) {
+            if (ex.httpStatus() >= 400 && ex.httpStatus() < 500 || ex.code().equals("unreachable") && ex.httpStatus() == 0
+                    && !(ex.getCause() instanceof java.net.http.HttpTimeoutException)) {
+                deleteQuietly(pending); // the receiver certainly did not take this key
+            }
+            throw new CliException(Exit.RECEIVER, "key rotation failed: " + ex.getMessage() + " The device keeps its key " + old + ".", ex);
+        }
+        if (!confirmed.equals(next)) {
+            throw new CliException(Exit.RECEIVER, "the receiver confirmed " + confirmed + ", not " + next + "; the device keeps " + old
+                    + ". Tell the receiver's admin.");
+        }
+        try (StagedFiles f = new StagedFiles()) {
+            Path configFile = paths.configFile();
+            List<String> lines = Files.readAllLines(configFile, StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            boolean found = false;
+            for (String line : lines) {
+                if (line.startsWith("key.version=")) {
+                    line = "key.version=" + next.version();
+                    found = true;
+                }
+                out.append(line).append('\n');
+            }
+            if (!found) {
+                out.append("key.version=").append(next.version()).append('\n');
+            }
+            StagedFiles.Owner keyOwner = new StagedFiles.Owner(java.util.Optional.of(Files.getOwner(c.keyFile())), java.util.Optional.empty());
+            f.stage(c.keyFile(), fresh.toPem().getBytes(StandardCharsets.US_ASCII), "rw-------", keyOwner, true);
+            f.stage(configFile, out.toString().getBytes(StandardCharsets.UTF_8),
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(configFile)),
+                    new StagedFiles.Owner(java.util.Optional.of(Files.getOwner(configFile)), java.util.Optional.of(
+                            Files.readAttributes(configFile, java.nio.file.attribute.PosixFileAttributes.class).group())), true);
+            f.commit();
+            Files.deleteIfExists(pending);
+        } catch (IOException ex) {
+            throw new CliException(Exit.IO, "the receiver has the new key " + next + " but writing it here failed: " + ex.getMessage()
+                    + ". The new key is kept in " + pending + ": fix the problem and run rotate-key again.", ex);
+        }
+        t.say("The device now signs with " + next + ". Readings signed with " + old + " stay valid.");
+        t.say(Services.restartIfRunning());
+        return Exit.OK;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String nonce() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover pending key is reused by the next attempt
+        }
+    }
+}
