@@ -58,6 +58,31 @@ public final class MessageVerifier {
 
     /** As {@link #verify(byte[], String)}, from a string. */
     public SignedMessage verify(String compact, String expectedOwner) throws InvalidMessageException {
+        Envelope envelope = open(compact, expectedOwner);
+        if (envelope.header().has("typ")) {
+            throw new InvalidMessageException(Rejection.WRONG_TYP,
+                    "a message has no typ header; typ '" + envelope.header().path("typ").asText() + "' marks another use");
+        }
+        MessageJson.Payload payload = MessageJson.decode(envelope.payload());
+        Message message = payload.message();
+        KeyId keyId = envelope.keyId();
+        if (keyId.isReceiver() != (message instanceof ReceiverMessage)) {
+            throw new InvalidMessageException(Rejection.DEVICE_MISMATCH,
+                    "a " + message.type().wireName() + " may not be signed by " + keyId);
+        }
+        if (!keyId.isReceiver() && !message.deviceId().equals(keyId.owner())) {
+            throw new InvalidMessageException(Rejection.DEVICE_MISMATCH,
+                    "payload device '" + message.deviceId() + "' is not the kid's device '" + keyId.owner() + "'");
+        }
+        return new SignedMessage(compact, keyId, envelope.algorithm(), message, payload.extensions());
+    }
+
+    /** A JWS whose header and signature were checked, with its payload bytes not yet interpreted. */
+    record Envelope(KeyId keyId, String algorithm, ObjectNode header, byte[] payload) {
+    }
+
+    /** Checks 1 to 11 of docs/protocol.md: everything up to and including the signature. */
+    Envelope open(String compact, String expectedOwner) throws InvalidMessageException {
         Objects.requireNonNull(compact, "compact");
         if (compact.length() > MAX_COMPACT_BYTES) {
             throw new InvalidMessageException(Rejection.OVERSIZED,
@@ -112,18 +137,7 @@ public final class MessageVerifier {
         if (!key.verify(signingInput, signature)) {
             throw new InvalidMessageException(Rejection.BAD_SIGNATURE, "the signature does not verify with key " + keyId);
         }
-
-        MessageJson.Payload payload = MessageJson.decode(decodePart(payloadPart, "payload"));
-        Message message = payload.message();
-        if (keyId.isReceiver() != (message instanceof ReceiverMessage)) {
-            throw new InvalidMessageException(Rejection.DEVICE_MISMATCH,
-                    "a " + message.type().wireName() + " may not be signed by " + keyId);
-        }
-        if (!keyId.isReceiver() && !message.deviceId().equals(keyId.owner())) {
-            throw new InvalidMessageException(Rejection.DEVICE_MISMATCH,
-                    "payload device '" + message.deviceId() + "' is not the kid's device '" + keyId.owner() + "'");
-        }
-        return new SignedMessage(compact, keyId, alg.textValue(), message, payload.extensions());
+        return new Envelope(keyId, alg.textValue(), header, decodePart(payloadPart, "payload"));
     }
 
     /** Strict base64url: no padding, no other characters, and canonical (unused bits zero). */

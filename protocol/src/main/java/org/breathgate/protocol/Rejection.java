@@ -26,6 +26,11 @@ public enum Rejection {
     UNSUPPORTED_CRITICAL_HEADER,
     /** The header has no usable {@code kid}. */
     MISSING_KID,
+    /**
+     * The header's {@code typ} is not what this use expects: messages have none, signed device
+     * requests have their own (see {@link DeviceRequests}), so one can never pass for the other.
+     */
+    WRONG_TYP,
     /** The {@code kid} names another device than the one expected (e.g. from the topic). */
     KID_MISMATCH,
     /** No key is known for the {@code kid}. */

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 import org.breathgate.agent.DeviceAgent;
 import org.breathgate.agent.config.AgentConfigLoader;
 import org.breathgate.agent.config.ConfigException;
-import org.breathgate.agent.enroll.EnrollmentCode;
+import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.enroll.EnrollmentException;
 import org.breathgate.agent.enroll.EnrollmentRequest;
 import org.breathgate.agent.enroll.EnrollmentResponse;

@@ -1,5 +1,6 @@
 package org.breathgate.agent.enroll;
 
+import org.breathgate.protocol.EnrollmentCode;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;

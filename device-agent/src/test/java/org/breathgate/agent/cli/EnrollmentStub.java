@@ -24,7 +24,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
-import org.breathgate.agent.enroll.EnrollmentCode;
+import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;

@@ -19,7 +19,7 @@ import java.util.Optional;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.AgentConfigLoader;
-import org.breathgate.agent.enroll.EnrollmentCode;
+import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.EvidenceRecorder;
 import org.breathgate.agent.outbox.Outbox;

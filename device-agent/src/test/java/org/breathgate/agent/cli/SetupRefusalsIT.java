@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.breathgate.agent.enroll.EnrollmentCode;
+import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.hardware.sim.Scenario;
 import org.breathgate.hardware.sim.SimulatedBreathalyser;
 import org.breathgate.testkit.Ports;

@@ -17,7 +17,7 @@ import org.breathgate.agent.AgentDaemon;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.AgentConfigLoader;
-import org.breathgate.agent.enroll.EnrollmentCode;
+import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.it.TestReceiver;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.hardware.sim.Blow;

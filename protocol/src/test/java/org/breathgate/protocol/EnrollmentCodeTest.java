@@ -1,4 +1,4 @@
-package org.breathgate.agent.enroll;
+package org.breathgate.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.breathgate.agent.enroll;
+package org.breathgate.protocol;
 
 import java.security.SecureRandom;
 import java.util.Locale;
