@@ -7,12 +7,19 @@ import org.breathgate.receiver.config.ConfigException;
 import org.breathgate.receiver.config.ReceiverConfig;
 import org.breathgate.receiver.config.ReceiverKeys;
 import org.breathgate.receiver.device.DeviceRegistry;
+import org.breathgate.receiver.enroll.AdminToken;
+import org.breathgate.receiver.enroll.EnrollmentApi;
+import org.breathgate.receiver.enroll.EnrollmentService;
+import org.breathgate.receiver.enroll.EnrollmentSettings;
+import org.breathgate.receiver.enroll.FailureLimiter;
 import org.breathgate.receiver.ingest.EvidenceListener;
 import org.breathgate.receiver.ingest.IngestStats;
 import org.breathgate.receiver.ingest.MqttIngest;
 import org.breathgate.receiver.ingest.MqttSettings;
 import org.breathgate.receiver.store.Database;
 import org.breathgate.receiver.store.EvidenceStore;
+import org.breathgate.receiver.web.TlsIdentity;
+import org.breathgate.receiver.web.WebServer;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +29,15 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -32,10 +47,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * A running cloud receiver: database, device registry, evidence store, (embedded) broker and MQTT
- * ingest, wired by plain constructors. Later layers (care workflow, web UI) take the
+ * A running cloud receiver: database, device registry, evidence store, (embedded) broker, MQTT
+ * ingest and the HTTPS server for device enrollment, wired by plain constructors. Later layers (care workflow, web UI) take the
  * {@link #registry()} and {@link #store()} from here and register an {@link EvidenceListener}.
  */
 public final class Receiver implements AutoCloseable {
@@ -49,9 +66,15 @@ public final class Receiver implements AutoCloseable {
     private final SigningKey receiverKey;
     private final MqttIngest ingest;
     private final String brokerUri;
+    private final Web web;
+
+    /** The running HTTPS server, the URL devices are told, and where the admin token is kept. */
+    private record Web(WebServer server, URI url, Path adminTokenFile) {
+    }
 
     private Receiver(EmbeddedMqttBroker broker, Database database, DeviceRegistry registry, EvidenceStore store,
-                     SigningKey receiverKey, MqttIngest ingest, String brokerUri) {
+                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Web web) {
+        this.web = web;
         this.broker = broker;
         this.database = database;
         this.registry = registry;
@@ -87,9 +110,20 @@ public final class Receiver implements AutoCloseable {
                     config.mqttCaFile() == null ? null : trusting(config));
             MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, listeners);
             ingest.start();
+            Web web = null;
+            if (!config.web().enabled()) {
+                LOG.info("HTTPS server disabled ({}=false): devices cannot enroll with this instance", ReceiverConfig.WEB_ENABLED);
+            } else if (!config.web().enrollmentConfigured()) {
+                LOG.warn("HTTPS server NOT started: device enrollment needs the broker as devices reach it and its CA certificate;"
+                        + " set {} (ssl://host:port) and {} (PEM), or {}=false to silence this", ReceiverConfig.ENROLLMENT_BROKER_URI,
+                        ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, ReceiverConfig.WEB_ENABLED);
+            } else {
+                web = startWeb(config, database, registry, key, clock);
+                started.add(web.server());
+            }
             LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), uri,
                     database.dialect().name().toLowerCase(java.util.Locale.ROOT), key.keyId());
-            return new Receiver(broker, database, registry, store, key, ingest, uri);
+            return new Receiver(broker, database, registry, store, key, ingest, uri, web);
         } catch (MqttException e) {
             closeAll(started);
             throw new ConfigException("cannot create the MQTT client for " + config.brokerUri() + ": " + e.getMessage(), e);
@@ -97,6 +131,64 @@ public final class Receiver implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    private static Web startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, SigningKey key, Clock clock) {
+        ReceiverConfig.Web w = config.web();
+        int port = w.port() == 0 && w.publicUrl() == null ? freePort(w.host()) : w.port();
+        URI url = URI.create(w.publicUrl() != null ? w.publicUrl() : "https://" + urlHost(w.host()) + ":" + port);
+        List<String> names = new ArrayList<>();
+        names.add(url.getHost().replace("[", "").replace("]", ""));
+        if (!w.host().equals("0.0.0.0") && !w.host().equals("::")) {
+            names.add(w.host());
+        }
+        TlsIdentity identity;
+        String brokerCa;
+        try {
+            identity = w.tlsCertFile() != null ? TlsIdentity.fromPem(w.tlsCertFile(), w.tlsKeyFile())
+                    : TlsIdentity.loadOrCreate(config.dataDir(), names.stream().distinct().toList());
+            brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
+                    + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        EnrollmentSettings settings;
+        try {
+            settings = new EnrollmentSettings(url, URI.create(w.deviceBrokerUri()), brokerCa, List.of(key.verificationKey()),
+                    Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("enrollment settings: " + e.getMessage(), e);
+        }
+        AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+        EnrollmentApi api = new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
+                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+        WebServer server = WebServer.start(new WebServer.Settings(w.host(), port, WebServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
+                List.of(api));
+        return new Web(server, url, config.dataDir().resolve(AdminToken.FILE));
+    }
+
+    /** A port free right now on {@code host}: for {@code web.port = 0}, which tests use; the enrollment line needs it before start. */
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(host, 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
+        }
+    }
+
+    private static String urlHost(String bind) {
+        String host = bind;
+        if (bind.equals("0.0.0.0") || bind.equals("::")) {
+            try {
+                host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /** Waits until ingest has subscribed to the uplink topics; false if {@code timeout} passed first. */
@@ -119,6 +211,26 @@ public final class Receiver implements AutoCloseable {
         return ingest.stats();
     }
 
+    /** The database this receiver uses (one pool: features share it rather than open the file again). */
+    public Database database() {
+        return database;
+    }
+
+    /** The HTTPS server (enrollment), if it runs: disabled, or not configured for enrollment, gives empty. */
+    public Optional<WebServer> web() {
+        return Optional.ofNullable(web).map(Web::server);
+    }
+
+    /** The HTTPS URL devices are given in enrollment lines, if the server runs. */
+    public Optional<URI> webUrl() {
+        return Optional.ofNullable(web).map(Web::url);
+    }
+
+    /** The file holding the admin API token ({@code <data-dir>/admin-token}), if the HTTPS server runs. */
+    public Optional<Path> adminTokenFile() {
+        return Optional.ofNullable(web).map(Web::adminTokenFile);
+    }
+
     /** The broker the receiver uses (the embedded one's URI when embedded). */
     public String brokerUri() {
         return brokerUri;
@@ -129,9 +241,12 @@ public final class Receiver implements AutoCloseable {
         return receiverKey.verificationKey();
     }
 
-    /** Stops ingest (finishing the current batch), then the embedded broker, then the database. */
+    /** Stops the HTTPS server, then ingest (finishing the current batch), then the embedded broker, then the database. */
     @Override
     public void close() {
+        if (web != null) {
+            web.server().close();
+        }
         ingest.close();
         if (broker != null) {
             broker.close();

@@ -96,6 +96,14 @@ public final class ReceiverMain implements Callable<Integer> {
             stopped.countDown();
         }, "receiver-shutdown"));
         System.err.println("breathgate-receiver running; broker " + receiver.brokerUri() + ". Stop with Ctrl-C or SIGTERM.");
+        if (receiver.web().isPresent()) {
+            System.err.println("HTTPS (device enrollment) at " + receiver.webUrl().orElseThrow() + ", listening on "
+                    + config.web().host() + ":" + receiver.web().get().port());
+            System.err.println("  certificate fingerprint " + receiver.web().get().identity().fingerprint());
+            System.err.println("  admin API token in " + receiver.adminTokenFile().orElseThrow().toAbsolutePath() + " (keep it like a password)");
+        } else {
+            System.err.println("HTTPS (device enrollment) is off: see the log above and docs/receiver.md, \"Enrollment\".");
+        }
         stopped.await();
         return 0;
     }

@@ -53,7 +53,8 @@ class MosquittoAclIT {
                     ReceiverConfig.MQTT_CA_FILE, broker.certificates().caCertificate().toString(),
                     ReceiverConfig.MQTT_USERNAME, "receiver",
                     ReceiverConfig.MQTT_PASSWORD_FILE, password.toString(),
-                    ReceiverConfig.MQTT_CLIENT_ID, "receiver-acl-test"));
+                    ReceiverConfig.MQTT_CLIENT_ID, "receiver-acl-test",
+                    ReceiverConfig.WEB_ENABLED, "false")); // this test is about MQTT; no HTTPS port
             try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
                 assertTrue(receiver.awaitReady(WAIT), "the ACL must let the receiver subscribe:\n" + broker.log());
                 receiver.registry().enroll(TestKeys.device("home-0001").verificationKey());

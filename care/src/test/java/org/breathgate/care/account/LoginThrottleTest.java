@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoginThrottleTest {
 
     /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
+    static final class TestClock extends Clock { // care does not depend on testkit: its tests stay free of MQTT and databases
         Instant now = Instant.parse("2026-03-10T09:00:00Z");
 
         void advance(Duration d) {

@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * @param mqttUsername       MQTT user, or {@code null}
  * @param mqttPasswordFile   file whose first line is the MQTT password (kept out of the config file), or {@code null}
  * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
+ * @param web                the HTTPS server and device enrollment
  */
 public record ReceiverConfig(
         String brokerUri,
@@ -47,7 +48,8 @@ public record ReceiverConfig(
         String mqttClientId,
         String mqttUsername,
         Path mqttPasswordFile,
-        Path mqttCaFile) {
+        Path mqttCaFile,
+        Web web) {
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -60,10 +62,65 @@ public record ReceiverConfig(
     public static final String MQTT_USERNAME = "mqtt.username";
     public static final String MQTT_PASSWORD_FILE = "mqtt.password-file";
     public static final String MQTT_CA_FILE = "mqtt.ca-file";
+    public static final String WEB_ENABLED = "web.enabled";
+    public static final String WEB_HOST = "web.host";
+    public static final String WEB_PORT = "web.port";
+    public static final String WEB_PUBLIC_URL = "web.public-url";
+    public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
+    public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
+    public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
+    public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
+
+    /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
+    public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
+
+    /**
+     * The HTTPS server (device enrollment).
+     *
+     * @param enabled             whether to serve HTTPS at all; default true
+     * @param host                address to bind; default {@code 127.0.0.1}
+     * @param port                TCP port, 0 for any free port (tests); default 8443
+     * @param publicUrl           {@code https://host[:port]} as devices reach this receiver (goes into enrollment lines), or
+     *                            {@code null} for {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile         PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     * @param tlsKeyFile          its PEM private key; set exactly when {@code tlsCertFile} is
+     * @param deviceBrokerUri     the broker as devices reach it ({@code ssl://host:port}), or {@code null}: then
+     *                            {@code broker.uri} if that is {@code ssl://}
+     * @param deviceBrokerCaFile  PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
+     * @param codeLifetimeHours   a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     */
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile,
+                      String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+
+        public static final int DEFAULT_PORT = 8443;
+        public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
+
+        public Web {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+
+        /** No HTTPS server (what most tests want). */
+        public static Web disabled() {
+            return new Web(false, "127.0.0.1", DEFAULT_PORT, null, null, null, null, null, DEFAULT_CODE_LIFETIME_HOURS);
+        }
+
+        /**
+         * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an
+         * answer without one). Without both the receiver does not start its HTTPS server and says why.
+         */
+        public boolean enrollmentConfigured() {
+            return deviceBrokerUri != null && deviceBrokerCaFile != null;
+        }
+    }
 
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
-            RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE);
+            RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS);
 
     public ReceiverConfig {
         Objects.requireNonNull(embeddedBind, "embeddedBind");
@@ -71,6 +128,13 @@ public record ReceiverConfig(
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(receiverKeyFile, "receiverKeyFile");
         Objects.requireNonNull(mqttClientId, "mqttClientId");
+        Objects.requireNonNull(web, "web");
+    }
+
+    /** This configuration with {@code web} instead. */
+    public ReceiverConfig withWeb(Web web) {
+        return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
+                mqttUsername, mqttPasswordFile, mqttCaFile, web);
     }
 
     /** Whether the receiver runs its own broker. */
@@ -164,7 +228,81 @@ public record ReceiverConfig(
             throw new ConfigException(MQTT_USERNAME + " is set but no " + BROKER_URI
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
-        return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile);
+        return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
+                web(v, brokerUri, caFile));
+    }
+
+    private static Web web(Map<String, String> v, String brokerUri, Path mqttCaFile) {
+        boolean enabled = booleanValue(v, WEB_ENABLED, true);
+        String host = v.getOrDefault(WEB_HOST, "127.0.0.1");
+        int port = intValue(v, WEB_PORT, Web.DEFAULT_PORT, 0, 65535);
+        String publicUrl = v.get(WEB_PUBLIC_URL);
+        if (publicUrl != null) {
+            URI parsed = uri(WEB_PUBLIC_URL, publicUrl);
+            if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null
+                    || (parsed.getPath() != null && !parsed.getPath().isEmpty() && !parsed.getPath().equals("/"))) {
+                throw new ConfigException(WEB_PUBLIC_URL + " must be https://host[:port] as devices reach this receiver, was '" + publicUrl + "'");
+            }
+            publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        }
+        Path cert = readableFile(v, WEB_TLS_CERT_FILE);
+        Path key = readableFile(v, WEB_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
+                    + " given) or neither (a self-signed one in the data folder)");
+        }
+        String deviceBroker = v.get(ENROLLMENT_BROKER_URI);
+        if (deviceBroker != null) {
+            URI parsed = uri(ENROLLMENT_BROKER_URI, deviceBroker);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("ssl") || scheme.equals("tcp")) || parsed.getHost() == null || parsed.getPort() < 1) {
+                throw new ConfigException(ENROLLMENT_BROKER_URI + " must be ssl://host:port as devices reach the broker (tcp:// only in a"
+                        + " lab), was '" + deviceBroker + "'");
+            }
+        } else if (brokerUri != null && brokerUri.startsWith("ssl://")) {
+            deviceBroker = brokerUri;
+        }
+        Path deviceCa = readableFile(v, ENROLLMENT_BROKER_CA_FILE);
+        if (deviceCa == null) {
+            deviceCa = mqttCaFile;
+        }
+        int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Web.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
+        return new Web(enabled, host, port, publicUrl, cert, key, deviceBroker, deviceCa, lifetime);
+    }
+
+    private static URI uri(String key, String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " is not a URI: '" + text + "'", e);
+        }
+    }
+
+    private static Path readableFile(Map<String, String> values, String key) {
+        String text = values.get(key);
+        if (text == null) {
+            return null;
+        }
+        Path file = Path.of(text);
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(key + " " + file + " does not exist or is not readable");
+        }
+        return file;
+    }
+
+    private static boolean booleanValue(Map<String, String> values, String key, boolean defaultValue) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new ConfigException(key + " must be true or false, was '" + text + "'");
+        }
     }
 
     /** The MQTT password from {@link #mqttPasswordFile()}, or {@code null}. */

@@ -29,6 +29,38 @@ class ReceiverConfigTest {
         assertEquals(dir.resolve("receiver-key.pem"), config.receiverKeyFile());
         assertEquals(1, config.receiverKeyVersion());
         assertTrue(config.mqttClientId().startsWith("breathgate-receiver-"));
+        assertTrue(config.web().enabled());
+        assertEquals("127.0.0.1", config.web().host());
+        assertEquals(8443, config.web().port());
+        assertEquals(72, config.web().codeLifetimeHours());
+        assertEquals(false, config.web().enrollmentConfigured(), "no broker CA for devices: HTTPS is not started");
+    }
+
+    @Test
+    void web_and_enrollment_settings_are_read_checked_and_default_from_an_ssl_broker() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        ReceiverConfig inherited = ReceiverConfig.from(Map.of("broker.uri", "ssl://mqtt.example:8883", "mqtt.ca-file", ca.toString()));
+        assertEquals("ssl://mqtt.example:8883", inherited.web().deviceBrokerUri());
+        assertEquals(ca, inherited.web().deviceBrokerCaFile());
+        assertTrue(inherited.web().enrollmentConfigured());
+
+        ReceiverConfig own = ReceiverConfig.from(Map.of("web.host", "0.0.0.0", "web.port", "0", "web.public-url", "https://r.example:443/",
+                "enrollment.broker-uri", "ssl://devices.example:8883", "enrollment.broker-ca-file", ca.toString(),
+                "enrollment.code-lifetime-hours", "24"));
+        assertEquals(0, own.web().port());
+        assertEquals("https://r.example:443", own.web().publicUrl());
+        assertEquals("ssl://devices.example:8883", own.web().deviceBrokerUri());
+        assertEquals(24, own.web().codeLifetimeHours());
+
+        assertEquals(false, ReceiverConfig.from(Map.of("web.enabled", "false")).web().enabled());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.enabled", "yes")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.port", "70000")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.public-url", "http://r.example")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.broker-uri", "mqtt://x:1")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.broker-ca-file", dir.resolve("none").toString())));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.code-lifetime-hours", "337")));
+        ConfigException pair = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.tls.cert-file", ca.toString())));
+        assertTrue(pair.getMessage().contains("web.tls.key-file"), pair.getMessage());
     }
 
     @Test

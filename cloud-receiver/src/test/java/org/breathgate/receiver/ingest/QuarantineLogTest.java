@@ -1,12 +1,11 @@
 package org.breathgate.receiver.ingest;
 
+import org.breathgate.testkit.ManualClock;
+
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,32 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuarantineLogTest {
 
     /** A clock tests move by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-03-02T08:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
     @Test
     void the_first_of_a_reason_is_logged_then_at_most_one_line_a_minute() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-02T08:00:00Z"));
         QuarantineLog log = new QuarantineLog(clock);
         assertTrue(log.log("bad_signature", 1, "t", "d"));
         assertFalse(log.log("bad_signature", 2, "t", "d"));
@@ -51,7 +27,7 @@ class QuarantineLogTest {
 
     @Test
     void each_reason_is_limited_on_its_own() {
-        QuarantineLog log = new QuarantineLog(new ManualClock());
+        QuarantineLog log = new QuarantineLog(new ManualClock(Instant.parse("2026-03-02T08:00:00Z")));
         assertTrue(log.log("bad_signature", 1, "t", "d"));
         assertTrue(log.log("unknown_key", 1, "t", "d"));
     }

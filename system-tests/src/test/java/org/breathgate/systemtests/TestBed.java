@@ -1,0 +1,168 @@
+package org.breathgate.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.breathgate.receiver.Receiver;
+import org.breathgate.receiver.config.ReceiverConfig;
+import org.breathgate.receiver.web.WebServer;
+import org.breathgate.testkit.Ports;
+import org.breathgate.testkit.TestCertificates;
+
+/**
+ * A real receiver in this JVM, started with {@link Receiver#start} as {@code breathgate-receiver} does:
+ * embedded MQTT broker, SQLite in a temporary folder, and its HTTPS enrollment API on a free loopback
+ * port ({@code web.port = 0}) with a self-signed certificate made on first start. The
+ * embedded broker listens on plain TCP on loopback (the receiver's own connection); devices reach
+ * it through a TLS terminator (socat with a test CA), as a deployment would put TLS in front of it,
+ * so enrollment hands out a real {@code ssl://} URI and broker CA ({@code enrollment.broker-uri},
+ * {@code enrollment.broker-ca-file}). The receiver's clock can be moved forward to expire codes.
+ */
+final class TestBed implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Receiver receiver;
+    final WebServer web;
+    final String adminToken;
+    private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private Process tlsProxy;
+    private HttpClient http;
+
+    TestBed(Path dir) throws Exception {
+        Path data = dir.resolve("receiver");
+        int mqttPort = Ports.free();
+        int tlsPort = Ports.free();
+        TestCertificates brokerTls = TestCertificates.create(Files.createDirectories(dir.resolve("broker-tls")));
+        // Started the normal way: Receiver serves HTTPS (a self-signed certificate in the data folder) on a free
+        // loopback port and tells devices the broker behind the TLS terminator below, with its CA.
+        Map<String, String> settings = new HashMap<>();
+        settings.put(ReceiverConfig.DATA_DIR, data.toString());
+        settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
+        settings.put(ReceiverConfig.MQTT_CLIENT_ID, "system-test-receiver");
+        settings.put(ReceiverConfig.WEB_PORT, "0");
+        settings.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + tlsPort);
+        settings.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, brokerTls.caCertificate().toString());
+        ReceiverConfig config = ReceiverConfig.from(settings);
+        // The receiver's clock runs with real time, shifted by what a test adds to expire codes.
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now().plus(shift.get());
+            }
+        };
+        try {
+            receiver = Receiver.start(config, clock, List.of());
+            open.add(receiver);
+            if (!receiver.awaitReady(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the receiver did not subscribe within 30 s");
+            }
+            web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver did not start its HTTPS server"));
+            adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
+            tlsProxy = new ProcessBuilder("socat", "OPENSSL-LISTEN:" + tlsPort + ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert="
+                    + brokerTls.serverCertificate() + ",key=" + brokerTls.serverKey(), "TCP:127.0.0.1:" + mqttPort)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+            if (!Ports.awaitAccepting(tlsPort, Duration.ofSeconds(10))) {
+                throw new IllegalStateException("the TLS terminator did not start: " + Files.readString(dir.resolve("socat.log")));
+            }
+            http = HttpClient.newBuilder().sslContext(trusting(web.identity().certificate())).connectTimeout(Duration.ofSeconds(5)).build();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Moves the receiver's clock forward (to expire codes). */
+    void advanceClock(Duration by) {
+        shift.set(shift.get().plus(by));
+    }
+
+    /** The admin creates a code; returns the whole answer (code, enrollment_line, ...). */
+    JsonNode createCode(String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + web.port() + "/api/v1/enrollment-codes"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminToken)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new AssertionError("creating a code: " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    String url() {
+        return "https://127.0.0.1:" + web.port();
+    }
+
+    private static SSLContext trusting(X509Certificate only) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("server only");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+                if (!chain[0].equals(only)) {
+                    throw new java.security.cert.CertificateException("not the receiver's certificate");
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return tls;
+    }
+
+    @Override
+    public void close() {
+        if (tlsProxy != null) {
+            tlsProxy.destroy();
+            try {
+                tlsProxy.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+}
