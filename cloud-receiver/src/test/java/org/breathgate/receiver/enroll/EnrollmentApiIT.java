@@ -301,8 +301,13 @@ class EnrollmentApiIT {
         assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""));
         assertTrue(r.headers().firstValue("Strict-Transport-Security").isPresent());
         assertFalse(r.headers().firstValue("Server").orElse("").toLowerCase(java.util.Locale.ROOT).contains("jetty"));
-        HttpResponse<String> big = post("/api/v1/enrollments", "{\"code\": \"" + "A".repeat(200_000) + "\"}", null);
-        assertEquals(413, big.statusCode(), big.body());
+        try {
+            HttpResponse<String> big = post("/api/v1/enrollments", "{\"code\": \"" + "A".repeat(200_000) + "\"}", null);
+            assertEquals(413, big.statusCode(), big.body());
+        } catch (java.io.IOException closedMidUpload) {
+            // Jetty answers 413 and closes; a client still sending may see the closed connection instead. Both refuse it.
+        }
+        assertError(post("/api/v1/enrollments", "{}", null), 400, "invalid_request");
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> p = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/api/v1/enrollments"))
