@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * messages (use {@link MosquittoBroker.Options#withPersistence()} to test durable broker state).
  * Starting takes about 2 s, stopping about 4 s.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class EmbeddedBroker implements TestBroker {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

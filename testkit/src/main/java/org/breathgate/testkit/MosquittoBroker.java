@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * {@code mosquitto} is not installed this fails with a message saying so: tests never skip
  * silently (CI installs the {@code mosquitto} package).
  */
-public final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker implements TestBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(MosquittoBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);

@@ -1,5 +1,6 @@
 package org.breathgate.agent.it;
 
+import org.breathgate.testkit.TestBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,7 @@ class AgentEndToEndIT {
     @TempDir
     static Path shared;
 
-    static Broker broker;
+    static TestBroker broker;
 
     @TempDir
     Path dir;
@@ -65,7 +66,7 @@ class AgentEndToEndIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = Brokers.mosquitto(shared);
+        broker = Brokers.mosquitto();
     }
 
     @AfterAll

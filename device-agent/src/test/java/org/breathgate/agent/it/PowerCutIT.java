@@ -1,5 +1,6 @@
 package org.breathgate.agent.it;
 
+import org.breathgate.testkit.TestBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class PowerCutIT {
     @Timeout(240)
     void readings_survive_fifty_power_cuts_exactly_once_in_order_without_gaps() throws Exception {
         Random random = new Random(20261125);
-        try (Broker broker = Brokers.mosquitto(dir); TestReceiver receiver = new TestReceiver(broker.uri(), DEVICE)) {
+        try (TestBroker broker = Brokers.mosquitto(); TestReceiver receiver = new TestReceiver(broker.uri(), DEVICE)) {
             for (int cycle = 0; cycle < CYCLES; cycle++) {
                 Process agent = startAgent(broker.uri(), "loop");
                 try {

@@ -1,5 +1,6 @@
 package org.breathgate.agent.it;
 
+import org.breathgate.testkit.TestBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class PublisherIT {
     @Timeout(90)
     void readings_taken_while_the_broker_is_down_arrive_exactly_once_in_order_after_it_restarts() throws Exception {
         String device = "home-outage";
-        try (Broker broker = Brokers.mosquitto(dir); TestReceiver receiver = new TestReceiver(broker.uri(), device)) {
+        try (TestBroker broker = Brokers.mosquitto(); TestReceiver receiver = new TestReceiver(broker.uri(), device)) {
             Map<String, String> s = AgentFixture.settings(dir, device, broker.uri());
             DeviceAgent agent = new DeviceAgent(AgentFixture.config(s), new Hardware(new FakeBreathalyser(Clock.systemUTC()),
                     new SoftPanel(Clock.systemUTC())), Voice.silent(), new SystemClockSource(Clock.systemUTC(), () -> true), new Random(5));
@@ -81,7 +82,7 @@ class PublisherIT {
                 long duringOutage = agent.outboxStats().lastSeq();
                 Thread.sleep(2000);
                 assertTrue(agent.outboxStats().lastSeq() > duringOutage, "readings are still taken while the broker is down");
-                broker.start();
+                broker.restart();
                 Thread.sleep(1000);
                 pressing.set(false);
                 parent.join();
@@ -133,7 +134,7 @@ class PublisherIT {
     @Timeout(90)
     void five_hundred_buffered_events_drain_through_a_window_of_four_without_paho_refusing_a_publish() throws Exception {
         String device = "home-drain";
-        try (Broker broker = Brokers.embedded(); TestReceiver receiver = new TestReceiver(broker.uri(), device);
+        try (TestBroker broker = Brokers.embedded(); TestReceiver receiver = new TestReceiver(broker.uri(), device);
              Parts p = parts(device, broker.uri(), Map.of("mqtt.inflight", "4"))) {
             for (int i = 0; i < 5; i++) {
                 List<EvidenceRecorder.EventFactory> batch = new ArrayList<>();
@@ -155,7 +156,7 @@ class PublisherIT {
     @Timeout(120)
     void reconnecting_and_closing_leave_no_threads_behind() throws Exception {
         String device = "home-threads";
-        try (Broker broker = Brokers.mosquitto(dir); Parts p = parts(device, broker.uri(), Map.of())) {
+        try (TestBroker broker = Brokers.mosquitto(); Parts p = parts(device, broker.uri(), Map.of())) {
             Set<String> before = threadNames();
             for (int round = 0; round < 5; round++) {
                 try (MqttPublisher publisher = publisher(p, device)) {
@@ -163,7 +164,7 @@ class PublisherIT {
                     awaitConnected(publisher);
                     broker.stop();
                     Thread.sleep(1500); // several failed reconnect attempts
-                    broker.start();
+                    broker.restart();
                     awaitConnected(publisher);
                 }
             }
