@@ -1,13 +1,25 @@
 package org.breathgate.receiver;
 
+import org.breathgate.care.alert.AlertEngine;
+import org.breathgate.care.retention.RetentionPolicy;
+import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.broker.EmbeddedMqttBroker;
+import org.breathgate.receiver.care.CareService;
+import org.breathgate.receiver.care.DownlinkPublisher;
+import org.breathgate.receiver.care.alert.AlertProcessor;
+import org.breathgate.receiver.care.alert.CareScheduler;
+import org.breathgate.receiver.care.audit.AnchorFile;
+import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.config.ConfigException;
 import org.breathgate.receiver.config.ReceiverConfig;
 import org.breathgate.receiver.config.ReceiverKeys;
 import org.breathgate.receiver.device.DeviceRegistry;
 import org.breathgate.receiver.enroll.AdminToken;
+import org.breathgate.receiver.enroll.DeviceRequestsApi;
 import org.breathgate.receiver.enroll.EnrollmentApi;
 import org.breathgate.receiver.enroll.EnrollmentService;
 import org.breathgate.receiver.enroll.EnrollmentSettings;
@@ -45,15 +57,23 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A running cloud receiver: database, device registry, evidence store, (embedded) broker, MQTT
- * ingest and the HTTPS server for device enrollment, wired by plain constructors. Later layers (care workflow, web UI) take the
- * {@link #registry()} and {@link #store()} from here and register an {@link EvidenceListener}.
+ * ingest, the care workflow's persistence and scheduler, and the HTTPS server for device enrollment, wired by plain
+ * constructors. The web UI (later) takes {@link #care()}, {@link #registry()} and {@link #store()} from here.
+ *
+ * <p>Care: every stored event goes to the {@link CareScheduler} (an {@link EvidenceListener} with its own thread) for
+ * alerts; it also runs the minute's silence checks and escalations, anchors the audit log hourly in
+ * {@code <data-dir>/audit-anchors.txt}, and, when {@code retention.results-after-case-closed} is set, runs retention daily.
+ * Configurations {@link CareService#setSchedule} signs go out retained on the device's config topic through ingest's
+ * MQTT connection.
  */
 public final class Receiver implements AutoCloseable {
 
@@ -67,13 +87,18 @@ public final class Receiver implements AutoCloseable {
     private final MqttIngest ingest;
     private final String brokerUri;
     private final Web web;
+    private final CareService care;
+    private final CareScheduler careScheduler;
 
     /** The running HTTPS server, the URL devices are told, and where the admin token is kept. */
     private record Web(WebServer server, URI url, Path adminTokenFile) {
     }
 
     private Receiver(EmbeddedMqttBroker broker, Database database, DeviceRegistry registry, EvidenceStore store,
-                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Web web) {
+                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Web web, CareService care,
+                     CareScheduler careScheduler) {
+        this.care = care;
+        this.careScheduler = careScheduler;
         this.web = web;
         this.broker = broker;
         this.database = database;
@@ -108,8 +133,18 @@ public final class Receiver implements AutoCloseable {
             }
             MqttSettings settings = new MqttSettings(uri, config.mqttClientId(), config.mqttUsername(), config.readMqttPassword(),
                     config.mqttCaFile() == null ? null : trusting(config));
-            MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, listeners);
+            AuditLog audit = new AuditLog(database, AnchorFile.in(config.dataDir()));
+            AlertEngine engine = new AlertEngine(config.care().zone());
+            CareScheduler scheduler = careScheduler(config.care(), database, audit, engine, clock);
+            started.add(scheduler);
+            scheduler.start();
+            List<EvidenceListener> all = new ArrayList<>(listeners);
+            all.add(scheduler);
+            MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, all);
             ingest.start();
+            started.add(ingest);
+            CareService care = new CareService(database, audit, engine, new MessageSigner(key), downlink(ingest), clock,
+                    () -> UUID.randomUUID().toString());
             Web web = null;
             if (!config.web().enabled()) {
                 LOG.info("HTTPS server disabled ({}=false): devices cannot enroll with this instance", ReceiverConfig.WEB_ENABLED);
@@ -123,7 +158,7 @@ public final class Receiver implements AutoCloseable {
             }
             LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), uri,
                     database.dialect().name().toLowerCase(java.util.Locale.ROOT), key.keyId());
-            return new Receiver(broker, database, registry, store, key, ingest, uri, web);
+            return new Receiver(broker, database, registry, store, key, ingest, uri, web, care, scheduler);
         } catch (MqttException e) {
             closeAll(started);
             throw new ConfigException("cannot create the MQTT client for " + config.brokerUri() + ": " + e.getMessage(), e);
@@ -131,6 +166,36 @@ public final class Receiver implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
+    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, AuditLog audit, AlertEngine engine,
+                                               Clock clock) {
+        AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
+        RetentionJob retention = null;
+        if (settings.resultsAfterCaseClosed() == null) {
+            LOG.info("{} not set: closed cases' results are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED);
+        } else {
+            // Photos are not stored by the receiver yet; their period is required by the policy but unused.
+            RetentionPolicy policy = new RetentionPolicy(settings.resultsAfterCaseClosed(), UNUSED_PHOTO_PERIOD, settings.zone());
+            retention = new RetentionJob(database, policy, audit, clock);
+        }
+        return new CareScheduler(alerts, audit, retention, clock);
+    }
+
+    /** Photos are not stored yet, so their retention period is never applied. */
+    private static final Period UNUSED_PHOTO_PERIOD = Period.ofYears(100);
+
+    /** Signed configurations go out retained at QoS 1 on ingest's ack connection, so an offline device gets them later. */
+    private static DownlinkPublisher downlink(MqttIngest ingest) {
+        return (topic, payload) -> {
+            try {
+                ingest.publishDownlink(topic, payload, true);
+            } catch (MqttException e) {
+                throw new DownlinkPublisher.PublishException("the broker did not take the message for " + topic + ": "
+                        + e.getMessage(), e);
+            }
+        };
     }
 
     private static Web startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, SigningKey key, Clock clock) {
@@ -165,7 +230,7 @@ public final class Receiver implements AutoCloseable {
         EnrollmentApi api = new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
                 identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
         WebServer server = WebServer.start(new WebServer.Settings(w.host(), port, WebServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
-                List.of(api));
+                List.of(api, new DeviceRequestsApi(database, registry, clock)));
         return new Web(server, url, config.dataDir().resolve(AdminToken.FILE));
     }
 
@@ -231,6 +296,19 @@ public final class Receiver implements AutoCloseable {
         return Optional.ofNullable(web).map(Web::adminTokenFile);
     }
 
+    /** The care workflow's operations for signed-in people (the web UI's facade). */
+    public CareService care() {
+        return care;
+    }
+
+    /**
+     * Waits until the care scheduler has done the alert work for everything ingest handed it so far
+     * (tests; ingest itself never waits for alerts).
+     */
+    public void awaitCareIdle(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
+        careScheduler.flush(timeout);
+    }
+
     /** The broker the receiver uses (the embedded one's URI when embedded). */
     public String brokerUri() {
         return brokerUri;
@@ -241,13 +319,17 @@ public final class Receiver implements AutoCloseable {
         return receiverKey.verificationKey();
     }
 
-    /** Stops the HTTPS server, then ingest (finishing the current batch), then the embedded broker, then the database. */
+    /**
+     * Stops the HTTPS server, then ingest (finishing the current batch), then the care scheduler (finishing the alert
+     * work queued), then the embedded broker, then the database.
+     */
     @Override
     public void close() {
         if (web != null) {
             web.server().close();
         }
         ingest.close();
+        careScheduler.close();
         if (broker != null) {
             broker.close();
         }

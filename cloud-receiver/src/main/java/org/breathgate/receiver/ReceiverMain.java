@@ -2,6 +2,8 @@ package org.breathgate.receiver;
 
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;
+import org.breathgate.receiver.care.audit.AnchorFile;
+import org.breathgate.receiver.care.audit.AuditVerifyMain;
 import org.breathgate.receiver.config.ConfigException;
 import org.breathgate.receiver.config.ReceiverConfig;
 import org.breathgate.receiver.device.DeviceRegistry;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +28,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code breathgate-receiver}: runs the cloud receiver until SIGTERM or Ctrl-C; subcommands enroll
- * and revoke devices and show gaps. Exit codes: 0 done, 1 failed, 2 bad configuration or usage.
+ * and revoke devices, show gaps and verify the care audit log. Exit codes: 0 done, 1 failed, 2 bad configuration or usage.
  */
 @Command(name = "breathgate-receiver", mixinStandardHelpOptions = true, version = "breathgate-receiver 0.1.0",
         description = "Receives signed breathalyser evidence over MQTT, verifies it, stores it and acks it.",
-        subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.Gaps.class})
+        subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.Gaps.class,
+                ReceiverMain.AuditVerify.class})
 public final class ReceiverMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file; flags override it (keys: docs/receiver.md).")
@@ -169,6 +173,29 @@ public final class ReceiverMain implements Callable<Integer> {
                 System.out.println(gaps.isEmpty() ? deviceId + ": no gaps" : deviceId + ": missing " + gaps);
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code audit-verify}: verifies the care audit log's hash chain in the configured database against the anchors in
+     * {@code <data-dir>/audit-anchors.txt}; prints {@code OK ...} and exits 0, or {@code BROKEN at entry N ...} and exits 1
+     * (2: the database cannot be read).
+     */
+    @Command(name = "audit-verify", mixinStandardHelpOptions = true,
+            description = "Verify the care audit log's hash chain and anchors; exit 0 when intact, 1 when broken.")
+    static final class AuditVerify implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ReceiverMain parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ReceiverConfig config = parent.config();
+            String anchors = AnchorFile.in(config.dataDir()).path().toString();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            return AuditVerifyMain.run(new String[] {"--jdbc-url", config.jdbcUrl(), "--anchors", anchors}, out, err);
         }
     }
 }

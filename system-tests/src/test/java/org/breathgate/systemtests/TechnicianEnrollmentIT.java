@@ -1,6 +1,7 @@
 package org.breathgate.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,34 @@ class TechnicianEnrollmentIT {
                 new MessageVerifier(KeyResolver.of(enrolled)).verify(e.compact(), deviceId);
                 await(() -> daemon.agent().outboxStats().depth() == 0, Duration.ofSeconds(20), "the receiver's ack");
             }
+
+            // Key rotation against the real receiver: key 2 is registered, and the next reading is signed with it.
+            String etc = dir.resolve("etc").toString();
+            String var = dir.resolve("var").toString();
+            Run rotate = cli("", "rotate-key", "--config-dir", etc, "--data-dir", var, "--timeout=5");
+            assertEquals(0, rotate.exitCode(), rotate.toString());
+            assertEquals(2, bed.receiver.registry().device(deviceId).orElseThrow().keys().size());
+            AgentConfig rotated = AgentConfigLoader.load(dir.resolve("etc/agent.properties"), List.of("--voice=false"));
+            assertEquals(2, rotated.keyVersion());
+            try (AgentDaemon daemon = AgentDaemon.start(rotated, () -> {
+                throw new AssertionError("no GPIO configured");
+            }, new SystemClockSource(Clock.systemUTC(), () -> true), Voice.silent())) {
+                await(() -> daemon.agent().status().sensorState() == SensorState.READY && daemon.agent().status().publisher().connected(),
+                        Duration.ofSeconds(30), "the agent to reconnect with key 2");
+                Run test = cli("", "test", "--config-dir", etc, "--data-dir", var);
+                assertEquals(0, test.exitCode(), test.toString());
+                await(() -> bed.receiver.store().count(deviceId) >= 2, Duration.ofSeconds(30), "the reading signed with key 2");
+                List<StoredEvent> stored = bed.receiver.store().readings(deviceId, Instant.EPOCH, Instant.now().plusSeconds(3600));
+                assertEquals(List.of(new KeyId(deviceId, 1), new KeyId(deviceId, 2)), stored.stream().map(StoredEvent::keyId).toList());
+                await(() -> daemon.agent().outboxStats().depth() == 0, Duration.ofSeconds(20), "the receiver's ack");
+            }
+
+            // Deprovisioning: the receiver retires the device; the device's key is gone.
+            Run deprovision = cli("", "deprovision", "--config-dir", etc, "--data-dir", var, "--yes", "--timeout=5");
+            assertEquals(0, deprovision.exitCode(), deprovision.toString());
+            assertTrue(bed.receiver.registry().device(deviceId).orElseThrow().revoked());
+            assertTrue(bed.receiver.registry().find(new KeyId(deviceId, 2)).isEmpty(), "ingest refuses the retired device");
+            assertFalse(Files.exists(dir.resolve("var/device-key.pem")));
         }
     }
 

@@ -9,6 +9,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,6 +40,7 @@ import java.util.TreeSet;
  * @param mqttPasswordFile   file whose first line is the MQTT password (kept out of the config file), or {@code null}
  * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
  * @param web                the HTTPS server and device enrollment
+ * @param care               the care workflow (alerts, retention)
  */
 public record ReceiverConfig(
         String brokerUri,
@@ -49,7 +54,8 @@ public record ReceiverConfig(
         String mqttUsername,
         Path mqttPasswordFile,
         Path mqttCaFile,
-        Web web) {
+        Web web,
+        Care care) {
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -71,6 +77,8 @@ public record ReceiverConfig(
     public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
     public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
     public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
+    public static final String CARE_ZONE = "care.zone";
+    public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
 
     /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
@@ -117,10 +125,37 @@ public record ReceiverConfig(
         }
     }
 
+    /**
+     * The care workflow.
+     *
+     * @param zone                   the zone alert texts show times in and retention counts months and days in;
+     *                               default {@code Europe/Helsinki}
+     * @param resultsAfterCaseClosed how long a closed case's results (evidence, alerts, excuses) are kept before the
+     *                               daily retention job deletes them (ISO-8601 period, e.g. {@code P2Y}; {@code P0D}
+     *                               deletes at closing), or {@code null} to keep them (no retention job runs)
+     */
+    public record Care(ZoneId zone, Period resultsAfterCaseClosed) {
+
+        public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Helsinki");
+
+        public Care {
+            Objects.requireNonNull(zone, "zone");
+            if (resultsAfterCaseClosed != null && resultsAfterCaseClosed.isNegative()) {
+                throw new IllegalArgumentException("resultsAfterCaseClosed must not be negative, was " + resultsAfterCaseClosed);
+            }
+        }
+
+        /** Helsinki time, results kept. */
+        public static Care defaults() {
+            return new Care(DEFAULT_ZONE, null);
+        }
+    }
+
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
-            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS);
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
+            RETENTION_RESULTS_AFTER_CASE_CLOSED);
 
     public ReceiverConfig {
         Objects.requireNonNull(embeddedBind, "embeddedBind");
@@ -129,12 +164,13 @@ public record ReceiverConfig(
         Objects.requireNonNull(receiverKeyFile, "receiverKeyFile");
         Objects.requireNonNull(mqttClientId, "mqttClientId");
         Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(care, "care");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
         return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
-                mqttUsername, mqttPasswordFile, mqttCaFile, web);
+                mqttUsername, mqttPasswordFile, mqttCaFile, web, care);
     }
 
     /** Whether the receiver runs its own broker. */
@@ -229,7 +265,33 @@ public record ReceiverConfig(
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
         return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
-                web(v, brokerUri, caFile));
+                web(v, brokerUri, caFile), care(v));
+    }
+
+    private static Care care(Map<String, String> v) {
+        ZoneId zone = Care.DEFAULT_ZONE;
+        String zoneText = v.get(CARE_ZONE);
+        if (zoneText != null) {
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw new ConfigException(CARE_ZONE + " must be a time-zone id like Europe/Helsinki, was '" + zoneText + "'", e);
+            }
+        }
+        String keep = v.get(RETENTION_RESULTS_AFTER_CASE_CLOSED);
+        Period period = null;
+        if (keep != null && !keep.equalsIgnoreCase("none")) {
+            try {
+                period = Period.parse(keep);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must be an ISO-8601 period like P2Y or P18M, or none"
+                        + " (keep), was '" + keep + "'", e);
+            }
+            if (period.isNegative()) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must not be negative, was '" + keep + "'");
+            }
+        }
+        return new Care(zone, period);
     }
 
     private static Web web(Map<String, String> v, String brokerUri, Path mqttCaFile) {

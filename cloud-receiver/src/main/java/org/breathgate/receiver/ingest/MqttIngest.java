@@ -147,6 +147,16 @@ public final class MqttIngest implements AutoCloseable {
     }
 
     /**
+     * Publishes {@code payload} (already signed) to a device's downlink {@code topic} at QoS 1 on the
+     * ack connection, and waits until the broker has taken it (PUBACK).
+     *
+     * @throws MqttException if the receiver is not connected or the broker did not take it within 10 s
+     */
+    public void publishDownlink(String topic, byte[] payload, boolean retained) throws MqttException {
+        ackClient.publish(topic, payload, 1, retained).waitForCompletion(10_000);
+    }
+
+    /**
      * Stops: finishes the batch being written (so what is stored is acked), then disconnects.
      * Messages received but not yet written are not acked, so the broker delivers them again.
      */

@@ -37,6 +37,20 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void retention_is_an_optional_iso_period_and_the_care_zone_defaults_to_helsinki() {
+        ReceiverConfig defaults = ReceiverConfig.defaults(dir);
+        assertNull(defaults.care().resultsAfterCaseClosed(), "no period configured: results are kept");
+        assertEquals(java.time.ZoneId.of("Europe/Helsinki"), defaults.care().zone());
+        assertNull(ReceiverConfig.from(Map.of("retention.results-after-case-closed", "none")).care().resultsAfterCaseClosed());
+        ReceiverConfig set = ReceiverConfig.from(Map.of("retention.results-after-case-closed", "P2Y", "care.zone", "Europe/Stockholm"));
+        assertEquals(java.time.Period.ofYears(2), set.care().resultsAfterCaseClosed());
+        assertEquals(java.time.ZoneId.of("Europe/Stockholm"), set.care().zone());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("retention.results-after-case-closed", "2 years")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("retention.results-after-case-closed", "P-1M")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("care.zone", "Mars/Olympus")));
+    }
+
+    @Test
     void web_and_enrollment_settings_are_read_checked_and_default_from_an_ssl_broker() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
         ReceiverConfig inherited = ReceiverConfig.from(Map.of("broker.uri", "ssl://mqtt.example:8883", "mqtt.ca-file", ca.toString()));
