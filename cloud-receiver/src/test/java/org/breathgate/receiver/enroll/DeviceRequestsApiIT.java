@@ -8,20 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.breathgate.protocol.DeviceRequests;
 import org.breathgate.protocol.InvalidMessageException;
@@ -33,8 +26,6 @@ import org.breathgate.receiver.TestDatabases;
 import org.breathgate.receiver.device.DeviceRegistry;
 import org.breathgate.receiver.device.KeyStatus;
 import org.breathgate.receiver.store.Database;
-import org.breathgate.receiver.web.TlsIdentity;
-import org.breathgate.receiver.web.WebServer;
 import org.breathgate.testkit.ManualClock;
 import org.breathgate.testkit.SampleMessages;
 import org.breathgate.testkit.TestKeys;
@@ -54,15 +45,13 @@ class DeviceRequestsApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TestDatabases DATABASES = new TestDatabases();
-    private static final String TOKEN = "test-admin-token-0123456789abcdefghijklmnop";
+    private static final String TOKEN = EnrollmentServer.TOKEN;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private EnrollmentServer server;
     private Database database;
     private DeviceRegistry registry;
-    private WebServer web;
-    private HttpClient http;
 
     @AfterAll
     static void closeDatabases() {
@@ -70,55 +59,20 @@ class DeviceRequestsApiIT {
     }
 
     @AfterEach
-    void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
+    void close() {
+        if (server != null) {
+            server.close();
         }
     }
 
     private void start(Database.Dialect dialect) throws Exception {
-        database = DATABASES.open(dialect);
-        open.add(database);
-        registry = new DeviceRegistry(database, clock);
-        TlsIdentity identity = TlsIdentity.loadOrCreate(DATABASES.newFolder(), List.of("receiver.test"));
-        EnrollmentSettings settings = new EnrollmentSettings(URI.create("https://receiver.test:8443"), URI.create("ssl://mqtt.test:8883"),
-                identity.certificatePem(), List.of(TestKeys.receiver().verificationKey()), EnrollmentSettings.DEFAULT_EXPIRY,
-                EnrollmentSettings.MAX_EXPIRY);
-        web = WebServer.start(WebServer.Settings.loopbackAnyPort(), identity, List.of(
-                new EnrollmentApi(new EnrollmentService(database, registry, clock, RANDOM), settings, AdminToken.of(TOKEN),
-                        identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock)),
-                new DeviceRequestsApi(database, registry, clock)));
-        open.add(web);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                if (!chain[0].equals(identity.certificate())) {
-                    throw new java.security.cert.CertificateException("not the receiver's certificate");
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        server = EnrollmentServer.start(DATABASES, dialect, clock);
+        database = server.database;
+        registry = server.registry;
     }
 
     private HttpResponse<String> post(String path, String contentType, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + web.port() + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(path, contentType, body, token);
     }
 
     /** Enrolls a device through the API; returns its key 1 named {@code <device>:1}. */

@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -28,9 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.protocol.KeyId;
@@ -40,6 +35,7 @@ import org.breathgate.receiver.device.Device;
 import org.breathgate.receiver.device.DeviceRegistry;
 import org.breathgate.receiver.store.Database;
 import org.breathgate.receiver.web.TlsIdentity;
+import org.breathgate.testkit.ManualClock;
 import org.breathgate.receiver.web.WebServer;
 import org.breathgate.testkit.TestKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -59,15 +55,14 @@ class EnrollmentApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TestDatabases DATABASES = new TestDatabases();
-    private static final String TOKEN = "test-admin-token-0123456789abcdefghijklmnop";
+    private static final String TOKEN = EnrollmentServer.TOKEN;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-25T10:00:00Z"));
+    private final ManualClock now = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private EnrollmentServer server;
     private Database database;
     private DeviceRegistry registry;
     private WebServer web;
     private HttpClient http;
-    private final AtomicReference<X509Certificate> presented = new AtomicReference<>();
 
     @AfterAll
     static void closeDatabases() {
@@ -75,73 +70,22 @@ class EnrollmentApiIT {
     }
 
     @AfterEach
-    void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
+    void close() {
+        if (server != null) {
+            server.close();
         }
     }
 
     private void start(Database.Dialect dialect) throws Exception {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        database = DATABASES.open(dialect);
-        open.add(database);
-        registry = new DeviceRegistry(database, clock);
-        Path dataDir = DATABASES.newFolder();
-        TlsIdentity identity = TlsIdentity.loadOrCreate(dataDir, List.of("receiver.test"));
-        EnrollmentService service = new EnrollmentService(database, registry, clock, new SecureRandom());
-        EnrollmentSettings settings = new EnrollmentSettings(URI.create("https://receiver.test:8443"), URI.create("ssl://mqtt.test:8883"),
-                identity.certificatePem(), List.of(TestKeys.receiver().verificationKey()), EnrollmentSettings.DEFAULT_EXPIRY,
-                EnrollmentSettings.MAX_EXPIRY);
-        web = WebServer.start(WebServer.Settings.loopbackAnyPort(), identity,
-                List.of(new EnrollmentApi(service, settings, AdminToken.of(TOKEN), identity.fingerprint(),
-                        new FailureLimiter(10, Duration.ofMinutes(10), clock))));
-        open.add(web);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                presented.set(chain[0]);
-                if (!chain[0].equals(identity.certificate())) {
-                    throw new java.security.cert.CertificateException("not the receiver's certificate");
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        server = EnrollmentServer.start(DATABASES, dialect, now);
+        database = server.database;
+        registry = server.registry;
+        web = server.web;
+        http = server.http;
     }
 
     private HttpResponse<String> post(String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + web.port() + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(path, "application/json", body, token);
     }
 
     private String newCode(String body) throws Exception {
@@ -250,7 +194,7 @@ class EnrollmentApiIT {
         String shortLived = newCode("{\"expires_in_minutes\": 5}");
         assertError(post("/api/v1/enrollments", enrollment(EnrollmentCode.generate(new SecureRandom()).toString(), deviceKey()), null),
                 404, "unknown_code");
-        now.set(now.get().plus(Duration.ofMinutes(5)));
+        now.advance(Duration.ofMinutes(5));
         assertError(post("/api/v1/enrollments", enrollment(shortLived, deviceKey()), null), 410, "code_expired");
         assertError(post("/api/v1/enrollments", enrollment("K7M2-Q9XD-4RTB-8HW0", deviceKey()), null), 400, "invalid_request");
         assertError(post("/api/v1/enrollments", "not json", null), 400, "invalid_request");
@@ -279,7 +223,7 @@ class EnrollmentApiIT {
         assertError(limited, 429, "too_many_attempts");
         long retry = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retry > 0 && retry <= 601, "Retry-After " + retry);
-        now.set(now.get().plus(Duration.ofMinutes(11)));
+        now.advance(Duration.ofMinutes(11));
         assertError(post("/api/v1/enrollments", enrollment(EnrollmentCode.generate(new SecureRandom()).toString(), deviceKey()), null),
                 404, "unknown_code");
     }
@@ -295,7 +239,7 @@ class EnrollmentApiIT {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + web.port() + "/nowhere")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertError(r, 404, "not_found");
-        assertEquals(web.identity().certificate(), presented.get());
+        assertEquals(web.identity().certificate(), server.presented.get());
         assertTrue(web.identity().fingerprint().matches("sha256:[0-9a-f]{64}"));
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""));
