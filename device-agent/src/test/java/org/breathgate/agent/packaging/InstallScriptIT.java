@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InstallScriptIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-    private static final Path JAR = Path.of(System.getProperty("user.dir"), "target", "breathgate-agent.jar");
+    private static final Path JAR = Path.of(System.getProperty("bg.build.directory", Path.of(System.getProperty("user.dir"), "target").toString()), "breathgate-agent.jar");
 
     @TempDir
     Path destdir;
