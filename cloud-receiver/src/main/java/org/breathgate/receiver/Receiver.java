@@ -10,6 +10,7 @@ import org.breathgate.receiver.care.CareService;
 import org.breathgate.receiver.care.DownlinkPublisher;
 import org.breathgate.receiver.care.alert.AlertProcessor;
 import org.breathgate.receiver.care.alert.CareScheduler;
+import org.breathgate.receiver.care.delivery.DeliveryWorker;
 import org.breathgate.receiver.care.audit.AnchorFile;
 import org.breathgate.receiver.care.audit.AuditLog;
 import org.breathgate.receiver.care.people.DeviceAssignments;
@@ -31,7 +32,19 @@ import org.breathgate.receiver.ingest.MqttSettings;
 import org.breathgate.receiver.store.Database;
 import org.breathgate.receiver.store.EvidenceStore;
 import org.breathgate.receiver.web.TlsIdentity;
+import org.breathgate.receiver.web.WebRoutes;
 import org.breathgate.receiver.web.WebServer;
+import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.WebAuth;
+import org.breathgate.receiver.web.ui.UiRoutes;
+import org.breathgate.receiver.web.api.ApiRoutes;
+import org.breathgate.receiver.web.api.PeopleRoutes;
+import org.breathgate.receiver.report.ReportService;
+import java.time.ZoneId;
+import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.care.account.PasswordHasher;
+import org.breathgate.care.account.ThrottlePolicy;
+import org.breathgate.receiver.care.people.Users;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +102,7 @@ public final class Receiver implements AutoCloseable {
     private final Web web;
     private final CareService care;
     private final CareScheduler careScheduler;
+    private final DeliveryWorker delivery;
 
     /** The running HTTPS server, the URL devices are told, and where the admin token is kept. */
     private record Web(WebServer server, URI url, Path adminTokenFile) {
@@ -96,9 +110,10 @@ public final class Receiver implements AutoCloseable {
 
     private Receiver(EmbeddedMqttBroker broker, Database database, DeviceRegistry registry, EvidenceStore store,
                      SigningKey receiverKey, MqttIngest ingest, String brokerUri, Web web, CareService care,
-                     CareScheduler careScheduler) {
+                     CareScheduler careScheduler, DeliveryWorker delivery) {
         this.care = care;
         this.careScheduler = careScheduler;
+        this.delivery = delivery;
         this.web = web;
         this.broker = broker;
         this.database = database;
@@ -135,30 +150,43 @@ public final class Receiver implements AutoCloseable {
                     config.mqttCaFile() == null ? null : trusting(config));
             AuditLog audit = new AuditLog(database, AnchorFile.in(config.dataDir()));
             AlertEngine engine = new AlertEngine(config.care().zone());
-            CareScheduler scheduler = careScheduler(config.care(), database, audit, engine, clock);
+            // Alert e-mail and webhooks: the scheduler wakes the worker as soon as alerts are stored (low latency).
+            DeliveryWorker delivery = DeliveryWorker.configured(config, database, audit, clock);
+            started.add(delivery);
+            delivery.start();
+            // Photos bound to readings (docs/identity.md): reassembled and checked on their own thread.
+            org.breathgate.receiver.photo.PhotoStore photoStore = new org.breathgate.receiver.photo.PhotoStore(photoSettings(config));
+            org.breathgate.receiver.photo.PhotoIngest photoIngest = new org.breathgate.receiver.photo.PhotoIngest(database, photoStore,
+                    clock, List.of());
+            photoIngest.start();
+            started.add(photoIngest);
+            CareScheduler scheduler = careScheduler(config.care(), database, audit, engine, delivery::wake, clock, photoStore);
             started.add(scheduler);
             scheduler.start();
             List<EvidenceListener> all = new ArrayList<>(listeners);
             all.add(scheduler);
-            MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, all);
+            all.add(photoIngest);
+            MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, all, photoIngest);
             ingest.start();
             started.add(ingest);
             CareService care = new CareService(database, audit, engine, new MessageSigner(key), downlink(ingest), clock,
                     () -> UUID.randomUUID().toString());
+            org.breathgate.receiver.photo.PhotoService photos = new org.breathgate.receiver.photo.PhotoService(database, photoStore,
+                    audit, engine, clock, delivery::wake);
             Web web = null;
             if (!config.web().enabled()) {
-                LOG.info("HTTPS server disabled ({}=false): devices cannot enroll with this instance", ReceiverConfig.WEB_ENABLED);
-            } else if (!config.web().enrollmentConfigured()) {
-                LOG.warn("HTTPS server NOT started: device enrollment needs the broker as devices reach it and its CA certificate;"
-                        + " set {} (ssl://host:port) and {} (PEM), or {}=false to silence this", ReceiverConfig.ENROLLMENT_BROKER_URI,
-                        ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, ReceiverConfig.WEB_ENABLED);
+                LOG.info("HTTPS server disabled ({}=false): no web pages, no API, and devices cannot enroll with this instance",
+                        ReceiverConfig.WEB_ENABLED);
             } else {
-                web = startWeb(config, database, registry, key, clock);
+                web = startWeb(config, database, registry, store, care, audit, key, clock, photos);
                 started.add(web.server());
             }
             LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), uri,
                     database.dialect().name().toLowerCase(java.util.Locale.ROOT), key.keyId());
-            return new Receiver(broker, database, registry, store, key, ingest, uri, web, care, scheduler);
+            Receiver receiver = new Receiver(broker, database, registry, store, key, ingest, uri, web, care, scheduler, delivery);
+            receiver.photos = photos;
+            receiver.photoIngest = photoIngest;
+            return receiver;
         } catch (MqttException e) {
             closeAll(started);
             throw new ConfigException("cannot create the MQTT client for " + config.brokerUri() + ": " + e.getMessage(), e);
@@ -170,21 +198,42 @@ public final class Receiver implements AutoCloseable {
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
     private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, AuditLog audit, AlertEngine engine,
-                                               Clock clock) {
+                                               Runnable alertsStored, Clock clock, org.breathgate.receiver.photo.PhotoStore photos) {
         AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
-        if (settings.resultsAfterCaseClosed() == null) {
-            LOG.info("{} not set: closed cases' results are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED);
+        if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
+            LOG.info("{} and {} not set: closed cases' results and photos are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED,
+                    ReceiverConfig.RETENTION_PHOTOS_AFTER_TAKEN);
         } else {
-            // Photos are not stored by the receiver yet; their period is required by the policy but unused.
-            RetentionPolicy policy = new RetentionPolicy(settings.resultsAfterCaseClosed(), UNUSED_PHOTO_PERIOD, settings.zone());
-            retention = new RetentionJob(database, policy, audit, clock);
+            // A period that is not set means "keep": a span no deployment reaches stands for it in the policy.
+            RetentionPolicy policy = new RetentionPolicy(
+                    settings.resultsAfterCaseClosed() == null ? KEEP : settings.resultsAfterCaseClosed(),
+                    settings.photosAfterTaken() == null ? KEEP : settings.photosAfterTaken(), settings.zone());
+            retention = new RetentionJob(database, policy, audit, clock, photos);
         }
-        return new CareScheduler(alerts, audit, retention, clock);
+        return new CareScheduler(alerts, audit, retention, clock, alertsStored);
     }
 
-    /** Photos are not stored yet, so their retention period is never applied. */
-    private static final Period UNUSED_PHOTO_PERIOD = Period.ofYears(100);
+    /** Stands for "keep" in the retention policy when only one of its two periods is configured. */
+    private static final Period KEEP = Period.ofYears(1000);
+
+    private static org.breathgate.receiver.photo.PhotoSettings photoSettings(ReceiverConfig config) {
+        org.breathgate.receiver.photo.PhotoSettings s = org.breathgate.receiver.photo.PhotoSettings.defaults(config.dataDir());
+        return config.care().photosInDatabase() ? s.withStorage(org.breathgate.receiver.photo.PhotoSettings.Storage.DATABASE) : s;
+    }
+
+    private org.breathgate.receiver.photo.PhotoService photos;
+    private org.breathgate.receiver.photo.PhotoIngest photoIngest;
+
+    /** Photos for signed-in people: viewing, the review queue, reviews, reference photos (docs/identity.md). */
+    public org.breathgate.receiver.photo.PhotoService photos() {
+        return photos;
+    }
+
+    /** Photo transfers from devices (tests wait on it with {@code flush}). */
+    public org.breathgate.receiver.photo.PhotoIngest photoIngest() {
+        return photoIngest;
+    }
 
     /** Signed configurations go out retained at QoS 1 on ingest's ack connection, so an offline device gets them later. */
     private static DownlinkPublisher downlink(MqttIngest ingest) {
@@ -198,7 +247,8 @@ public final class Receiver implements AutoCloseable {
         };
     }
 
-    private static Web startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, SigningKey key, Clock clock) {
+    private static Web startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, EvidenceStore store, CareService care,
+                                AuditLog audit, SigningKey key, Clock clock, org.breathgate.receiver.photo.PhotoService photos) {
         ReceiverConfig.Web w = config.web();
         int port = w.port() == 0 && w.publicUrl() == null ? freePort(w.host()) : w.port();
         URI url = URI.create(w.publicUrl() != null ? w.publicUrl() : "https://" + urlHost(w.host()) + ":" + port);
@@ -208,16 +258,47 @@ public final class Receiver implements AutoCloseable {
             names.add(w.host());
         }
         TlsIdentity identity;
-        String brokerCa;
         try {
             identity = w.tlsCertFile() != null ? TlsIdentity.fromPem(w.tlsCertFile(), w.tlsKeyFile())
                     : TlsIdentity.loadOrCreate(config.dataDir(), names.stream().distinct().toList());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        List<WebRoutes> routes = new ArrayList<>();
+        // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
+        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
+        WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
+                new SecureRandom());
+        routes.add(auth);
+        AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+        if (w.enrollmentConfigured()) {
+            routes.add(enrollmentApi(config, url, database, registry, key, clock, identity, token));
+        } else {
+            LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
+                    + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI, ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
+        }
+        routes.add(new DeviceRequestsApi(database, registry, clock));
+        ZoneId zone = config.care().zone();
+        routes.add(new ApiRoutes(auth, care, database, registry, store, new ReportService(care, database, audit, zone, clock), zone, clock));
+        routes.add(new PeopleRoutes(auth, users, database, audit, clock));
+        routes.add(new org.breathgate.receiver.photo.PhotoRoutes(auth::requireApi, photos));
+        routes.add(new org.breathgate.receiver.photo.PhotoReviewPage(auth, photos, zone));
+        // Pages (org.breathgate.receiver.web.ui) go here, after auth.
+        routes.add(new UiRoutes(auth, care, database, registry, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
+        WebServer server = WebServer.start(new WebServer.Settings(w.host(), port, WebServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
+                routes);
+        return new Web(server, url, config.dataDir().resolve(AdminToken.FILE));
+    }
+
+    private static EnrollmentApi enrollmentApi(ReceiverConfig config, URI url, Database database, DeviceRegistry registry, SigningKey key,
+                                               Clock clock, TlsIdentity identity, AdminToken token) {
+        ReceiverConfig.Web w = config.web();
+        String brokerCa;
+        try {
             brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
                     + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage(), e);
         }
         EnrollmentSettings settings;
         try {
@@ -226,12 +307,8 @@ public final class Receiver implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
-        AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-        EnrollmentApi api = new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
+        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
                 identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
-        WebServer server = WebServer.start(new WebServer.Settings(w.host(), port, WebServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
-                List.of(api, new DeviceRequestsApi(database, registry, clock)));
-        return new Web(server, url, config.dataDir().resolve(AdminToken.FILE));
     }
 
     /** A port free right now on {@code host}: for {@code web.port = 0}, which tests use; the enrollment line needs it before start. */
@@ -281,7 +358,7 @@ public final class Receiver implements AutoCloseable {
         return database;
     }
 
-    /** The HTTPS server (enrollment), if it runs: disabled, or not configured for enrollment, gives empty. */
+    /** The HTTPS server (pages, API, enrollment), if it runs: empty when {@code web.enabled=false}. */
     public Optional<WebServer> web() {
         return Optional.ofNullable(web).map(Web::server);
     }
@@ -299,6 +376,11 @@ public final class Receiver implements AutoCloseable {
     /** The care workflow's operations for signed-in people (the web UI's facade). */
     public CareService care() {
         return care;
+    }
+
+    /** Alert delivery by e-mail and webhook (its outbox is in the database). */
+    public DeliveryWorker delivery() {
+        return delivery;
     }
 
     /**
@@ -329,7 +411,11 @@ public final class Receiver implements AutoCloseable {
             web.server().close();
         }
         ingest.close();
+        if (photoIngest != null) {
+            photoIngest.close();
+        }
         careScheduler.close();
+        delivery.close();
         if (broker != null) {
             broker.close();
         }

@@ -28,12 +28,13 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code breathgate-receiver}: runs the cloud receiver until SIGTERM or Ctrl-C; subcommands enroll
- * and revoke devices, show gaps and verify the care audit log. Exit codes: 0 done, 1 failed, 2 bad configuration or usage.
+ * and revoke devices, show gaps, verify the care audit log, and administer people, webhooks and alert deliveries
+ * ({@link PeopleCommand}, {@link WebhooksCommand}, {@link DeliveriesCommand}). Exit codes: 0 done, 1 failed, 2 bad configuration or usage.
  */
 @Command(name = "breathgate-receiver", mixinStandardHelpOptions = true, version = "breathgate-receiver 0.1.0",
         description = "Receives signed breathalyser evidence over MQTT, verifies it, stores it and acks it.",
         subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.Gaps.class,
-                ReceiverMain.AuditVerify.class})
+                ReceiverMain.AuditVerify.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
 public final class ReceiverMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file; flags override it (keys: docs/receiver.md).")
@@ -101,12 +102,12 @@ public final class ReceiverMain implements Callable<Integer> {
         }, "receiver-shutdown"));
         System.err.println("breathgate-receiver running; broker " + receiver.brokerUri() + ". Stop with Ctrl-C or SIGTERM.");
         if (receiver.web().isPresent()) {
-            System.err.println("HTTPS (device enrollment) at " + receiver.webUrl().orElseThrow() + ", listening on "
+            System.err.println("HTTPS (web pages, API, device enrollment) at " + receiver.webUrl().orElseThrow() + ", listening on "
                     + config.web().host() + ":" + receiver.web().get().port());
             System.err.println("  certificate fingerprint " + receiver.web().get().identity().fingerprint());
             System.err.println("  admin API token in " + receiver.adminTokenFile().orElseThrow().toAbsolutePath() + " (keep it like a password)");
         } else {
-            System.err.println("HTTPS (device enrollment) is off: see the log above and docs/receiver.md, \"Enrollment\".");
+            System.err.println("HTTPS (web pages, API, device enrollment) is off: web.enabled=false.");
         }
         stopped.await();
         return 0;

@@ -55,6 +55,7 @@ class ReceiverIngestIT {
         settings.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, clientId);
         settings.put(ReceiverConfig.RECEIVER_KEY_FILE, receiverKeyFile.toString());
+        settings.put(ReceiverConfig.WEB_ENABLED, "false"); // about ingest; the web server would take port 8443
         Receiver receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of(listeners));
         assertTrue(receiver.awaitReady(WAIT), "receiver did not subscribe");
         return receiver;
@@ -219,7 +220,8 @@ class ReceiverIngestIT {
         Path dataDir = databases.newFolder();
         int port = Ports.free();
         ReceiverConfig config = ReceiverConfig.from(Map.of(ReceiverConfig.DATA_DIR, dataDir.toString(),
-                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.MQTT_CLIENT_ID, "embedded-test"));
+                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.MQTT_CLIENT_ID, "embedded-test",
+                ReceiverConfig.WEB_ENABLED, "false"));
         org.breathgate.protocol.VerificationKey firstKey;
         try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
             assertTrue(receiver.awaitReady(WAIT));

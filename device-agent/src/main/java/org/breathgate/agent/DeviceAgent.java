@@ -110,6 +110,8 @@ public final class DeviceAgent implements AutoCloseable {
     private final MessageVerifier receiverVerifier;
     private final MessageVerifier ownVerifier;
     private final MqttPublisher publisher;
+    private final org.breathgate.agent.photo.PhotoTaker photoTaker;
+    private final org.breathgate.agent.photo.PhotoSender photoSender;
     private final Prompter prompter;
     private final ClockJumpDetector jumps;
     private final ScheduledExecutorService agentThread;
@@ -135,6 +137,10 @@ public final class DeviceAgent implements AutoCloseable {
     private volatile Duration statusInterval;
     private volatile boolean closed;
     private volatile int abstainMin;
+    /** What was wrong with the camera at the last attempt, or null when it worked (or there is none). */
+    private volatile String cameraFault;
+    // Agent thread only: the camera fault already reported as a tamper event.
+    private String reportedCameraFault;
 
     /**
      * Builds an agent: checks and loads the device key, the receiver keys and the outbox, and
@@ -168,8 +174,12 @@ public final class DeviceAgent implements AutoCloseable {
             this.schedule = new TestSchedule(config.rules(), state);
             this.abstainMin = config.rules().schedule().abstainMin();
             restoreReceiverConfig();
+            this.photoTaker = new org.breathgate.agent.photo.PhotoTaker(hardware.camera(),
+                    config.photo().camera().map(org.breathgate.hardware.camera.CameraConfig::timeout)
+                            .orElse(org.breathgate.hardware.camera.CameraConfig.DEFAULT_TIMEOUT), id);
+            this.photoSender = new org.breathgate.agent.photo.PhotoSender(id, outbox, signer, clock::facts, config.mqtt().ackTimeout());
             this.publisher = new MqttPublisher(config.mqtt(), id, outbox, receiverVerifier, signer, this::makeStatus,
-                    new Downlink(), random);
+                    new Downlink(), random, photoSender);
             this.agentThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-agent-" + id));
             this.testThread = Executors.newSingleThreadExecutor(named("breathgate-test-" + id));
         } catch (RuntimeException e) {
@@ -247,6 +257,16 @@ public final class DeviceAgent implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Photos kept on the device (waiting to be sent, or for the receiver's answer) and their bytes. */
+    public Outbox.PhotoStats photoStats() {
+        return outbox.photoStats();
+    }
+
+    /** Photos the receiver has answered for for good (stored, or refused) since start, and so deleted here. */
+    public long photosAnswered() {
+        return photoSender.photosDone();
+    }
+
     /** The outbox's counters (depth, bytes, budget, last sequence number). */
     public OutboxStats outboxStats() {
         return outbox.stats();
@@ -285,6 +305,7 @@ public final class DeviceAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         publisher.close();
+        photoTaker.close();
         writeStatusFile(false);
         hardware.panel().close();
         voice.close();
@@ -437,14 +458,30 @@ public final class DeviceAgent implements AutoCloseable {
         publisher.wakeUp();
     }
 
-    /** Records a finished attempt with the schedule's reaction, in one transaction; then prompts. */
-    private void recordTest(TestReason reason, TestEnding ending) {
+    /**
+     * Records a finished attempt with the schedule's reaction, and its photo (the reading signs the
+     * photo's hash, or says why there is none), in one transaction; then prompts.
+     */
+    private void recordTest(TestReason reason, TestEnding ending, org.breathgate.agent.photo.PhotoTaker.Shot shot) {
         Instant now = clock.wall();
         ScheduleState before = schedule.state();
         List<ScheduleCommand> follow = new ArrayList<>();
         List<EventFactory> events = new ArrayList<>();
+        byte[] jpeg = null;
+        org.breathgate.protocol.ReadingPhoto statement;
+        if (shot.jpeg() == null) {
+            statement = new org.breathgate.protocol.ReadingPhoto.NotTaken(shot.absence());
+        } else if (outbox.photoStats().bytes() + shot.jpeg().length > config.photo().outboxBudgetBytes()) {
+            LOG.error("The photo of this test is not kept: photos waiting on the device already take {} bytes of their {} byte"
+                    + " budget. The reading says storage_full.", outbox.photoStats().bytes(), config.photo().outboxBudgetBytes());
+            statement = new org.breathgate.protocol.ReadingPhoto.NotTaken(org.breathgate.protocol.PhotoAbsence.STORAGE_FULL);
+        } else {
+            jpeg = shot.jpeg();
+            statement = org.breathgate.protocol.photo.Photos.statementOf(jpeg);
+        }
+        cameraProblem(shot);
         events.add((seq, facts) -> {
-            Reading r = ending.toReading(config.deviceId(), seq, facts, reason);
+            Reading r = ending.toReading(config.deviceId(), seq, facts, reason).withPhoto(statement);
             follow.addAll(schedule.readingRecorded(seq, reason, ending.outcome(), now));
             return r;
         });
@@ -452,7 +489,8 @@ public final class DeviceAgent implements AutoCloseable {
             events.add((seq, facts) -> new TamperEvent(config.deviceId(), seq, facts, t.kind(), t.detail()));
         }
         try {
-            record(events, () -> schedule.state().encode());
+            recorder.record(events, () -> schedule.state().encode(), jpeg == null ? -1 : 0, jpeg);
+            publisher.wakeUp();
         } catch (OutboxException e) {
             schedule = new TestSchedule(schedule.rules(), before);
             LOG.error("A test result could not be stored", e);
@@ -487,6 +525,23 @@ public final class DeviceAgent implements AutoCloseable {
             prompter.show(Prompt.RESULT_POSITIVE, retest.get().delayMinutes());
         } else {
             prompter.show(Prompt.RESULT_POSITIVE_NO_RETEST);
+        }
+    }
+
+    /** A camera fault becomes one tamper event per change into a fault (not one per test), and a status warning. */
+    private void cameraProblem(org.breathgate.agent.photo.PhotoTaker.Shot shot) {
+        if (shot.jpeg() != null) {
+            cameraFault = null;
+            reportedCameraFault = null;
+            return;
+        }
+        if (!shot.cameraFault()) {
+            return; // no camera, or no blow: nothing is wrong with the camera
+        }
+        cameraFault = shot.absence().wireName();
+        if (!cameraFault.equals(reportedCameraFault)) {
+            reportedCameraFault = cameraFault;
+            recordTamper(TamperKind.CAMERA_FAULT, "no photo (" + cameraFault + "): " + shot.detail());
         }
     }
 
@@ -652,7 +707,18 @@ public final class DeviceAgent implements AutoCloseable {
                 }));
                 return;
             }
-            TestEnding ending = measure(info);
+            org.breathgate.agent.photo.PhotoTaker.Pending[] photo = new org.breathgate.agent.photo.PhotoTaker.Pending[1];
+            TestEnding ending = measure(info, photo);
+            org.breathgate.agent.photo.PhotoTaker.Shot shot;
+            if (photo[0] != null) {
+                shot = photo[0].await();
+            } else if (photoTaker.enabled() && ending.valid()) {
+                // A driver without flow detection never says "blow detected": photograph at the result.
+                prompter.show(Prompt.LOOK_AT_CAMERA);
+                shot = photoTaker.start().await();
+            } else {
+                shot = photoTaker.noBlow();
+            }
             if (ending.tampers().stream().anyMatch(t -> t.kind() == TamperKind.SENSOR_DISCONNECTED)) {
                 sensorState = SensorState.DISCONNECTED;
             } else {
@@ -661,7 +727,7 @@ public final class DeviceAgent implements AutoCloseable {
             CompletableFuture<Void> stored = new CompletableFuture<>();
             agentThread.execute(() -> {
                 try {
-                    recordTest(reason, ending);
+                    recordTest(reason, ending, shot);
                     stored.complete(null);
                 } catch (RuntimeException e) {
                     stored.completeExceptionally(e);
@@ -679,7 +745,7 @@ public final class DeviceAgent implements AutoCloseable {
         }
     }
 
-    private TestEnding measure(SensorInfo info) throws InterruptedException {
+    private TestEnding measure(SensorInfo info, org.breathgate.agent.photo.PhotoTaker.Pending[] photo) throws InterruptedException {
         ResultMapper m = mapper;
         try {
             breathalyser.awaitReady(Duration.ofSeconds(1));
@@ -698,7 +764,11 @@ public final class DeviceAgent implements AutoCloseable {
         }
         TestEvent.Terminal end = breathalyser.runTest(config.sensor().testTimeout(), event -> {
             if (event instanceof TestEvent.WaitingForBlow) {
-                prompter.show(Prompt.BLOW_NOW);
+                prompter.show(photoTaker.enabled() ? Prompt.BLOW_NOW_CAMERA : Prompt.BLOW_NOW);
+            } else if (event instanceof TestEvent.BlowDetected && photoTaker.enabled() && photo[0] == null) {
+                // The moment of the blow: light and voice say a photo is being taken; the camera runs on its own thread.
+                prompter.show(Prompt.LOOK_AT_CAMERA);
+                photo[0] = photoTaker.start();
             }
         });
         return m.map(end, info);
@@ -740,6 +810,9 @@ public final class DeviceAgent implements AutoCloseable {
         }
         if (config.voice() && !voice.audible()) {
             w.add("voice_unavailable");
+        }
+        if (cameraFault != null) {
+            w.add("camera_fault");
         }
         return w;
     }

@@ -5,12 +5,19 @@ import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.DevicePanel;
 
 /**
- * The device's hardware as the agent uses it: a breathalyser (not yet opened) and the parent's
- * panel. The agent takes ownership and closes both when it stops.
+ * The device's hardware as the agent uses it: a breathalyser (not yet opened), the parent's
+ * panel, and the camera that photographs each blow (empty when the device has none). The agent
+ * takes ownership and closes them when it stops.
  */
-public record Hardware(Breathalyser breathalyser, DevicePanel panel) {
+public record Hardware(Breathalyser breathalyser, DevicePanel panel, java.util.Optional<org.breathgate.hardware.camera.Camera> camera) {
     public Hardware {
         Objects.requireNonNull(breathalyser, "breathalyser");
         Objects.requireNonNull(panel, "panel");
+        Objects.requireNonNull(camera, "camera");
+    }
+
+    /** Hardware without a camera: readings say "no photo: disabled". */
+    public Hardware(Breathalyser breathalyser, DevicePanel panel) {
+        this(breathalyser, panel, java.util.Optional.empty());
     }
 }

@@ -50,7 +50,8 @@ public final class HardwareSetup implements AutoCloseable {
             // shown on a panel that logs them, and spoken.
             DevicePanel panel = config.panel().isPresent() ? Breathalysers.openPanel(config.panel().get(), clock, context)
                     : new SoftPanel(clock);
-            return new HardwareSetup(new Hardware(breathalyser, panel), context);
+            return new HardwareSetup(new Hardware(breathalyser, panel, config.photo().camera()
+                    .map(c -> (org.breathgate.hardware.camera.Camera) new org.breathgate.hardware.camera.CommandCamera(c, clock))), context);
         } catch (UnsupportedSensorException | DeviceDisconnectedException | RuntimeException e) {
             if (breathalyser != null) {
                 breathalyser.close();

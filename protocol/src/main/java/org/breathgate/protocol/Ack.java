@@ -13,9 +13,14 @@ import java.util.Objects;
  *
  * @param deviceId the device the ack is for
  * @param issued   when the receiver made it
- * @param entries  one entry per sequence number, 1 to {@value #MAX_ENTRIES}
+ * @param entries  one entry per sequence number, 0 to {@value #MAX_ENTRIES}
+ * @param photos   one entry per reading photo the receiver has news about, 0 to {@value #MAX_PHOTO_ENTRIES};
+ *                 an ack has at least one entry of either kind
  */
-public record Ack(String deviceId, Instant issued, List<Entry> entries) implements ReceiverMessage {
+public record Ack(String deviceId, Instant issued, List<Entry> entries, List<PhotoEntry> photos) implements ReceiverMessage {
+
+    /** Photo entries in one ack at most: 8 of the longest (64 missing chunks listed) take about 2 KiB. */
+    public static final int MAX_PHOTO_ENTRIES = 8;
 
     /**
      * Entries in one ack at most: 64 entries of the longest form take about 8 KiB of JSON, so every
@@ -29,8 +34,96 @@ public record Ack(String deviceId, Instant issued, List<Entry> entries) implemen
         DeviceIds.check(deviceId);
         issued = Objects.requireNonNull(issued, "issued").truncatedTo(ChronoUnit.MILLIS);
         entries = List.copyOf(entries);
-        if (entries.isEmpty() || entries.size() > MAX_ENTRIES) {
+        photos = List.copyOf(photos);
+        if (entries.isEmpty() && photos.isEmpty()) {
+            throw new IllegalArgumentException("an ack has 1-" + MAX_ENTRIES + " entries, had 0 (and no photo entries)");
+        }
+        if (entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("an ack has 1-" + MAX_ENTRIES + " entries, had " + entries.size());
+        }
+        if (photos.size() > MAX_PHOTO_ENTRIES) {
+            throw new IllegalArgumentException("an ack has at most " + MAX_PHOTO_ENTRIES + " photo entries, had " + photos.size());
+        }
+    }
+
+    /** An ack of evidence events only, as before photos existed. */
+    public Ack(String deviceId, Instant issued, List<Entry> entries) {
+        this(deviceId, issued, entries, List.of());
+    }
+
+    /**
+     * What the receiver did with the photo of reading {@code seq}.
+     *
+     * @param seq     the reading's sequence number
+     * @param result  what happened to its photo
+     * @param missing for {@link PhotoResult#INCOMPLETE}, the indexes of the chunks still missing
+     *                (ascending, 1 to {@link PhotoChunk#MAX_CHUNKS}); empty otherwise
+     */
+    public record PhotoEntry(long seq, PhotoResult result, List<Integer> missing) {
+        public PhotoEntry {
+            EvidenceEvent.checkSeq(seq);
+            Objects.requireNonNull(result, "result");
+            missing = List.copyOf(missing);
+            if ((result == PhotoResult.INCOMPLETE) == missing.isEmpty()) {
+                throw new IllegalArgumentException(result == PhotoResult.INCOMPLETE
+                        ? "an incomplete photo entry lists the missing chunks" : "only an incomplete photo entry lists missing chunks");
+            }
+            if (missing.size() > PhotoChunk.MAX_CHUNKS) {
+                throw new IllegalArgumentException("at most " + PhotoChunk.MAX_CHUNKS + " missing chunks, had " + missing.size());
+            }
+            int previous = -1;
+            for (int index : missing) {
+                if (index <= previous || index >= PhotoChunk.MAX_CHUNKS) {
+                    throw new IllegalArgumentException("missing chunks are ascending indexes 0-" + (PhotoChunk.MAX_CHUNKS - 1));
+                }
+                previous = index;
+            }
+        }
+
+        /** An entry without missing chunks (every result but {@link PhotoResult#INCOMPLETE}). */
+        public PhotoEntry(long seq, PhotoResult result) {
+            this(seq, result, List.of());
+        }
+    }
+
+    /**
+     * What the receiver did with a reading's photo. {@link #isFinal() Final} results end the
+     * transfer: the device deletes the photo (a photo is never kept on the device once the receiver
+     * has answered for it). The others ask the device to keep it and send again.
+     */
+    public enum PhotoResult {
+        /** Reassembled, its SHA-256 and size match the signed reading, stored. Final. */
+        STORED(true),
+        /** The receiver already has this photo. Final. */
+        DUPLICATE(true),
+        /** The last chunk arrived but others are missing: send those ({@code missing}). */
+        INCOMPLETE(false),
+        /** Complete, but its reading has not arrived: held (for a bounded time) until it does. Send again later. */
+        PENDING(false),
+        /** The bytes do not match the hash or size in the signed reading: quarantined, never evidence. Final. */
+        HASH_MISMATCH(true),
+        /** The reading says no photo was taken, so none is accepted for it. Final. */
+        NOT_EXPECTED(true),
+        /** The sequence number is not a reading the receiver accepted (another event type, or quarantined). Final. */
+        NO_SUCH_READING(true),
+        /** Larger than the receiver accepts. Final. */
+        TOO_LARGE(true),
+        /** The receiver cannot hold the photo now (its buffer for unfinished photos is full). Send again later. */
+        BUSY(false);
+
+        private final boolean isFinal;
+
+        PhotoResult(boolean isFinal) {
+            this.isFinal = isFinal;
+        }
+
+        /** Whether the transfer is over: the device deletes the photo. */
+        public boolean isFinal() {
+            return isFinal;
+        }
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

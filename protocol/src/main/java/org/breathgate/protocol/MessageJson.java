@@ -103,6 +103,7 @@ public final class MessageJson {
             case TAMPER -> decodeTamper(root, device);
             case SUPPORT_REQUEST -> decodeSupport(root, device);
             case STATUS -> decodeStatus(root, device);
+            case PHOTO -> decodePhotoChunk(root, device);
             case ACK -> decodeAck(root, device);
             case CONFIG -> decodeConfig(root, device);
         };
@@ -157,8 +158,44 @@ public final class MessageJson {
         String serial = s.text("serial");
         var due = s.optDate("calibration_due");
         SensorFacts sensor = s.construct("sensor", () -> new SensorFacts(model, serial, due));
+        ReadingPhoto photo = root.has("photo") ? decodeReadingPhoto(root.object("photo")) : null;
         return root.construct("reading", () -> new Reading(device, seq, clock, reason, outcome,
-                brac == null ? null : new BreathAlcohol(brac), new BreathAlcohol(threshold), abort, blowMs, temp, sensor));
+                brac == null ? null : new BreathAlcohol(brac), new BreathAlcohol(threshold), abort, blowMs, temp, sensor, photo));
+    }
+
+    private static ReadingPhoto decodeReadingPhoto(JsonFields p) throws InvalidMessageException {
+        if (p.bool("taken")) {
+            String sha256 = p.text("sha256");
+            int size = p.intValue("size");
+            String mediaType = p.text("media_type");
+            return p.construct("photo", () -> new ReadingPhoto.Taken(sha256, size, mediaType));
+        }
+        PhotoAbsence reason = p.enumValue("reason", PhotoAbsence.class);
+        return new ReadingPhoto.NotTaken(reason);
+    }
+
+    private static final java.util.Base64.Decoder BASE64 = java.util.Base64.getDecoder();
+    private static final java.util.Base64.Encoder BASE64_OUT = java.util.Base64.getEncoder();
+
+    private static PhotoChunk decodePhotoChunk(JsonFields root, String device) throws InvalidMessageException {
+        ClockFacts clock = decodeClock(root);
+        long readingSeq = root.longValue("reading_seq");
+        String sha256 = root.text("sha256");
+        int size = root.intValue("size");
+        String mediaType = root.text("media_type");
+        int index = root.intValue("chunk");
+        int count = root.intValue("chunks");
+        String text = root.text("data");
+        byte[] data;
+        try {
+            data = BASE64.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw root.invalid("data", "is not base64 (RFC 4648 section 4, with padding): " + e.getMessage());
+        }
+        if (!BASE64_OUT.encodeToString(data).equals(text)) {
+            throw root.invalid("data", "is not canonical base64 (RFC 4648 section 4, with padding)");
+        }
+        return root.construct("photo", () -> new PhotoChunk(device, clock, readingSeq, sha256, size, mediaType, index, count, data));
     }
 
     private static MissedTest decodeMissed(JsonFields root, String device) throws InvalidMessageException {
@@ -212,7 +249,16 @@ public final class MessageJson {
             String reason = e.optText("reason");
             entries.add(e.construct("entry", () -> new Ack.Entry(seq, result, reason)));
         }
-        return root.construct("ack", () -> new Ack(device, issued, entries));
+        List<Ack.PhotoEntry> photos = new ArrayList<>();
+        if (root.has("photos")) {
+            for (JsonFields p : root.objects("photos")) {
+                long seq = p.longValue("seq");
+                Ack.PhotoResult result = p.enumValue("result", Ack.PhotoResult.class);
+                List<Integer> missing = p.has("missing") ? p.ints("missing") : List.of();
+                photos.add(p.construct("photo", () -> new Ack.PhotoEntry(seq, result, missing)));
+            }
+        }
+        return root.construct("ack", () -> new Ack(device, issued, entries, photos));
     }
 
     private static ConfigUpdate decodeConfig(JsonFields root, String device) throws InvalidMessageException {
@@ -270,6 +316,15 @@ public final class MessageJson {
                 writeClock(g, s.clock());
             } else if (message instanceof DeviceStatus s) {
                 writeStatus(g, s);
+            } else if (message instanceof PhotoChunk p) {
+                writeClock(g, p.clock());
+                g.writeNumberField("reading_seq", p.readingSeq());
+                g.writeStringField("sha256", p.sha256());
+                g.writeNumberField("size", p.size());
+                g.writeStringField("media_type", p.mediaType());
+                g.writeNumberField("chunk", p.index());
+                g.writeNumberField("chunks", p.count());
+                g.writeStringField("data", BASE64_OUT.encodeToString(p.data()));
             } else if (message instanceof Ack a) {
                 writeAck(g, a);
             } else if (message instanceof ConfigUpdate c) {
@@ -335,6 +390,19 @@ public final class MessageJson {
             g.writeStringField("calibration_due", r.sensor().calibrationDue().toString());
         }
         g.writeEndObject();
+        if (r.photo() instanceof ReadingPhoto.Taken t) {
+            g.writeObjectFieldStart("photo");
+            g.writeBooleanField("taken", true);
+            g.writeStringField("sha256", t.sha256());
+            g.writeNumberField("size", t.size());
+            g.writeStringField("media_type", t.mediaType());
+            g.writeEndObject();
+        } else if (r.photo() instanceof ReadingPhoto.NotTaken n) {
+            g.writeObjectFieldStart("photo");
+            g.writeBooleanField("taken", false);
+            g.writeStringField("reason", n.reason().wireName());
+            g.writeEndObject();
+        }
     }
 
     private static void writeStatus(JsonGenerator g, DeviceStatus s) throws IOException {
@@ -372,6 +440,23 @@ public final class MessageJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (!a.photos().isEmpty()) {
+            g.writeArrayFieldStart("photos");
+            for (Ack.PhotoEntry p : a.photos()) {
+                g.writeStartObject();
+                g.writeNumberField("seq", p.seq());
+                g.writeStringField("result", p.result().wireName());
+                if (!p.missing().isEmpty()) {
+                    g.writeArrayFieldStart("missing");
+                    for (int index : p.missing()) {
+                        g.writeNumber(index);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
     }
 
     private static void writeConfig(JsonGenerator g, ConfigUpdate c) throws IOException {

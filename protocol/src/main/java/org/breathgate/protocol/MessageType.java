@@ -16,6 +16,8 @@ public enum MessageType {
     TAMPER("tamper", Direction.UPLINK, false),
     SUPPORT_REQUEST("support_request", Direction.UPLINK, false),
     STATUS("status", Direction.UPLINK, false),
+    /** One chunk of a reading's photo ({@link PhotoChunk}). */
+    PHOTO("photo", Direction.UPLINK, false),
     ACK("ack", Direction.DOWNLINK, false),
     CONFIG("config", Direction.DOWNLINK, true);
 

@@ -21,7 +21,8 @@ public final class MessageVerifier {
 
     /**
      * Largest compact message accepted: 16 KiB, refused before any decoding. A reading is about
-     * 1 KiB; the largest legitimate message, an ack of {@value Ack#MAX_ENTRIES} entries, about 10 KiB.
+     * 1 KiB; an ack of {@value Ack#MAX_ENTRIES} entries about 10 KiB; the largest legitimate
+     * message, a {@link PhotoChunk} of {@value PhotoChunk#CHUNK_BYTES} bytes, about 15.3 KiB.
      */
     public static final int MAX_COMPACT_BYTES = 16 * 1024;
 

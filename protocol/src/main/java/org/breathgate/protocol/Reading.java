@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param blowMs        how long the blow lasted in milliseconds, or {@code null} if no blow was detected
  * @param sensorTemperatureDeciC the sensor's temperature in tenths of a degree Celsius, or {@code null} if unknown
  * @param sensor        which sensor measured
+ * @param photo         the photo taken during the blow (its SHA-256, size and type) or why there is none;
+ *                      {@code null} when the device makes no statement about a photo (older devices)
  */
 public record Reading(
         String deviceId,
@@ -30,7 +32,21 @@ public record Reading(
         AbortReason abortReason,
         Integer blowMs,
         Integer sensorTemperatureDeciC,
-        SensorFacts sensor) implements EvidenceEvent {
+        SensorFacts sensor,
+        ReadingPhoto photo) implements EvidenceEvent {
+
+    /** A reading that makes no statement about a photo, as before photos existed. */
+    public Reading(String deviceId, long seq, ClockFacts clock, TestReason reason, Outcome outcome, BreathAlcohol breathAlcohol,
+                   BreathAlcohol threshold, AbortReason abortReason, Integer blowMs, Integer sensorTemperatureDeciC,
+                   SensorFacts sensor) {
+        this(deviceId, seq, clock, reason, outcome, breathAlcohol, threshold, abortReason, blowMs, sensorTemperatureDeciC, sensor, null);
+    }
+
+    /** This reading with {@code photo} as its photo statement. */
+    public Reading withPhoto(ReadingPhoto photo) {
+        return new Reading(deviceId, seq, clock, reason, outcome, breathAlcohol, threshold, abortReason, blowMs,
+                sensorTemperatureDeciC, sensor, photo);
+    }
 
     public Reading {
         DeviceIds.check(deviceId);

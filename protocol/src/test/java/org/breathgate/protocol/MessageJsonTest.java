@@ -39,11 +39,11 @@ class MessageJsonTest {
 
     @Test
     void unknown_fields_are_tolerated_and_reported_as_extensions() throws Exception {
-        String json = positiveJson().replace("\"seq\":41,", "\"seq\":41,\"photo\":{\"sha256\":\"ab\"},")
+        String json = positiveJson().replace("\"seq\":41,", "\"seq\":41,\"location\":{\"cell\":\"ab\"},")
                 .replace("\"synced\":true", "\"synced\":true,\"tz\":\"EET\"");
         MessageJson.Payload payload = MessageJson.decode(json.getBytes(StandardCharsets.UTF_8));
         assertEquals(Samples.positive(41), payload.message());
-        assertEquals("{\"sha256\":\"ab\"}", payload.extensions().get("photo"));
+        assertEquals("{\"cell\":\"ab\"}", payload.extensions().get("location"));
         assertEquals("\"EET\"", payload.extensions().get("clock.tz"));
     }
 

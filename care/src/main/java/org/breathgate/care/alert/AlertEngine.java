@@ -91,6 +91,27 @@ public final class AlertEngine {
     }
 
     /**
+     * A worker reviewed the photo of reading {@code readingSeq} and found that it does not match the
+     * client's reference photo. Raises one {@link AlertKind#PHOTO_MISMATCH} alert per reading (a second
+     * such review of the same photo changes nothing). The worker's note stays with the review (and
+     * its audit entry), not in the alert, which may be mailed.
+     *
+     * @param time when the reading was taken
+     */
+    public List<AlertCommand> onPhotoMismatch(String deviceId, long readingSeq, EventTime time, CaseContext context,
+                                              AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(now, "now");
+        String summary = "A worker reviewed the photo taken at the test of " + summaries.time(time)
+                + " and found that it does not match the client's reference photo. Someone else may have blown.";
+        return single(AlertKeys.photoMismatch(deviceId, readingSeq), AlertKind.PHOTO_MISMATCH, Severity.WARNING, summary,
+                new AlertEvidence(readingSeq, AlertEvidence.Role.PHOTO_MISMATCH, null, null, time, false), deviceId, context,
+                alerts, now);
+    }
+
+    /**
      * A worker excused a missed or late test. A missed scheduled test's alert is resolved; an excused
      * missed retest no longer confirms its chain. A late test raised no alert, so nothing changes.
      *

@@ -22,7 +22,9 @@ public record AlertEvidence(long seq, Role role, Outcome outcome, BreathAlcohol 
 
     /** What an evidence event was, as the alert sees it. */
     public enum Role {
-        TEST, RETEST, MISSED_TEST, MISSED_RETEST, TAMPER, SUPPORT_REQUEST
+        TEST, RETEST, MISSED_TEST, MISSED_RETEST, TAMPER, SUPPORT_REQUEST,
+        /** A reading whose photo a worker found not to match the client's reference photo. */
+        PHOTO_MISMATCH
     }
 
     public AlertEvidence {

@@ -27,6 +27,11 @@ public final class AlertKeys {
         return "tamper:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
     }
 
+    /** The photo of reading {@code seq} found not to match the client's reference photo. */
+    public static String photoMismatch(String deviceId, long seq) {
+        return "photo:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
+    }
+
     public static String supportRequest(String deviceId, long seq) {
         return "support:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
     }

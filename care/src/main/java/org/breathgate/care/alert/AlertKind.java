@@ -13,5 +13,10 @@ public enum AlertKind {
     /** Nothing heard from the device for longer than the client's silence limit. */
     DEVICE_SILENT,
     /** The parent pressed "I need support". For the substance-abuse service only. */
-    SUPPORT_REQUEST
+    SUPPORT_REQUEST,
+    /**
+     * A worker reviewed the photo taken at a test and found it does not show the client (compared with
+     * the client's enrolled reference photo): someone else may have blown. Handled like a tamper signal.
+     */
+    PHOTO_MISMATCH
 }

@@ -52,6 +52,8 @@ public record AlertRules(Map<AlertKind, RuleSetting> settings, Duration silentAf
         s.put(AlertKind.TAMPER, new RuleSetting(true, false, Duration.ofHours(24)));
         s.put(AlertKind.DEVICE_SILENT, new RuleSetting(true, false, Duration.ofHours(24)));
         s.put(AlertKind.SUPPORT_REQUEST, new RuleSetting(true, false, Duration.ofHours(1)));
+        // Like a tamper signal: for the substance-abuse service, which talks with the parent first.
+        s.put(AlertKind.PHOTO_MISMATCH, new RuleSetting(true, false, Duration.ofHours(24)));
         return new AlertRules(s, DEFAULT_SILENT_AFTER);
     }
 

@@ -41,6 +41,7 @@ import java.util.TreeSet;
  * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
  * @param web                the HTTPS server and device enrollment
  * @param care               the care workflow (alerts, retention)
+ * @param delivery           alert delivery by e-mail and webhook
  */
 public record ReceiverConfig(
         String brokerUri,
@@ -55,7 +56,8 @@ public record ReceiverConfig(
         Path mqttPasswordFile,
         Path mqttCaFile,
         Web web,
-        Care care) {
+        Care care,
+        Delivery delivery) {
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -79,6 +81,20 @@ public record ReceiverConfig(
     public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
     public static final String CARE_ZONE = "care.zone";
     public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
+    public static final String RETENTION_PHOTOS_AFTER_TAKEN = "retention.photos-after-taken";
+    public static final String PHOTOS_STORAGE = "photos.storage";
+    public static final String MAIL_SMTP_HOST = "mail.smtp.host";
+    public static final String MAIL_SMTP_PORT = "mail.smtp.port";
+    public static final String MAIL_SMTP_SECURITY = "mail.smtp.security";
+    public static final String MAIL_SMTP_USERNAME = "mail.smtp.username";
+    public static final String MAIL_SMTP_PASSWORD_FILE = "mail.smtp.password-file";
+    public static final String MAIL_FROM = "mail.from";
+    public static final String DELIVERY_SIGN_IN_URL = "delivery.sign-in-url";
+    public static final String DELIVERY_RETRY_BASE_SECONDS = "delivery.retry-base-seconds";
+    public static final String DELIVERY_RETRY_CAP_SECONDS = "delivery.retry-cap-seconds";
+    public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
+    public static final String DELIVERY_THREADS = "delivery.threads";
+    public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
 
     /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
@@ -133,8 +149,17 @@ public record ReceiverConfig(
      * @param resultsAfterCaseClosed how long a closed case's results (evidence, alerts, excuses) are kept before the
      *                               daily retention job deletes them (ISO-8601 period, e.g. {@code P2Y}; {@code P0D}
      *                               deletes at closing), or {@code null} to keep them (no retention job runs)
+     * @param photosAfterTaken       how long a reading's photo is kept after it was taken (ISO-8601 period, e.g.
+     *                               {@code P90D}), open case or not; {@code null}: kept as long as the results
+     * @param photosInDatabase       whether stored photos' bytes go into the database ({@code photos.storage=database})
+     *                               rather than files under {@code <data-dir>/photos} ({@code file}, the default)
      */
-    public record Care(ZoneId zone, Period resultsAfterCaseClosed) {
+    public record Care(ZoneId zone, Period resultsAfterCaseClosed, Period photosAfterTaken, boolean photosInDatabase) {
+
+        /** Photos kept as long as results, in files. */
+        public Care(ZoneId zone, Period resultsAfterCaseClosed) {
+            this(zone, resultsAfterCaseClosed, null, false);
+        }
 
         public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Helsinki");
 
@@ -142,6 +167,9 @@ public record ReceiverConfig(
             Objects.requireNonNull(zone, "zone");
             if (resultsAfterCaseClosed != null && resultsAfterCaseClosed.isNegative()) {
                 throw new IllegalArgumentException("resultsAfterCaseClosed must not be negative, was " + resultsAfterCaseClosed);
+            }
+            if (photosAfterTaken != null && (photosAfterTaken.isNegative() || photosAfterTaken.isZero())) {
+                throw new IllegalArgumentException("photosAfterTaken must be positive, was " + photosAfterTaken);
             }
         }
 
@@ -151,11 +179,53 @@ public record ReceiverConfig(
         }
     }
 
+    /**
+     * Alert delivery by e-mail (SMTP) and webhook; see docs/care-workflow.md, "Delivery", and docs/receiver.md.
+     *
+     * @param smtpHost           the SMTP server, or {@code null}: no e-mail (webhooks and the in-app inbox still work)
+     * @param smtpPort           its port; default by security: 587 STARTTLS, 465 TLS, 25 none
+     * @param smtpSecurity       {@code starttls} (default), {@code tls} or {@code none}
+     * @param smtpUsername       SMTP user, or {@code null}
+     * @param smtpPasswordFile   file whose first line is the SMTP password, or {@code null}; set exactly when the user is
+     * @param mailFrom           the sender address; required when {@code smtpHost} is set
+     * @param signInUrl          the link mails and webhook bodies carry; default {@code web.public-url}, else none
+     * @param retryBaseSeconds   first retry ceiling (default 30; doubles after each failure)
+     * @param retryCapSeconds    largest retry ceiling (default 3600)
+     * @param maxAttempts        attempts before a delivery goes to the dead-letter list (default 24)
+     * @param threads            deliveries under way at once (default 4)
+     * @param timeoutSeconds     connect and answer timeout of one SMTP or webhook attempt (default 10)
+     */
+    public record Delivery(String smtpHost, int smtpPort, String smtpSecurity, String smtpUsername, Path smtpPasswordFile, String mailFrom,
+                           String signInUrl, int retryBaseSeconds, int retryCapSeconds, int maxAttempts, int threads, int timeoutSeconds) {
+
+        public Delivery {
+            Objects.requireNonNull(smtpSecurity, "smtpSecurity");
+            if (smtpHost != null && mailFrom == null) {
+                throw new IllegalArgumentException("mail needs a sender address");
+            }
+            if (retryCapSeconds < retryBaseSeconds) {
+                throw new IllegalArgumentException("the retry cap must not be below the retry base");
+            }
+        }
+
+        /** No e-mail, default retries. */
+        public static Delivery defaults() {
+            return new Delivery(null, 587, "starttls", null, null, null, null, 30, 3600, 24, 4, 10);
+        }
+
+        /** The SMTP password from {@link #smtpPasswordFile()}, or {@code null}. */
+        public String readSmtpPassword() {
+            return smtpPasswordFile == null ? null : firstLine(MAIL_SMTP_PASSWORD_FILE, smtpPasswordFile);
+        }
+    }
+
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
-            RETENTION_RESULTS_AFTER_CASE_CLOSED);
+            RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
+            MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
+            DELIVERY_TIMEOUT_SECONDS);
 
     public ReceiverConfig {
         Objects.requireNonNull(embeddedBind, "embeddedBind");
@@ -165,12 +235,13 @@ public record ReceiverConfig(
         Objects.requireNonNull(mqttClientId, "mqttClientId");
         Objects.requireNonNull(web, "web");
         Objects.requireNonNull(care, "care");
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
         return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
-                mqttUsername, mqttPasswordFile, mqttCaFile, web, care);
+                mqttUsername, mqttPasswordFile, mqttCaFile, web, care, delivery);
     }
 
     /** Whether the receiver runs its own broker. */
@@ -265,7 +336,55 @@ public record ReceiverConfig(
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
         return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
-                web(v, brokerUri, caFile), care(v));
+                web(v, brokerUri, caFile), care(v), delivery(v));
+    }
+
+    private static Delivery delivery(Map<String, String> v) {
+        String host = v.get(MAIL_SMTP_HOST);
+        String security = v.getOrDefault(MAIL_SMTP_SECURITY, "starttls").toLowerCase(Locale.ROOT);
+        if (!Set.of("starttls", "tls", "none").contains(security)) {
+            throw new ConfigException(MAIL_SMTP_SECURITY + " must be starttls, tls or none, was '" + security + "'");
+        }
+        int port = intValue(v, MAIL_SMTP_PORT, security.equals("tls") ? 465 : security.equals("starttls") ? 587 : 25, 1, 65535);
+        String username = v.get(MAIL_SMTP_USERNAME);
+        Path passwordFile = readableFile(v, MAIL_SMTP_PASSWORD_FILE);
+        if ((username == null) != (passwordFile == null)) {
+            throw new ConfigException(MAIL_SMTP_USERNAME + " and " + MAIL_SMTP_PASSWORD_FILE + " go together: set both or neither");
+        }
+        String from = v.get(MAIL_FROM);
+        if (host == null && (username != null || from != null || v.containsKey(MAIL_SMTP_PORT) || v.containsKey(MAIL_SMTP_SECURITY))) {
+            throw new ConfigException("mail.* settings are given but " + MAIL_SMTP_HOST + " is not: set it to send alert e-mail");
+        }
+        if (host != null && from == null) {
+            throw new ConfigException(MAIL_FROM + " must be set with " + MAIL_SMTP_HOST + ", e.g. Breathgate <alerts@care.example.org>");
+        }
+        String signIn = v.getOrDefault(DELIVERY_SIGN_IN_URL, v.get(WEB_PUBLIC_URL));
+        if (signIn != null) {
+            URI parsed = uri(DELIVERY_SIGN_IN_URL, signIn);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || parsed.getHost() == null) {
+                throw new ConfigException(DELIVERY_SIGN_IN_URL + " must be an https:// address where workers sign in, was '" + signIn + "'");
+            }
+        }
+        int base = intValue(v, DELIVERY_RETRY_BASE_SECONDS, 30, 1, 86_400);
+        int cap = intValue(v, DELIVERY_RETRY_CAP_SECONDS, Math.max(3600, base), 1, 7 * 86_400);
+        if (cap < base) {
+            throw new ConfigException(DELIVERY_RETRY_CAP_SECONDS + " (" + cap + ") must not be below " + DELIVERY_RETRY_BASE_SECONDS
+                    + " (" + base + ")");
+        }
+        return new Delivery(host, port, security, username, passwordFile, from, signIn, base, cap,
+                intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
+                intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
+    }
+
+    private static String firstLine(String key, Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            return (newline < 0 ? text : text.substring(0, newline)).strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + key + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Care care(Map<String, String> v) {
@@ -291,7 +410,24 @@ public record ReceiverConfig(
                 throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must not be negative, was '" + keep + "'");
             }
         }
-        return new Care(zone, period);
+        Period photos = null;
+        String keepPhotos = v.get(RETENTION_PHOTOS_AFTER_TAKEN);
+        if (keepPhotos != null && !keepPhotos.equalsIgnoreCase("none")) {
+            try {
+                photos = Period.parse(keepPhotos);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be an ISO-8601 period like P90D, or none, was '"
+                        + keepPhotos + "'", e);
+            }
+            if (photos.isNegative() || photos.isZero()) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be positive, was '" + keepPhotos + "'");
+            }
+        }
+        String storage = v.getOrDefault(PHOTOS_STORAGE, "file");
+        if (!storage.equals("file") && !storage.equals("database")) {
+            throw new ConfigException(PHOTOS_STORAGE + " must be file or database, was '" + storage + "'");
+        }
+        return new Care(zone, period, photos, storage.equals("database"));
     }
 
     private static Web web(Map<String, String> v, String brokerUri, Path mqttCaFile) {

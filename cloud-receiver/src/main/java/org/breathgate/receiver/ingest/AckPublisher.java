@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Signs and publishes acks on its own thread, so the writer goes on to the next transaction while
@@ -30,10 +31,10 @@ final class AckPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckPublisher.class);
     private static final int QUEUE_CAPACITY = 100_000;
 
-    private record Pending(String deviceId, Ack.Entry entry) {
+    private record Pending(String deviceId, Ack.Entry entry, Ack.PhotoEntry photo) {
     }
 
-    private final MqttAsyncClient client;
+    private final Supplier<MqttAsyncClient> client;
     private final MessageSigner signer;
     private final Clock clock;
     private final IngestStats stats;
@@ -41,7 +42,8 @@ final class AckPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    AckPublisher(MqttAsyncClient client, MessageSigner signer, Clock clock, IngestStats stats) {
+    /** @param client the connected ack client right now, or null while disconnected */
+    AckPublisher(Supplier<MqttAsyncClient> client, MessageSigner signer, Clock clock, IngestStats stats) {
         this.client = client;
         this.signer = signer;
         this.clock = clock;
@@ -55,7 +57,12 @@ final class AckPublisher implements AutoCloseable {
 
     /** Queues an ack entry for {@code deviceId}; waits if the queue is full (back pressure on the writer). */
     void add(String deviceId, Ack.Entry entry) throws InterruptedException {
-        queue.put(new Pending(deviceId, entry));
+        queue.put(new Pending(deviceId, entry, null));
+    }
+
+    /** Queues a photo entry for {@code deviceId}; waits if the queue is full. */
+    void addPhoto(String deviceId, Ack.PhotoEntry entry) throws InterruptedException {
+        queue.put(new Pending(deviceId, null, entry));
     }
 
     /** Publishes what is queued, then stops. */
@@ -81,13 +88,27 @@ final class AckPublisher implements AutoCloseable {
                 drained.add(first);
                 queue.drainTo(drained);
                 Map<String, List<Ack.Entry>> byDevice = new LinkedHashMap<>();
+                Map<String, Map<Long, Ack.PhotoEntry>> photosByDevice = new LinkedHashMap<>();
                 for (Pending p : drained) {
-                    byDevice.computeIfAbsent(p.deviceId(), d -> new ArrayList<>()).add(p.entry());
+                    List<Ack.Entry> entries = byDevice.computeIfAbsent(p.deviceId(), d -> new ArrayList<>());
+                    if (p.entry() != null) {
+                        entries.add(p.entry());
+                    } else {
+                        // One answer per photo per ack: the latest says where it stands.
+                        photosByDevice.computeIfAbsent(p.deviceId(), d -> new LinkedHashMap<>()).put(p.photo().seq(), p.photo());
+                    }
                 }
                 Instant now = clock.instant();
                 byDevice.forEach((deviceId, entries) -> {
-                    for (int from = 0; from < entries.size(); from += Ack.MAX_ENTRIES) {
-                        publish(new Ack(deviceId, now, entries.subList(from, Math.min(entries.size(), from + Ack.MAX_ENTRIES))));
+                    List<Ack.PhotoEntry> photos = new ArrayList<>(photosByDevice.getOrDefault(deviceId, Map.of()).values());
+                    int e = 0;
+                    int p = 0;
+                    while (e < entries.size() || p < photos.size()) {
+                        List<Ack.Entry> someEntries = entries.subList(e, Math.min(entries.size(), e + Ack.MAX_ENTRIES));
+                        List<Ack.PhotoEntry> somePhotos = photos.subList(p, Math.min(photos.size(), p + Ack.MAX_PHOTO_ENTRIES));
+                        publish(new Ack(deviceId, now, someEntries, somePhotos));
+                        e += someEntries.size();
+                        p += somePhotos.size();
                     }
                 });
             } catch (InterruptedException e) {
@@ -105,7 +126,13 @@ final class AckPublisher implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             try {
-                client.publish(topic, payload, MessageType.ACK.qos(), MessageType.ACK.retained());
+                MqttAsyncClient connected = client.get();
+                if (connected == null) {
+                    // The device sends again and gets DUPLICATE: an ack lost here costs a resend, not evidence.
+                    LOG.debug("not connected: ack to {} not sent", ack.deviceId());
+                    return;
+                }
+                connected.publish(topic, payload, MessageType.ACK.qos(), MessageType.ACK.retained());
                 stats.countAck();
                 return;
             } catch (MqttException e) {

@@ -35,9 +35,20 @@ final class Ingestor {
      * @param write    what to store
      * @param ackable  whether the device is authenticated and the message has a sequence number
      */
-    record Decision(Write write, boolean ackable) {
+    record Decision(Write write, boolean ackable, org.breathgate.protocol.PhotoChunk photo) {
         Decision {
-            Objects.requireNonNull(write, "write");
+            if ((write == null) == (photo == null)) {
+                throw new IllegalArgumentException("a decision is either a write or a verified photo chunk");
+            }
+        }
+
+        Decision(Write write, boolean ackable) {
+            this(Objects.requireNonNull(write, "write"), ackable, null);
+        }
+
+        /** A verified photo chunk: not written with evidence, handed to the photo feature. */
+        static Decision photo(org.breathgate.protocol.PhotoChunk chunk) {
+            return new Decision(null, false, chunk);
         }
     }
 
@@ -84,6 +95,9 @@ final class Ingestor {
         }
         if (message instanceof DeviceStatus) {
             return new Decision(new Write.Status(signed, receivedAt), false);
+        }
+        if (message instanceof org.breathgate.protocol.PhotoChunk chunk) {
+            return Decision.photo(chunk);
         }
         return new Decision(new Write.Evidence(signed, receivedAt), true);
     }

@@ -10,13 +10,10 @@ import org.breathgate.receiver.store.EvidenceStore;
 import org.breathgate.receiver.store.StoreException;
 import org.breathgate.receiver.store.StoredEvent;
 import org.breathgate.receiver.store.Write;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +66,8 @@ public final class MqttIngest implements AutoCloseable {
     static final int MAX_INFLIGHT = 1_000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private record Pending(Ingestor.Decision decision, int messageId, int qos, String topic) {
+    /** A verified message waiting for the writer; {@code generation}: the broker connection it arrived on. */
+    private record Pending(Ingestor.Decision decision, long generation, int messageId, int qos, String topic) {
     }
 
     private final MqttSettings settings;
@@ -78,11 +76,12 @@ public final class MqttIngest implements AutoCloseable {
     private final AckPublisher acks;
     private final Clock clock;
     private final List<EvidenceListener> listeners;
+    private final PhotoHandler photos;
     private final IngestStats stats = new IngestStats();
     private final QuarantineLog quarantineLog;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final MqttAsyncClient client;
-    private final MqttAsyncClient ackClient;
+    private final BrokerConnection client;
+    private final BrokerConnection ackClient;
     private final Thread writer;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -97,6 +96,16 @@ public final class MqttIngest implements AutoCloseable {
      */
     public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
                       List<EvidenceListener> listeners) throws MqttException {
+        this(settings, registry, store, receiverKey, clock, listeners, null);
+    }
+
+    /**
+     * As above, handing verified photo chunks to {@code photos} (null: photo chunks are quarantined as
+     * {@code photo_not_accepted}), whose answers go out in this ingest's acks.
+     */
+    public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
+                      List<EvidenceListener> listeners, PhotoHandler photos) throws MqttException {
+        this.photos = photos;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ingestor = new Ingestor(registry);
         this.store = Objects.requireNonNull(store, "store");
@@ -106,20 +115,37 @@ public final class MqttIngest implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listeners = List.copyOf(listeners);
         this.quarantineLog = new QuarantineLog(clock);
-        this.client = new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
-        this.client.setManualAcks(true);
-        this.client.setCallback(new Callback());
-        this.ackClient = new MqttAsyncClient(settings.brokerUri(), settings.clientId() + "-ack", new MemoryPersistence());
-        this.acks = new AckPublisher(ackClient, new MessageSigner(receiverKey), clock, stats);
+        this.client = new BrokerConnection(settings.brokerUri(), settings.clientId(), connectOptions(false), true, new Callback(), MAX_BACKOFF);
+        this.ackClient = new BrokerConnection(settings.brokerUri(), settings.clientId() + "-ack", connectOptions(true), false,
+                new BrokerConnection.Handler() {
+                    @Override
+                    public void connected(MqttAsyncClient mqtt, long generation, boolean reconnect) {
+                        LOG.info("{} to {} for acks", reconnect ? "reconnected" : "connected", settings.brokerUri());
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message, long generation) {
+                    }
+                }, MAX_BACKOFF);
+        this.acks = new AckPublisher(ackClient::client, new MessageSigner(receiverKey), clock, stats);
         this.writer = new Thread(this::writeLoop, "ingest-writer");
+        if (photos != null) {
+            photos.answerWith((deviceId, entry) -> {
+                try {
+                    acks.addPhoto(deviceId, entry);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 
     /** Connects (retrying in the background until the broker answers) and starts ingesting. */
     public void start() {
         writer.start();
         acks.start();
-        connectInBackground(client, connectOptions(false), "ingest-connect");
-        connectInBackground(ackClient, connectOptions(true), "ack-connect");
+        client.start();
+        ackClient.start();
     }
 
     /** Waits until the receiver has subscribed; false if {@code timeout} passed first. */
@@ -153,7 +179,11 @@ public final class MqttIngest implements AutoCloseable {
      * @throws MqttException if the receiver is not connected or the broker did not take it within 10 s
      */
     public void publishDownlink(String topic, byte[] payload, boolean retained) throws MqttException {
-        ackClient.publish(topic, payload, 1, retained).waitForCompletion(10_000);
+        MqttAsyncClient connected = ackClient.client();
+        if (connected == null) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
+        }
+        connected.publish(topic, payload, 1, retained).waitForCompletion(10_000);
     }
 
     /**
@@ -169,26 +199,13 @@ public final class MqttIngest implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         acks.close();
-        for (MqttAsyncClient c : List.of(client, ackClient)) {
-            try {
-                if (c.isConnected()) {
-                    c.disconnect(2_000).waitForCompletion(3_000);
-                }
-            } catch (MqttException e) {
-                LOG.debug("disconnecting {} from {} failed: {}", c.getClientId(), settings.brokerUri(), e.getMessage());
-            }
-            try {
-                c.close(true);
-            } catch (MqttException e) {
-                LOG.debug("closing MQTT client {} failed: {}", c.getClientId(), e.getMessage());
-            }
-        }
+        client.close();
+        ackClient.close();
     }
 
     private MqttConnectOptions connectOptions(boolean forAcks) {
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setAutomaticReconnect(true);
-        options.setMaxReconnectDelay(10_000);
+        options.setAutomaticReconnect(false); // BrokerConnection reconnects with a fresh client (Paho 1.2.5 can hang)
         // Ingest uses a persistent session: the broker queues uplink for this receiver while it restarts.
         // The ack connection needs none: an ack lost with it is answered DUPLICATE when the device resends.
         options.setCleanSession(forAcks);
@@ -207,33 +224,13 @@ public final class MqttIngest implements AutoCloseable {
         return options;
     }
 
-    /** Paho reconnects by itself only after a first success; until then, try here. */
-    private void connectInBackground(MqttAsyncClient mqtt, MqttConnectOptions options, String threadName) {
-        Thread connector = new Thread(() -> {
-            long backoff = 200;
-            while (running && !mqtt.isConnected()) {
-                try {
-                    mqtt.connect(options).waitForCompletion(15_000);
-                    return;
-                } catch (MqttException e) {
-                    LOG.warn("cannot connect to the MQTT broker at {} ({}); retrying in {} ms", settings.brokerUri(), e.getMessage(), backoff);
-                }
-                if (!sleep(backoff)) {
-                    return;
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
-            }
-        }, threadName);
-        connector.setDaemon(true);
-        connector.start();
-    }
-
-    private final class Callback implements MqttCallbackExtended {
+    private final class Callback implements BrokerConnection.Handler {
         @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            LOG.info("{} to {}; subscribing to {}", reconnect ? "reconnected" : "connected", serverUri, Topics.RECEIVER_SHARED_SUBSCRIPTION);
+        public void connected(MqttAsyncClient mqtt, long generation, boolean reconnect) {
+            LOG.info("{} to {}; subscribing to {}", reconnect ? "reconnected" : "connected", settings.brokerUri(),
+                    Topics.RECEIVER_SHARED_SUBSCRIPTION);
             try {
-                client.subscribe(Topics.RECEIVER_SHARED_SUBSCRIPTION, MessageType.QOS, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                mqtt.subscribe(Topics.RECEIVER_SHARED_SUBSCRIPTION, MessageType.QOS, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
                     @Override
                     public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
                         int[] granted = token.getGrantedQos();
@@ -254,18 +251,23 @@ public final class MqttIngest implements AutoCloseable {
             }
         }
 
-        @Override
-        public void connectionLost(Throwable cause) {
-            LOG.warn("lost the connection to {} ({}); reconnecting", settings.brokerUri(), cause == null ? "?" : cause.getMessage());
-        }
-
         /** Never throws: Paho would drop the connection. */
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
+        public void messageArrived(String topic, MqttMessage message, long generation) {
             try {
                 Ingestor.Decision decision = classifyPatiently(topic, message.getPayload());
+                if (decision != null && decision.photo() != null) {
+                    if (photos != null) {
+                        int id = message.getId();
+                        int qos = message.getQos();
+                        photos.onChunk(decision.photo(), clock.instant(), () -> client.confirm(generation, id, qos));
+                        return;
+                    }
+                    decision = Ingestor.quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
+                            "this receiver does not accept photos", message.getPayload(), clock.instant());
+                }
                 if (decision != null) {
-                    enqueue(new Pending(decision, message.getId(), message.getQos(), topic));
+                    enqueue(new Pending(decision, generation, message.getId(), message.getQos(), topic));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -273,16 +275,13 @@ public final class MqttIngest implements AutoCloseable {
                 LOG.error("ingest failed on a message from {}: {}", topic, e.getMessage(), e);
                 try {
                     enqueue(new Pending(Ingestor.quarantine(QuarantineReasons.INTERNAL_ERROR, topic, Ingestor.deviceNamedBy(topic),
-                            null, String.valueOf(e), message.getPayload(), clock.instant()), message.getId(), message.getQos(), topic));
+                            null, String.valueOf(e), message.getPayload(), clock.instant()), generation, message.getId(), message.getQos(), topic));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
         }
 
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
-        }
     }
 
     /** Queues for the writer, waiting while the queue is full (back pressure); gives up when closing. */
@@ -410,7 +409,7 @@ public final class MqttIngest implements AutoCloseable {
                 } catch (SQLException | StoreException again) {
                     return null;
                 }
-                batch.set(i, new Pending(new Ingestor.Decision(instead, false), batch.get(i).messageId(), batch.get(i).qos(),
+                batch.set(i, new Pending(new Ingestor.Decision(instead, false), batch.get(i).generation(), batch.get(i).messageId(), batch.get(i).qos(),
                         batch.get(i).topic()));
                 results.add(Write.Result.QUARANTINED);
             }
@@ -429,12 +428,8 @@ public final class MqttIngest implements AutoCloseable {
 
     private void afterCommit(List<Pending> batch, List<Write.Result> results) {
         for (Pending pending : batch) {
-            try {
-                client.messageArrivedComplete(pending.messageId(), pending.qos());
-            } catch (MqttException | RuntimeException e) {
-                // Connection gone since it arrived: the broker redelivers it, and the store answers DUPLICATE.
-                LOG.debug("could not confirm message {} to the broker: {}", pending.messageId(), e.getMessage());
-            }
+            // A connection gone since it arrived: the broker redelivers it, and the store answers DUPLICATE.
+            client.confirm(pending.generation(), pending.messageId(), pending.qos());
         }
         for (int i = 0; i < batch.size(); i++) {
             Ingestor.Decision decision = batch.get(i).decision();

@@ -136,6 +136,15 @@ public final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            // The database ended the transaction itself (SQLite does on SQLITE_FULL and some I/O errors) and the
+            // driver is out of step with it: every later statement would autocommit and every commit fail ("no
+            // transaction is active"). Close it; the slot sees it closed and opens a fresh one on next use.
+            // Shown by FaultsIT.receiver_disk_full_acks_nothing_it_could_not_store_says_so_and_recovers_when_space_returns.
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                cause.addSuppressed(closing);
+            }
         }
     }
 

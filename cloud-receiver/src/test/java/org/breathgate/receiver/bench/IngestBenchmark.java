@@ -128,7 +128,7 @@ public final class IngestBenchmark {
         Path dataDir = Files.createDirectories(work.resolve(name));
         ReceiverConfig config = ReceiverConfig.from(Map.of(ReceiverConfig.DATA_DIR, dataDir.toString(),
                 ReceiverConfig.BROKER_URI, broker.uri(), ReceiverConfig.JDBC_URL, jdbcUrl,
-                ReceiverConfig.MQTT_CLIENT_ID, "bench-receiver"));  // one id: a second id would leave the first one's persistent session in the shared group
+                ReceiverConfig.MQTT_CLIENT_ID, "bench-receiver", ReceiverConfig.WEB_ENABLED, "false"));  // one id: a second id would leave the first one's persistent session in the shared group
         try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
             if (!receiver.awaitReady(java.time.Duration.ofSeconds(30))) {
                 throw new IllegalStateException("receiver did not subscribe");

@@ -46,6 +46,7 @@ import org.breathgate.protocol.DeviceIds;
  * @param statusFile      a small JSON file the running agent rewrites so {@code breathgate-agent status}
  *                        can read connection and sensor state without stopping it;
  *                        {@code <data.dir>/status.json} by default
+ * @param photo           the camera ({@code camera*} keys) and the photos' disk budget; no camera by default
  */
 public record AgentConfig(
         String deviceId,
@@ -66,9 +67,22 @@ public record AgentConfig(
         BreathalyserConfig breathalyser,
         Optional<PanelConfig> panel,
         Optional<Enrollment> enrollment,
-        Path statusFile) {
+        Path statusFile,
+        org.breathgate.agent.photo.PhotoSettings photo) {
+
+    /** A configuration without a camera. */
+    public AgentConfig(String deviceId, Path keyFile, int keyVersion, Map<Integer, Path> receiverKeys, Path dataDir,
+                       long outboxBudgetBytes, Mqtt mqtt, Sensor sensor, ScheduleRules rules, BreathAlcohol threshold,
+                       String language, boolean voice, Duration statusInterval, Duration tickInterval,
+                       Duration clockJumpTolerance, BreathalyserConfig breathalyser, Optional<PanelConfig> panel,
+                       Optional<Enrollment> enrollment, Path statusFile) {
+        this(deviceId, keyFile, keyVersion, receiverKeys, dataDir, outboxBudgetBytes, mqtt, sensor, rules, threshold, language,
+                voice, statusInterval, tickInterval, clockJumpTolerance, breathalyser, panel, enrollment, statusFile,
+                org.breathgate.agent.photo.PhotoSettings.disabled());
+    }
 
     public AgentConfig {
+        Objects.requireNonNull(photo, "photo");
         Objects.requireNonNull(breathalyser, "breathalyser");
         Objects.requireNonNull(panel, "panel");
         Objects.requireNonNull(enrollment, "enrollment");

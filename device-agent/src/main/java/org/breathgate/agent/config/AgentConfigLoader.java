@@ -60,7 +60,7 @@ public final class AgentConfigLoader {
             "sensor.port", "sensor.baud", "sensor.warmup.timeout.s", "sensor.test.timeout.s", "sensor.implausible.above",
             "schedule.zone", "schedule.slots", "schedule.window.before.min", "schedule.window.after.min",
             "schedule.reminders.min", "retest.delay.min", "retest.window.min", "retest.max", "retest.coalesce",
-            "abstain.min", "late.grace.min", "threshold.ugl", "language", "voice", "status.interval.s",
+            "abstain.min", "late.grace.min", "schedule.minute.ms", "threshold.ugl", "language", "voice", "status.interval.s",
             "tick.ms", "clock.jump.tolerance.s", "status.file",
             "sensor.driver", "sensor.model", "sensor.serial", "sensor.calibration.due", "sensor.full.scale.ppm",
             "sensor.ppm.per.count", "sensor.preheat.s",
@@ -112,7 +112,7 @@ public final class AgentConfigLoader {
 
     private AgentConfig build() throws ConfigException {
         for (String key : values.keySet()) {
-            if (!KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
+            if (!KEYS.contains(key) && !org.breathgate.agent.photo.PhotoSettings.KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
                 problems.add(key + ": unknown key (see docs/agent.md for the keys)");
             }
         }
@@ -160,7 +160,8 @@ public final class AgentConfigLoader {
         if (schedule != null) {
             rules = new ScheduleRules(schedule,
                     Duration.ofMinutes(optional("late.grace.min", 60, v -> intIn(v, 0, 720))),
-                    optional("retest.coalesce", true, AgentConfigLoader::bool));
+                    optional("retest.coalesce", true, AgentConfigLoader::bool),
+                    Duration.ofMillis(optional("schedule.minute.ms", 60_000, v -> intIn(v, 10, 60_000))));
         }
         BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
         String language = optional("language", "fi", v -> {
@@ -173,11 +174,12 @@ public final class AgentConfigLoader {
         Duration status = Duration.ofSeconds(optional("status.interval.s", 1800, v -> intIn(v, 1, 86_400)));
         Duration tick = Duration.ofMillis(optional("tick.ms", 1000, v -> intIn(v, 10, 60_000)));
         Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
+        org.breathgate.agent.photo.PhotoSettings photo = org.breathgate.agent.photo.PhotoSettings.parse(values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
-                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile);
+                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo);
     }
 
     private AgentConfig.Sensor sensor() {

@@ -52,6 +52,14 @@ public final class EvidenceRecorder {
      * there or none.
      */
     public List<StoredEvent> record(List<EventFactory> events, Supplier<String> scheduleState) {
+        return record(events, scheduleState, -1, null);
+    }
+
+    /**
+     * As {@link #record(List, Supplier)}, with {@code jpeg} stored in the same transaction as the
+     * photo of the event at index {@code photoOf} (a reading whose payload states that photo's hash).
+     */
+    public List<StoredEvent> record(List<EventFactory> events, Supplier<String> scheduleState, int photoOf, byte[] jpeg) {
         List<LongFunction<StoredEvent>> makers = new ArrayList<>(events.size());
         for (EventFactory factory : events) {
             makers.add(seq -> sign(factory.create(seq, clock.facts()), seq));
@@ -63,7 +71,7 @@ public final class EvidenceRecorder {
             }
             return List.of();
         }
-        return outbox.append(makers, scheduleState);
+        return outbox.append(makers, scheduleState, photoOf, jpeg);
     }
 
     private StoredEvent sign(EvidenceEvent event, long seq) {

@@ -47,6 +47,8 @@ public final class Outbox implements AutoCloseable {
     private int depth;
     private long bytes;
     private int deadLetters;
+    private int photos;
+    private long photoBytes;
 
     private Outbox(Path file, long budgetBytes, Connection db) {
         this.file = file;
@@ -80,6 +82,9 @@ public final class Outbox implements AutoCloseable {
                         + " compact TEXT NOT NULL, stored_at INTEGER NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS dead_letter (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                         + " compact TEXT NOT NULL, reason TEXT NOT NULL, moved_at INTEGER NOT NULL)");
+                // A reading's photo, stored in the reading's own transaction; next_chunk: how far sending got.
+                s.execute("CREATE TABLE IF NOT EXISTS photo_outbox (seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+                        + " jpeg BLOB NOT NULL, next_chunk INTEGER NOT NULL DEFAULT 0, stored_at INTEGER NOT NULL)");
             }
             Outbox outbox = new Outbox(file, budgetBytes, db);
             outbox.load(deviceId);
@@ -117,6 +122,8 @@ public final class Outbox implements AutoCloseable {
         bytes = queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM outbox")
                 + queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM dead_letter");
         deadLetters = (int) queryLong("SELECT COUNT(*) FROM dead_letter");
+        photos = (int) queryLong("SELECT COUNT(*) FROM photo_outbox");
+        photoBytes = queryLong("SELECT COALESCE(SUM(LENGTH(jpeg)),0) FROM photo_outbox");
     }
 
     /**
@@ -126,6 +133,16 @@ public final class Outbox implements AutoCloseable {
      * events are on disk; if it throws, none of them is, and no number was used.
      */
     public synchronized List<StoredEvent> append(List<? extends LongFunction<StoredEvent>> makers, Supplier<String> scheduleState) {
+        return append(makers, scheduleState, -1, null);
+    }
+
+    /**
+     * As {@link #append(List, Supplier)}, and stores {@code jpeg} as the photo of the event the
+     * maker at {@code photoOf} makes (a reading whose signed payload states the photo's hash), in
+     * the same transaction: after a power cut the reading and its photo are both there or neither.
+     */
+    public synchronized List<StoredEvent> append(List<? extends LongFunction<StoredEvent>> makers, Supplier<String> scheduleState,
+                                                 int photoOf, byte[] jpeg) {
         List<StoredEvent> out = new ArrayList<>(makers.size());
         long seq = lastSeq;
         long now = System.currentTimeMillis();
@@ -143,6 +160,16 @@ public final class Outbox implements AutoCloseable {
                 insert.setLong(4, now);
                 insert.executeUpdate();
                 out.add(event);
+                if (jpeg != null && out.size() - 1 == photoOf) {
+                    try (PreparedStatement photo = db.prepareStatement(
+                            "INSERT INTO photo_outbox(seq, sha256, jpeg, next_chunk, stored_at) VALUES (?,?,?,0,?)")) {
+                        photo.setLong(1, seq);
+                        photo.setString(2, org.breathgate.protocol.photo.Photos.sha256Hex(jpeg));
+                        photo.setBytes(3, jpeg);
+                        photo.setLong(4, now);
+                        photo.executeUpdate();
+                    }
+                }
             }
             String state = scheduleState == null ? null : scheduleState.get();
             if (state != null) {
@@ -162,7 +189,107 @@ public final class Outbox implements AutoCloseable {
         for (StoredEvent e : out) {
             bytes += e.compact().length();
         }
+        if (jpeg != null && photoOf >= 0 && photoOf < out.size()) {
+            photos++;
+            photoBytes += jpeg.length;
+        }
         return out;
+    }
+
+    // ---- photos ----------------------------------------------------------------------------
+
+    /**
+     * A photo waiting to be sent: its reading's {@code seq}, its hash, size, and the chunk sending
+     * has reached (durable, so a restart goes on from there).
+     */
+    public record WaitingPhoto(long seq, String sha256, int size, int nextChunk) {
+    }
+
+    /**
+     * Up to {@code limit} photos whose readings the receiver has acknowledged (the reading is no
+     * longer in the send queue), oldest first: only those are sent, so a photo always follows its reading.
+     */
+    public synchronized List<WaitingPhoto> photosToSend(int limit) {
+        return read(() -> {
+            List<WaitingPhoto> out = new ArrayList<>();
+            try (PreparedStatement q = db.prepareStatement("SELECT seq, sha256, LENGTH(jpeg), next_chunk FROM photo_outbox p"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = p.seq) ORDER BY seq LIMIT ?")) {
+                q.setInt(1, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new WaitingPhoto(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The bytes of the photo of reading {@code seq}, if it is still kept. */
+    public synchronized Optional<byte[]> photo(long seq) {
+        return read(() -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT jpeg FROM photo_outbox WHERE seq = ?")) {
+                q.setLong(1, seq);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Remembers (durably) that chunks before {@code nextChunk} of the photo of {@code seq} were sent. */
+    public synchronized void photoProgress(long seq, int nextChunk) {
+        try (PreparedStatement u = db.prepareStatement("UPDATE photo_outbox SET next_chunk = ? WHERE seq = ? AND next_chunk < ?")) {
+            u.setInt(1, nextChunk);
+            u.setLong(2, seq);
+            u.setInt(3, nextChunk);
+            u.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("saving the photo progress of seq " + seq + " in " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The receiver has answered for the photo of {@code seq} for good: delete it. False if it was gone. */
+    public synchronized boolean deletePhoto(long seq) {
+        try {
+            int deleted = deletePhotoRow(seq);
+            db.commit();
+            return deleted > 0;
+        } catch (SQLException e) {
+            rollback();
+            throw new OutboxException("deleting the photo of seq " + seq + " from " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int deletePhotoRow(long seq) throws SQLException {
+        try (PreparedStatement size = db.prepareStatement("SELECT LENGTH(jpeg) FROM photo_outbox WHERE seq = ?");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM photo_outbox WHERE seq = ?")) {
+            size.setLong(1, seq);
+            long length = 0;
+            try (ResultSet rs = size.executeQuery()) {
+                if (rs.next()) {
+                    length = rs.getLong(1);
+                }
+            }
+            delete.setLong(1, seq);
+            int deleted = delete.executeUpdate();
+            if (deleted > 0) {
+                photos -= deleted;
+                photoBytes -= length;
+            }
+            return deleted;
+        }
+    }
+
+    /** Photos kept (waiting to be sent or answered) and their bytes: cheap, from counters. */
+    public synchronized PhotoStats photoStats() {
+        return new PhotoStats(photos, photoBytes);
+    }
+
+    /** Photos kept on the device and the bytes they take. */
+    public record PhotoStats(int count, long bytes) {
     }
 
     /** Stores the schedule's state alone (when it changed without producing an event). */
@@ -300,6 +427,8 @@ public final class Outbox implements AutoCloseable {
             int moved = move.executeUpdate();
             delete.setLong(1, seq);
             int deleted = delete.executeUpdate();
+            // A quarantined reading's photo is never sent, and not kept: it is nobody's evidence.
+            deletePhotoRow(seq);
             db.commit();
             if (deleted == 0) {
                 return false;

@@ -21,6 +21,10 @@ public enum Prompt {
     WARMING_UP(LightColour.AMBER, LightPattern.SLOW_BLINK, null),
     /** Blow now. */
     BLOW_NOW(LightColour.WHITE, LightPattern.FAST_BLINK, BeepPattern.BLOW_NOW),
+    /** Blow now, on a device with a camera: also says that a photo is taken during the blow. */
+    BLOW_NOW_CAMERA(LightColour.WHITE, LightPattern.FAST_BLINK, BeepPattern.BLOW_NOW),
+    /** The blow was detected and the photo is being taken: white, steady, no sound (the parent is blowing). */
+    LOOK_AT_CAMERA(LightColour.WHITE, LightPattern.STEADY, null),
     ABORT_TOO_SHORT(LightColour.AMBER, LightPattern.STEADY, BeepPattern.ATTENTION),
     ABORT_TOO_WEAK(LightColour.AMBER, LightPattern.STEADY, BeepPattern.ATTENTION),
     ABORT_INTERRUPTED(LightColour.AMBER, LightPattern.STEADY, BeepPattern.ATTENTION),

@@ -82,6 +82,7 @@ public final class MqttPublisher implements AutoCloseable {
     private final MessageSigner signer;
     private final Function<Boolean, DeviceStatus> statusMaker;
     private final DownlinkListener listener;
+    private final org.breathgate.agent.photo.PhotoSender photos;
     private final Backoff backoff;
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
@@ -104,6 +105,17 @@ public final class MqttPublisher implements AutoCloseable {
     public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
                          MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
                          Random random) {
+        this(config, deviceId, outbox, receiverVerifier, signer, statusMaker, listener, random, null);
+    }
+
+    /**
+     * As above, and sends the outbox's photos with {@code photos} (null: none) after the events,
+     * a few chunks per round so that evidence always goes first.
+     */
+    public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
+                         MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
+                         Random random, org.breathgate.agent.photo.PhotoSender photos) {
+        this.photos = photos;
         this.config = Objects.requireNonNull(config, "config");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -243,6 +255,9 @@ public final class MqttPublisher implements AutoCloseable {
         long sentThrough = 0;
         long ackTimeoutNanos = config.ackTimeout().toNanos();
         pendingStatus.compareAndSet(null, signer.sign(statusMaker.apply(true)));
+        if (photos != null) {
+            photos.sessionStarted();
+        }
         while (!closing()) {
             Signal s = signals.poll(200, TimeUnit.MILLISECONDS);
             while (s != null) {
@@ -298,8 +313,24 @@ public final class MqttPublisher implements AutoCloseable {
                 }
             }
             inFlightCount = inFlight.size();
+            if (photos != null && sendPhotos(client) == PHOTO_CHUNKS_PER_ROUND) {
+                wakeUp(); // more to send: come back without waiting for the next signal
+            }
         }
         sendOfflineAndDisconnect(client);
+    }
+
+    /** Photo chunks (about 15 KiB each) sent per round at most, after the events. */
+    static final int PHOTO_CHUNKS_PER_ROUND = 8;
+
+    private int sendPhotos(MqttAsyncClient client) throws MqttException {
+        try {
+            return photos.pump((topic, payload) -> publish(client, topic, payload), PHOTO_CHUNKS_PER_ROUND);
+        } catch (MqttException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Publishes at QoS 1; false if Paho's window is full right now (try again on the next round). */
@@ -365,6 +396,9 @@ public final class MqttPublisher implements AutoCloseable {
         }
         // Duplicate and late acks name events already gone; acknowledge() ignores those.
         acked += outbox.acknowledge(done);
+        if (photos != null && !ack.photos().isEmpty()) {
+            photos.onAck(ack.photos());
+        }
         lastAck = Instant.now();
     }
 

@@ -190,8 +190,8 @@ public final class TestSchedule {
 
     private RetestChain newChainStep(long chainStart, long of, int taken, Instant now) {
         Schedule sch = rules.schedule();
-        Instant due = now.plus(Duration.ofMinutes(sch.retestDelayMin()));
-        return new RetestChain(chainStart, of, taken, due, due.plus(Duration.ofMinutes(sch.retestWindowMin())), 0, false, Set.of());
+        Instant due = now.plus(rules.minutes(sch.retestDelayMin()));
+        return new RetestChain(chainStart, of, taken, due, due.plus(rules.minutes(sch.retestWindowMin())), 0, false, Set.of());
     }
 
     private static TestReason.Retest retestReason(RetestChain c) {
@@ -215,7 +215,7 @@ public final class TestSchedule {
             TestReason reason = new TestReason.Scheduled(open.slot(), false);
             out.add(new RecordMissed(reason, open.opens(), open.closes(), open.abortedAttempts()));
             resolve(open.slot());
-            late = rules.lateGrace().isZero() ? null : new LateSlot(open.slot(), open.closes().plus(rules.lateGrace()));
+            late = rules.lateGrace().isZero() ? null : new LateSlot(open.slot(), open.closes().plus(rules.scaled(rules.lateGrace())));
             open = null;
             return;
         }
@@ -236,10 +236,10 @@ public final class TestSchedule {
     private Long dueReminder(Instant now, Instant closes, Duration windowLength, Set<Integer> sent) {
         Integer chosen = null;
         for (int m : rules.schedule().remindersBeforeCloseMin()) {
-            if (sent.contains(m) || Duration.ofMinutes(m).compareTo(windowLength) >= 0) {
+            if (sent.contains(m) || rules.minutes(m).compareTo(windowLength) >= 0) {
                 continue;
             }
-            if (!now.isBefore(closes.minus(Duration.ofMinutes(m)))) {
+            if (!now.isBefore(closes.minus(rules.minutes(m)))) {
                 sent.add(m);
                 if (chosen == null || m < chosen) {
                     chosen = m;
@@ -249,7 +249,8 @@ public final class TestSchedule {
         if (chosen == null) {
             return null;
         }
-        return Math.max(1, (Duration.between(now, closes).toSeconds() + 59) / 60);
+        long minuteMs = rules.minute().toMillis();
+        return Math.max(1, (Duration.between(now, closes).toMillis() + minuteMs - 1) / minuteMs);
     }
 
     /**
@@ -258,18 +259,8 @@ public final class TestSchedule {
      * window that contains {@code now} is opened, unless one is open already.
      */
     private void scanSlots(Instant now, boolean catchUp, List<ScheduleCommand> out) {
-        Schedule sch = rules.schedule();
         Instant from = catchUp ? lastTick : now;
-        LocalDate first = from.atZone(sch.zone()).toLocalDate().minusDays(1);
-        LocalDate last = now.atZone(sch.zone()).toLocalDate().plusDays(1);
-        List<Window> windows = new ArrayList<>();
-        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            for (Schedule.Slot slot : sch.slots()) {
-                Instant at = ZonedDateTime.of(d, slot.at(), sch.zone()).toInstant();
-                windows.add(new Window(at, at.minus(Duration.ofMinutes(slot.windowBeforeMin())),
-                        at.plus(Duration.ofMinutes(slot.windowAfterMin()))));
-            }
-        }
+        List<Window> windows = rules.compressed() ? compressedWindows(from, now) : windows(from, now);
         windows.sort(Comparator.comparing(Window::slot));
         for (Window w : windows) {
             if (resolvedThrough != null && !w.slot().isAfter(resolvedThrough)) {
@@ -281,7 +272,7 @@ public final class TestSchedule {
             if (!now.isBefore(w.closes())) {
                 if (catchUp && w.closes().isAfter(lastTick)) {
                     out.add(new RecordMissed(new TestReason.Scheduled(w.slot(), false), w.opens(), w.closes(), 0));
-                    late = rules.lateGrace().isZero() ? null : new LateSlot(w.slot(), w.closes().plus(rules.lateGrace()));
+                    late = rules.lateGrace().isZero() ? null : new LateSlot(w.slot(), w.closes().plus(rules.scaled(rules.lateGrace())));
                 }
                 resolve(w.slot());
             } else if (!now.isBefore(w.opens()) && open == null) {
@@ -290,6 +281,42 @@ public final class TestSchedule {
                 out.add(new WindowOpened(new TestReason.Scheduled(w.slot(), false), w.closes()));
             }
         }
+    }
+
+    /** The windows of the days from the day before {@code from} to the day after {@code now}, in the schedule's zone. */
+    private List<Window> windows(Instant from, Instant now) {
+        Schedule sch = rules.schedule();
+        LocalDate first = from.atZone(sch.zone()).toLocalDate().minusDays(1);
+        LocalDate last = now.atZone(sch.zone()).toLocalDate().plusDays(1);
+        List<Window> windows = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            for (Schedule.Slot slot : sch.slots()) {
+                Instant at = ZonedDateTime.of(d, slot.at(), sch.zone()).toInstant();
+                windows.add(new Window(at, at.minus(Duration.ofMinutes(slot.windowBeforeMin())),
+                        at.plus(Duration.ofMinutes(slot.windowAfterMin()))));
+            }
+        }
+        return windows;
+    }
+
+    /**
+     * The same for a compressed schedule (a demonstration): a day lasts 1440 of its minutes, counted from the
+     * Unix epoch, and a slot at 08:00 comes 480 of its minutes into each day (cut to the whole second).
+     */
+    private List<Window> compressedWindows(Instant from, Instant now) {
+        long dayMs = rules.minutes(24 * 60).toMillis();
+        long first = Math.floorDiv(from.toEpochMilli(), dayMs) - 1;
+        long last = Math.floorDiv(now.toEpochMilli(), dayMs) + 1;
+        List<Window> windows = new ArrayList<>();
+        for (long d = first; d <= last; d++) {
+            for (Schedule.Slot slot : rules.schedule().slots()) {
+                // Whole seconds, as the wire carries a slot (TestReason.Scheduled): a reading's slot must equal its window's.
+                Instant at = Instant.ofEpochMilli(d * dayMs).plus(rules.minutes(slot.at().toSecondOfDay() / 60))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                windows.add(new Window(at, at.minus(rules.minutes(slot.windowBeforeMin())), at.plus(rules.minutes(slot.windowAfterMin()))));
+            }
+        }
+        return windows;
     }
 
     private void advanceChain(Instant now, List<ScheduleCommand> out) {

@@ -1,6 +1,7 @@
 package org.breathgate.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,17 @@ class AgentConfigLoaderTest {
         AgentConfig c = AgentConfigLoader.fromMap(m);
         assertEquals(LocalTime.of(20, 30), c.rules().schedule().slots().get(1).at());
         assertEquals(60, c.rules().schedule().slots().get(0).windowBeforeMin());
+    }
+
+    @Test
+    void the_schedule_runs_in_real_minutes_unless_a_demonstration_compresses_it() throws Exception {
+        assertFalse(AgentConfigLoader.fromMap(minimal()).rules().compressed());
+        Map<String, String> m = minimal();
+        m.put("schedule.minute.ms", "1000");
+        assertEquals(java.time.Duration.ofSeconds(1), AgentConfigLoader.fromMap(m).rules().minute());
+        m.put("schedule.minute.ms", "120000");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertTrue(e.getMessage().contains("schedule.minute.ms"), e.getMessage());
     }
 
     @Test

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeoutException;
  * outside the database, and once a day runs retention. One thread for all of it keeps the alert
  * engine's read-decide-store steps from overlapping. {@link #close()} finishes the queued work.
  *
- * <p>Events still queued when the process dies are not fed again on restart; a catch-up from a
- * stored watermark comes with the delivery outbox.
+ * <p>Events still queued when the process dies are not fed again on restart (not yet: a catch-up from
+ * a stored watermark). Alerts already stored are delivered after a restart: their outbox rows are in
+ * the database ({@code care.delivery.DeliveryWorker}).
  */
 public final class CareScheduler implements EvidenceListener, AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     private final AuditLog audit;
     private final RetentionJob retention;
     private final Clock clock;
+    private final Runnable alertsStored;
     private final ScheduledExecutorService thread;
     private Instant lastAnchor = Instant.MIN;
     private Instant lastRetention = Instant.MIN;
@@ -49,6 +51,16 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
      * @param retention the retention job, or {@code null} when no retention period is configured (keep everything)
      */
     public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock) {
+        this(alerts, audit, retention, clock, () -> { });
+    }
+
+    /**
+     * @param retention    the retention job, or {@code null} when no retention period is configured (keep everything)
+     * @param alertsStored called on this thread after alert commands were stored (new deliveries may wait in the
+     *                     outbox): the alert delivery worker's wake-up, so e-mail does not wait for a poll
+     */
+    public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored) {
+        this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.retention = retention;
@@ -70,7 +82,9 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     public void onStored(StoredEvent event) {
         thread.execute(() -> {
             try {
-                alerts.onStored(event);
+                if (!alerts.onStored(event).isEmpty()) {
+                    alertsStored.run();
+                }
             } catch (RuntimeException e) {
                 LOG.error("alerts for {}#{} failed: {}", event.deviceId(), event.seq(), e.getMessage(), e);
             }
@@ -88,7 +102,9 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
 
     /** One round of the periodic work, on the caller's thread; the scheduler calls it every {@link #TICK}. */
     void tick() {
-        alerts.tick();
+        if (!alerts.tick().isEmpty()) {
+            alertsStored.run();
+        }
         Instant now = clock.instant();
         if (!now.isBefore(lastAnchor.plus(ANCHOR_EVERY))) {
             audit.anchor(now);

@@ -31,7 +31,9 @@ import java.util.Optional;
  * consents and the audit log stay. A client's results are deleted once per closing: a reopened and
  * again closed case is due again for what came after.
  *
- * <p>Photos are not stored by the receiver yet, so no photo deletions arise.
+ * <p>Photos ({@link PhotoStore}, when given): a photo older than the policy's photo period is deleted on its own
+ * (file, row and review, with a {@code data.deleted} audit entry for the photo); a client's photos also go with
+ * their results.
  */
 public final class RetentionJob {
 
@@ -41,8 +43,16 @@ public final class RetentionJob {
     private final RetentionPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
+    private final org.breathgate.receiver.photo.PhotoStore photos;
 
     public RetentionJob(Database database, RetentionPolicy policy, AuditLog audit, Clock clock) {
+        this(database, policy, audit, clock, null);
+    }
+
+    /** @param photos the stored photos, whose shorter period the policy also applies; {@code null}: none */
+    public RetentionJob(Database database, RetentionPolicy policy, AuditLog audit, Clock clock,
+                        org.breathgate.receiver.photo.PhotoStore photos) {
+        this.photos = photos;
         this.database = Objects.requireNonNull(database, "database");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -61,14 +71,37 @@ public final class RetentionJob {
                 }
             }
             List<DeletionTask> done = new ArrayList<>();
-            for (DeletionTask task : policy.due(candidates, List.of(), now)) {
-                if (!(task instanceof DeletionTask.ClientResults)) {
-                    continue; // no photos are stored yet
+            List<org.breathgate.care.retention.PhotoRef> photoRefs = new ArrayList<>();
+            java.util.Map<String, org.breathgate.receiver.photo.StoredPhoto> photoById = new java.util.HashMap<>();
+            if (photos != null) {
+                for (org.breathgate.receiver.photo.StoredPhoto p : photos.all(c)) {
+                    String owner = DeviceAssignments.clientAt(c, p.deviceId(), p.takenAt()).orElse("unassigned");
+                    photoRefs.add(new org.breathgate.care.retention.PhotoRef(p.ref(), owner, p.takenAt()));
+                    photoById.put(p.ref(), p);
+                }
+            }
+            for (DeletionTask task : policy.due(candidates, photoRefs, now)) {
+                if (task instanceof DeletionTask.Photo photoTask) {
+                    org.breathgate.receiver.photo.StoredPhoto p = photoById.get(photoTask.photoId());
+                    if (p != null && photos.delete(c, p.deviceId(), p.readingSeq())) {
+                        audit.append(c, AuditRecord.of(now, "system", AuditAction.DATA_DELETED, "photo", p.ref(),
+                                "retention: photo taken " + p.takenAt() + ", due since " + task.dueSince()));
+                        done.add(task);
+                    }
+                    continue;
                 }
                 String clientId = ((DeletionTask.ClientResults) task).clientId();
                 int events = 0;
                 for (Assignment a : DeviceAssignments.ofClient(c, clientId)) {
-                    events += EvidenceQueries.delete(c, a.deviceId(), a.from(), a.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : a.until());
+                    Instant until = a.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : a.until();
+                    events += EvidenceQueries.delete(c, a.deviceId(), a.from(), until);
+                    if (photos != null) {
+                        for (org.breathgate.receiver.photo.StoredPhoto p : photoById.values()) {
+                            if (p.deviceId().equals(a.deviceId()) && !p.takenAt().isBefore(a.from()) && p.takenAt().isBefore(until)) {
+                                photos.delete(c, p.deviceId(), p.readingSeq());
+                            }
+                        }
+                    }
                 }
                 int alerts = AlertStore.deleteOfClient(c, clientId);
                 int excuses = ExcuseStore.deleteOfClient(c, clientId);

@@ -1,0 +1,47 @@
+package org.breathgate.receiver.web.ui;
+
+import java.text.MessageFormat;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+
+/**
+ * The UI's texts in Finnish, Swedish and English, from {@code ui/i18n/messages_<lang>.properties}
+ * (UTF-8). A missing key shows as {@code ??key??}, so a forgotten translation is visible, never silent;
+ * {@code UiMessagesTest} checks that the three files hold the same keys. Every text goes through
+ * {@link MessageFormat}, so an apostrophe is written {@code ''} in the files.
+ */
+public final class Messages {
+
+    static final String BUNDLE = "ui.i18n.messages";
+
+    private final Map<Lang, ResourceBundle> bundles = new EnumMap<>(Lang.class);
+
+    public Messages() {
+        for (Lang lang : Lang.values()) {
+            bundles.put(lang, ResourceBundle.getBundle(BUNDLE, lang.locale(), Messages.class.getClassLoader(),
+                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)));
+        }
+    }
+
+    /** The text for {@code key} in {@code lang}, with {@code args} put in its {@code {0}}, {@code {1}}, ... places. */
+    public String get(Lang lang, String key, Object... args) {
+        String pattern;
+        try {
+            pattern = bundles.get(lang).getString(key);
+        } catch (MissingResourceException e) {
+            return "??" + key + "??";
+        }
+        return new MessageFormat(pattern, lang.locale()).format(args);
+    }
+
+    /** Whether {@code key} exists (in Finnish, which {@code UiMessagesTest} holds the others to). */
+    public boolean has(String key) {
+        return bundles.get(Lang.FI).containsKey(key);
+    }
+
+    ResourceBundle bundle(Lang lang) {
+        return bundles.get(lang);
+    }
+}

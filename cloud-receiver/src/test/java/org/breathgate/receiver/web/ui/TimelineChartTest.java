@@ -1,0 +1,103 @@
+package org.breathgate.receiver.web.ui;
+
+import org.breathgate.care.consent.EventTime;
+import org.breathgate.protocol.BreathAlcohol;
+import org.breathgate.protocol.ClockFacts;
+import org.breathgate.protocol.EvidenceEvent;
+import org.breathgate.protocol.MissedTest;
+import org.breathgate.protocol.Outcome;
+import org.breathgate.protocol.PerMilleFactor;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.SensorFacts;
+import org.breathgate.protocol.TestReason;
+import org.breathgate.receiver.care.TimelineItem;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TimelineChartTest {
+
+    private static final Instant FROM = Instant.parse("2026-03-01T22:00:00Z"); // 2 March 00:00 in Helsinki
+    private static final Instant TO = Instant.parse("2026-03-08T22:00:00Z");
+    private static final BreathAlcohol THRESHOLD = new BreathAlcohol(100);
+    private static final SensorFacts SENSOR = new SensorFacts("AL-7000", "SN-1", null);
+    private final Messages messages = new Messages();
+    private final TimelineChart chart = new TimelineChart(new Formats(Lang.EN, ZoneId.of("Europe/Helsinki")), messages);
+
+    private static TimelineEntry entry(EvidenceEvent event, Instant receivedAt, boolean synced, Set<Long> shown) {
+        ClockFacts clock = event instanceof Reading r ? r.clock() : ((MissedTest) event).clock();
+        TimelineItem item = new TimelineItem(event, "x.y.z", receivedAt, EventTime.of(clock.wall(), synced, receivedAt), null);
+        return TimelineEntry.of(item, new SignatureCheck.Result(event.deviceId(), event.deviceId() + ":1", 1,
+                SignatureCheck.Status.VERIFIED), shown);
+    }
+
+    private static Reading reading(long seq, Instant at, boolean synced, TestReason reason, Outcome outcome, int ugL) {
+        return new Reading("home-0001", seq, new ClockFacts(at, "boot", 1000, synced), reason, outcome, new BreathAlcohol(ugL), THRESHOLD,
+                null, 4000, 210, SENSOR);
+    }
+
+    private List<TimelineEntry> sample() {
+        Instant day3 = Instant.parse("2026-03-04T06:00:00Z");
+        Set<Long> shown = Set.of(1L, 2L, 3L, 4L);
+        List<TimelineEntry> entries = new ArrayList<>();
+        entries.add(entry(reading(1, day3, true, new TestReason.Scheduled(day3, false), Outcome.FAIL, 250), day3, true, shown));
+        entries.add(entry(reading(2, day3.plusSeconds(1260), true, new TestReason.Retest(1, 1, 1), Outcome.FAIL, 230), day3, true, shown));
+        Instant day5 = Instant.parse("2026-03-06T06:00:00Z");
+        entries.add(entry(reading(3, day5.minusSeconds(7200), false, new TestReason.Scheduled(day5, false), Outcome.PASS, 0),
+                day5.plusSeconds(3600), false, shown));
+        entries.add(entry(new MissedTest("home-0001", 4, new ClockFacts(day5.plusSeconds(86400), "boot", 2000, true),
+                new TestReason.Scheduled(day5.plusSeconds(84600), false), day5.plusSeconds(84600), day5.plusSeconds(86400), 0),
+                day5.plusSeconds(86400), true, shown));
+        return entries;
+    }
+
+    @Test
+    void the_threshold_is_drawn_at_its_value_on_the_scale() {
+        String svg = chart.render(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        // Scale: highest 250 µg/L × 1.1 = 275, rounded up to a 50 step = 300; plot from y=214 (0) to y=60 (300).
+        Matcher m = Pattern.compile("<line class=\"threshold\" x1=\"[0-9.]+\" y1=\"([0-9.]+)\"").matcher(svg);
+        assertTrue(m.find(), svg);
+        assertEquals(214 - 100.0 / 300 * 154, Double.parseDouble(m.group(1)), 0.1);
+        assertTrue(svg.contains("Threshold 0.100 mg/L"), svg);
+    }
+
+    @Test
+    void a_retest_is_joined_to_the_test_it_confirms_and_an_unsynchronised_reading_carries_its_time_span() {
+        String svg = chart.render(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        assertEquals(1, count(svg, "class=\"retest-link\""));
+        assertEquals(1, count(svg, "class=\"mark test unsynced\""));
+        assertEquals(1, count(svg, "class=\"uncertain\""));
+        assertEquals(1, count(svg, "class=\"mark missed\""));
+        assertEquals(4, count(svg, "<g class=\"mark"));
+    }
+
+    @Test
+    void the_text_alternative_counts_tests_positives_and_missed_tests() {
+        String summary = chart.summary(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        assertTrue(summary.contains("3 tests, 2 of them showed alcohol; 1 missed tests"), summary);
+        assertTrue(summary.contains("Highest value 0.250 mg/L (≈ 0.57 ‰)"), summary);
+        assertTrue(summary.contains("1 events with an uncertain time"), summary);
+    }
+
+    @Test
+    void texts_in_the_svg_are_escaped() {
+        assertEquals("&lt;script&gt;&amp;&quot;&#39;", Html.escape("<script>&\"'"));
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
