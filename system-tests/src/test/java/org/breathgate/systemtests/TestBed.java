@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.breathgate.receiver.Receiver;
 import org.breathgate.receiver.config.ReceiverConfig;
 import org.breathgate.receiver.web.WebServer;
@@ -125,26 +123,7 @@ final class TestBed implements AutoCloseable {
     }
 
     private static SSLContext trusting(X509Certificate only) throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                throw new java.security.cert.CertificateException("server only");
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                if (!chain[0].equals(only)) {
-                    throw new java.security.cert.CertificateException("not the receiver's certificate");
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return tls;
+        return org.breathgate.testkit.PinnedTls.trusting(only);
     }
 
     @Override

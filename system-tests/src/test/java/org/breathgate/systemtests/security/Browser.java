@@ -18,8 +18,6 @@ import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A user agent under the test's (or the attacker's) control: HTTPS to the receiver (trusting exactly its
@@ -163,25 +161,6 @@ final class Browser {
     }
 
     private static SSLContext trusting(X509Certificate only) throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                throw new java.security.cert.CertificateException("server only");
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                if (!chain[0].equals(only)) {
-                    throw new java.security.cert.CertificateException("not the receiver's certificate");
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return tls;
+        return org.breathgate.testkit.PinnedTls.trusting(only);
     }
 }

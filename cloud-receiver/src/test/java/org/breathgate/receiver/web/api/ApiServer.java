@@ -37,8 +37,6 @@ import org.breathgate.testkit.SampleMessages;
 import org.breathgate.testkit.TestKeys;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -46,7 +44,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,27 +244,8 @@ final class ApiServer implements AutoCloseable {
     }
 
     private static SSLContext pinnedTo(X509Certificate expected) throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                if (!chain[0].equals(expected)) {
-                    throw new CertificateException("not the receiver's certificate");
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        return tls;
+        return org.breathgate.testkit.PinnedTls.trusting(expected);
     }
 
     @Override

@@ -197,6 +197,17 @@ final class UiDeployment implements AutoCloseable {
         }
     }
 
+    /**
+     * An HTTP client that trusts exactly this receiver's certificate (pinned, so the host name does not
+     * matter): for downloads a browser test cannot read, such as the PDF report.
+     */
+    java.net.http.HttpClient http() throws Exception {
+        java.security.cert.X509Certificate expected = receiver.web().orElseThrow().identity().certificate();
+        javax.net.ssl.SSLContext tls = org.breathgate.testkit.PinnedTls.trusting(expected);
+        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+        return java.net.http.HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     @Override
     public void close() {
         if (receiver != null) {
