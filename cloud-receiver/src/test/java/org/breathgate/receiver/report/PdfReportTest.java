@@ -133,6 +133,6 @@ class PdfReportTest {
                 items, 0, null, zone, "en", photos))).replaceAll("\\s+", " ");
         assertTrue(cp.contains("Photo: taken."), cp);
         assertTrue(cp.contains("Photo: none (the camera did not take the photo in time)."), cp);
-        assertTrue(!cp.contains("does NOT match") && !cp.contains("waiting for review") && !cp.contains("sanna.sa"), cp);
+        assertTrue(!cp.contains("does not match") && !cp.contains("waiting for review") && !cp.contains("sanna.sa"), cp);
     }
 }

@@ -5,11 +5,11 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -75,11 +75,19 @@ final class Browser implements AutoCloseable {
      * the old one: a click may return as soon as the browser has sent the request.
      */
     void clickAndWait(WebElement element) {
-        WebElement page = driver.findElement(By.tagName("html"));
+        // A mark on the old document's window: a new document starts without it. (Waiting for the old
+        // <html> element to go stale is not enough: ChromeDriver sometimes answers "does not belong to
+        // the document" instead of "stale element" while the new page loads.)
+        ((JavascriptExecutor) driver).executeScript("window.__breathgateOldPage = true;");
         element.click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(
-                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            try {
+                return Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "return window.__breathgateOldPage === undefined && document.readyState === 'complete';"));
+            } catch (WebDriverException navigating) {
+                return false; // between documents: ask again
+            }
+        });
     }
 
     /** Switches the language with the header's links, as a person would. */
