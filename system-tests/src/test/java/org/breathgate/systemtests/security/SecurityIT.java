@@ -148,6 +148,9 @@ class SecurityIT {
         options.setPassword(password(user).toCharArray());
         options.setSocketFactory(broker.certificates().clientSocketFactory());
         options.setCleanSession(true);
+        // Paho frees a publish's in-flight slot only after the waiting publish() has returned; with its default
+        // window of 10, quick back-to-back attempts can hit "Too many publishes in progress" (seen once in CI).
+        options.setMaxInflight(1_000);
         client.connect(options);
         return client;
     }
