@@ -118,6 +118,10 @@ if command -v java >/dev/null 2>&1 && ! java -XX:+UnlockExperimentalVMOptions -X
   sed -i 's| -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000||' "$DESTDIR/etc/systemd/system/breathgate-agent.service.new"
   say "this JVM cannot trim its native heap (older than 17.0.9); the flag was left out"
 fi
+# A 32-bit JVM has no compressed class pointers, and would warn about their space in every start's log.
+case "$ARCH" in
+  armv7l|armv7|armhf|armv6l) sed -i 's| -XX:CompressedClassSpaceSize=16m||' "$DESTDIR/etc/systemd/system/breathgate-agent.service.new" ;;
+esac
 chmod 0644 "$DESTDIR/etc/systemd/system/breathgate-agent.service.new"
 mv -f "$DESTDIR/etc/systemd/system/breathgate-agent.service.new" "$DESTDIR/etc/systemd/system/breathgate-agent.service"
 
