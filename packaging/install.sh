@@ -118,18 +118,22 @@ if command -v java >/dev/null 2>&1 && ! java -XX:+UnlockExperimentalVMOptions -X
   sed -i 's| -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000||' "$DESTDIR/etc/systemd/system/breathgate-agent.service.new"
   say "this JVM cannot trim its native heap (older than 17.0.9); the flag was left out"
 fi
+# A 32-bit JVM has no compressed class pointers, and would warn about their space in every start's log.
+case "$ARCH" in
+  armv7l|armv7|armhf|armv6l) sed -i 's| -XX:CompressedClassSpaceSize=16m||' "$DESTDIR/etc/systemd/system/breathgate-agent.service.new" ;;
+esac
 chmod 0644 "$DESTDIR/etc/systemd/system/breathgate-agent.service.new"
 mv -f "$DESTDIR/etc/systemd/system/breathgate-agent.service.new" "$DESTDIR/etc/systemd/system/breathgate-agent.service"
 
 # Class-data sharing for the agent's own classes: made with this device's JVM (an archive only fits
 # the JVM that made it), from the class list measured in the benchmark. Without it the agent still
-# runs, with a few MiB more memory.
+# runs, with a few MiB more memory. The archive records the jar's path and is used only when the jar
+# runs from that path: with DESTDIR, that is the DESTDIR copy (tests and benchmarks run it there; a
+# package built with DESTDIR must make the archive again on the device).
 install -m 0644 "$HERE/agent-classes.lst" "$DESTDIR$PREFIX/agent-classes.lst"
 if command -v java >/dev/null 2>&1; then
   if java -Xshare:dump -XX:SharedClassListFile="$DESTDIR$PREFIX/agent-classes.lst" -XX:SharedArchiveFile="$DESTDIR$PREFIX/agent.jsa.new" \
-       -cp "$PREFIX/breathgate-agent.jar" >/dev/null 2>&1 || \
-     { [ -n "$DESTDIR" ] && java -Xshare:dump -XX:SharedClassListFile="$DESTDIR$PREFIX/agent-classes.lst" \
-       -XX:SharedArchiveFile="$DESTDIR$PREFIX/agent.jsa.new" -cp "$DESTDIR$PREFIX/breathgate-agent.jar" >/dev/null 2>&1; }; then
+       -cp "$DESTDIR$PREFIX/breathgate-agent.jar" >/dev/null 2>&1; then
     chmod 0644 "$DESTDIR$PREFIX/agent.jsa.new"
     mv -f "$DESTDIR$PREFIX/agent.jsa.new" "$DESTDIR$PREFIX/agent.jsa"
   else
@@ -157,5 +161,5 @@ if [ -z "$DESTDIR" ] && [ "$SYSTEMD" = yes ] && command -v systemctl >/dev/null 
   fi
 fi
 
-say "installed in ${DESTDIR:-/}${PREFIX#/} for $ARCH."
+say "installed in ${DESTDIR}${PREFIX} for $ARCH."
 [ -f "$DESTDIR/etc/breathgate/agent.properties" ] || say "next: sudo breathgate-agent setup"

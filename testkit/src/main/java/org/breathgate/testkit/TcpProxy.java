@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #restore()}: bytes flow again and the port accepts (on the same port).</li>
  * </ul>
  *
+ * <p>It counts what it carries, as a metered link would: bytes and reads (roughly, TCP segments) each way,
+ * {@link #traffic()}; and a {@link Tap} can watch the bytes of each direction as they pass (e.g. to tell MQTT
+ * packets apart on a plain connection). TCP/IP headers are not seen by a proxy and not counted.
+ *
  * <pre>{@code
  * try (TcpProxy proxy = TcpProxy.start(broker.port())) {
  *     agentSettings.put("mqtt.uri", proxy.uri());
@@ -48,6 +52,11 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong bytesUp = new AtomicLong();
+    private final AtomicLong bytesDown = new AtomicLong();
+    private final AtomicLong readsUp = new AtomicLong();
+    private final AtomicLong readsDown = new AtomicLong();
+    private volatile Tap tap = (up, connection, buffer, offset, length) -> { };
     private volatile State state = State.OPEN;
     private ServerSocket server;
     private Thread acceptor;
@@ -80,6 +89,40 @@ public final class TcpProxy implements AutoCloseable {
     /** {@code tcp://127.0.0.1:PORT} of the proxy, for MQTT clients. */
     public String uri() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** What has passed so far: up is client to target, down is target to client. */
+    public record Traffic(long bytesUp, long bytesDown, long readsUp, long readsDown, long connections) {
+        /** Bytes both ways. */
+        public long bytes() {
+            return bytesUp + bytesDown;
+        }
+
+        /** What passed between {@code earlier} and this. */
+        public Traffic minus(Traffic earlier) {
+            return new Traffic(bytesUp - earlier.bytesUp, bytesDown - earlier.bytesDown, readsUp - earlier.readsUp,
+                    readsDown - earlier.readsDown, connections - earlier.connections);
+        }
+    }
+
+    /** Sees every chunk of bytes the proxy carries, on the pumping thread, before it is forwarded. */
+    @FunctionalInterface
+    public interface Tap {
+        /**
+         * @param up         client to target (true) or back (false)
+         * @param connection which accepted connection, from 1
+         */
+        void bytes(boolean up, long connection, byte[] buffer, int offset, int length);
+    }
+
+    /** Watches the bytes from now on (one tap at a time). */
+    public void tap(Tap tap) {
+        this.tap = java.util.Objects.requireNonNull(tap, "tap");
+    }
+
+    /** Bytes and reads carried each way so far, and connections accepted. */
+    public Traffic traffic() {
+        return new Traffic(bytesUp.get(), bytesDown.get(), readsUp.get(), readsDown.get(), connections.get());
     }
 
     /** Connections accepted so far (reconnects show here). */
@@ -161,7 +204,7 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed by cut() or close()
             }
-            connections.incrementAndGet();
+            long connection = connections.incrementAndGet();
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
@@ -173,18 +216,24 @@ public final class TcpProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
-            pump(client, upstream, "up");
-            pump(upstream, client, "down");
+            pump(client, upstream, true, connection);
+            pump(upstream, client, false, connection);
         }
     }
 
-    private void pump(Socket from, Socket to, String direction) {
+    private void pump(Socket from, Socket to, boolean up, long connection) {
+        String direction = up ? "up" : "down";
+        AtomicLong bytes = up ? bytesUp : bytesDown;
+        AtomicLong reads = up ? readsUp : readsDown;
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (state == State.OPEN) {
+                        bytes.addAndGet(n);
+                        reads.incrementAndGet();
+                        tap.bytes(up, connection, buffer, 0, n);
                         out.write(buffer, 0, n);
                         out.flush();
                     }

@@ -33,8 +33,9 @@ import org.breathgate.protocol.DeviceIds;
  *                        above the noise of fuel-cell sensors, below any level that affects care
  * @param language        prompt language: fi, sv or en
  * @param voice           whether to speak prompts (when espeak-ng is installed)
- * @param statusInterval  between status heartbeats; 30 minutes by default, which keeps heartbeats to
- *                        about 1.5 MB a month on a metered mobile link
+ * @param statusInterval  between status heartbeats; 30 minutes by default (the receiver's pushed default is the
+ *                        same), which keeps a device's whole traffic under 2 MB a month on a metered mobile link
+ *                        (docs/benchmarks.md, "Data use")
  * @param tickInterval    how often the schedule looks at the clock; 1 s
  * @param clockJumpTolerance wall and monotonic time may drift apart this much between ticks before it
  *                        counts as a clock jump; 10 s
@@ -152,7 +153,13 @@ public record AgentConfig(
      * @param backoffInitial first reconnect delay; 1 s
      * @param backoffMax    longest reconnect delay; 5 minutes, so a thousand devices coming back
      *                      after an outage spread over minutes rather than arrive at once
-     * @param keepAlive     MQTT keep-alive; 60 s
+     * @param keepAlive     MQTT keep-alive; 45 minutes, longer than the 30-minute heartbeat, so that on a working
+     *                      link the heartbeat's publish and PUBACK keep the connection busy and Paho never needs a
+     *                      PINGREQ (at the former 60 s, pings alone were about 2 MB a month of TLS payload, the whole
+     *                      budget, before TCP/IP headers). A link that dies
+     *                      silently is noticed when the next publish goes unanswered (TCP gives up on it within
+     *                      about 15 minutes), not by pings
+
      * @param connectTimeout how long one connection attempt may take; 20 s, for slow mobile links
      */
     public record Mqtt(URI brokerUri, String clientId, Optional<Path> caFile, Optional<Path> clientKeystore,

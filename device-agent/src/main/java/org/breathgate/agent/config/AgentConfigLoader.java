@@ -145,7 +145,7 @@ public final class AgentConfigLoader {
                 Duration.ofSeconds(optional("mqtt.ack.timeout.s", 30, v -> intIn(v, 1, 3600))),
                 Duration.ofMillis(optional("mqtt.backoff.initial.ms", 1000, v -> intIn(v, 10, 600_000))),
                 Duration.ofSeconds(optional("mqtt.backoff.max.s", 300, v -> intIn(v, 1, 86_400))),
-                Duration.ofSeconds(optional("mqtt.keepalive.s", 60, v -> intIn(v, 5, 3600))),
+                Duration.ofSeconds(optional("mqtt.keepalive.s", 2700, v -> intIn(v, 5, 3600))),
                 Duration.ofSeconds(optional("mqtt.connect.timeout.s", 20, v -> intIn(v, 1, 300))));
 
         AgentConfig.Sensor sensor = sensor();

@@ -16,10 +16,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.evidence.EvidenceRecorder;
 import org.breathgate.agent.it.AgentFixture;
-import org.breathgate.agent.it.PowerCutAgentMain;
 import org.breathgate.agent.it.TestReceiver;
 import org.breathgate.agent.outbox.Outbox;
 import org.breathgate.hardware.sim.Scenario;
@@ -30,6 +30,7 @@ import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SensorFacts;
 import org.breathgate.protocol.TestReason;
+import org.breathgate.testkit.InstalledAgent;
 import org.breathgate.testkit.MosquittoBroker;
 import org.breathgate.testkit.TestKeys;
 
@@ -37,8 +38,10 @@ import org.breathgate.testkit.TestKeys;
  * The device agent's benchmark (not a test). Run: {@code mvn -B -pl device-agent -Pbench test-compile exec:java}.
  * Prints: the signed, durable outbox append rate beside a raw SQLite commit loop with the same
  * settings (WAL, synchronous=FULL, one commit per event); the time to drain 10 000 buffered readings
- * through Mosquitto to an acking receiver; and the resident memory of that agent, run in its own JVM
- * with -Xmx48m.
+ * through Mosquitto to an acking receiver; and the resident memory of that agent, installed by
+ * packaging/install.sh into a folder and run with the systemd unit's own command line ({@link InstalledAgent}).
+ * {@code -Dbench.nmt=true} adds Native Memory Tracking and prints its summary and the resident set by mapping
+ * (/proc/PID/smaps) at the end of the drain.
  */
 public final class AgentBenchmark {
 
@@ -47,11 +50,11 @@ public final class AgentBenchmark {
     private static final int BUFFERED = 10_000;
     private static final String DEVICE = "home-bench";
     private static final int INFLIGHT = Integer.getInteger("bench.inflight", 128);
-    /** The agent JVM's flags: by default those of packaging/systemd/breathgate-agent.service; -Dbench.jvm="..." to compare. */
-    private static final String JVM_FLAGS = System.getProperty("bench.jvm", "-Xmx16m -Xms4m -Xmn2m -Xss256k -XX:+UseSerialGC"
-            + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=8m -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=32m"
-            + " -XX:CompressedClassSpaceSize=16m -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+UnlockExperimentalVMOptions"
-            + " -XX:TrimNativeHeapInterval=2000 -Xshare:auto");
+    /** JVM flags added after the unit's (later flags win), e.g. -Dbench.jvm.add="-Xmx12m", to compare. */
+    private static final String JVM_ADD = System.getProperty("bench.jvm.add", "");
+    /** Unit flags left out (by prefix, comma-separated), e.g. -Dbench.jvm.drop=-XX:SharedArchiveFile, to compare. */
+    private static final List<String> JVM_DROP = java.util.Arrays.stream(System.getProperty("bench.jvm.drop", "").split(","))
+            .filter(x -> !x.isBlank()).toList();
 
     private AgentBenchmark() {
     }
@@ -144,7 +147,7 @@ public final class AgentBenchmark {
                 .withConfigLine("max_queued_messages 200000").withConfigLine("max_inflight_messages 0")
                 .withConfigLine("set_tcp_nodelay true"));
              TestReceiver receiver = new TestReceiver(broker.uri(), DEVICE)) {
-            java.util.Map<String, String> settings = AgentFixture.settings(dir, DEVICE, broker.uri()); // writes the key files
+            Map<String, String> settings = AgentFixture.settings(dir, DEVICE, broker.uri()); // writes the key files
             Path outboxFile = dir.resolve("data-" + DEVICE).resolve("outbox.db");
             try (Outbox outbox = Outbox.open(outboxFile, DEVICE, 1L << 30)) {
                 EvidenceRecorder recorder = new EvidenceRecorder(DEVICE, new MessageSigner(TestKeys.device(DEVICE)),
@@ -157,67 +160,73 @@ public final class AgentBenchmark {
                     recorder.record(batch, null);
                 }
             }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // The flags docs/agent.md recommends for the Pi's systemd unit: a small heap, the serial
-            // collector and a small code cache keep a JVM's native overhead down.
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(List.of(JVM_FLAGS.split(" +")));
+            // The daemon as installed: install.sh into a folder (jar, native libraries, the class-data-sharing archive made
+            // by this machine's java), then the systemd unit's own command line, with the line driver on a simulator's pty.
             Path jar = Path.of(System.getProperty("bench.jar", Files.exists(Path.of("target/breathgate-agent.jar"))
-                    ? "target/breathgate-agent.jar" : "device-agent/target/breathgate-agent.jar"));
-            SimulatedBreathalyser sim = null;
-            if (Files.exists(jar)) {
-                // The daemon as installed: the shaded jar's `run`, with the line-protocol driver on a simulator's pty.
-                sim = SimulatedBreathalyser.start(Scenario.sober(), dir.resolve("pty"));
-                settings.put("sensor.port", sim.portPath());
-                settings.put("mqtt.inflight", Integer.toString(INFLIGHT));
-                settings.put("tick.ms", "1000");
-                StringBuilder props = new StringBuilder();
-                settings.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
-                Path config = dir.resolve("agent.properties");
-                Files.writeString(config, props);
-                command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar", jar.toString(), "run", "--config",
-                        config.toString()));
-                System.out.println("agent: " + jar + " run (shaded jar, line driver on a simulator pty)");
-            } else {
-                command.addAll(List.of("-cp", classpath(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", PowerCutAgentMain.class.getName(),
-                        dir.toString(), DEVICE, broker.uri(), "drain", "mqtt.inflight=" + INFLIGHT));
-                System.out.println("agent: PowerCutAgentMain on the test class path (no shaded jar at " + jar + ")");
+                    ? "target/breathgate-agent.jar" : "device-agent/target/breathgate-agent.jar")).toAbsolutePath();
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException("no shaded agent jar at " + jar + ": build it (mvn -B -pl device-agent -am package -DskipTests)"
+                        + " or give -Dbench.jar=PATH");
             }
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            // Environment for the agent JVM, e.g. -Dbench.env=MALLOC_ARENA_MAX=2 (as the systemd unit sets it).
-            for (String kv : System.getProperty("bench.env", "MALLOC_ARENA_MAX=2").split(",")) {
-                if (kv.contains("=")) {
-                    pb.environment().put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            InstalledAgent installed = InstalledAgent.install(repositoryRoot(), jar, dir.resolve("installed"), hostArch(), Map.of());
+            SimulatedBreathalyser sim = SimulatedBreathalyser.start(Scenario.sober(), dir.resolve("pty"));
+            settings.put("sensor.port", sim.portPath());
+            settings.put("mqtt.inflight", Integer.toString(INFLIGHT));
+            settings.put("tick.ms", "1000");
+            StringBuilder props = new StringBuilder();
+            settings.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+            Path config = dir.resolve("agent.properties");
+            Files.writeString(config, props);
+            List<String> extra = new ArrayList<>(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+            if (!JVM_ADD.isBlank()) {
+                extra.addAll(List.of(JVM_ADD.strip().split(" +")));
+            }
+            if (Boolean.getBoolean("bench.nmt")) {
+                extra.add("-XX:NativeMemoryTracking=summary");
+            }
+            List<String> command = new ArrayList<>();
+            for (String word : installed.command(List.of("java"), config, extra)) {
+                if (JVM_DROP.stream().noneMatch(word::startsWith)) {
+                    command.add(word);
                 }
             }
-            System.out.println("agent environment: " + System.getProperty("bench.env", "MALLOC_ARENA_MAX=2"));
+            String flags = String.join(" ", command.subList(1, command.indexOf("-jar"))).replace(installed.destdir().toString(), "");
+            System.out.println("agent: packaging/install.sh into a folder, then the unit's command line: java " + flags
+                    + " -jar breathgate-agent.jar run (line driver on a simulator pty)");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            Map<String, String> environment = new java.util.LinkedHashMap<>(installed.environment());
+            for (String kv : System.getProperty("bench.env", "").split(",")) { // e.g. -Dbench.env=MALLOC_ARENA_MAX=1, to compare
+                if (kv.contains("=")) {
+                    environment.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+            pb.environment().putAll(environment);
+            System.out.println("agent environment (the unit's): " + environment);
             Process agent = pb.start();
-            boolean daemon = sim != null;
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                if (!daemon) {
-                    while ((line = out.readLine()) != null && !line.equals("READY")) {
-                        System.out.println("agent: " + line);
-                    }
-                } else {
-                    Thread drainer = new Thread(() -> {
-                        try {
-                            String l;
-                            while ((l = out.readLine()) != null) {
-                                System.out.println("agent: " + l);
-                            }
-                        } catch (IOException e) {
-                            // gone
+                Thread drainer = new Thread(() -> {
+                    try {
+                        String l;
+                        while ((l = out.readLine()) != null) {
+                            System.out.println("agent: " + l);
                         }
-                    });
-                    drainer.setDaemon(true);
-                    drainer.start();
-                }
+                    } catch (IOException e) {
+                        // gone
+                    }
+                });
+                drainer.setDaemon(true);
+                drainer.start();
                 Instant start = Instant.now();
                 long maxRss = 0;
+                String atMax = "";
                 while (receiver.stored(DEVICE).size() < BUFFERED) { // (plus a status or sensor event, perhaps)
-                    maxRss = Math.max(maxRss, rssKib(agent.pid(), "VmRSS:"));
+                    long rss = rssKib(agent.pid(), "VmRSS:");
+                    if (rss > maxRss) {
+                        maxRss = rss;
+                        atMax = String.format("anonymous %.1f MiB, files %.1f MiB", rssKib(agent.pid(), "RssAnon:") / 1024.0,
+                                rssKib(agent.pid(), "RssFile:") / 1024.0);
+                    }
                     if (Duration.between(start, Instant.now()).toSeconds() > 120) {
                         throw new IllegalStateException("drain did not finish in 120 s: " + receiver.stored(DEVICE).size());
                     }
@@ -228,9 +237,11 @@ public final class AgentBenchmark {
                 System.out.printf("drain: %d buffered readings stored and acked by the receiver in %.2f s (%.0f/s) after the agent"
                         + " JVM connected, window %d; %d duplicates%n", BUFFERED, stored.toMillis() / 1000.0, BUFFERED / (stored.toMillis() / 1000.0),
                         INFLIGHT, receiver.duplicates());
-                System.out.printf("agent memory (%s, separate JVM): max RSS sampled %.1f MiB, peak RSS (VmHWM) %.1f MiB%n",
-                        JVM_FLAGS, maxRss / 1024.0, hwm / 1024.0);
+                System.out.printf("agent memory (the unit's flags, separate JVM): max RSS sampled %.1f MiB (%s), peak RSS (VmHWM) %.1f MiB%n",
+                        maxRss / 1024.0, atMax, hwm / 1024.0);
                 if (Boolean.getBoolean("bench.nmt")) {
+                    System.out.println("resident by mapping at the end of the drain (KiB):");
+                    smaps(agent.pid()).forEach((k, v) -> System.out.printf("  %8d  %s%n", v, k));
                     Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                             Long.toString(agent.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
                     System.out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -238,24 +249,42 @@ public final class AgentBenchmark {
             } finally {
                 agent.destroyForcibly();
                 agent.waitFor();
-                if (sim != null) {
-                    sim.close();
-                }
+                sim.close();
             }
         }
     }
 
-    /** exec:java runs us in Maven's JVM with the project's class loader: hand its classpath to the child JVM. */
-    private static String classpath() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader instanceof java.net.URLClassLoader urls) {
-            List<String> parts = new ArrayList<>();
-            for (java.net.URL u : urls.getURLs()) {
-                parts.add(Path.of(java.net.URI.create(u.toString())).toString());
+    /** The checkout: the nearest folder up from here with packaging/install.sh. */
+    private static Path repositoryRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("packaging/install.sh"))) {
+                return p;
             }
-            return String.join(java.io.File.pathSeparator, parts);
         }
-        return System.getProperty("java.class.path");
+        throw new IllegalStateException("run from the checkout or a module of it: no packaging/install.sh above " + Path.of("").toAbsolutePath());
+    }
+
+    private static String hostArch() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("amd64") ? "x86_64" : arch;
+    }
+
+    /** Resident KiB of each mapping (files by name; anonymous ones as [anon]), largest first, those of 256 KiB or more. */
+    private static Map<String, Long> smaps(long pid) throws IOException {
+        Map<String, Long> byName = new java.util.HashMap<>();
+        String name = "";
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+            if (l.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] parts = l.split("\\s+", 6);
+                name = parts.length == 6 ? parts[5].strip() : "[anon]";
+            } else if (l.startsWith("Rss:")) {
+                byName.merge(name, Long.parseLong(l.replaceAll("[^0-9]", "")), Long::sum);
+            }
+        }
+        Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().filter(e -> e.getValue() >= 256).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     private static long rssKib(long pid, String field) throws IOException {

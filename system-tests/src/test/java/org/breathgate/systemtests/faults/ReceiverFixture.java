@@ -20,18 +20,18 @@ import org.breathgate.testkit.TestKeys;
  * in this JVM ({@link #startHere}) or as {@code breathgate-receiver} in a JVM of its own ({@link #startChild}),
  * which a test can kill with SIGKILL and start again on the same data folder.
  */
-final class ReceiverFixture {
+public final class ReceiverFixture {
 
-    final Path dataDir;
-    final Path keyFile;
-    final String jdbcUrl;
-    final Path dbFile;
-    final String brokerUri;
+    public final Path dataDir;
+    public final Path keyFile;
+    public final String jdbcUrl;
+    public final Path dbFile;
+    public final String brokerUri;
 
     /**
      * @param dbFile where the SQLite file goes (e.g. on a small file system), or null for the data folder
      */
-    ReceiverFixture(Path dir, String brokerUri, Path dbFile) throws Exception {
+    public ReceiverFixture(Path dir, String brokerUri, Path dbFile) throws Exception {
         this.dataDir = Files.createDirectories(dir.resolve("receiver"));
         this.brokerUri = brokerUri;
         this.keyFile = dataDir.resolve("receiver-key.pem");
@@ -43,7 +43,7 @@ final class ReceiverFixture {
     }
 
     /** Enrolls the devices' test keys (version 1) in the database; migrates it first if new. */
-    void enroll(String... deviceIds) {
+    public void enroll(String... deviceIds) {
         try (Database database = Database.open(jdbcUrl)) {
             DeviceRegistry registry = new DeviceRegistry(database, Clock.systemUTC());
             for (String id : deviceIds) {
@@ -52,7 +52,7 @@ final class ReceiverFixture {
         }
     }
 
-    Receiver startHere() throws InterruptedException {
+    public Receiver startHere() throws InterruptedException {
         Map<String, String> s = new HashMap<>();
         s.put(ReceiverConfig.DATA_DIR, dataDir.toString());
         s.put(ReceiverConfig.BROKER_URI, brokerUri);
