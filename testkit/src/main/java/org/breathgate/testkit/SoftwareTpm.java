@@ -134,7 +134,8 @@ public final class SoftwareTpm implements AutoCloseable {
 
     /**
      * Runs a {@code tpm2-tools} command against this TPM (e.g. {@code "tpm2_getcap", "handles-persistent"})
-     * in its folder, and flushes the transient objects and sessions it left (swtpm has no resource manager).
+     * in its folder, and flushes the transient objects it left loaded (swtpm has no resource manager, unlike the
+     * kernel's {@code /dev/tpmrm0}; saved contexts and sessions stay usable by later commands).
      *
      * @return the exit status and the command's output (standard output and error together)
      */
@@ -143,7 +144,6 @@ public final class SoftwareTpm implements AutoCloseable {
         cmd.set(0, which(cmd.get(0), "tpm2-tools"));
         Result result = run(dir, Map.of("TPM2TOOLS_TCTI", tcti()), cmd.toArray(String[]::new));
         run(dir, Map.of("TPM2TOOLS_TCTI", tcti()), which("tpm2_flushcontext", "tpm2-tools"), "-t");
-        run(dir, Map.of("TPM2TOOLS_TCTI", tcti()), which("tpm2_flushcontext", "tpm2-tools"), "-s");
         return result;
     }
 
