@@ -186,7 +186,7 @@ class TpmKeyLifecycleIT {
         Cli.Run rotate = Cli.run("", "rotate-key", "--config-dir", etc.toString(), "--data-dir", data.toString());
         assertEquals(Exit.RECEIVER, rotate.exitCode(), rotate.toString());
         assertEquals(before, Cli.snapshot(etc, data));
-        assertEquals(List.of("0x81000100"), persistentHandles().stream().filter(h -> TpmKey.KEY_HANDLES.contains(Integer.decode(h))).toList());
+        assertEquals(List.of("0x81000100"), persistentHandles().stream().filter(h -> TpmKey.KEY_HANDLES.contains(Integer.parseUnsignedInt(h.substring(2), 16))).toList());
     }
 
     @Test
@@ -217,6 +217,6 @@ class TpmKeyLifecycleIT {
         Cli.Run again = setup();
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.out().contains("previous device key was destroyed"), again.out());
-        assertEquals(List.of("0x81000101"), persistentHandles().stream().filter(h -> TpmKey.KEY_HANDLES.contains(Integer.decode(h))).toList());
+        assertEquals(List.of("0x81000101"), persistentHandles().stream().filter(h -> TpmKey.KEY_HANDLES.contains(Integer.parseUnsignedInt(h.substring(2), 16))).toList());
     }
 }
