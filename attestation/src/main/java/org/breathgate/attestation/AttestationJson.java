@@ -86,6 +86,39 @@ public final class AttestationJson {
                 bytes(o, "certify_info"), bytes(o, "certify_signature"));
     }
 
+    /** The {@code format} of {@link #record}. */
+    public static final String RECORD_FORMAT = "breathgate-tpm2-attestation-1";
+
+    /**
+     * The attestation record a receiver keeps beside an attested key (docs/protocol.md, "TPM
+     * attestation at enrollment"): everything both steps sent except the secret, the nonce, and what
+     * the verifier concluded. Anyone can re-check from it, offline, the EK chain and that the AK
+     * certified this key's creation with this nonce; that the AK was in the EK's TPM rests on the
+     * receiver's credential activation, recorded by {@code attested_at}.
+     */
+    public static ObjectNode record(String kid, PendingChallenge pending, AttestationProof proof, HardwareBinding binding) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("format", RECORD_FORMAT);
+        o.put("kid", kid);
+        o.put("key_sha256", binding.keyFingerprint());
+        o.setAll(toJson(pending.request()));
+        o.put("nonce", B64.encodeToString(pending.challenge().nonce()));
+        ObjectNode p = toJson(proof);
+        p.remove("secret");
+        p.remove("challenge_id");
+        o.setAll(p);
+        ObjectNode r = o.putObject("result");
+        r.put("tpm_manufacturer", binding.tpmManufacturer());
+        r.put("tpm_model", binding.tpmModel());
+        r.put("tpm_version", binding.tpmVersion());
+        r.put("firmware_version", binding.firmwareVersion());
+        r.put("ek_certificate_sha256", binding.ekCertificateSha256());
+        r.put("ek_issuer", binding.ekIssuer());
+        r.put("trust_anchor", binding.trustAnchor());
+        r.put("attested_at", binding.attestedAt().toString());
+        return o;
+    }
+
     private static String text(JsonNode o, String field) throws AttestationException {
         JsonNode n = o == null ? null : o.get(field);
         if (n == null || !n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > 8192) {

@@ -70,6 +70,13 @@ class AttestationVerifierIT {
         assertEquals("swtpm", binding.tpmModel());
         assertTrue(binding.trustAnchor().contains("swtpm-localca-rootca"), binding.trustAnchor());
         assertTrue(binding.ekIssuer().contains("swtpm-localca"), binding.ekIssuer());
+
+        AttestationProof proof = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        var record = AttestationJson.record("home-0042:1", pending, proof, binding);
+        assertEquals(AttestationJson.RECORD_FORMAT, record.get("format").asText());
+        assertEquals(key.fingerprint(), record.get("key_sha256").asText());
+        assertTrue(!record.has("secret") && record.has("certify_info") && record.has("ek_certificate") && record.has("nonce"), record.toString());
+        assertEquals("swtpm", record.get("result").get("tpm_model").asText());
     }
 
     @Test
