@@ -49,6 +49,7 @@ public final class Tpm2Tools implements AutoCloseable {
         try {
             this.work = Files.createTempDirectory("breathgate-tpm-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
+            work.toFile().deleteOnExit(); // empty between commands; the daemon's key lives as long as the JVM
         } catch (IOException e) {
             throw new TpmException("cannot make a private working folder for the TPM tools: " + e.getMessage(), e);
         }
