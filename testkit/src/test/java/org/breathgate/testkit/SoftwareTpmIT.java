@@ -36,8 +36,7 @@ class SoftwareTpmIT {
     @Test
     void two_tpms_are_two_tpms_and_a_closed_one_is_gone() throws Exception {
         SoftwareTpm.LocalCa ca = SoftwareTpm.LocalCa.in(dir.resolve("ca"));
-        SoftwareTpm one = SoftwareTpm.start(dir.resolve("one"), ca);
-        try (SoftwareTpm two = SoftwareTpm.start(dir.resolve("two"), ca)) {
+        try (SoftwareTpm one = SoftwareTpm.start(dir.resolve("one"), ca); SoftwareTpm two = SoftwareTpm.start(dir.resolve("two"), ca)) {
             assertNotEquals(one.tcti(), two.tcti());
             assertEquals(0, one.tpm2("tpm2_readpublic", "-c", "0x81010001", "-o", "ek.pub").exit());
             assertEquals(0, two.tpm2("tpm2_readpublic", "-c", "0x81010001", "-o", "ek.pub").exit());
