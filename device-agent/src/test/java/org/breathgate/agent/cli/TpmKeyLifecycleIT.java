@@ -150,7 +150,8 @@ class TpmKeyLifecycleIT {
         // 3. The TPM made the key so that it can never leave it ...
         SoftwareTpm.Result pub = tpm.tpm2("tpm2_readpublic", "-c", "0x81000100");
         assertTrue(pub.output().contains("fixedtpm|fixedparent|sensitivedataorigin"), pub.output());
-        // ... and refuses to duplicate (export) it, even with the key's own authorisation value.
+        // ... and refuses to duplicate (export) it, even with the key's own authorisation value: duplication needs the
+        // DUP role, which only a policy can grant and this key has none, and fixedParent forbids it in any case.
         TpmKey ref = TpmKey.read(c.keyFile(), new KeyId(DEVICE, 1));
         Files.write(dir.resolve("tpm").resolve("auth.bin"), ref.auth());
         SoftwareTpm.Result duplicate = tpm.tpm2("tpm2_duplicate", "-C", "null", "-c", "0x81000100", "-G", "null", "-p", "file:auth.bin",
