@@ -130,7 +130,8 @@ public final class ReceiverClient {
         try {
             answer = send("POST", "/api/v1/enrollments/attestation", "application/json", body.toString(), 200);
         } catch (EnrollmentException e) {
-            if (e.httpStatus() == 404 && e.code().equals("http_404")) {
+            // A receiver without the endpoint answers 404 "not_found" (or no Breathgate error at all); an unknown code is "unknown_code".
+            if (e.httpStatus() == 404 && (e.code().equals("not_found") || e.code().equals("http_404"))) {
                 throw new EnrollmentException("attestation_unsupported", 404, "the receiver does not offer TPM attestation"
                         + " (no /api/v1/enrollments/attestation); it needs a version that accepts TPM-held keys");
             }

@@ -229,7 +229,7 @@ final class EnrollmentStub implements AutoCloseable {
     /** {@code POST /api/v1/enrollments/attestation}: step 1 (the code is checked, not used). */
     private void attestationChallenge(HttpExchange x, JsonNode req) throws IOException {
         if (attestation == null) {
-            x.sendResponseHeaders(404, -1);
+            error(x, 404, "not_found", "no such endpoint"); // as the receiver answers a path it does not serve
             return;
         }
         CodeState state = codes.get(EnrollmentCode.parse(req.path("code").asText()).toString());

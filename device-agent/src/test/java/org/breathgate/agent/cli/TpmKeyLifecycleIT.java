@@ -132,6 +132,26 @@ class TpmKeyLifecycleIT {
     }
 
     @Test
+    void a_receiver_without_attestation_enrolls_the_tpm_key_unattested_and_setup_says_so() throws Exception {
+        EnrollmentStub older = EnrollmentStub.start(dir.resolve("older-receiver"));
+        try {
+            older.grant(new EnrollmentStub.Grant(DEVICE, "ssl://127.0.0.1:8883", DEVICE, "pw",
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", List.of(TestKeys.receiver().verificationKey()), null));
+            String code = EnrollmentCode.generate(new SecureRandom()).toString();
+            older.code(code, EnrollmentStub.CodeState.VALID);
+            stub.close();
+            stub = older;
+            Cli.Run setup = setupWithCode(code);
+            assertEquals(0, setup.exitCode(), setup.toString());
+            assertTrue(setup.out().contains("does not offer TPM attestation"), setup.out());
+            assertTrue(older.binding(new KeyId(DEVICE, 1)).isEmpty());
+            assertEquals(KeyType.P256, older.deviceKey(new KeyId(DEVICE, 1)).type());
+        } finally {
+            older.close();
+        }
+    }
+
+    @Test
     void the_private_key_cannot_be_read_out() throws Exception {
         assertEquals(0, setup().exitCode());
         AgentConfig c = config();
