@@ -57,7 +57,7 @@ if [ -z "$DESTDIR" ]; then
       --comment "Breathgate device agent" "$USER_NAME"
     say "created user $USER_NAME"
   fi
-  for g in dialout gpio video audio; do
+  for g in dialout gpio video audio tss; do
     getent group "$g" >/dev/null || groupadd --system "$g"
   done
   OWNER="-o $USER_NAME -g $USER_NAME"

@@ -42,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  * Signing and parse+verify of one reading, beside raw Ed25519 verification of the same bytes by
  * Bouncy Castle and by the JDK's own EdDSA provider, all in the same run. The figure that matters
  * is {@code parseAndVerify} as a share of {@code rawVerifyBouncyCastle}: what the protocol's
- * strictness (base64url checks, strict JSON, field validation) costs on top of the maths.
+ * strictness (base64url checks, strict JSON, field validation) costs on top of the maths. ES256
+ * (a device key held in a TPM) is measured beside it: what such a device's messages cost the
+ * receiver to verify, beside the JDK's own ECDSA on the same bytes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,6 +62,11 @@ public class ProtocolBenchmark {
     private byte[] signature;
     private Ed25519PublicKeyParameters bcPublicKey;
     private PublicKey jdkPublicKey;
+    private MessageVerifier es256Verifier;
+    private byte[] es256Compact;
+    private byte[] es256SigningInput;
+    private byte[] es256Signature;
+    private PublicKey jdkEcPublicKey;
 
     @Setup
     public void setUp() throws Exception {
@@ -80,6 +87,29 @@ public class ProtocolBenchmark {
         jdkPublicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(
                 java.util.Base64.getMimeDecoder().decode(key.verificationKey().toPem()
                         .replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", ""))));
+
+        SigningKey p256 = SigningKey.generateP256(new KeyId("home-0001", 1), new SecureRandom());
+        es256Verifier = new MessageVerifier(KeyResolver.of(p256.verificationKey()));
+        String es256 = new MessageSigner(p256).sign(reading).compact();
+        es256Compact = es256.getBytes(StandardCharsets.US_ASCII);
+        es256SigningInput = es256.substring(0, es256.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+        es256Signature = java.util.Base64.getUrlDecoder().decode(es256.substring(es256.lastIndexOf('.') + 1));
+        jdkEcPublicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
+                java.util.Base64.getMimeDecoder().decode(p256.verificationKey().toPem()
+                        .replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", ""))));
+    }
+
+    @Benchmark
+    public SignedMessage parseAndVerifyEs256() throws InvalidMessageException {
+        return es256Verifier.verify(es256Compact, "home-0001");
+    }
+
+    @Benchmark
+    public boolean rawVerifyEs256Jdk() throws Exception {
+        Signature verify = Signature.getInstance("SHA256withECDSAinP1363Format");
+        verify.initVerify(jdkEcPublicKey);
+        verify.update(es256SigningInput);
+        return verify.verify(es256Signature);
     }
 
     @Benchmark

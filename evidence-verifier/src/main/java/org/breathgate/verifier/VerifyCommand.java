@@ -45,7 +45,7 @@ public final class VerifyCommand implements Callable<Integer> {
     static final int USAGE = 2;
 
     @Option(names = {"-k", "--key"}, required = true, paramLabel = "FILE",
-            description = "The signer's public key: a PEM file (-----BEGIN PUBLIC KEY-----) or a JWK JSON file.")
+            description = "The signer's public key (Ed25519, or P-256 for ES256): a PEM file (-----BEGIN PUBLIC KEY-----) or a JWK JSON file.")
     private Path keyFile;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the message from this file.")
@@ -119,7 +119,7 @@ public final class VerifyCommand implements Callable<Integer> {
     private static KeyResolver resolverFor(String keyText) {
         String trimmed = keyText.strip();
         KeyId placeholder = new KeyId("any-device", 1);
-        byte[] raw;
+        VerificationKey key;
         if (trimmed.startsWith("{")) {
             JsonNode jwk;
             try {
@@ -130,11 +130,12 @@ public final class VerifyCommand implements Callable<Integer> {
             if (jwk.hasNonNull("kid")) {
                 return KeyResolver.of(VerificationKey.fromJwk(null, trimmed));
             }
-            raw = VerificationKey.fromJwk(placeholder, trimmed).raw();
+            key = VerificationKey.fromJwk(placeholder, trimmed);
         } else {
-            raw = VerificationKey.fromPem(placeholder, trimmed).raw();
+            key = VerificationKey.fromPem(placeholder, trimmed);
         }
-        return id -> Optional.of(VerificationKey.fromRaw(id, raw));
+        // The key keeps its type (Ed25519 or P-256), which decides the one alg it verifies.
+        return id -> Optional.of(key.withKeyId(id));
     }
 
     private String readMessage() throws IOException {

@@ -104,4 +104,30 @@ class VerifyCommandTest {
         assertEquals(2, run("", "--key", bad.toString(), compact()));
         assertTrue(err.toString().contains("Cannot use the key"), err.toString());
     }
+
+    private JsonNode es256Vector() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/test-vectors/reading-2-es256.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    @Test
+    void the_es256_vector_is_valid_with_a_p256_key_as_pem_or_jwk() throws IOException {
+        JsonNode v = es256Vector();
+        Path p256Pem = Files.writeString(dir.resolve("tpm.pub.pem"), v.get("public_key_pem").asText());
+        Path p256Jwk = Files.writeString(dir.resolve("tpm.jwk.json"), v.get("public_key_jwk").toString());
+        assertEquals(0, run("", "--key", p256Pem.toString(), v.get("compact").asText()));
+        assertTrue(out.toString().contains("VALID: reading signed by key home-0002:1 (ES256)"), out.toString());
+        assertEquals(0, run("", "--key", p256Jwk.toString(), "--device", "home-0002", v.get("compact").asText()));
+    }
+
+    @Test
+    void an_es256_message_checked_with_an_ed25519_key_and_the_reverse_are_invalid() throws IOException {
+        JsonNode v = es256Vector();
+        Path p256Pem = Files.writeString(dir.resolve("tpm.pub.pem"), v.get("public_key_pem").asText());
+        assertEquals(1, run("", "--key", pem.toString(), v.get("compact").asText()));
+        assertTrue(out.toString().contains("INVALID: alg_key_mismatch"), out.toString());
+        assertEquals(1, run("", "--key", p256Pem.toString(), compact()));
+        assertTrue(out.toString().lastIndexOf("INVALID: alg_key_mismatch") > out.toString().indexOf("INVALID: alg_key_mismatch"), out.toString());
+    }
 }

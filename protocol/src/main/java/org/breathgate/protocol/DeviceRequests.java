@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Requests a device signs with its key and sends to the receiver's HTTPS API (key rotation,
  * deprovisioning; see "Enrollment over HTTPS" in {@code docs/protocol.md}). They are compact JWS
- * like messages, with header {@code {"alg":"EdDSA","kid":"<device>:<n>","typ":"<typ>"}}: the
+ * like messages, with header {@code {"alg":"EdDSA","kid":"<device>:<n>","typ":"<typ>"}} ({@code ES256} for a
+ * P-256 key): the
  * {@code typ} names the request, and since messages must have no {@code typ}, a request can never
  * be passed off as a message, nor a message as a request. The payload is any JSON object; its
  * meaning (and replay protection such as {@code iat} and {@code nonce}) is the endpoint's.
@@ -40,7 +41,7 @@ public final class DeviceRequests {
         if (key.keyId().isReceiver()) {
             throw new IllegalArgumentException("device requests are signed by device keys, not " + key.keyId());
         }
-        String header = "{\"alg\":\"" + MessageSigner.ALG + "\",\"kid\":\"" + key.keyId() + "\",\"typ\":\"" + typ + "\"}";
+        String header = "{\"alg\":\"" + key.type().jwsAlgorithm() + "\",\"kid\":\"" + key.keyId() + "\",\"typ\":\"" + typ + "\"}";
         String input = B64.encodeToString(header.getBytes(StandardCharsets.US_ASCII)) + "." + B64.encodeToString(payloadJson);
         return input + "." + B64.encodeToString(key.sign(input.getBytes(StandardCharsets.US_ASCII)));
     }

@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Signs messages as JWS compact serialisation (RFC 7515) with EdDSA over Ed25519 (RFC 8037).
+ * Signs messages as JWS compact serialisation (RFC 7515): with EdDSA over Ed25519 (RFC 8037) for an
+ * Ed25519 key, with ES256 (ECDSA P-256 SHA-256, RFC 7518 section 3.4) for a P-256 key.
  *
- * <p>The protected header is exactly {@code {"alg":"EdDSA","kid":"<owner>:<version>"}}. We emit
+ * <p>The protected header is exactly {@code {"alg":"EdDSA","kid":"<owner>:<version>"}} (or
+ * {@code "ES256"} for a P-256 key: the key decides, see {@link KeyType}). We emit
  * the polymorphic {@code EdDSA} rather than RFC 9864's fully specified {@code Ed25519} because
  * evidence must be checkable by whatever JOSE library a lawyer or auditor has, for years, and
  * {@code EdDSA} is the one they all know; the key type (OKP, crv Ed25519) leaves no ambiguity.
@@ -16,7 +18,7 @@ import java.util.Objects;
  */
 public final class MessageSigner {
 
-    /** The {@code alg} this signer writes. */
+    /** The {@code alg} written for Ed25519 keys; a P-256 key writes {@code ES256} ({@link KeyType#jwsAlgorithm()}). */
     public static final String ALG = "EdDSA";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -26,7 +28,7 @@ public final class MessageSigner {
 
     public MessageSigner(SigningKey key) {
         this.key = Objects.requireNonNull(key, "key");
-        String header = "{\"alg\":\"" + ALG + "\",\"kid\":\"" + key.keyId() + "\"}";
+        String header = "{\"alg\":\"" + key.type().jwsAlgorithm() + "\",\"kid\":\"" + key.keyId() + "\"}";
         this.encodedHeader = B64.encodeToString(header.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -49,7 +51,7 @@ public final class MessageSigner {
             throw new IllegalStateException("signed " + message.type().wireName() + " is " + compact.length()
                     + " bytes, over the protocol limit of " + MessageVerifier.MAX_COMPACT_BYTES);
         }
-        return new SignedMessage(compact, id, ALG, message, Map.of());
+        return new SignedMessage(compact, id, key.type().jwsAlgorithm(), message, Map.of());
     }
 
     public KeyId keyId() {

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Verifies a JWS compact message and decodes it. Checks, in this order, each failure with its own
  * {@link Rejection}: size; three base64url parts; header JSON; {@code alg}; {@code crit};
- * {@code kid} present and naming the expected owner; key known; signature; payload JSON and
+ * {@code kid} present and naming the expected owner; key known; {@code alg} fitting the key's
+ * {@link KeyType}; signature; payload JSON and
  * fields; payload {@code device} matching the {@code kid}. The signature is checked before the
  * payload is parsed, so unauthenticated payloads are never interpreted.
  *
@@ -26,8 +27,12 @@ public final class MessageVerifier {
      */
     public static final int MAX_COMPACT_BYTES = 16 * 1024;
 
-    /** The two {@code alg} values accepted: RFC 8037's {@code EdDSA} and RFC 9864's {@code Ed25519}. */
-    public static final Set<String> ACCEPTED_ALGS = Set.of("EdDSA", "Ed25519");
+    /**
+     * The {@code alg} values accepted at all: RFC 8037's {@code EdDSA} and RFC 9864's {@code Ed25519}
+     * for Ed25519 keys, RFC 7518's {@code ES256} for P-256 keys. Which one a message may use is then
+     * fixed by the key its {@code kid} names.
+     */
+    public static final Set<String> ACCEPTED_ALGS = Set.of("EdDSA", "Ed25519", "ES256");
 
     private static final Base64.Decoder B64 = Base64.getUrlDecoder();
     private static final Base64.Encoder B64_OUT = Base64.getUrlEncoder().withoutPadding();
@@ -82,7 +87,7 @@ public final class MessageVerifier {
     record Envelope(KeyId keyId, String algorithm, ObjectNode header, byte[] payload) {
     }
 
-    /** Checks 1 to 11 of docs/protocol.md: everything up to and including the signature. */
+    /** Checks 1 to 12 of docs/protocol.md: everything up to and including the signature. */
     Envelope open(String compact, String expectedOwner) throws InvalidMessageException {
         Objects.requireNonNull(compact, "compact");
         if (compact.length() > MAX_COMPACT_BYTES) {
@@ -111,7 +116,7 @@ public final class MessageVerifier {
         }
         if (!ACCEPTED_ALGS.contains(alg.textValue())) {
             throw new InvalidMessageException(Rejection.UNSUPPORTED_ALG,
-                    "alg '" + alg.textValue() + "' is not accepted; only EdDSA and Ed25519 are");
+                    "alg '" + alg.textValue() + "' is not accepted; only EdDSA, Ed25519 and ES256 are");
         }
         if (header.has("crit")) {
             throw new InvalidMessageException(Rejection.UNSUPPORTED_CRITICAL_HEADER, "header has crit; no critical extensions are supported");
@@ -132,6 +137,10 @@ public final class MessageVerifier {
         }
         VerificationKey key = keys.find(keyId)
                 .orElseThrow(() -> new InvalidMessageException(Rejection.UNKNOWN_KEY, "no key is known for kid " + keyId));
+        if (!key.type().accepts(alg.textValue())) {
+            throw new InvalidMessageException(Rejection.ALG_KEY_MISMATCH, "alg '" + alg.textValue() + "' does not fit key " + keyId
+                    + ", which is enrolled as " + key.type() + " and verifies only " + key.type().jwsAlgorithm());
+        }
 
         byte[] signature = decodePart(signaturePart, "signature");
         byte[] signingInput = compact.substring(0, second).getBytes(StandardCharsets.US_ASCII);

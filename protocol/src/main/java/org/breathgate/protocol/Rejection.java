@@ -20,7 +20,7 @@ public enum Rejection {
     TRAILING_DATA,
     /** {@code alg} is {@code none}. */
     ALG_NONE,
-    /** {@code alg} is neither {@code EdDSA} nor {@code Ed25519}, or missing. */
+    /** {@code alg} is none of {@code EdDSA}, {@code Ed25519} and {@code ES256}, or missing. */
     UNSUPPORTED_ALG,
     /** The header has a {@code crit} parameter; this protocol defines no critical extensions. */
     UNSUPPORTED_CRITICAL_HEADER,
@@ -35,6 +35,11 @@ public enum Rejection {
     KID_MISMATCH,
     /** No key is known for the {@code kid}. */
     UNKNOWN_KEY,
+    /**
+     * The {@code alg} does not fit the type of the key the {@code kid} names (e.g. {@code ES256} for
+     * a key enrolled as Ed25519): no algorithm confusion, whatever the signature.
+     */
+    ALG_KEY_MISMATCH,
     /** The signature does not verify. */
     BAD_SIGNATURE,
     /** The payload's {@code v} is not a version this implementation reads. */

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param compact    the exact JWS compact serialisation (ASCII): the evidence, stored byte for byte
  * @param keyId      the {@code kid} of the key that signed it
- * @param algorithm  the header's {@code alg}: {@code EdDSA} or {@code Ed25519}
+ * @param algorithm  the header's {@code alg}: {@code EdDSA} or {@code Ed25519} (Ed25519 keys), {@code ES256} (P-256 keys)
  * @param message    the decoded payload
  * @param extensions payload keys this version does not know (path to raw JSON), preserved in {@code compact}
  */

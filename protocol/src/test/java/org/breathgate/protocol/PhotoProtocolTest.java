@@ -127,12 +127,14 @@ class PhotoProtocolTest {
     void the_largest_chunk_with_the_longest_ids_fits_the_message_limit() throws Exception {
         byte[] jpeg = photo(PhotoChunk.MAX_PHOTO_BYTES, 4);
         ClockFacts clock = new ClockFacts(Instant.parse("2026-11-25T06:02:11.250Z"), "b".repeat(64), Long.MAX_VALUE, false);
-        SigningKey key = SigningKey.fromSeed(new KeyId(LONGEST_DEVICE, 999_999_999), Samples.seed(5));
+        KeyId kid = new KeyId(LONGEST_DEVICE, 999_999_999);
         PhotoChunk chunk = Photos.chunk(LONGEST_DEVICE, clock, EvidenceEvent.MAX_SEQUENCE, jpeg, 0);
-        SignedMessage signed = new MessageSigner(key).sign(chunk);
         assertEquals(PhotoChunk.MAX_CHUNKS, chunk.count());
-        assertTrue(signed.bytes().length <= MessageVerifier.MAX_COMPACT_BYTES, signed.bytes().length + " bytes");
-        new MessageVerifier(KeyResolver.of(key.verificationKey())).verify(signed.bytes(), LONGEST_DEVICE);
+        for (SigningKey key : new SigningKey[] {SigningKey.fromSeed(kid, Samples.seed(5)), Samples.p256Key(kid)}) {
+            SignedMessage signed = new MessageSigner(key).sign(chunk);
+            assertTrue(signed.bytes().length <= MessageVerifier.MAX_COMPACT_BYTES, key.type() + ": " + signed.bytes().length + " bytes");
+            new MessageVerifier(KeyResolver.of(key.verificationKey())).verify(signed.bytes(), LONGEST_DEVICE);
+        }
     }
 
     @Test

@@ -30,6 +30,18 @@ final class Samples {
         return SigningKey.fromSeed(new KeyId(DEVICE, 1), seed(1));
     }
 
+    /** The published ES256 test key of docs/test-vectors/reading-2-es256.json (scalar bytes 0x01..0x20), as {@code kid}. */
+    static SigningKey p256Key(KeyId kid) {
+        return SigningKey.fromPem(kid, """
+                -----BEGIN PRIVATE KEY-----
+                MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQgAQIDBAUGBwgJCgsM
+                DQ4PEBESExQVFhcYGRobHB0eHyCgCgYIKoZIzj0DAQehRANCAARRXD1uueOWuQTT
+                /sp/VP3NDMHpl783XcpRWtCmw7QDX0U2vjpQ8xj7+aVHWQKiIVAr7w1X4IxTsswK
+                VvF9n5NU
+                -----END PRIVATE KEY-----
+                """);
+    }
+
     static SigningKey receiverKey() {
         return SigningKey.fromSeed(KeyId.receiver(1), seed(101));
     }

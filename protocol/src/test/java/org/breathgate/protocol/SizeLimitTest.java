@@ -20,13 +20,15 @@ class SizeLimitTest {
     private static final ClockFacts CLOCK = new ClockFacts(Instant.parse("2026-11-25T06:02:11.250Z"), "b".repeat(64),
             Long.MAX_VALUE, false);
 
+    /** Signed with an Ed25519 key and with a P-256 key (ES256): both must fit. */
     private static void assertFits(Message message) throws InvalidMessageException {
-        SigningKey key = message instanceof ReceiverMessage
-                ? SigningKey.fromSeed(new KeyId(KeyId.RECEIVER, 999_999_999), Samples.seed(9))
-                : SigningKey.fromSeed(new KeyId(LONGEST_DEVICE, 999_999_999), Samples.seed(5));
-        SignedMessage signed = new MessageSigner(key).sign(message);
-        assertTrue(signed.bytes().length <= MessageVerifier.MAX_COMPACT_BYTES, signed.bytes().length + " bytes");
-        new MessageVerifier(KeyResolver.of(key.verificationKey())).verify(signed.bytes(), key.keyId().owner());
+        KeyId kid = message instanceof ReceiverMessage ? new KeyId(KeyId.RECEIVER, 999_999_999) : new KeyId(LONGEST_DEVICE, 999_999_999);
+        for (SigningKey key : new SigningKey[] {SigningKey.fromSeed(kid, Samples.seed(message instanceof ReceiverMessage ? 9 : 5)),
+                Samples.p256Key(kid)}) {
+            SignedMessage signed = new MessageSigner(key).sign(message);
+            assertTrue(signed.bytes().length <= MessageVerifier.MAX_COMPACT_BYTES, key.type() + ": " + signed.bytes().length + " bytes");
+            new MessageVerifier(KeyResolver.of(key.verificationKey())).verify(signed.bytes(), key.keyId().owner());
+        }
     }
 
     @Test

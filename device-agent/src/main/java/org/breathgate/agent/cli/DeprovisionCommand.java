@@ -22,6 +22,11 @@ import org.breathgate.agent.enroll.StagedFiles;
 import org.breathgate.agent.evidence.KeyFileException;
 import org.breathgate.agent.outbox.Outbox;
 import org.breathgate.agent.status.StatusSnapshot;
+import org.breathgate.agent.evidence.DeviceKeyFile;
+import org.breathgate.agent.tpm.Tpm2Tools;
+import org.breathgate.agent.tpm.TpmAttestor;
+import org.breathgate.agent.tpm.TpmException;
+import org.breathgate.agent.tpm.TpmKey;
 import org.breathgate.protocol.KeyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,6 +111,7 @@ final class DeprovisionCommand implements Callable<Integer> {
                         + " Nothing was changed. Use --offline to deprovision anyway (an admin must then retire it on the receiver).", ex);
             }
         }
+        destroyTpmKey(c, t);
         Path retired = c.dataDir().resolve("retired").resolve(c.deviceId() + "-"
                 + LocalDateTime.now(Clock.systemUTC()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
@@ -129,6 +135,30 @@ final class DeprovisionCommand implements Callable<Integer> {
         t.say("Done. " + c.deviceId() + "'s key and password are gone; its outbox and configuration are kept in " + retired + ".");
         t.say("The device can be set up again for another family with: sudo breathgate-agent setup");
         return Exit.OK;
+    }
+
+    /**
+     * A key held in the TPM is evicted (it then exists nowhere), with the attestation key. A TPM that
+     * cannot be reached stops deprovisioning before any file is removed, so it can be retried.
+     */
+    private static void destroyTpmKey(AgentConfig c, Terminal t) {
+        if (!DeviceKeyFile.holdsTpmKey(c.keyFile())) {
+            return;
+        }
+        try {
+            TpmKey key = TpmKey.read(c.keyFile(), new KeyId(c.deviceId(), c.keyVersion()));
+            try (Tpm2Tools tools = new Tpm2Tools(key.tcti())) {
+                TpmKey.destroy(tools, key.handle());
+                for (int handle : TpmKey.KEY_HANDLES) {
+                    TpmKey.destroy(tools, handle); // a pending key of an interrupted rotation, too
+                }
+                new TpmAttestor(tools).destroy();
+            }
+            t.say("  The device key was destroyed inside the TPM (" + String.format("0x%08x", key.handle()) + ").");
+        } catch (IOException | IllegalArgumentException | TpmException e) {
+            throw new CliException(Exit.KEY, "the device key in the TPM could not be destroyed: " + e.getMessage()
+                    + ". The receiver was told; run deprovision --offline again once the TPM answers.", e);
+        }
     }
 
     /** Overwrites a secret before deleting it (an SD card may keep old blocks, but a plain read of the file will not). */

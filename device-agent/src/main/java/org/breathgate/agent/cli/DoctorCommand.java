@@ -148,8 +148,15 @@ final class DoctorCommand implements Callable<Integer> {
             } else if (owner.equals("root")) {
                 warn("Device key", c.keyFile() + " is owned by root; the agent runs as " + serviceUser,
                         "sudo chown " + serviceUser + ": " + c.keyFile());
+            } else if (DeviceKeyFile.holdsTpmKey(c.keyFile())) {
+                pass("Device key", "held in the TPM and answering; " + c.keyFile() + " (0600, " + owner + ") names it");
             } else {
                 pass("Device key", c.keyFile() + " (0600, " + owner + ")");
+            }
+            if ((c.keyStore() == AgentConfig.KeyStore.TPM) != DeviceKeyFile.holdsTpmKey(c.keyFile())) {
+                warn("Device key", "key.store is " + c.keyStore().name().toLowerCase(java.util.Locale.ROOT) + " but " + c.keyFile()
+                        + (DeviceKeyFile.holdsTpmKey(c.keyFile()) ? " names a key in the TPM" : " is a file key"),
+                        "set key.store in agent.properties to match, or run setup again");
             }
         } catch (KeyFileException | IOException e) {
             fail("Device key", e.getMessage(), "run setup again (a new key needs a new enrollment), or fix the file's owner and mode");

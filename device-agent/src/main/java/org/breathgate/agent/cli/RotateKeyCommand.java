@@ -20,7 +20,12 @@ import org.breathgate.agent.enroll.RequestSigner;
 import org.breathgate.agent.enroll.StagedFiles;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.KeyFileException;
+import org.breathgate.agent.tpm.Tpm2Tools;
+import org.breathgate.agent.tpm.TpmException;
+import org.breathgate.agent.tpm.TpmKey;
 import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.VerificationKey;
+import java.util.Optional;
 import org.breathgate.protocol.SigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,25 +70,43 @@ final class RotateKeyCommand implements Callable<Integer> {
             throw new CliException(Exit.KEY, ex.getMessage(), ex);
         }
         Path pending = c.keyFile().resolveSibling(c.keyFile().getFileName() + ".pending");
-        SigningKey fresh;
+        boolean tpm = DeviceKeyFile.holdsTpmKey(c.keyFile());
+        Optional<TpmKey> oldTpmKey = Optional.empty();
+        Optional<TpmKey> freshTpmKey = Optional.empty();
+        VerificationKey fresh;
+        byte[] freshFile;
         try {
             if (Files.exists(pending)) {
-                fresh = DeviceKeyFile.load(pending, next);
+                fresh = DeviceKeyFile.load(pending, next).verificationKey();
+                freshFile = Files.readAllBytes(pending);
                 t.say("Retrying with the new key made by an earlier attempt (" + pending + ").");
-            } else {
-                fresh = SigningKey.generate(next, new SecureRandom());
-                try (StagedFiles f = new StagedFiles()) {
-                    f.stage(pending, fresh.toPem().getBytes(StandardCharsets.US_ASCII), "rw-------", StagedFiles.Owner.unchanged(), false);
-                    f.commit();
+            } else if (tpm) {
+                oldTpmKey = Optional.of(TpmKey.read(c.keyFile(), old));
+                try (Tpm2Tools tools = new Tpm2Tools(oldTpmKey.get().tcti())) {
+                    freshTpmKey = Optional.of(TpmKey.create(tools, next, new SecureRandom()));
                 }
+                fresh = freshTpmKey.get().publicKey();
+                freshFile = freshTpmKey.get().toFileText().getBytes(StandardCharsets.US_ASCII);
+                t.say("New key made inside the TPM at " + String.format("0x%08x", freshTpmKey.get().handle()) + ".");
+                stagePending(pending, freshFile);
+            } else {
+                SigningKey generated = SigningKey.generate(next, new SecureRandom());
+                fresh = generated.verificationKey();
+                freshFile = generated.toPem().getBytes(StandardCharsets.US_ASCII);
+                stagePending(pending, freshFile);
             }
-        } catch (KeyFileException | IOException ex) {
+            if (tpm && oldTpmKey.isEmpty()) {
+                oldTpmKey = Optional.of(TpmKey.read(c.keyFile(), old));
+            }
+        } catch (TpmException ex) {
+            throw new CliException(Exit.KEY, "cannot make the new key in the TPM: " + ex.getMessage() + ". The device keeps its key " + old + ".", ex);
+        } catch (KeyFileException | IOException | IllegalArgumentException ex) {
             throw new CliException(Exit.IO, "cannot keep the new key in " + pending + ": " + ex.getMessage(), ex);
         }
         ObjectNode payload = JSON.createObjectNode();
         payload.put("type", "key_rotation");
         payload.put("device_id", c.deviceId());
-        payload.set("new_key", readTree(fresh.verificationKey().toJwk()));
+        payload.set("new_key", readTree(fresh.toJwk()));
         payload.put("iat", Clock.systemUTC().instant().getEpochSecond());
         payload.put("nonce", nonce());
         t.say("Announcing key " + next + " to " + e.receiverUrl() + " (signed with " + old + ") ...");
@@ -94,7 +117,8 @@ final class RotateKeyCommand implements Callable<Integer> {
         } catch (EnrollmentException ex) {
             if (ex.httpStatus() >= 400 && ex.httpStatus() < 500 || ex.code().equals("unreachable") && ex.httpStatus() == 0
                     && !(ex.getCause() instanceof java.net.http.HttpTimeoutException)) {
-                deleteQuietly(pending); // the receiver certainly did not take this key
+                destroyPendingTpmKey(pending, next); // the receiver certainly did not take this key
+                deleteQuietly(pending);
             }
             throw new CliException(Exit.RECEIVER, "key rotation failed: " + ex.getMessage() + " The device keeps its key " + old + ".", ex);
         }
@@ -118,7 +142,7 @@ final class RotateKeyCommand implements Callable<Integer> {
                 out.append("key.version=").append(next.version()).append('\n');
             }
             StagedFiles.Owner keyOwner = new StagedFiles.Owner(java.util.Optional.of(Files.getOwner(c.keyFile())), java.util.Optional.empty());
-            f.stage(c.keyFile(), fresh.toPem().getBytes(StandardCharsets.US_ASCII), "rw-------", keyOwner, true);
+            f.stage(c.keyFile(), freshFile, "rw-------", keyOwner, true);
             f.stage(configFile, out.toString().getBytes(StandardCharsets.UTF_8),
                     java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(configFile)),
                     new StagedFiles.Owner(java.util.Optional.of(Files.getOwner(configFile)), java.util.Optional.of(
@@ -129,9 +153,39 @@ final class RotateKeyCommand implements Callable<Integer> {
             throw new CliException(Exit.IO, "the receiver has the new key " + next + " but writing it here failed: " + ex.getMessage()
                     + ". The new key is kept in " + pending + ": fix the problem and run rotate-key again.", ex);
         }
+        if (oldTpmKey.isPresent()) {
+            try (Tpm2Tools tools = new Tpm2Tools(oldTpmKey.get().tcti())) {
+                TpmKey.destroy(tools, oldTpmKey.get().handle());
+                t.say("The old key " + old + " was destroyed in the TPM.");
+            } catch (TpmException ex) {
+                t.say("WARNING: the old key " + old + " could not be destroyed in the TPM: " + ex.getMessage());
+            }
+        }
         t.say("The device now signs with " + next + ". Readings signed with " + old + " stay valid.");
         t.say(Services.restartIfRunning());
         return Exit.OK;
+    }
+
+    private static void stagePending(Path pending, byte[] bytes) throws IOException {
+        try (StagedFiles f = new StagedFiles()) {
+            f.stage(pending, bytes, "rw-------", StagedFiles.Owner.unchanged(), false);
+            f.commit();
+        }
+    }
+
+    /** A TPM key the receiver refused is destroyed with its pending file. */
+    private static void destroyPendingTpmKey(Path pending, KeyId next) {
+        if (!DeviceKeyFile.holdsTpmKey(pending)) {
+            return;
+        }
+        try {
+            TpmKey key = TpmKey.read(pending, next);
+            try (Tpm2Tools tools = new Tpm2Tools(key.tcti())) {
+                TpmKey.destroy(tools, key.handle());
+            }
+        } catch (IOException | IllegalArgumentException | TpmException e) {
+            // the next setup or deprovision frees the handle
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {

@@ -37,7 +37,12 @@ import org.breathgate.agent.enroll.EnrollmentResponse;
 import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.agent.enroll.ReceiverClient;
 import org.breathgate.agent.enroll.StagedFiles;
+import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.tpm.Tpm2Tools;
+import org.breathgate.agent.tpm.TpmAttestor;
+import org.breathgate.agent.tpm.TpmException;
+import org.breathgate.agent.tpm.TpmKey;
 import org.breathgate.hardware.BreathalyserConfig;
 import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.SensorInfo;
@@ -129,6 +134,15 @@ final class SetupCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20", description = "Network timeout (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--key-store", paramLabel = "file|tpm",
+            description = {"Where the device key is made: file (default; any Pi) or tpm (inside the TPM 2.0 module, which the key",
+                "never leaves; attested to the receiver). Default: key.store of the existing configuration, else file."})
+    String keyStore;
+
+    @Option(names = "--tpm-tcti", paramLabel = "TCTI", defaultValue = Tpm2Tools.DEFAULT_TCTI,
+            description = "How to reach the TPM with --key-store tpm (default: ${DEFAULT-VALUE}, the kernel's resource manager).")
+    String tpmTcti;
+
     private Terminal t;
 
     @Override
@@ -162,25 +176,39 @@ final class SetupCommand implements Callable<Integer> {
 
         t.say("");
         t.say("Step 3 of 3: the device key and enrollment");
-        // The kid's owner is not known until the receiver names the device; the PEM does not carry it.
-        SigningKey key = SigningKey.generate(new KeyId("unenrolled", 1), new SecureRandom());
-        t.say("  New device key made (fingerprint " + key.verificationKey().fingerprint().substring(0, 16) + "...)");
-        t.say("  Enrolling with " + receiverUrl + (pin.isPresent() ? " (certificate pinned)" : "") + " ...");
+        boolean tpm = useTpm(existing);
         ReceiverClient client = new ReceiverClient(receiverUrl, pin, Duration.ofSeconds(timeoutSeconds));
+        EnrollmentRequest.Sensor sensorFacts = new EnrollmentRequest.Sensor(SensorCheck.driverName(sensorConfig), sensor.model(),
+                sensor.serialNumber(), sensor.firmware(), sensor.calibrationDue());
         EnrollmentResponse answer;
-        try {
-            answer = client.enroll(new EnrollmentRequest(enrollmentCode, key.verificationKey(),
-                    new EnrollmentRequest.Sensor(SensorCheck.driverName(sensorConfig), sensor.model(), sensor.serialNumber(),
-                            sensor.firmware(), sensor.calibrationDue()), DeviceAgent.VERSION, hostname()));
-        } catch (EnrollmentException e) {
-            throw new CliException(Exit.RECEIVER, "enrollment failed: " + e.getMessage() + " Nothing on this device was changed.", e);
+        byte[] keyFileBytes;
+        Optional<TpmKey> oldTpmKey = oldTpmKey(existing);
+        if (tpm) {
+            TpmEnrollment enrolled = enrollWithTpm(client, enrollmentCode, sensorFacts, receiverUrl, pin);
+            answer = enrolled.answer();
+            keyFileBytes = enrolled.key().toFileText().getBytes(StandardCharsets.US_ASCII);
+        } else {
+            // The kid's owner is not known until the receiver names the device; the PEM does not carry it.
+            SigningKey key = SigningKey.generate(new KeyId("unenrolled", 1), new SecureRandom());
+            t.say("  New device key made (fingerprint " + key.verificationKey().fingerprint().substring(0, 16) + "...)");
+            t.say("  Enrolling with " + receiverUrl + (pin.isPresent() ? " (certificate pinned)" : "") + " ...");
+            try {
+                answer = client.enroll(new EnrollmentRequest(enrollmentCode, key.verificationKey(), sensorFacts, DeviceAgent.VERSION,
+                        hostname()));
+            } catch (EnrollmentException e) {
+                throw new CliException(Exit.RECEIVER, "enrollment failed: " + e.getMessage() + " Nothing on this device was changed.", e);
+            }
+            keyFileBytes = key.toPem().getBytes(StandardCharsets.US_ASCII);
         }
         Optional<String> firstConfig = checkFirstConfig(answer);
         t.say("  Enrolled as " + answer.deviceId() + " (key " + answer.keyId() + "); broker " + answer.brokerUri());
         if (answer.brokerUri().getScheme().equals("tcp")) {
             t.say("  WARNING: the broker connection is not encrypted (tcp://). Use this only in a lab.");
         }
-        write(existing, sensorKeys, receiverUrl, pin, key, answer, firstConfig, retire);
+        write(existing, sensorKeys, receiverUrl, pin, keyFileBytes, tpm, answer, firstConfig, retire);
+        if (oldTpmKey.isPresent()) {
+            destroyOldTpmKey(oldTpmKey.get());
+        }
         t.say("");
         t.say("Done. Start the agent:  sudo systemctl restart breathgate-agent");
         t.say("Then check it:          breathgate-agent status   (and breathgate-agent test for one breath test)");
@@ -387,6 +415,101 @@ final class SetupCommand implements Callable<Integer> {
         }
     }
 
+    // ---- a key in the TPM ------------------------------------------------------------------
+
+    private boolean useTpm(Properties existing) {
+        String store = keyStore != null ? keyStore : existing.getProperty("key.store", "file").strip();
+        if (!store.equals("file") && !store.equals("tpm")) {
+            throw new CliException(Exit.USAGE, "--key-store must be file or tpm, not '" + store + "'");
+        }
+        return store.equals("tpm");
+    }
+
+    private record TpmEnrollment(TpmKey key, EnrollmentResponse answer) {
+    }
+
+    /**
+     * Makes the key inside the TPM, proves to the receiver that it is there (attestation), and enrolls it.
+     * If anything fails, the new key is destroyed again: the device stays as it was.
+     */
+    private TpmEnrollment enrollWithTpm(ReceiverClient client, EnrollmentCode enrollmentCode, EnrollmentRequest.Sensor sensorFacts,
+                                        URI receiverUrl, Optional<PinnedTls> pin) {
+        Tpm2Tools tools;
+        TpmKey key;
+        try {
+            tools = new Tpm2Tools(tpmTcti);
+            key = TpmKey.create(tools, new KeyId("unenrolled", 1), new SecureRandom());
+        } catch (TpmException e) {
+            throw new CliException(Exit.KEY, "cannot make the device key in the TPM: " + e.getMessage() + ". Nothing was changed.", e);
+        }
+        t.say("  New device key made inside the TPM at " + String.format("0x%08x", key.handle()) + " (fingerprint "
+                + key.publicKey().fingerprint().substring(0, 16) + "...); it can never leave the TPM");
+        try {
+            Optional<org.breathgate.attestation.AttestationProof> proof = attest(tools, client, enrollmentCode, key);
+            t.say("  Enrolling with " + receiverUrl + (pin.isPresent() ? " (certificate pinned)" : "") + " ...");
+            EnrollmentResponse answer = client.enroll(new EnrollmentRequest(enrollmentCode, key.publicKey(), sensorFacts,
+                    DeviceAgent.VERSION, hostname(), proof));
+            return new TpmEnrollment(key, answer);
+        } catch (EnrollmentException | TpmException | RuntimeException e) {
+            try {
+                TpmKey.destroy(tools, key.handle());
+            } catch (TpmException again) {
+                e.addSuppressed(again);
+            }
+            if (e instanceof CliException c) {
+                throw c;
+            }
+            throw new CliException(e instanceof TpmException ? Exit.KEY : Exit.RECEIVER, "enrollment failed: " + e.getMessage()
+                    + " The new TPM key was destroyed; nothing on this device was changed.", e);
+        } finally {
+            tools.close();
+        }
+    }
+
+    /** The two-step attestation exchange; empty when the receiver does not offer attestation (it then enrolls the key unattested). */
+    private Optional<org.breathgate.attestation.AttestationProof> attest(Tpm2Tools tools, ReceiverClient client, EnrollmentCode enrollmentCode,
+                                                                         TpmKey key) throws EnrollmentException, TpmException {
+        TpmAttestor attestor = new TpmAttestor(tools);
+        org.breathgate.attestation.AttestationRequest request = attestor.begin();
+        t.say("  Proving to the receiver that the key is in a genuine TPM (attestation) ...");
+        org.breathgate.attestation.Challenge challenge;
+        try {
+            challenge = client.attestationChallenge(enrollmentCode, request);
+        } catch (EnrollmentException e) {
+            if (e.code().equals("attestation_unsupported")) {
+                t.say("  WARNING: " + e.getMessage() + ". The key is still held in the TPM, but the receiver will not record it as"
+                        + " hardware-bound.");
+                return Optional.empty();
+            }
+            throw e;
+        }
+        byte[] secret = attestor.activate(challenge);
+        return Optional.of(attestor.certify(key, challenge, secret));
+    }
+
+    /** The TPM key of an earlier enrollment, to destroy once the new one is in place. */
+    private Optional<TpmKey> oldTpmKey(Properties existing) {
+        String file = existing.getProperty("key.file");
+        if (file == null || !DeviceKeyFile.holdsTpmKey(Path.of(file))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TpmKey.read(Path.of(file), new KeyId("unenrolled", 1)));
+        } catch (IOException | IllegalArgumentException e) {
+            t.say("  WARNING: the old TPM key file " + file + " cannot be read (" + e.getMessage() + "); its key stays in the TPM.");
+            return Optional.empty();
+        }
+    }
+
+    private void destroyOldTpmKey(TpmKey old) {
+        try (Tpm2Tools tools = new Tpm2Tools(old.tcti())) {
+            TpmKey.destroy(tools, old.handle());
+            t.say("  The previous device key was destroyed in the TPM (" + String.format("0x%08x", old.handle()) + ").");
+        } catch (TpmException e) {
+            t.say("  WARNING: the previous device key could not be destroyed in the TPM: " + e.getMessage());
+        }
+    }
+
     // ---- the answer and the files ----------------------------------------------------------
 
     /** The receiver's first configuration must verify with the keys it just sent, and be for this device. */
@@ -408,8 +531,8 @@ final class SetupCommand implements Callable<Integer> {
         }
     }
 
-    private void write(Properties existing, Map<String, String> sensorKeys, URI receiverUrl, Optional<PinnedTls> pin, SigningKey key,
-                       EnrollmentResponse answer, Optional<String> firstConfig, Optional<Path> retire) {
+    private void write(Properties existing, Map<String, String> sensorKeys, URI receiverUrl, Optional<PinnedTls> pin, byte[] keyFileBytes,
+                       boolean tpm, EnrollmentResponse answer, Optional<String> firstConfig, Optional<Path> retire) {
         StagedFiles.Owner owner = serviceOwner();
         Path configDir = paths.configDir;
         Path dataDir = paths.dataDir;
@@ -421,6 +544,7 @@ final class SetupCommand implements Callable<Integer> {
         props.put("device.id", answer.deviceId());
         props.put("key.file", keyFile.toString());
         props.put("key.version", Integer.toString(answer.keyId().version()));
+        props.put("key.store", tpm ? "tpm" : "file");
         props.put("data.dir", dataDir.toString());
         props.put("mqtt.uri", answer.brokerUri().toString());
         props.put("mqtt.username", answer.mqttUsername());
@@ -441,7 +565,7 @@ final class SetupCommand implements Callable<Integer> {
         }
         try (StagedFiles files = new StagedFiles()) {
             prepareDataDir(dataDir, owner);
-            files.stage(keyFile, key.toPem().getBytes(StandardCharsets.US_ASCII), "rw-------", owner, true);
+            files.stage(keyFile, keyFileBytes, "rw-------", owner, true);
             files.stage(configDir.resolve("broker-ca.pem"), answer.brokerCaPem().getBytes(StandardCharsets.US_ASCII), "rw-r--r--",
                     StagedFiles.Owner.unchanged(), false);
             for (VerificationKey k : answer.receiverKeys()) {
@@ -465,7 +589,7 @@ final class SetupCommand implements Callable<Integer> {
             throw new CliException(Exit.IO, "writing the device's files failed: " + e.getMessage() + ". The enrollment code is"
                     + " used up: fix the problem (disk full? read-only?) and run setup again with a new code.", e);
         }
-        t.say("  Wrote " + paths.configFile() + ", " + keyFile + " (0600), " + configDir.resolve("broker-ca.pem") + ", "
+        t.say("  Wrote " + paths.configFile() + ", " + keyFile + (tpm ? " (0600, where the TPM key is)" : " (0600)") + ", " + configDir.resolve("broker-ca.pem") + ", "
                 + configDir.resolve("mqtt-password") + " and the receiver key(s)"
                 + (owner.user().isEmpty() ? " (owned by the current user: no '" + serviceUser + "' user on this system)" : ""));
     }

@@ -20,7 +20,11 @@ import org.breathgate.protocol.DeviceIds;
  * described in {@code docs/agent.md}.
  *
  * @param deviceId        this device's id, as enrolled with the receiver
- * @param keyFile         the device's Ed25519 private key (PKCS#8 PEM, mode 0600)
+ * @param keyFile         the device key's file (mode 0600): an Ed25519 private key (PKCS#8 PEM) when {@code keyStore} is
+ *                        {@code FILE}; for {@code TPM}, the record of a P-256 key held in the TPM (where it is, its
+ *                        public half), written by setup
+ * @param keyStore        where the device key lives ({@code key.store}): {@code file} by default, for Pis without a TPM;
+ *                        {@code tpm} for a key made inside a TPM 2.0 that can never be copied (docs/hardware.md)
  * @param keyVersion      the version of that key, as in its kid {@code <device>:<version>}
  * @param receiverKeys    the receiver's public keys by version, to verify acks and configuration
  * @param dataDir         where the outbox lives ({@code /var/lib/breathgate})
@@ -69,7 +73,26 @@ public record AgentConfig(
         Optional<PanelConfig> panel,
         Optional<Enrollment> enrollment,
         Path statusFile,
-        org.breathgate.agent.photo.PhotoSettings photo) {
+        org.breathgate.agent.photo.PhotoSettings photo,
+        KeyStore keyStore) {
+
+    /** Where the device key lives ({@code key.store}). */
+    public enum KeyStore {
+        /** A PKCS#8 Ed25519 key in {@code key.file}: works on every Pi; anyone who can read the SD card can copy it. */
+        FILE,
+        /** A P-256 key made inside the TPM 2.0 module, which never leaves it; signs ES256. */
+        TPM
+    }
+
+    /** A configuration with a file key. */
+    public AgentConfig(String deviceId, Path keyFile, int keyVersion, Map<Integer, Path> receiverKeys, Path dataDir,
+                       long outboxBudgetBytes, Mqtt mqtt, Sensor sensor, ScheduleRules rules, BreathAlcohol threshold,
+                       String language, boolean voice, Duration statusInterval, Duration tickInterval,
+                       Duration clockJumpTolerance, BreathalyserConfig breathalyser, Optional<PanelConfig> panel,
+                       Optional<Enrollment> enrollment, Path statusFile, org.breathgate.agent.photo.PhotoSettings photo) {
+        this(deviceId, keyFile, keyVersion, receiverKeys, dataDir, outboxBudgetBytes, mqtt, sensor, rules, threshold, language,
+                voice, statusInterval, tickInterval, clockJumpTolerance, breathalyser, panel, enrollment, statusFile, photo, KeyStore.FILE);
+    }
 
     /** A configuration without a camera. */
     public AgentConfig(String deviceId, Path keyFile, int keyVersion, Map<Integer, Path> receiverKeys, Path dataDir,
@@ -83,6 +106,7 @@ public record AgentConfig(
     }
 
     public AgentConfig {
+        Objects.requireNonNull(keyStore, "keyStore");
         Objects.requireNonNull(photo, "photo");
         Objects.requireNonNull(breathalyser, "breathalyser");
         Objects.requireNonNull(panel, "panel");

@@ -53,7 +53,7 @@ public final class AgentConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/breathgate/agent.properties");
 
     private static final Set<String> KEYS = Set.of(
-            "device.id", "key.file", "key.version", "data.dir", "outbox.budget.mb",
+            "device.id", "key.file", "key.version", "key.store", "data.dir", "outbox.budget.mb",
             "mqtt.uri", "mqtt.client.id", "mqtt.tls.ca", "mqtt.tls.keystore", "mqtt.tls.keystore.password",
             "mqtt.username", "mqtt.password.file", "mqtt.inflight", "mqtt.ack.timeout.s", "mqtt.backoff.initial.ms",
             "mqtt.backoff.max.s", "mqtt.keepalive.s", "mqtt.connect.timeout.s",
@@ -122,6 +122,11 @@ public final class AgentConfigLoader {
         });
         Path keyFile = required("key.file", Path::of);
         int keyVersion = optional("key.version", 1, v -> intIn(v, 1, 999_999));
+        AgentConfig.KeyStore keyStore = optional("key.store", AgentConfig.KeyStore.FILE, v -> switch (v) {
+            case "file" -> AgentConfig.KeyStore.FILE;
+            case "tpm" -> AgentConfig.KeyStore.TPM;
+            default -> throw new IllegalArgumentException("must be file or tpm (a key held in the TPM module)");
+        });
         Map<Integer, Path> receiverKeys = new TreeMap<>();
         values.forEach((k, v) -> {
             if (k.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
@@ -179,7 +184,7 @@ public final class AgentConfigLoader {
             throw new ConfigException(problems);
         }
         return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
-                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo);
+                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo, keyStore);
     }
 
     private AgentConfig.Sensor sensor() {

@@ -4,20 +4,27 @@ import org.breathgate.protocol.EnrollmentCode;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
+import org.breathgate.attestation.AttestationProof;
 import org.breathgate.protocol.VerificationKey;
 
 /**
  * What a device sends to {@code POST /api/v1/enrollments}.
  *
  * @param code         the one-time code a worker or admin created on the receiver
- * @param publicKey    the device's new Ed25519 public key; sent as a JWK without {@code kid} (the
- *                     receiver names it {@code <device_id>:1})
+ * @param publicKey    the device's new public key (Ed25519 for a file key, P-256 for a TPM key); sent as a JWK without
+ *                     {@code kid} (the receiver names it {@code <device_id>:1})
  * @param sensor       what the self-test found
  * @param agentVersion this agent's version
  * @param hostname     the device's host name, shown to the admin; informational only
+ * @param attestation  for a TPM key: step 2 of the attestation exchange, proving the key lives in a genuine TPM
  */
 public record EnrollmentRequest(EnrollmentCode code, VerificationKey publicKey, Sensor sensor, String agentVersion,
-                                String hostname) {
+                                String hostname, Optional<AttestationProof> attestation) {
+
+    /** Without attestation (a file key). */
+    public EnrollmentRequest(EnrollmentCode code, VerificationKey publicKey, Sensor sensor, String agentVersion, String hostname) {
+        this(code, publicKey, sensor, agentVersion, hostname, Optional.empty());
+    }
 
     public EnrollmentRequest {
         Objects.requireNonNull(code, "code");
@@ -25,6 +32,7 @@ public record EnrollmentRequest(EnrollmentCode code, VerificationKey publicKey, 
         Objects.requireNonNull(sensor, "sensor");
         Objects.requireNonNull(agentVersion, "agentVersion");
         Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(attestation, "attestation");
     }
 
     /**

@@ -22,6 +22,10 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.breathgate.attestation.AttestationException;
+import org.breathgate.attestation.AttestationJson;
+import org.breathgate.attestation.AttestationRequest;
+import org.breathgate.attestation.Challenge;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;
 
@@ -74,10 +78,9 @@ public final class ReceiverClient {
     public EnrollmentResponse enroll(EnrollmentRequest request) throws EnrollmentException {
         ObjectNode body = JSON.createObjectNode();
         body.put("code", request.code().toString());
-        ObjectNode jwk = body.putObject("public_key");
-        jwk.put("kty", "OKP");
-        jwk.put("crv", "Ed25519");
-        jwk.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(request.publicKey().raw()));
+        ObjectNode jwk = (ObjectNode) readJson(request.publicKey().toJwk());
+        jwk.remove(List.of("kid", "use", "alg")); // the receiver names the key; its type says its alg
+        body.set("public_key", jwk);
         ObjectNode sensor = body.putObject("sensor");
         sensor.put("driver", request.sensor().driver());
         sensor.put("model", request.sensor().model());
@@ -86,6 +89,7 @@ public final class ReceiverClient {
         sensor.put("calibration_due", request.sensor().calibrationDue().map(Object::toString).orElse(null));
         body.put("agent_version", request.agentVersion());
         body.put("hostname", request.hostname());
+        request.attestation().ifPresent(proof -> body.set("attestation", AttestationJson.toJson(proof)));
         JsonNode answer = send("POST", "/api/v1/enrollments", "application/json", body.toString(), 201);
         try {
             String deviceId = text(answer, "device_id");
@@ -109,6 +113,43 @@ public final class ReceiverClient {
             throw new EnrollmentException("bad_response", 201, "the receiver accepted the code but its answer is not usable ("
                     + e.getMessage() + "); nothing was written. The code may now count as used: ask the admin to check"
                     + " the device list and issue a new code, and report this receiver version mismatch");
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/enrollments/attestation}: step 1 of TPM attestation. The code is checked but
+     * not used up; the answer is a credential only this device's TPM can open, and a nonce.
+     *
+     * @throws EnrollmentException code {@code attestation_unsupported} when the receiver has no such endpoint (404
+     *     without a Breathgate error), besides the enrollment errors
+     */
+    public Challenge attestationChallenge(org.breathgate.protocol.EnrollmentCode code, AttestationRequest request) throws EnrollmentException {
+        ObjectNode body = AttestationJson.toJson(request);
+        body.put("code", code.toString());
+        JsonNode answer;
+        try {
+            answer = send("POST", "/api/v1/enrollments/attestation", "application/json", body.toString(), 200);
+        } catch (EnrollmentException e) {
+            // A receiver without the endpoint answers 404 "not_found" (or no Breathgate error at all); an unknown code is "unknown_code".
+            if (e.httpStatus() == 404 && (e.code().equals("not_found") || e.code().equals("http_404"))) {
+                throw new EnrollmentException("attestation_unsupported", 404, "the receiver does not offer TPM attestation"
+                        + " (no /api/v1/enrollments/attestation); it needs a version that accepts TPM-held keys");
+            }
+            throw e;
+        }
+        try {
+            return AttestationJson.challenge(answer);
+        } catch (AttestationException e) {
+            throw new EnrollmentException("bad_response", 200, "the receiver's attestation challenge is not usable (" + e.getMessage()
+                    + "); report this receiver version mismatch");
+        }
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

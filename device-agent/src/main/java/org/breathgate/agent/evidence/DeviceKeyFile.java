@@ -9,12 +9,18 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import org.breathgate.agent.tpm.Tpm2Tools;
+import org.breathgate.agent.tpm.TpmException;
+import org.breathgate.agent.tpm.TpmKey;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.SigningKey;
 
 /**
- * Loads the device's Ed25519 signing key from a PKCS#8 PEM file, refusing a file that anyone but its
- * owner could read or write: a key others can read could sign evidence in the device's name.
+ * Loads the device's signing key from its key file, refusing a file that anyone but its owner could
+ * read or write: a key others can read could sign evidence in the device's name. The file is either
+ * an Ed25519 private key (PKCS#8 PEM, {@code key.store = file}) or the record of a P-256 key held in
+ * the TPM ({@code key.store = tpm}, see {@link TpmKey}); for the latter the TPM is asked, before the
+ * key is handed out, whether it still holds exactly that key.
  */
 public final class DeviceKeyFile {
 
@@ -50,10 +56,38 @@ public final class DeviceKeyFile {
             throw new KeyFileException("cannot read device key file " + file + ": " + e.getMessage()
                     + " (is it owned by the agent's user?)", e);
         }
+        if (TpmKey.isTpmKeyFile(pem)) {
+            return loadTpmKey(file, pem, keyId);
+        }
         try {
             return SigningKey.fromPem(keyId, pem);
         } catch (IllegalArgumentException e) {
             throw new KeyFileException("device key file " + file + " is not a PKCS#8 Ed25519 private key: " + e.getMessage(), e);
+        }
+    }
+
+    private static SigningKey loadTpmKey(Path file, String text, KeyId keyId) throws KeyFileException {
+        TpmKey key;
+        try {
+            key = TpmKey.parse(text, keyId);
+        } catch (IllegalArgumentException e) {
+            throw new KeyFileException("device key file " + file + ": " + e.getMessage() + "; run setup again", e);
+        }
+        try {
+            Tpm2Tools tpm = new Tpm2Tools(key.tcti());
+            TpmKey.checkPresent(tpm, key);
+            return key.signingKey(tpm, keyId);
+        } catch (TpmException e) {
+            throw new KeyFileException("the device key in the TPM (" + file + ") cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code file} holds the record of a TPM key (rather than a private key). */
+    public static boolean holdsTpmKey(Path file) {
+        try {
+            return Files.isRegularFile(file) && TpmKey.isTpmKeyFile(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import org.breathgate.agent.outbox.StoredEvent;
 import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MessageSigner;
+import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.SignedMessage;
 
 /**
@@ -71,7 +72,24 @@ public final class EvidenceRecorder {
             }
             return List.of();
         }
-        return outbox.append(makers, scheduleState, photoOf, jpeg);
+        try {
+            return outbox.append(makers, scheduleState, photoOf, jpeg);
+        } catch (SigningKey.SigningFailedException e) {
+            // Nothing was stored (the signature is made inside the outbox's transaction): handled as a failed write.
+            throw new UnsignedEventException(e);
+        }
+    }
+
+    /**
+     * The device key could not sign (a TPM that does not answer): the events were not stored. An
+     * {@link org.breathgate.agent.outbox.OutboxException} so that callers treat it as the failed
+     * write it is — keep the schedule as it was and try again.
+     */
+    public static final class UnsignedEventException extends org.breathgate.agent.outbox.OutboxException {
+        UnsignedEventException(SigningKey.SigningFailedException cause) {
+            super("the device key could not sign, so nothing was stored: " + cause.getMessage()
+                    + " (with key.store=tpm: is the TPM answering? sudo breathgate-agent doctor)", cause);
+        }
     }
 
     private StoredEvent sign(EvidenceEvent event, long seq) {

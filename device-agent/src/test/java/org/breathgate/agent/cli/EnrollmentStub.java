@@ -22,8 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.breathgate.attestation.AttestationException;
+import org.breathgate.attestation.AttestationJson;
+import org.breathgate.attestation.AttestationProof;
+import org.breathgate.attestation.AttestationVerifier;
+import org.breathgate.attestation.HardwareBinding;
+import org.breathgate.attestation.PendingChallenge;
+import org.breathgate.attestation.Refusal;
+import org.breathgate.attestation.TrustAnchors;
+import org.breathgate.protocol.DeviceRequests;
+import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.protocol.KeyId;
@@ -52,6 +60,9 @@ final class EnrollmentStub implements AutoCloseable {
     private final Map<String, VerificationKey> deviceKeys = new ConcurrentHashMap<>();
     private final List<String> requests = new ArrayList<>();
     private volatile Grant grant;
+    private volatile AttestationVerifier attestation;
+    private final Map<String, PendingChallenge> challenges = new ConcurrentHashMap<>();
+    private final Map<String, HardwareBinding> bindings = new ConcurrentHashMap<>();
 
     private EnrollmentStub(HttpsServer server, String fingerprint) {
         this.server = server;
@@ -102,6 +113,20 @@ final class EnrollmentStub implements AutoCloseable {
         this.grant = g;
     }
 
+    /**
+     * Offers TPM attestation (docs/protocol.md, "TPM attestation at enrollment") with the attestation
+     * module's verifier, trusting {@code vendors}; without this call the stub has no attestation
+     * endpoint, like a receiver that predates it.
+     */
+    void offerAttestation(TrustAnchors vendors) {
+        this.attestation = new AttestationVerifier(vendors, java.time.Clock.systemUTC(), new java.security.SecureRandom());
+    }
+
+    /** What a verified attestation established for the key enrolled as {@code kid}, if it was attested. */
+    java.util.Optional<HardwareBinding> binding(KeyId kid) {
+        return java.util.Optional.ofNullable(bindings.get(kid.toString()));
+    }
+
     /** The key a device enrolled or rotated to, by kid. */
     VerificationKey deviceKey(KeyId kid) {
         return deviceKeys.get(kid.toString());
@@ -133,6 +158,10 @@ final class EnrollmentStub implements AutoCloseable {
                 error(x, 400, "invalid_request", "body is not JSON");
                 return;
             }
+            if (x.getRequestURI().getPath().equals("/api/v1/enrollments/attestation")) {
+                attestationChallenge(x, req);
+                return;
+            }
             EnrollmentCode code;
             VerificationKey key;
             try {
@@ -162,6 +191,23 @@ final class EnrollmentStub implements AutoCloseable {
                 error(x, 409, "code_used", "the code was already used");
                 return;
             }
+            if (req.has("attestation")) {
+                if (attestation == null) {
+                    error(x, 400, "invalid_request", "this receiver does not take attestations");
+                    return;
+                }
+                try {
+                    AttestationProof proof = AttestationJson.proof(req.get("attestation"));
+                    PendingChallenge pending = challenges.remove(proof.challengeId());
+                    if (pending == null) {
+                        throw new AttestationException(Refusal.CHALLENGE_EXPIRED, "unknown or used challenge");
+                    }
+                    bindings.put(grant.deviceId() + ":1", attestation.verify(pending, proof, key));
+                } catch (AttestationException e) {
+                    error(x, 400, "attestation_refused", e.getMessage());
+                    return;
+                }
+            }
             deviceKeys.put(grant.deviceId() + ":1", key);
             ObjectNode o = JSON.createObjectNode();
             o.put("device_id", grant.deviceId());
@@ -180,6 +226,26 @@ final class EnrollmentStub implements AutoCloseable {
         }
     }
 
+    /** {@code POST /api/v1/enrollments/attestation}: step 1 (the code is checked, not used). */
+    private void attestationChallenge(HttpExchange x, JsonNode req) throws IOException {
+        if (attestation == null) {
+            error(x, 404, "not_found", "no such endpoint"); // as the receiver answers a path it does not serve
+            return;
+        }
+        CodeState state = codes.get(EnrollmentCode.parse(req.path("code").asText()).toString());
+        if (state != CodeState.VALID) {
+            error(x, 404, "unknown_code", "no such valid enrollment code");
+            return;
+        }
+        try {
+            PendingChallenge pending = attestation.challenge(AttestationJson.request(req));
+            challenges.put(pending.challenge().id(), pending);
+            send(x, 200, AttestationJson.toJson(pending.challenge()));
+        } catch (AttestationException e) {
+            error(x, 400, "attestation_refused", e.getMessage());
+        }
+    }
+
     /** {@code POST /api/v1/devices/{id}/keys}: a JWS signed by the device's current key, carrying the new one. */
     private void device(HttpExchange x) throws IOException {
         try (x) {
@@ -194,11 +260,11 @@ final class EnrollmentStub implements AutoCloseable {
             JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
             JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
             VerificationKey signer = deviceKeys.get(header.path("kid").asText());
-            byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-            byte[] sig = Base64.getUrlDecoder().decode(parts[2]);
-            if (signer == null || !signer.keyId().owner().equals(deviceId)
-                    || !new Ed25519PublicKeyParameters(signer.raw(), 0).verify(Ed25519.Algorithm.Ed25519, null, input, 0, input.length, sig, 0)) {
-                error(x, 401, "invalid_signature", "not signed by an enrolled key of " + deviceId);
+            try {
+                DeviceRequests.verify(body.strip(), header.path("typ").asText(), deviceId,
+                        kid -> java.util.Optional.ofNullable(deviceKeys.get(kid.toString())));
+            } catch (InvalidMessageException | IllegalArgumentException e) {
+                error(x, 401, "invalid_signature", "not signed by an enrolled key of " + deviceId + ": " + e.getMessage());
                 return;
             }
             if (path[5].equals("keys") && header.path("typ").asText().equals("breathgate-key-rotation")

@@ -78,6 +78,17 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void the_key_store_is_a_file_unless_tpm_is_asked_for() throws ConfigException {
+        assertEquals(AgentConfig.KeyStore.FILE, AgentConfigLoader.fromMap(minimal()).keyStore());
+        Map<String, String> m = minimal();
+        m.put("key.store", "tpm");
+        assertEquals(AgentConfig.KeyStore.TPM, AgentConfigLoader.fromMap(m).keyStore());
+        m.put("key.store", "hsm");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertTrue(e.problems().get(0).startsWith("key.store: 'hsm' must be file or tpm"), e.getMessage());
+    }
+
+    @Test
     void an_unknown_key_is_refused_so_a_typo_does_not_hide_behind_a_default() {
         Map<String, String> m = minimal();
         m.put("retest.dealy.min", "30");

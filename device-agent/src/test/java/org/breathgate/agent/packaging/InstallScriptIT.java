@@ -55,7 +55,7 @@ class InstallScriptIT {
         assertTrue(unit.contains("Restart=on-failure"), unit);
         assertTrue(unit.contains("ProtectSystem=strict") && unit.contains("ReadWritePaths=/var/lib/breathgate")
                 && unit.contains("PrivateTmp=true") && unit.contains("NoNewPrivileges=true"), unit);
-        assertTrue(unit.contains("SupplementaryGroups=dialout gpio video audio"), unit);
+        assertTrue(unit.contains("SupplementaryGroups=dialout gpio video audio tss"), unit);
         assertTrue(unit.contains("-DjSerialComm.library.path=/opt/breathgate/native/jserialcomm"), unit);
         assertTrue(unit.contains("-jar /opt/breathgate/breathgate-agent.jar run --config /etc/breathgate/agent.properties"), unit);
         assertTrue(!unit.contains("@PREFIX@"), unit);

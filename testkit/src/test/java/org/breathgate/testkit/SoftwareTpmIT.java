@@ -1,0 +1,49 @@
+package org.breathgate.testkit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SoftwareTpmIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_started_tpm_answers_and_holds_an_ek_certificate_from_its_ca() throws Exception {
+        SoftwareTpm.LocalCa ca = SoftwareTpm.LocalCa.in(dir.resolve("ca"));
+        try (SoftwareTpm tpm = SoftwareTpm.start(dir.resolve("tpm"), ca)) {
+            SoftwareTpm.Result cap = tpm.tpm2("tpm2_getcap", "properties-fixed");
+            assertEquals(0, cap.exit(), cap.output());
+            assertTrue(cap.output().contains("TPM2_PT_FAMILY_INDICATOR"), cap.output());
+            SoftwareTpm.Result ek = tpm.tpm2("tpm2_nvread", "0x1c00002", "-o", "ek.der");
+            assertEquals(0, ek.exit(), ek.output());
+            assertTrue(Files.size(dir.resolve("tpm").resolve("ek.der")) > 500);
+            assertTrue(Files.readString(ca.rootCertificate()).contains("BEGIN CERTIFICATE"));
+        }
+    }
+
+    @Test
+    void two_tpms_are_two_tpms_and_a_closed_one_is_gone() throws Exception {
+        SoftwareTpm.LocalCa ca = SoftwareTpm.LocalCa.in(dir.resolve("ca"));
+        try (SoftwareTpm one = SoftwareTpm.start(dir.resolve("one"), ca); SoftwareTpm two = SoftwareTpm.start(dir.resolve("two"), ca)) {
+            assertNotEquals(one.tcti(), two.tcti());
+            assertEquals(0, one.tpm2("tpm2_readpublic", "-c", "0x81010001", "-o", "ek.pub").exit());
+            assertEquals(0, two.tpm2("tpm2_readpublic", "-c", "0x81010001", "-o", "ek.pub").exit());
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("one/ek.pub")), Files.readAllBytes(dir.resolve("two/ek.pub"))));
+            one.close();
+            assertFalse(one.isRunning());
+            assertNotEquals(0, one.tpm2("tpm2_getcap", "properties-fixed").exit());
+        }
+    }
+}
