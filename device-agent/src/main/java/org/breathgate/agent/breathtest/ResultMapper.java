@@ -5,10 +5,12 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import org.breathgate.agent.prompt.Prompt;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.HardwareException;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
@@ -66,8 +68,8 @@ public final class ResultMapper {
         Integer temp = r.sensorTemperatureCelsius()
                 .map(t -> t.multiply(BigDecimal.TEN).setScale(0, RoundingMode.HALF_UP).intValueExact()).orElse(null);
         List<TestEnding.Tamper> tampers = new ArrayList<>();
-        org.breathgate.hardware.Outcome o = r.outcome();
-        if (o instanceof org.breathgate.hardware.Outcome.Measured m) {
+        Measurement measured = r.measurement();
+        if (measured instanceof Measurement.Exact m) {
             BreathAlcohol value = new BreathAlcohol(m.microgramsPerLitre());
             if (m.microgramsPerLitre() > implausibleAbove) {
                 tampers.add(new TestEnding.Tamper(TamperKind.IMPLAUSIBLE_RESULT,
@@ -78,19 +80,19 @@ public final class ResultMapper {
             Outcome outcome = value.atOrAbove(threshold) ? Outcome.FAIL : Outcome.PASS;
             return new TestEnding(outcome, value, threshold, null, blowMs, temp, facts, tampers, null);
         }
-        if (o instanceof org.breathgate.hardware.Outcome.OverRange over) {
+        if (measured instanceof Measurement.OverRange over) {
             // The true value is at least full scale; record the bound only when it is itself a positive.
             BreathAlcohol atLeast = new BreathAlcohol(over.atLeastMicrogramsPerLitre());
             return new TestEnding(Outcome.FAIL, atLeast.atOrAbove(threshold) ? atLeast : null, threshold, null, blowMs, temp, facts,
                     tampers, null);
         }
-        if (o instanceof org.breathgate.hardware.Outcome.InterlockFail) {
+        if (measured instanceof Measurement.InterlockFail) {
             return new TestEnding(Outcome.FAIL, null, threshold, null, blowMs, temp, facts, tampers, null);
         }
         return new TestEnding(Outcome.PASS, null, threshold, null, blowMs, temp, facts, tampers, null);
     }
 
-    private TestEnding aborted(org.breathgate.hardware.AbortReason reason, SensorFacts facts) {
+    private TestEnding aborted(BlowAbortReason reason, SensorFacts facts) {
         AbortReason wire;
         Prompt prompt;
         switch (reason) {

@@ -16,7 +16,7 @@ import org.breathgate.hardware.camera.CommandCamera;
 import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.hardware.sim.SoftStatusLight;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.protocol.PhotoAbsence;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
@@ -169,7 +169,7 @@ class AgentCameraIT {
     void an_attempt_without_a_blow_takes_no_photo_and_says_so() throws Exception {
         Path ran = dir.resolve("ran");
         start(script("rpicam-still", "touch '" + ran + "'; exit 1"), Duration.ofSeconds(5),
-                new FakeBreathalyser(Clock.systemUTC()).thenAborts(AbortReason.NO_BLOW), "en");
+                new FakeBreathalyser(Clock.systemUTC()).thenAborts(BlowAbortReason.NO_BLOW), "en");
         Reading reading = agent.runTestNow(TEST).orElseThrow();
         assertEquals(new ReadingPhoto.NotTaken(PhotoAbsence.NO_BLOW), reading.photo());
         assertFalse(Files.exists(ran), "no blow: the camera is not started");

@@ -6,14 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.FrameModuleConfig;
 import org.breathgate.hardware.HardwareException;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
@@ -100,7 +100,7 @@ final class FrameBreathalyser implements Breathalyser {
             throws InterruptedException {
         requireOpen();
         if (!warm()) {
-            return emit(progress, new TestEvent.BlowAborted(AbortReason.SENSOR_NOT_WARM));
+            return emit(progress, new TestEvent.BlowAborted(BlowAbortReason.SENSOR_NOT_WARM));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         long windowEnd = System.nanoTime() + config.sampleWindow().toNanos();
@@ -121,10 +121,10 @@ final class FrameBreathalyser implements Breathalyser {
         } catch (HardwareException e) {
             return emit(progress, new TestEvent.Error(e));
         }
-        Outcome outcome = peak >= fullScaleCounts ? new Outcome.OverRange(config.fullScaleMicrogramsPerLitre())
-                : new Outcome.Measured(config.conversion().toMicrogramsPerLitre(config.ppmPerCount().multiply(BigDecimal.valueOf(peak))));
+        Measurement measurement = peak >= fullScaleCounts ? new Measurement.OverRange(config.fullScaleMicrogramsPerLitre())
+                : new Measurement.Exact(config.conversion().toMicrogramsPerLitre(config.ppmPerCount().multiply(BigDecimal.valueOf(peak))));
         return emit(progress, new TestEvent.Result(
-                new BreathResult(outcome, Optional.empty(), Optional.empty(), clock.instant(), config.sensor())));
+                new BreathResult(measurement, Optional.empty(), Optional.empty(), clock.instant(), config.sensor())));
     }
 
     private static TestEvent.Terminal emit(Consumer<? super TestEvent> progress, TestEvent.Terminal terminal) {

@@ -14,14 +14,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.GpioInterlockConfig;
 import org.breathgate.hardware.HardwareException;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
 import org.breathgate.hardware.TestEvent;
@@ -132,7 +132,7 @@ final class GpioInterlock implements Breathalyser {
         requireOpen();
         edges.clear();
         if (!isActive(ready)) {
-            return emit(progress, new TestEvent.BlowAborted(AbortReason.SENSOR_NOT_WARM));
+            return emit(progress, new TestEvent.BlowAborted(BlowAbortReason.SENSOR_NOT_WARM));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (start != null) {
@@ -147,7 +147,7 @@ final class GpioInterlock implements Breathalyser {
             if (left <= 0) {
                 return emit(progress, blowing
                         ? new TestEvent.Error(new DeviceTimeoutException("interlock gave neither PASS nor FAIL within " + timeout))
-                        : new TestEvent.BlowAborted(AbortReason.NO_BLOW));
+                        : new TestEvent.BlowAborted(BlowAbortReason.NO_BLOW));
             }
             Edge edge = edges.poll(left, TimeUnit.NANOSECONDS);
             if (edge == null || !edge.active() && edge.line() != Line.READY) {
@@ -162,21 +162,21 @@ final class GpioInterlock implements Breathalyser {
                         blowing = true;
                         progress.accept(new TestEvent.BlowDetected());
                     } else if (edge.active() && blowing) {
-                        return emit(progress, new TestEvent.BlowAborted(AbortReason.INTERRUPTED));
+                        return emit(progress, new TestEvent.BlowAborted(BlowAbortReason.INTERRUPTED));
                     }
                 }
                 case PASS -> {
-                    return emit(progress, result(new Outcome.InterlockPass()));
+                    return emit(progress, result(new Measurement.InterlockPass()));
                 }
                 case FAIL -> {
-                    return emit(progress, result(new Outcome.InterlockFail()));
+                    return emit(progress, result(new Measurement.InterlockFail()));
                 }
             }
         }
     }
 
-    private TestEvent.Result result(Outcome outcome) {
-        return new TestEvent.Result(new BreathResult(outcome, Optional.empty(), Optional.empty(), clock.instant(), config.sensor()));
+    private TestEvent.Result result(Measurement measurement) {
+        return new TestEvent.Result(new BreathResult(measurement, Optional.empty(), Optional.empty(), clock.instant(), config.sensor()));
     }
 
     private static TestEvent.Terminal emit(Consumer<? super TestEvent> progress, TestEvent.Terminal terminal) {

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.Button;
@@ -23,7 +23,7 @@ import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.HardwareException;
 import org.breathgate.hardware.LineProtocolConfig;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
@@ -151,7 +151,7 @@ final class LineBreathalyser implements Breathalyser {
         if (event == null && first.is("STATE", "WAIT_BLOW")) {
             event = new TestEvent.WaitingForBlow();
         } else if (event == null) {
-            return emit(progress, new TestEvent.BlowAborted(AbortReason.SENSOR_NOT_WARM));
+            return emit(progress, new TestEvent.BlowAborted(BlowAbortReason.SENSOR_NOT_WARM));
         }
         boolean sawBlow = false;
         long lastProbe = System.nanoTime();
@@ -239,13 +239,13 @@ final class LineBreathalyser implements Breathalyser {
         }
     }
 
-    private static AbortReason abortReason(String code) {
+    private static BlowAbortReason abortReason(String code) {
         return switch (code) {
-            case "SHORT" -> AbortReason.TOO_SHORT;
-            case "WEAK" -> AbortReason.TOO_WEAK;
-            case "NOT_WARM" -> AbortReason.SENSOR_NOT_WARM;
-            case "NO_BLOW" -> AbortReason.NO_BLOW;
-            default -> AbortReason.INTERRUPTED;
+            case "SHORT" -> BlowAbortReason.TOO_SHORT;
+            case "WEAK" -> BlowAbortReason.TOO_WEAK;
+            case "NOT_WARM" -> BlowAbortReason.SENSOR_NOT_WARM;
+            case "NO_BLOW" -> BlowAbortReason.NO_BLOW;
+            default -> BlowAbortReason.INTERRUPTED;
         };
     }
 
@@ -263,12 +263,12 @@ final class LineBreathalyser implements Breathalyser {
                 throw new ProtocolException("RESULT line has " + m.fields().size() + " fields: " + m);
             }
             int value = Integer.parseInt(m.field(base));
-            Outcome outcome = over ? new Outcome.OverRange(value) : new Outcome.Measured(value);
+            Measurement measurement = over ? new Measurement.OverRange(value) : new Measurement.Exact(value);
             Optional<Duration> blow = m.field(base + 1).equals("-") ? Optional.empty()
                     : Optional.of(Duration.ofMillis(Integer.parseInt(m.field(base + 1))));
             Optional<BigDecimal> temperature = m.field(base + 2).equals("-") ? Optional.empty()
                     : Optional.of(BigDecimal.valueOf(Integer.parseInt(m.field(base + 2)), 1));
-            return new BreathResult(outcome, blow, temperature, clock.instant(), sensorInfo());
+            return new BreathResult(measurement, blow, temperature, clock.instant(), sensorInfo());
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("breathalyser on " + config.port().path() + " sent an unreadable result '" + m
                     + "': " + e.getMessage());

@@ -20,7 +20,7 @@ import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.FrameModuleConfig;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.PpmConversion;
 import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorInfo;
@@ -113,7 +113,7 @@ class FrameModuleIT {
         try (AutoCloseable m = module(pty, n -> Frames.readReply(n == 0 ? 0 : 2000));
              Breathalyser b = Breathalysers.create(config(pty), CLOCK)) {
             TestEvent.Result r = assertInstanceOf(TestEvent.Result.class, test(b));
-            assertEquals(new Outcome.OverRange(3656), r.result().outcome());
+            assertEquals(new Measurement.OverRange(3656), r.result().measurement());
         }
     }
 

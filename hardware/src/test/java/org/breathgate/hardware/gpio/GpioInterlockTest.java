@@ -18,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.GpioInterlockConfig;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
 import org.breathgate.hardware.TestEvent;
@@ -83,7 +83,7 @@ class GpioInterlockTest {
         pins.set(READY, LOW);
         pins.set(PASS, HIGH);
         TestEvent.Result result = assertInstanceOf(TestEvent.Result.class, test.get(2, TimeUnit.SECONDS));
-        assertEquals(new Outcome.InterlockPass(), result.result().outcome());
+        assertEquals(new Measurement.InterlockPass(), result.result().measurement());
         assertTrue(result.result().microgramsPerLitre().isEmpty());
         assertEquals("IL-77", result.result().sensor().serialNumber());
         assertEquals(List.of(TestEvent.WaitingForBlow.class, TestEvent.BlowDetected.class, TestEvent.Result.class),
@@ -97,7 +97,7 @@ class GpioInterlockTest {
         pins.set(READY, LOW);
         pins.set(FAIL, HIGH);
         TestEvent.Result result = assertInstanceOf(TestEvent.Result.class, test.get(2, TimeUnit.SECONDS));
-        assertEquals(new Outcome.InterlockFail(), result.result().outcome());
+        assertEquals(new Measurement.InterlockFail(), result.result().measurement());
     }
 
     @Test
@@ -106,18 +106,18 @@ class GpioInterlockTest {
         assertTrue(waiting.await(2, TimeUnit.SECONDS));
         pins.set(READY, LOW);
         pins.set(READY, HIGH);
-        assertEquals(new TestEvent.BlowAborted(AbortReason.INTERRUPTED), test.get(2, TimeUnit.SECONDS));
+        assertEquals(new TestEvent.BlowAborted(BlowAbortReason.INTERRUPTED), test.get(2, TimeUnit.SECONDS));
     }
 
     @Test
     void nobody_blowing_before_the_timeout_ends_in_no_blow() throws Exception {
-        assertEquals(new TestEvent.BlowAborted(AbortReason.NO_BLOW), startTest(Duration.ofMillis(200)).get(2, TimeUnit.SECONDS));
+        assertEquals(new TestEvent.BlowAborted(BlowAbortReason.NO_BLOW), startTest(Duration.ofMillis(200)).get(2, TimeUnit.SECONDS));
     }
 
     @Test
     void a_test_while_not_ready_is_refused_as_sensor_not_warm() throws Exception {
         pins.set(READY, LOW);
-        assertEquals(new TestEvent.BlowAborted(AbortReason.SENSOR_NOT_WARM), startTest(Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS));
+        assertEquals(new TestEvent.BlowAborted(BlowAbortReason.SENSOR_NOT_WARM), startTest(Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS));
     }
 
     @Test

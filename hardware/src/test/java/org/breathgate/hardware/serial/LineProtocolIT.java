@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.Button;
@@ -110,7 +110,7 @@ class LineProtocolIT {
     @Test
     void a_short_blow_ends_the_test_with_too_short_and_no_result() throws Exception {
         Breathalyser b = connect(Scenario.blowTooShort());
-        assertEquals(new TestEvent.BlowAborted(AbortReason.TOO_SHORT), b.runTest(TEST_TIMEOUT, e -> { }));
+        assertEquals(new TestEvent.BlowAborted(BlowAbortReason.TOO_SHORT), b.runTest(TEST_TIMEOUT, e -> { }));
         measured(b.runTest(TEST_TIMEOUT, e -> { }));
     }
 
@@ -154,7 +154,7 @@ class LineProtocolIT {
     @Test
     void a_test_before_warm_up_ends_is_refused_as_sensor_not_warm() throws Exception {
         Breathalyser b = connect(Scenario.sober().withWarmUp(Duration.ofHours(1)));
-        assertEquals(new TestEvent.BlowAborted(AbortReason.SENSOR_NOT_WARM), b.runTest(TEST_TIMEOUT, e -> { }));
+        assertEquals(new TestEvent.BlowAborted(BlowAbortReason.SENSOR_NOT_WARM), b.runTest(TEST_TIMEOUT, e -> { }));
         assertInstanceOf(DeviceTimeoutException.class, org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> b.awaitReady(Duration.ofMillis(400))));
     }

@@ -1,7 +1,10 @@
 package org.breathgate.hardware;
 
-/** Why a blow did not give a result. */
-public enum AbortReason {
+/**
+ * Why a blow did not give a result, as the device tells it. The agent maps each to the reason a
+ * reading records (the protocol's {@code abort_reason}).
+ */
+public enum BlowAbortReason {
     /** The person stopped blowing before the device had enough breath. */
     TOO_SHORT,
     /** The flow was too weak for deep-lung air. */
