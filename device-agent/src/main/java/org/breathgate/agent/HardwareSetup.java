@@ -10,6 +10,7 @@ import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DevicePanel;
 import org.breathgate.hardware.UnsupportedSensorException;
+import org.breathgate.hardware.camera.Camera;
 import org.breathgate.hardware.sim.SoftPanel;
 
 /**
@@ -51,7 +52,7 @@ public final class HardwareSetup implements AutoCloseable {
             DevicePanel panel = config.panel().isPresent() ? Breathalysers.openPanel(config.panel().get(), clock, context)
                     : new SoftPanel(clock);
             return new HardwareSetup(new Hardware(breathalyser, panel, config.photo().camera()
-                    .map(c -> (org.breathgate.hardware.camera.Camera) new org.breathgate.hardware.camera.CommandCamera(c, clock))), context);
+                    .map(c -> Camera.command(c, clock))), context);
         } catch (UnsupportedSensorException | DeviceDisconnectedException | RuntimeException e) {
             if (breathalyser != null) {
                 breathalyser.close();

@@ -13,7 +13,6 @@ import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.hardware.camera.Camera;
-import org.breathgate.hardware.camera.CommandCamera;
 import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.protocol.Reading;
@@ -104,7 +103,7 @@ class PhotoEndToEndIT {
         s.put("camera", "command");
         s.put("camera.command", camera.toString());
         AgentConfig config = AgentConfigLoader.fromMap(s);
-        Camera cam = new CommandCamera(config.photo().camera().orElseThrow(), Clock.systemUTC());
+        Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
         DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0),
                 new SoftPanel(Clock.systemUTC()), Optional.of(cam)), Voice.silent(),
                 new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));

@@ -12,7 +12,6 @@ import org.breathgate.hardware.LightColour;
 import org.breathgate.hardware.LightPattern;
 import org.breathgate.hardware.camera.Camera;
 import org.breathgate.hardware.camera.CameraConfig;
-import org.breathgate.hardware.camera.CommandCamera;
 import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.hardware.sim.SoftStatusLight;
@@ -94,7 +93,7 @@ class AgentCameraIT {
         s.put("camera.timeout.s", Long.toString(timeout.toSeconds()));
         s.put("language", language);
         var config = AgentFixture.config(s);
-        Camera cam = new CommandCamera(config.photo().camera().orElseThrow(), Clock.systemUTC());
+        Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
         SoftPanel panel = new SoftPanel(Clock.systemUTC());
         Voice voice = new Voice() {
             @Override

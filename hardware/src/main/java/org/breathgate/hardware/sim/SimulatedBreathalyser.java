@@ -17,9 +17,9 @@ import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.Button;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.SerialPortConfig;
-import org.breathgate.hardware.serial.LineCodec;
-import org.breathgate.hardware.serial.LineMessage;
-import org.breathgate.hardware.serial.SerialLink;
+import org.breathgate.hardware.internal.serial.LineCodec;
+import org.breathgate.hardware.internal.serial.LineMessage;
+import org.breathgate.hardware.internal.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

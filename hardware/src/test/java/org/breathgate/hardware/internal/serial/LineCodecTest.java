@@ -1,4 +1,4 @@
-package org.breathgate.hardware.serial;
+package org.breathgate.hardware.internal.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

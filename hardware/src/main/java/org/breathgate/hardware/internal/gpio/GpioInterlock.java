@@ -1,4 +1,4 @@
-package org.breathgate.hardware.gpio;
+package org.breathgate.hardware.internal.gpio;
 
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.gpio;
+package org.breathgate.hardware.internal.gpio;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.gpio;
+package org.breathgate.hardware.internal.gpio;
 
 import static com.pi4j.io.gpio.digital.DigitalState.HIGH;
 import static com.pi4j.io.gpio.digital.DigitalState.LOW;

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.frame;
+package org.breathgate.hardware.internal.frame;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

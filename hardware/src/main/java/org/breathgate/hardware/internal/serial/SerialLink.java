@@ -1,4 +1,4 @@
-package org.breathgate.hardware.serial;
+package org.breathgate.hardware.internal.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.frame;
+package org.breathgate.hardware.internal.frame;
 
 import java.time.Clock;
 import org.breathgate.hardware.Breathalyser;

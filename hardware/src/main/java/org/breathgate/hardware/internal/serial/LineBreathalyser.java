@@ -1,4 +1,4 @@
-package org.breathgate.hardware.serial;
+package org.breathgate.hardware.internal.serial;
 
 import java.math.BigDecimal;
 import java.time.Clock;

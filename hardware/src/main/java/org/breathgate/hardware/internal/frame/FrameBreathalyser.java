@@ -1,4 +1,4 @@
-package org.breathgate.hardware.frame;
+package org.breathgate.hardware.internal.frame;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -18,7 +18,7 @@ import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
 import org.breathgate.hardware.TestEvent;
-import org.breathgate.hardware.serial.SerialLink;
+import org.breathgate.hardware.internal.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.serial;
+package org.breathgate.hardware.internal.serial;
 
 import java.time.Clock;
 import org.breathgate.hardware.Breathalyser;

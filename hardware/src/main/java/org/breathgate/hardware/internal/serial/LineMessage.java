@@ -1,4 +1,4 @@
-package org.breathgate.hardware.serial;
+package org.breathgate.hardware.internal.serial;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.breathgate.hardware.frame;
+package org.breathgate.hardware.internal.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -26,7 +26,7 @@ import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorInfo;
 import org.breathgate.hardware.SerialPortConfig;
 import org.breathgate.hardware.TestEvent;
-import org.breathgate.hardware.serial.SerialLink;
+import org.breathgate.hardware.internal.serial.SerialLink;
 import org.breathgate.hardware.sim.PtyPair;
 import org.breathgate.hardware.sim.SocatPtyExtension;
 import org.junit.jupiter.api.Test;
