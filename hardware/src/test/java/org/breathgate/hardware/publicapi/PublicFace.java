@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The public types of a module's packages, read from its compiled classes (a folder, or the jar
- * Failsafe tests against), and the members through which they could leak a type of an
- * {@code internal} package. Protocol's API test has its own copy: protocol cannot depend on
- * another module's test code.
+ * Failsafe tests against), and the public members through which they would hand out a type that
+ * is not API: one that is not public, or lives in an {@code internal} package. Protocol's API test
+ * has its own copy: protocol cannot depend on another module's test code.
  */
 final class PublicFace {
 
@@ -40,8 +43,11 @@ final class PublicFace {
         return names;
     }
 
-    /** Every public or protected member signature of {@code type} that names a class from an {@code internal} package. */
-    static List<String> internalTypesInSignatures(Class<?> type) {
+    /**
+     * Every public or protected member signature of {@code type} that names a Breathgate class that
+     * is not API (not public, or in an {@code internal} package).
+     */
+    static List<String> hiddenTypesInSignatures(Class<?> type) {
         List<String> leaks = new ArrayList<>();
         if (type.getGenericSuperclass() != null) {
             check(type.getName() + " extends", type.getGenericSuperclass(), leaks);
@@ -75,9 +81,33 @@ final class PublicFace {
     }
 
     private static void check(String where, Type type, List<String> leaks) {
-        if (type.getTypeName().contains(".internal.")) {
-            leaks.add(where + " " + type.getTypeName());
+        for (Class<?> c : classesIn(type)) {
+            if (c.getName().startsWith("org.breathgate.") && (!isPublicAll(c) || c.getName().contains(".internal."))) {
+                leaks.add(where + " " + c.getName());
+            }
         }
+    }
+
+    private static List<Class<?>> classesIn(Type type) {
+        List<Class<?>> out = new ArrayList<>();
+        if (type instanceof Class<?> c) {
+            out.add(c.isArray() ? c.getComponentType() : c);
+        } else if (type instanceof ParameterizedType p) {
+            out.addAll(classesIn(p.getRawType()));
+            for (Type a : p.getActualTypeArguments()) {
+                out.addAll(classesIn(a));
+            }
+        } else if (type instanceof GenericArrayType g) {
+            out.addAll(classesIn(g.getGenericComponentType()));
+        } else if (type instanceof WildcardType w) {
+            for (Type b : w.getUpperBounds()) {
+                out.addAll(classesIn(b));
+            }
+            for (Type b : w.getLowerBounds()) {
+                out.addAll(classesIn(b));
+            }
+        }
+        return out;
     }
 
     private static boolean visible(int modifiers) {
