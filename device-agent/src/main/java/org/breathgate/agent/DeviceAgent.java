@@ -170,14 +170,14 @@ public final class DeviceAgent implements AutoCloseable {
             this.startedMono = clock.monotonicMs();
             this.statusInterval = config.statusInterval();
             this.mapper = new ResultMapper(config.threshold(), config.sensor().implausibleAbove());
-            ScheduleState state = outbox.scheduleState().map(ScheduleState::decode).orElse(ScheduleState.EMPTY);
+            ScheduleState state = outbox.state().scheduleState().map(ScheduleState::decode).orElse(ScheduleState.EMPTY);
             this.schedule = new TestSchedule(config.rules(), state);
             this.abstainMin = config.rules().schedule().abstainMin();
             restoreReceiverConfig();
             this.photoTaker = new org.breathgate.agent.photo.PhotoTaker(hardware.camera(),
                     config.photo().camera().map(org.breathgate.hardware.camera.CameraConfig::timeout)
                             .orElse(org.breathgate.hardware.camera.CameraConfig.DEFAULT_TIMEOUT), id);
-            this.photoSender = new org.breathgate.agent.photo.PhotoSender(id, outbox, signer, clock::facts, config.mqtt().ackTimeout());
+            this.photoSender = new org.breathgate.agent.photo.PhotoSender(id, outbox.photos(), signer, clock::facts, config.mqtt().ackTimeout());
             this.publisher = new MqttPublisher(config.mqtt(), id, outbox, receiverVerifier, signer, this::makeStatus,
                     new Downlink(), random, photoSender);
             this.agentThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-agent-" + id));
@@ -258,8 +258,8 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /** Photos kept on the device (waiting to be sent, or for the receiver's answer) and their bytes. */
-    public Outbox.PhotoStats photoStats() {
-        return outbox.photoStats();
+    public org.breathgate.agent.outbox.PhotoStats photoStats() {
+        return outbox.photos().stats();
     }
 
     /** Photos the receiver has answered for for good (stored, or refused) since start, and so deleted here. */
@@ -471,9 +471,9 @@ public final class DeviceAgent implements AutoCloseable {
         org.breathgate.protocol.ReadingPhoto statement;
         if (shot.jpeg() == null) {
             statement = new org.breathgate.protocol.ReadingPhoto.NotTaken(shot.absence());
-        } else if (outbox.photoStats().bytes() + shot.jpeg().length > config.photo().outboxBudgetBytes()) {
+        } else if (outbox.photos().stats().bytes() + shot.jpeg().length > config.photo().outboxBudgetBytes()) {
             LOG.error("The photo of this test is not kept: photos waiting on the device already take {} bytes of their {} byte"
-                    + " budget. The reading says storage_full.", outbox.photoStats().bytes(), config.photo().outboxBudgetBytes());
+                    + " budget. The reading says storage_full.", outbox.photos().stats().bytes(), config.photo().outboxBudgetBytes());
             statement = new org.breathgate.protocol.ReadingPhoto.NotTaken(org.breathgate.protocol.PhotoAbsence.STORAGE_FULL);
         } else {
             jpeg = shot.jpeg();
@@ -576,7 +576,7 @@ public final class DeviceAgent implements AutoCloseable {
     // ---- configuration from the receiver ---------------------------------------------------
 
     private void restoreReceiverConfig() {
-        Optional<String> stored = outbox.receiverConfig();
+        Optional<String> stored = outbox.state().receiverConfig();
         if (stored.isEmpty()) {
             stored = enrolledConfig();
         }
@@ -604,7 +604,7 @@ public final class DeviceAgent implements AutoCloseable {
             String compact = Files.readString(file, StandardCharsets.US_ASCII).strip();
             SignedMessage m = receiverVerifier.verify(compact, KeyId.RECEIVER);
             if (m.message() instanceof ConfigUpdate u && u.deviceId().equals(config.deviceId())) {
-                outbox.saveReceiverConfig(compact);
+                outbox.state().saveReceiverConfig(compact);
                 return Optional.of(compact);
             }
             LOG.warn("{} is not a configuration for {}; ignored", file, config.deviceId());
@@ -619,7 +619,7 @@ public final class DeviceAgent implements AutoCloseable {
             LOG.info("Ignoring configuration version {}: version {} is in use", update.version(), configVersion);
             return;
         }
-        outbox.saveReceiverConfig(signed.compact());
+        outbox.state().saveReceiverConfig(signed.compact());
         apply(update);
         scheduleStatus();
         publisher.publishStatus(makeStatus(true));

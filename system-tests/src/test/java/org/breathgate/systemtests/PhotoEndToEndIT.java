@@ -6,7 +6,7 @@ import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.AgentConfigLoader;
 import org.breathgate.agent.evidence.DeviceKeyFile;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
@@ -147,7 +147,7 @@ class PhotoEndToEndIT {
         try {
             reading = offline.runTestNow(Duration.ofSeconds(30)).orElseThrow();
             assertEquals(Photos.sha256Hex(jpeg), assertInstanceOf(ReadingPhoto.Taken.class, reading.photo()).sha256());
-            assertEquals(new Outbox.PhotoStats(1, jpeg.length), offline.photoStats());
+            assertEquals(new PhotoStats(1, jpeg.length), offline.photoStats());
         } finally {
             offline.close();
         }
@@ -163,7 +163,7 @@ class PhotoEndToEndIT {
             DeviceAgent agent = agent(brokerPort, camera, receiverPem);
             try {
                 await(() -> agent.photosAnswered() == 1, "the receiver's answer for the photo");
-                assertEquals(new Outbox.PhotoStats(0, 0), agent.photoStats(), "deleted from the device once stored");
+                assertEquals(new PhotoStats(0, 0), agent.photoStats(), "deleted from the device once stored");
                 assertEquals(0, agent.outboxStats().depth());
                 PhotoService.PhotoView view = receiver.photos().view(WORKER, DEVICE, reading.seq()).orElseThrow();
                 assertArrayEquals(jpeg, view.jpeg());

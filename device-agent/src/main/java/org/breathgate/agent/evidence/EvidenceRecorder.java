@@ -67,7 +67,7 @@ public final class EvidenceRecorder {
         if (makers.isEmpty()) {
             String state = scheduleState == null ? null : scheduleState.get();
             if (state != null) {
-                outbox.saveScheduleState(state);
+                outbox.state().saveScheduleState(state);
             }
             return List.of();
         }

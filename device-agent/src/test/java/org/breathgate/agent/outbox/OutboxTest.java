@@ -51,7 +51,7 @@ class OutboxTest {
                 throw new IllegalStateException("signing failed");
             }), () -> "state"));
             assertEquals(0, o.stats().depth());
-            assertTrue(o.scheduleState().isEmpty());
+            assertTrue(o.state().scheduleState().isEmpty());
             assertEquals(1L, o.append(List.of(event("b")), null).get(0).seq());
         }
     }
@@ -94,7 +94,7 @@ class OutboxTest {
             o.append(List.of(event("a")), () -> "state-after-1");
         }
         try (Outbox o = open()) {
-            assertEquals("state-after-1", o.scheduleState().orElseThrow());
+            assertEquals("state-after-1", o.state().scheduleState().orElseThrow());
         }
     }
 

@@ -4,7 +4,7 @@ import org.breathgate.agent.DeviceAgent;
 import org.breathgate.agent.Hardware;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.it.AgentFixture;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.prompt.Prompt;
 import org.breathgate.agent.prompt.Prompter;
 import org.breathgate.agent.prompt.Voice;
@@ -127,7 +127,7 @@ class AgentCameraIT {
         ReadingPhoto.Taken taken = assertInstanceOf(ReadingPhoto.Taken.class, reading.photo());
         assertEquals(Photos.sha256Hex(jpeg), taken.sha256());
         assertEquals(jpeg.length, taken.size());
-        assertEquals(new Outbox.PhotoStats(1, jpeg.length), agent.photoStats());
+        assertEquals(new PhotoStats(1, jpeg.length), agent.photoStats());
         // The parent was told, by voice and a steady white light, that a photo is taken.
         assertTrue(said.contains(Prompter.text(Prompt.BLOW_NOW_CAMERA, "en")), said.toString());
         assertTrue(said.contains(Prompter.text(Prompt.LOOK_AT_CAMERA, "en")), said.toString());
@@ -147,7 +147,7 @@ class AgentCameraIT {
         Reading second = agent.runTestNow(TEST).orElseThrow();
         assertEquals(new ReadingPhoto.NotTaken(PhotoAbsence.CAMERA_FAILED), second.photo());
         assertEquals(3, agent.outboxStats().depth(), "one tamper event per fault, not one per test");
-        assertEquals(new Outbox.PhotoStats(0, 0), agent.photoStats());
+        assertEquals(new PhotoStats(0, 0), agent.photoStats());
         assertTrue(said.contains(Prompter.text(Prompt.LOOK_AT_CAMERA, "fi")), said.toString());
     }
 
