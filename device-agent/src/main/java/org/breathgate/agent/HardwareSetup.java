@@ -19,7 +19,7 @@ import org.breathgate.hardware.sim.SoftPanel;
  * uses GPIO. The agent closes the breathalyser and panel; {@link #close()} then shuts the Pi4J
  * context down (Pi4J releases its native resources only then).
  */
-public final class HardwareSetup implements AutoCloseable {
+final class HardwareSetup implements AutoCloseable {
 
     private final Hardware hardware;
     private final Context pi4j;
@@ -38,7 +38,7 @@ public final class HardwareSetup implements AutoCloseable {
      * @throws UnsupportedSensorException if the configured gas module cannot measure breath alcohol trustworthily
      * @throws DeviceDisconnectedException if the panel's pins cannot be claimed
      */
-    public static HardwareSetup open(AgentConfig config, Clock clock, Supplier<Context> pi4j)
+    static HardwareSetup open(AgentConfig config, Clock clock, Supplier<Context> pi4j)
             throws UnsupportedSensorException, DeviceDisconnectedException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
@@ -65,7 +65,7 @@ public final class HardwareSetup implements AutoCloseable {
     }
 
     /** The breathalyser and panel, for {@link DeviceAgent}, which then owns and closes them. */
-    public Hardware hardware() {
+    Hardware hardware() {
         return hardware;
     }
 

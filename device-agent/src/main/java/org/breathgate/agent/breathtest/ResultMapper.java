@@ -26,7 +26,7 @@ import org.breathgate.protocol.TamperKind;
  * when the sensor measured one; what cannot be believed is kept as an invalid sample with a tamper
  * signal, not altered or dropped.
  */
-public final class ResultMapper {
+final class ResultMapper {
 
     private final BreathAlcohol threshold;
     private final int implausibleAbove;
@@ -35,18 +35,18 @@ public final class ResultMapper {
      * @param threshold        at or above it a result is a positive
      * @param implausibleAbove values above it (µg/L) are recorded as invalid samples
      */
-    public ResultMapper(BreathAlcohol threshold, int implausibleAbove) {
+    ResultMapper(BreathAlcohol threshold, int implausibleAbove) {
         this.threshold = threshold;
         this.implausibleAbove = implausibleAbove;
     }
 
     /** The protocol's view of the driver's sensor identity. */
-    public static SensorFacts facts(SensorInfo info) {
+    private static SensorFacts facts(SensorInfo info) {
         return new SensorFacts(info.model(), info.serialNumber(), info.calibrationDue().orElse(null));
     }
 
     /** Maps a terminal event from a sensor identified by {@code sensor}. */
-    public TestEnding map(TestEvent.Terminal end, SensorInfo sensor) {
+    TestEnding map(TestEvent.Terminal end, SensorInfo sensor) {
         SensorFacts facts = facts(sensor);
         if (end instanceof TestEvent.Result r) {
             return result(r.result(), facts);
@@ -55,12 +55,6 @@ public final class ResultMapper {
             return aborted(a.reason(), facts);
         }
         return error(((TestEvent.Error) end).cause(), facts);
-    }
-
-    /** An attempt that ended because the sensor never became warm within the wait. */
-    public TestEnding notWarm(SensorInfo sensor) {
-        return new TestEnding(Outcome.ABORTED, null, threshold, AbortReason.SENSOR_NOT_WARM, null, null, facts(sensor), List.of(),
-                Prompt.ABORT_NOT_WARM);
     }
 
     private TestEnding result(BreathResult r, SensorFacts facts) {

@@ -12,11 +12,15 @@ import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.TamperEvent;
+import org.breathgate.protocol.TamperKind;
 
 /**
  * Turns what happened into signed evidence in the outbox: each event gets the next sequence number,
  * the clock facts of the moment, and the device's Ed25519 signature, all inside the outbox
  * transaction that stores it. What is signed is exactly what is stored and later published.
+ * After new events are stored it says so ({@code stored}: the publisher's wake-up), so that they
+ * are sent soon.
  */
 public final class EvidenceRecorder {
 
@@ -30,15 +34,29 @@ public final class EvidenceRecorder {
     private final MessageSigner signer;
     private final ClockSource clock;
     private final Outbox outbox;
+    private final Runnable stored;
 
+    /** A recorder that tells nobody of new events (benchmarks, and tests that publish by hand). */
     public EvidenceRecorder(String deviceId, MessageSigner signer, ClockSource clock, Outbox outbox) {
+        this(deviceId, signer, clock, outbox, () -> { });
+    }
+
+    /** @param stored run after new events are on disk (not after a schedule state alone) */
+    public EvidenceRecorder(String deviceId, MessageSigner signer, ClockSource clock, Outbox outbox, Runnable stored) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.stored = Objects.requireNonNull(stored, "stored");
         if (!signer.keyId().owner().equals(deviceId)) {
             throw new IllegalArgumentException("signing key " + signer.keyId() + " is not a key of device " + deviceId);
         }
+    }
+
+    /** Records a tamper or fault signal; a {@code detail} over 500 characters is cut there, marked {@code ...}. */
+    public StoredEvent recordTamper(TamperKind kind, String detail) {
+        String d = detail.length() > 500 ? detail.substring(0, 497) + "..." : detail;
+        return record((seq, facts) -> new TamperEvent(deviceId, seq, facts, kind, d));
     }
 
     /** Records one event; returns it as stored. */
@@ -71,7 +89,9 @@ public final class EvidenceRecorder {
             }
             return List.of();
         }
-        return outbox.append(makers, scheduleState, photoOf, jpeg);
+        List<StoredEvent> appended = outbox.append(makers, scheduleState, photoOf, jpeg);
+        stored.run();
+        return appended;
     }
 
     private StoredEvent sign(EvidenceEvent event, long seq) {
@@ -83,11 +103,7 @@ public final class EvidenceRecorder {
         return new StoredEvent(seq, event.type(), signed.compact());
     }
 
-    /** The signer, for status messages (signed with the same key but outside the outbox). */
-    public MessageSigner signer() {
-        return signer;
-    }
-
+    /** The device every event is recorded for. */
     public String deviceId() {
         return deviceId;
     }

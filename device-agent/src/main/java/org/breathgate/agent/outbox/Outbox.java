@@ -270,7 +270,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** The quarantined events with the receiver's reasons, in sequence order. */
-    public List<DeadLetter> deadLetters() {
+    List<DeadLetter> deadLetters() {
         synchronized (db) {
             return db.read(() -> {
                 List<DeadLetter> out = new ArrayList<>();
