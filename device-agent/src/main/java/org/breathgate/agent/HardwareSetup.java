@@ -10,6 +10,7 @@ import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DevicePanel;
 import org.breathgate.hardware.UnsupportedSensorException;
+import org.breathgate.hardware.camera.Camera;
 import org.breathgate.hardware.sim.SoftPanel;
 
 /**
@@ -18,7 +19,7 @@ import org.breathgate.hardware.sim.SoftPanel;
  * uses GPIO. The agent closes the breathalyser and panel; {@link #close()} then shuts the Pi4J
  * context down (Pi4J releases its native resources only then).
  */
-public final class HardwareSetup implements AutoCloseable {
+final class HardwareSetup implements AutoCloseable {
 
     private final Hardware hardware;
     private final Context pi4j;
@@ -37,7 +38,7 @@ public final class HardwareSetup implements AutoCloseable {
      * @throws UnsupportedSensorException if the configured gas module cannot measure breath alcohol trustworthily
      * @throws DeviceDisconnectedException if the panel's pins cannot be claimed
      */
-    public static HardwareSetup open(AgentConfig config, Clock clock, Supplier<Context> pi4j)
+    static HardwareSetup open(AgentConfig config, Clock clock, Supplier<Context> pi4j)
             throws UnsupportedSensorException, DeviceDisconnectedException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
@@ -51,7 +52,7 @@ public final class HardwareSetup implements AutoCloseable {
             DevicePanel panel = config.panel().isPresent() ? Breathalysers.openPanel(config.panel().get(), clock, context)
                     : new SoftPanel(clock);
             return new HardwareSetup(new Hardware(breathalyser, panel, config.photo().camera()
-                    .map(c -> (org.breathgate.hardware.camera.Camera) new org.breathgate.hardware.camera.CommandCamera(c, clock))), context);
+                    .map(c -> Camera.command(c, clock))), context);
         } catch (UnsupportedSensorException | DeviceDisconnectedException | RuntimeException e) {
             if (breathalyser != null) {
                 breathalyser.close();
@@ -64,7 +65,7 @@ public final class HardwareSetup implements AutoCloseable {
     }
 
     /** The breathalyser and panel, for {@link DeviceAgent}, which then owns and closes them. */
-    public Hardware hardware() {
+    Hardware hardware() {
         return hardware;
     }
 

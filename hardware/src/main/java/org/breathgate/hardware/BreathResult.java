@@ -10,20 +10,20 @@ import java.util.OptionalInt;
 /**
  * One completed measurement.
  *
- * @param outcome what the device reported
+ * @param measurement what the device measured
  * @param blowDuration how long the person blew, when the device measures it
  * @param sensorTemperatureCelsius sensor temperature when the device reports it (tenths of a degree)
  * @param completedAt when the driver received the result, from the driver's {@link java.time.Clock}
  * @param sensor the sensor that measured
  */
-public record BreathResult(Outcome outcome, Optional<Duration> blowDuration, Optional<BigDecimal> sensorTemperatureCelsius,
+public record BreathResult(Measurement measurement, Optional<Duration> blowDuration, Optional<BigDecimal> sensorTemperatureCelsius,
                            Instant completedAt, SensorInfo sensor) {
 
     /** Upper bound of any plausible reading (≈ 10 ‰ blood alcohol); larger numbers are corrupt data. */
     public static final int MAX_MICROGRAMS_PER_LITRE = 5000;
 
     public BreathResult {
-        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(measurement, "measurement");
         Objects.requireNonNull(blowDuration, "blowDuration (use Optional.empty())");
         Objects.requireNonNull(sensorTemperatureCelsius, "sensorTemperatureCelsius (use Optional.empty())");
         Objects.requireNonNull(completedAt, "completedAt");
@@ -42,9 +42,9 @@ public record BreathResult(Outcome outcome, Optional<Duration> blowDuration, Opt
 
     /**
      * The exact µg/L when the device measured a number; empty for interlocks (they only know
-     * pass/fail) and for {@link Outcome.OverRange}, whose value is only a lower bound.
+     * pass/fail) and for {@link Measurement.OverRange}, whose value is only a lower bound.
      */
     public OptionalInt microgramsPerLitre() {
-        return outcome instanceof Outcome.Measured m ? OptionalInt.of(m.microgramsPerLitre()) : OptionalInt.empty();
+        return measurement instanceof Measurement.Exact m ? OptionalInt.of(m.microgramsPerLitre()) : OptionalInt.empty();
     }
 }

@@ -4,10 +4,10 @@ import com.pi4j.context.Context;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import org.breathgate.hardware.frame.FrameDrivers;
-import org.breathgate.hardware.gpio.GpioDevices;
-import org.breathgate.hardware.serial.SerialDrivers;
-import org.breathgate.hardware.serial.SerialLink;
+import org.breathgate.hardware.internal.frame.FrameDrivers;
+import org.breathgate.hardware.internal.gpio.GpioDevices;
+import org.breathgate.hardware.internal.serial.SerialDrivers;
+import org.breathgate.hardware.internal.serial.SerialLink;
 
 /** The one way to get a driver: give it the typed configuration, then {@link Breathalyser#open} it. */
 public final class Breathalysers {

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * An interlock-style breathalyser wired to GPIO: it signals READY, PASS and FAIL on digital lines
  * and may take a START pulse. Pin numbers are BCM numbers. An interlock only knows its own
- * threshold, so its results carry no µg/L (see {@link Outcome.InterlockPass}).
+ * threshold, so its results carry no µg/L (see {@link Measurement.InterlockPass}).
  *
  * @param readyPin input, active while the device is warm and waiting for a blow
  * @param passPin input, active when the blow was below the device's threshold

@@ -18,7 +18,7 @@ public sealed interface TestEvent {
     }
 
     /** The blow gave no result. */
-    record BlowAborted(AbortReason reason) implements Terminal {
+    record BlowAborted(BlowAbortReason reason) implements Terminal {
         public BlowAborted {
             Objects.requireNonNull(reason, "reason");
         }

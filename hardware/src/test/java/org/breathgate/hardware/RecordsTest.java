@@ -19,30 +19,30 @@ class RecordsTest {
 
     private static final SensorInfo SENSOR = new SensorInfo("X1", "SN1", Optional.empty(), Optional.of(LocalDate.of(2027, 1, 31)));
 
-    private static BreathResult result(Outcome outcome) {
-        return new BreathResult(outcome, Optional.of(Duration.ofSeconds(3)), Optional.of(new BigDecimal("34.2")), Instant.EPOCH, SENSOR);
+    private static BreathResult result(Measurement measurement) {
+        return new BreathResult(measurement, Optional.of(Duration.ofSeconds(3)), Optional.of(new BigDecimal("34.2")), Instant.EPOCH, SENSOR);
     }
 
     @Test
     void a_measured_result_carries_its_exact_micrograms() {
-        assertEquals(OptionalInt.of(450), result(new Outcome.Measured(450)).microgramsPerLitre());
+        assertEquals(OptionalInt.of(450), result(new Measurement.Exact(450)).microgramsPerLitre());
     }
 
     @Test
     void an_interlock_result_has_no_micrograms() {
-        assertEquals(OptionalInt.empty(), result(new Outcome.InterlockFail()).microgramsPerLitre());
+        assertEquals(OptionalInt.empty(), result(new Measurement.InterlockFail()).microgramsPerLitre());
     }
 
     @Test
     void an_over_range_result_is_not_reported_as_a_number() {
-        assertEquals(OptionalInt.empty(), result(new Outcome.OverRange(2000)).microgramsPerLitre());
+        assertEquals(OptionalInt.empty(), result(new Measurement.OverRange(2000)).microgramsPerLitre());
     }
 
     @Test
     void impossible_readings_cannot_be_built() {
-        assertThrows(IllegalArgumentException.class, () -> new Outcome.Measured(-1));
-        assertThrows(IllegalArgumentException.class, () -> new Outcome.Measured(BreathResult.MAX_MICROGRAMS_PER_LITRE + 1));
-        assertThrows(IllegalArgumentException.class, () -> new BreathResult(new Outcome.Measured(0), Optional.of(Duration.ofMinutes(5)),
+        assertThrows(IllegalArgumentException.class, () -> new Measurement.Exact(-1));
+        assertThrows(IllegalArgumentException.class, () -> new Measurement.Exact(BreathResult.MAX_MICROGRAMS_PER_LITRE + 1));
+        assertThrows(IllegalArgumentException.class, () -> new BreathResult(new Measurement.Exact(0), Optional.of(Duration.ofMinutes(5)),
                 Optional.empty(), Instant.EPOCH, SENSOR));
     }
 

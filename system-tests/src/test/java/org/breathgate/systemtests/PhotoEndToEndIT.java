@@ -6,14 +6,13 @@ import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.AgentConfigLoader;
 import org.breathgate.agent.evidence.DeviceKeyFile;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.hardware.camera.Camera;
-import org.breathgate.hardware.camera.CommandCamera;
 import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.protocol.Reading;
@@ -104,7 +103,7 @@ class PhotoEndToEndIT {
         s.put("camera", "command");
         s.put("camera.command", camera.toString());
         AgentConfig config = AgentConfigLoader.fromMap(s);
-        Camera cam = new CommandCamera(config.photo().camera().orElseThrow(), Clock.systemUTC());
+        Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
         DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0),
                 new SoftPanel(Clock.systemUTC()), Optional.of(cam)), Voice.silent(),
                 new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
@@ -148,7 +147,7 @@ class PhotoEndToEndIT {
         try {
             reading = offline.runTestNow(Duration.ofSeconds(30)).orElseThrow();
             assertEquals(Photos.sha256Hex(jpeg), assertInstanceOf(ReadingPhoto.Taken.class, reading.photo()).sha256());
-            assertEquals(new Outbox.PhotoStats(1, jpeg.length), offline.photoStats());
+            assertEquals(new PhotoStats(1, jpeg.length), offline.photoStats());
         } finally {
             offline.close();
         }
@@ -164,7 +163,7 @@ class PhotoEndToEndIT {
             DeviceAgent agent = agent(brokerPort, camera, receiverPem);
             try {
                 await(() -> agent.photosAnswered() == 1, "the receiver's answer for the photo");
-                assertEquals(new Outbox.PhotoStats(0, 0), agent.photoStats(), "deleted from the device once stored");
+                assertEquals(new PhotoStats(0, 0), agent.photoStats(), "deleted from the device once stored");
                 assertEquals(0, agent.outboxStats().depth());
                 PhotoService.PhotoView view = receiver.photos().view(WORKER, DEVICE, reading.seq()).orElseThrow();
                 assertArrayEquals(jpeg, view.jpeg());

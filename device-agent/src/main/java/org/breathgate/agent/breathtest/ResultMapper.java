@@ -5,10 +5,12 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import org.breathgate.agent.prompt.Prompt;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.HardwareException;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.ProtocolException;
 import org.breathgate.hardware.SensorFaultException;
 import org.breathgate.hardware.SensorInfo;
@@ -24,7 +26,7 @@ import org.breathgate.protocol.TamperKind;
  * when the sensor measured one; what cannot be believed is kept as an invalid sample with a tamper
  * signal, not altered or dropped.
  */
-public final class ResultMapper {
+final class ResultMapper {
 
     private final BreathAlcohol threshold;
     private final int implausibleAbove;
@@ -33,18 +35,18 @@ public final class ResultMapper {
      * @param threshold        at or above it a result is a positive
      * @param implausibleAbove values above it (µg/L) are recorded as invalid samples
      */
-    public ResultMapper(BreathAlcohol threshold, int implausibleAbove) {
+    ResultMapper(BreathAlcohol threshold, int implausibleAbove) {
         this.threshold = threshold;
         this.implausibleAbove = implausibleAbove;
     }
 
     /** The protocol's view of the driver's sensor identity. */
-    public static SensorFacts facts(SensorInfo info) {
+    private static SensorFacts facts(SensorInfo info) {
         return new SensorFacts(info.model(), info.serialNumber(), info.calibrationDue().orElse(null));
     }
 
     /** Maps a terminal event from a sensor identified by {@code sensor}. */
-    public TestEnding map(TestEvent.Terminal end, SensorInfo sensor) {
+    TestEnding map(TestEvent.Terminal end, SensorInfo sensor) {
         SensorFacts facts = facts(sensor);
         if (end instanceof TestEvent.Result r) {
             return result(r.result(), facts);
@@ -55,19 +57,13 @@ public final class ResultMapper {
         return error(((TestEvent.Error) end).cause(), facts);
     }
 
-    /** An attempt that ended because the sensor never became warm within the wait. */
-    public TestEnding notWarm(SensorInfo sensor) {
-        return new TestEnding(Outcome.ABORTED, null, threshold, AbortReason.SENSOR_NOT_WARM, null, null, facts(sensor), List.of(),
-                Prompt.ABORT_NOT_WARM);
-    }
-
     private TestEnding result(BreathResult r, SensorFacts facts) {
         Integer blowMs = r.blowDuration().map(d -> (int) Math.min(600_000, d.toMillis())).orElse(null);
         Integer temp = r.sensorTemperatureCelsius()
                 .map(t -> t.multiply(BigDecimal.TEN).setScale(0, RoundingMode.HALF_UP).intValueExact()).orElse(null);
         List<TestEnding.Tamper> tampers = new ArrayList<>();
-        org.breathgate.hardware.Outcome o = r.outcome();
-        if (o instanceof org.breathgate.hardware.Outcome.Measured m) {
+        Measurement measured = r.measurement();
+        if (measured instanceof Measurement.Exact m) {
             BreathAlcohol value = new BreathAlcohol(m.microgramsPerLitre());
             if (m.microgramsPerLitre() > implausibleAbove) {
                 tampers.add(new TestEnding.Tamper(TamperKind.IMPLAUSIBLE_RESULT,
@@ -78,19 +74,19 @@ public final class ResultMapper {
             Outcome outcome = value.atOrAbove(threshold) ? Outcome.FAIL : Outcome.PASS;
             return new TestEnding(outcome, value, threshold, null, blowMs, temp, facts, tampers, null);
         }
-        if (o instanceof org.breathgate.hardware.Outcome.OverRange over) {
+        if (measured instanceof Measurement.OverRange over) {
             // The true value is at least full scale; record the bound only when it is itself a positive.
             BreathAlcohol atLeast = new BreathAlcohol(over.atLeastMicrogramsPerLitre());
             return new TestEnding(Outcome.FAIL, atLeast.atOrAbove(threshold) ? atLeast : null, threshold, null, blowMs, temp, facts,
                     tampers, null);
         }
-        if (o instanceof org.breathgate.hardware.Outcome.InterlockFail) {
+        if (measured instanceof Measurement.InterlockFail) {
             return new TestEnding(Outcome.FAIL, null, threshold, null, blowMs, temp, facts, tampers, null);
         }
         return new TestEnding(Outcome.PASS, null, threshold, null, blowMs, temp, facts, tampers, null);
     }
 
-    private TestEnding aborted(org.breathgate.hardware.AbortReason reason, SensorFacts facts) {
+    private TestEnding aborted(BlowAbortReason reason, SensorFacts facts) {
         AbortReason wire;
         Prompt prompt;
         switch (reason) {

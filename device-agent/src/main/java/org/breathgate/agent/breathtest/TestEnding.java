@@ -27,11 +27,11 @@ import org.breathgate.protocol.TestReason;
  * @param tampers     tamper or fault signals to record beside the reading
  * @param retryPrompt for aborted and invalid attempts, what to tell the parent; null for valid results
  */
-public record TestEnding(Outcome outcome, BreathAlcohol value, BreathAlcohol threshold, AbortReason abortReason, Integer blowMs,
+record TestEnding(Outcome outcome, BreathAlcohol value, BreathAlcohol threshold, AbortReason abortReason, Integer blowMs,
                          Integer temperatureDeciC, SensorFacts sensor, List<Tamper> tampers, Prompt retryPrompt) {
 
     /** A tamper or fault signal to record. */
-    public record Tamper(TamperKind kind, String detail) {
+    record Tamper(TamperKind kind, String detail) {
         public Tamper {
             Objects.requireNonNull(kind, "kind");
             detail = detail.length() > 500 ? detail.substring(0, 497) + "..." : detail;

@@ -20,7 +20,7 @@ import org.breathgate.agent.enroll.ReceiverClient;
 import org.breathgate.agent.enroll.RequestSigner;
 import org.breathgate.agent.enroll.StagedFiles;
 import org.breathgate.agent.evidence.KeyFileException;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.OutboxInspection;
 import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.tpm.Tpm2Tools;
@@ -73,8 +73,8 @@ final class DeprovisionCommand implements Callable<Integer> {
         if (StatusCommand.readStatus(c).map(StatusSnapshot::alive).orElse(false)) {
             throw new CliException(Exit.REFUSED, "the agent is running; stop it first: sudo systemctl stop breathgate-agent. Nothing was changed.");
         }
-        Optional<Outbox.Inspection> box = Outbox.inspect(c.outboxFile());
-        int unsent = box.map(Outbox.Inspection::depth).orElse(0);
+        Optional<OutboxInspection> box = OutboxInspection.read(c.outboxFile());
+        int unsent = box.map(OutboxInspection::depth).orElse(0);
         if (unsent > 0 && !force) {
             throw new CliException(Exit.REFUSED, unsent + " event(s) have not reached the receiver yet. Start the agent with a network"
                     + " connection until 'breathgate-agent status' shows 0 waiting, then deprovision. To give them up, use --force."
@@ -99,7 +99,7 @@ final class DeprovisionCommand implements Callable<Integer> {
                 payload.put("device_id", c.deviceId());
                 payload.put("iat", Clock.systemUTC().instant().getEpochSecond());
                 payload.put("nonce", RotateKeyCommand.nonce());
-                payload.put("last_seq", box.map(Outbox.Inspection::lastSeq).orElse(0L));
+                payload.put("last_seq", box.map(OutboxInspection::lastSeq).orElse(0L));
                 payload.put("unsent", unsent);
                 new ReceiverClient(e.receiverUrl(), e.tlsFingerprint().map(PinnedTls::of), Duration.ofSeconds(timeoutSeconds))
                         .deprovision(c.deviceId(), signer.sign(TYP, payload));

@@ -28,7 +28,7 @@ import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.agent.enroll.ReceiverClient;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.KeyFileException;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.OutboxInspection;
 import org.breathgate.agent.publish.BrokerProbe;
 import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.protocol.KeyId;
@@ -254,9 +254,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void checkOutbox(AgentConfig c) {
-        Optional<Outbox.Inspection> box;
+        Optional<OutboxInspection> box;
         try {
-            box = Outbox.inspect(c.outboxFile());
+            box = OutboxInspection.read(c.outboxFile());
         } catch (RuntimeException e) {
             fail("Outbox", e.getMessage(), "check the disk; do not delete the outbox: it holds unsent evidence");
             return;
@@ -265,7 +265,7 @@ final class DoctorCommand implements Callable<Integer> {
             pass("Outbox", "not created yet (the agent makes it on first start)");
             return;
         }
-        Outbox.Inspection b = box.get();
+        OutboxInspection b = box.get();
         if (!b.deviceId().isEmpty() && !b.deviceId().equals(c.deviceId())) {
             fail("Outbox", c.outboxFile() + " belongs to " + b.deviceId() + ", not " + c.deviceId(), "run setup again (it moves old outboxes aside)");
         } else if (b.bytes() > c.outboxBudgetBytes() * 8 / 10) {

@@ -38,11 +38,11 @@ import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.agent.enroll.ReceiverClient;
 import org.breathgate.agent.enroll.StagedFiles;
 import org.breathgate.agent.evidence.DeviceKeyFile;
-import org.breathgate.agent.outbox.Outbox;
 import org.breathgate.agent.tpm.Tpm2Tools;
 import org.breathgate.agent.tpm.TpmAttestor;
 import org.breathgate.agent.tpm.TpmException;
 import org.breathgate.agent.tpm.TpmKey;
+import org.breathgate.agent.outbox.OutboxInspection;
 import org.breathgate.hardware.BreathalyserConfig;
 import org.breathgate.hardware.Breathalysers;
 import org.breathgate.hardware.SensorInfo;
@@ -248,7 +248,7 @@ final class SetupCommand implements Callable<Integer> {
         }
         Path dataDir = Path.of(existing.getProperty("data.dir", paths.dataDir.toString()));
         Path outboxFile = dataDir.resolve("outbox.db");
-        int unsent = Outbox.inspect(outboxFile).map(Outbox.Inspection::depth).orElse(0);
+        int unsent = OutboxInspection.read(outboxFile).map(OutboxInspection::depth).orElse(0);
         t.say("This device is already enrolled as " + oldId + " (" + paths.configFile() + ").");
         if (unsent > 0 && !force) {
             throw new CliException(Exit.REFUSED, unsent + " event(s) of " + oldId + " have not reached the receiver yet;"

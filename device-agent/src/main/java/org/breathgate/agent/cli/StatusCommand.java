@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.KeyFileException;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.OutboxInspection;
 import org.breathgate.agent.status.StatusFile;
 import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.protocol.InvalidMessageException;
@@ -64,11 +64,11 @@ final class StatusCommand implements Callable<Integer> {
         s.filter(x -> running).ifPresent(x -> t.say(Show.row("Broker", (x.connected() ? "connected to " : "NOT CONNECTED to ")
                 + x.brokerUri() + x.lastAck().map(a -> "; last receiver ack " + Show.ago(a, now)).orElse("; no ack yet")
                 + (x.connected() ? "" : " (run: breathgate-agent doctor)"))));
-        Optional<Outbox.Inspection> box = Outbox.inspect(c.outboxFile());
+        Optional<OutboxInspection> box = OutboxInspection.read(c.outboxFile());
         t.say(Show.row("Outbox", box.map(b -> b.depth() + " waiting to be sent (" + Show.bytes(b.bytes()) + " of "
                 + Show.bytes(c.outboxBudgetBytes()) + ")" + (b.deadLetters() > 0 ? ", " + b.deadLetters() + " QUARANTINED by the receiver" : "")
                 + "; last seq " + b.lastSeq()).orElse("empty (no event recorded yet)")));
-        t.say(Show.row("Last reading", box.flatMap(Outbox.Inspection::lastReading).map(r -> describe(c, r, now)).orElse("none yet")));
+        t.say(Show.row("Last reading", box.flatMap(OutboxInspection::lastReading).map(r -> describe(c, r, now)).orElse("none yet")));
         s.filter(x -> running).ifPresent(x -> t.say(Show.row("Clock", x.clockSynced() ? "synchronised"
                 : "NOT SYNCHRONISED: readings are marked so; check network time (timedatectl)")));
         s.filter(x -> running).ifPresent(x -> t.say(Show.row("Sensor", x.sensorState().replace('_', ' ')

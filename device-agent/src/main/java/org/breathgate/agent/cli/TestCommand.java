@@ -76,7 +76,7 @@ final class TestCommand implements Callable<Integer> {
         });
         if (end instanceof TestEvent.Result r) {
             BreathResult b = r.result();
-            t.say("Result: " + b.outcome() + " (not recorded)");
+            t.say("Result: " + b.measurement() + " (not recorded)");
             return Exit.OK;
         }
         if (end instanceof TestEvent.BlowAborted a) {

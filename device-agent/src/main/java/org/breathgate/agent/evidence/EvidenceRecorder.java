@@ -13,11 +13,15 @@ import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.TamperEvent;
+import org.breathgate.protocol.TamperKind;
 
 /**
  * Turns what happened into signed evidence in the outbox: each event gets the next sequence number,
  * the clock facts of the moment, and the device's Ed25519 signature, all inside the outbox
  * transaction that stores it. What is signed is exactly what is stored and later published.
+ * After new events are stored it says so ({@code stored}: the publisher's wake-up), so that they
+ * are sent soon.
  */
 public final class EvidenceRecorder {
 
@@ -31,15 +35,29 @@ public final class EvidenceRecorder {
     private final MessageSigner signer;
     private final ClockSource clock;
     private final Outbox outbox;
+    private final Runnable stored;
 
+    /** A recorder that tells nobody of new events (benchmarks, and tests that publish by hand). */
     public EvidenceRecorder(String deviceId, MessageSigner signer, ClockSource clock, Outbox outbox) {
+        this(deviceId, signer, clock, outbox, () -> { });
+    }
+
+    /** @param stored run after new events are on disk (not after a schedule state alone) */
+    public EvidenceRecorder(String deviceId, MessageSigner signer, ClockSource clock, Outbox outbox, Runnable stored) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.stored = Objects.requireNonNull(stored, "stored");
         if (!signer.keyId().owner().equals(deviceId)) {
             throw new IllegalArgumentException("signing key " + signer.keyId() + " is not a key of device " + deviceId);
         }
+    }
+
+    /** Records a tamper or fault signal; a {@code detail} over 500 characters is cut there, marked {@code ...}. */
+    public StoredEvent recordTamper(TamperKind kind, String detail) {
+        String d = detail.length() > 500 ? detail.substring(0, 497) + "..." : detail;
+        return record((seq, facts) -> new TamperEvent(deviceId, seq, facts, kind, d));
     }
 
     /** Records one event; returns it as stored. */
@@ -68,12 +86,14 @@ public final class EvidenceRecorder {
         if (makers.isEmpty()) {
             String state = scheduleState == null ? null : scheduleState.get();
             if (state != null) {
-                outbox.saveScheduleState(state);
+                outbox.state().saveScheduleState(state);
             }
             return List.of();
         }
         try {
-            return outbox.append(makers, scheduleState, photoOf, jpeg);
+            List<StoredEvent> appended = outbox.append(makers, scheduleState, photoOf, jpeg);
+            stored.run();
+            return appended;
         } catch (SigningKey.SigningFailedException e) {
             // Nothing was stored (the signature is made inside the outbox's transaction): handled as a failed write.
             throw new UnsignedEventException(e);
@@ -101,11 +121,7 @@ public final class EvidenceRecorder {
         return new StoredEvent(seq, event.type(), signed.compact());
     }
 
-    /** The signer, for status messages (signed with the same key but outside the outbox). */
-    public MessageSigner signer() {
-        return signer;
-    }
-
+    /** The device every event is recorded for. */
     public String deviceId() {
         return deviceId;
     }

@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStore;
+import org.breathgate.agent.outbox.WaitingPhoto;
 import org.breathgate.protocol.Ack;
 import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.MessageSigner;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the photos in the outbox, chunk by chunk, after their readings were acknowledged, and
+ * Sends the photos kept in the outbox, chunk by chunk, after their readings were acknowledged, and
  * deletes each once the receiver has answered for it for good (docs/protocol.md, "photo"). Used by
  * the publisher's thread only.
  *
@@ -55,7 +56,7 @@ public final class PhotoSender {
     }
 
     private final String deviceId;
-    private final Outbox outbox;
+    private final PhotoStore store;
     private final MessageSigner signer;
     private final Supplier<ClockFacts> clock;
     private final long answerTimeoutNanos;
@@ -66,9 +67,9 @@ public final class PhotoSender {
     /**
      * @param answerTimeout how long to wait for a final answer before asking again (the publisher's ack timeout)
      */
-    public PhotoSender(String deviceId, Outbox outbox, MessageSigner signer, Supplier<ClockFacts> clock, Duration answerTimeout) {
+    public PhotoSender(String deviceId, PhotoStore store, MessageSigner signer, Supplier<ClockFacts> clock, Duration answerTimeout) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.store = Objects.requireNonNull(store, "store");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.answerTimeoutNanos = answerTimeout.toNanos();
@@ -85,10 +86,10 @@ public final class PhotoSender {
      */
     public int pump(ChunkPublisher publisher, int budget) throws Exception {
         int sent = 0;
-        for (Outbox.WaitingPhoto w : outbox.photosToSend(AT_ONCE)) {
+        for (WaitingPhoto w : store.toSend(AT_ONCE)) {
             Progress p = progress.get(w.seq());
             if (p == null) {
-                Optional<byte[]> jpeg = outbox.photo(w.seq());
+                Optional<byte[]> jpeg = store.jpeg(w.seq());
                 if (jpeg.isEmpty()) {
                     continue;
                 }
@@ -117,7 +118,7 @@ public final class PhotoSender {
                     p.resend.remove(index);
                 } else if (p.next < count) {
                     p.next++;
-                    outbox.photoProgress(w.seq(), p.next);
+                    store.saveProgress(w.seq(), p.next);
                 }
                 if (index == count - 1 || (p.resend.isEmpty() && p.next >= count)) {
                     p.askAgainAt = System.nanoTime() + answerTimeoutNanos;
@@ -132,7 +133,7 @@ public final class PhotoSender {
         for (Ack.PhotoEntry e : entries) {
             if (e.result().isFinal()) {
                 progress.remove(e.seq());
-                if (outbox.deletePhoto(e.seq())) {
+                if (store.delete(e.seq())) {
                     photosDone++;
                     if (e.result() == Ack.PhotoResult.STORED || e.result() == Ack.PhotoResult.DUPLICATE) {
                         LOG.info("Photo of reading {} stored by the receiver; deleted from the device", e.seq());

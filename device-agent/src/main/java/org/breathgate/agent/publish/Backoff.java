@@ -10,7 +10,7 @@ import java.util.Random;
  * not come back in lock-step; the fixed half keeps any one device from hammering the broker.
  * Not thread-safe; one per connection loop.
  */
-public final class Backoff {
+final class Backoff {
 
     private final long initialMs;
     private final long maxMs;
@@ -22,7 +22,7 @@ public final class Backoff {
      * @param max     no delay is longer than this
      * @param random  the jitter source; inject a seeded one in tests
      */
-    public Backoff(Duration initial, Duration max, Random random) {
+    Backoff(Duration initial, Duration max, Random random) {
         this.initialMs = initial.toMillis();
         this.maxMs = max.toMillis();
         this.random = Objects.requireNonNull(random, "random");
@@ -32,7 +32,7 @@ public final class Backoff {
     }
 
     /** The delay before the next attempt; each call doubles the step up to the cap. */
-    public Duration next() {
+    Duration next() {
         long step = initialMs;
         for (int i = 0; i < attempt && step < maxMs; i++) {
             step *= 2;
@@ -44,12 +44,12 @@ public final class Backoff {
     }
 
     /** After a successful connection: start from the first step again. */
-    public void reset() {
+    void reset() {
         attempt = 0;
     }
 
     /** Attempts since the last reset. */
-    public int attempts() {
+    int attempts() {
         return attempt;
     }
 }

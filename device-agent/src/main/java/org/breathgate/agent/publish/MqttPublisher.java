@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,8 @@ import java.util.function.Function;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.outbox.Outbox;
 import org.breathgate.agent.outbox.StoredEvent;
-import org.breathgate.protocol.Ack;
-import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.agent.photo.PhotoSender;
 import org.breathgate.protocol.DeviceStatus;
-import org.breathgate.protocol.InvalidMessageException;
-import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.MessageVerifier;
@@ -42,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox to the broker and deletes what the receiver acknowledges.
+ * Sends the outbox to the broker; what the receiver answers (acks, configurations) is handled by
+ * {@link DownlinkHandler}, which deletes from the outbox only what a verified ack names.
  *
  * <p>One named thread owns the connection: it connects (with a signed "offline" status, made at
  * connect time, as the MQTT last will), drains the outbox in sequence order with at most
@@ -78,11 +75,10 @@ public final class MqttPublisher implements AutoCloseable {
     private final AgentConfig.Mqtt config;
     private final String deviceId;
     private final Outbox outbox;
-    private final MessageVerifier receiverVerifier;
     private final MessageSigner signer;
     private final Function<Boolean, DeviceStatus> statusMaker;
-    private final DownlinkListener listener;
-    private final org.breathgate.agent.photo.PhotoSender photos;
+    private final DownlinkHandler downlink;
+    private final PhotoSender photos;
     private final Backoff backoff;
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
@@ -100,11 +96,7 @@ public final class MqttPublisher implements AutoCloseable {
     private javax.net.ssl.SSLSocketFactory tls;
     private volatile boolean connected;
     private volatile int inFlightCount;
-    private volatile long acked;
-    private volatile long quarantined;
     private volatile long connects;
-    private volatile Instant lastAck;
-    private String lastRejectedConfig;
 
     /**
      * @param statusMaker makes a status heartbeat; its argument is {@code online} (false for the last will)
@@ -122,15 +114,15 @@ public final class MqttPublisher implements AutoCloseable {
      */
     public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
                          MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
-                         Random random, org.breathgate.agent.photo.PhotoSender photos) {
+                         Random random, PhotoSender photos) {
         this.photos = photos;
         this.config = Objects.requireNonNull(config, "config");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
-        this.receiverVerifier = Objects.requireNonNull(receiverVerifier, "receiverVerifier");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.statusMaker = Objects.requireNonNull(statusMaker, "statusMaker");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.downlink = new DownlinkHandler(deviceId, outbox, Objects.requireNonNull(receiverVerifier, "receiverVerifier"),
+                Objects.requireNonNull(listener, "listener"), photos);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), random);
         this.thread = new Thread(this::run, "breathgate-publish-" + deviceId);
         this.thread.setDaemon(true);
@@ -158,7 +150,7 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     public PublisherStats stats() {
-        return new PublisherStats(connected, inFlightCount, acked, quarantined, connects, lastAck);
+        return new PublisherStats(connected, inFlightCount, downlink.acked(), downlink.quarantined(), connects, downlink.lastAck());
     }
 
     /** Stops: sends an "offline" status if connected, disconnects, and ends the thread. Idempotent. */
@@ -275,7 +267,7 @@ public final class MqttPublisher implements AutoCloseable {
                     throw lost.cause() instanceof MqttException me ? me : new MqttException(lost.cause());
                 }
                 if (s instanceof Inbound in) {
-                    handleInbound(in, inFlight);
+                    downlink.handle(in.topic(), in.payload(), inFlight::remove);
                 } else {
                     wakePending.set(false);
                 }
@@ -358,58 +350,6 @@ public final class MqttPublisher implements AutoCloseable {
 
     private String topic(StoredEvent event) {
         return Topics.uplink(deviceId, event.type());
-    }
-
-    private void handleInbound(Inbound in, TreeMap<Long, Long> inFlight) {
-        Topics.Address address = Topics.parse(in.topic()).orElse(null);
-        if (address == null || !address.deviceId().equals(deviceId)) {
-            LOG.warn("Ignoring a message on unexpected topic {}", in.topic());
-            return;
-        }
-        SignedMessage signed;
-        try {
-            signed = receiverVerifier.verify(in.payload(), KeyId.RECEIVER);
-        } catch (InvalidMessageException e) {
-            if (address.type() == MessageType.CONFIG) {
-                String key = new String(in.payload(), StandardCharsets.ISO_8859_1);
-                if (!key.equals(lastRejectedConfig)) {
-                    lastRejectedConfig = key;
-                    listener.configRejected(e.getMessage());
-                }
-            } else {
-                LOG.warn("Ignoring a {} that failed verification: {}", address.type().wireName(), e.getMessage());
-            }
-            return;
-        }
-        if (!signed.message().deviceId().equals(deviceId) || signed.message().type() != address.type()) {
-            LOG.warn("Ignoring a {} for device {} on topic {}", signed.message().type().wireName(), signed.message().deviceId(), in.topic());
-            return;
-        }
-        if (signed.message() instanceof Ack ack) {
-            handleAck(ack, inFlight);
-        } else if (signed.message() instanceof ConfigUpdate update) {
-            listener.configReceived(update, signed);
-        }
-    }
-
-    private void handleAck(Ack ack, TreeMap<Long, Long> inFlight) {
-        List<Long> done = new ArrayList<>();
-        for (Ack.Entry entry : ack.entries()) {
-            inFlight.remove(entry.seq());
-            if (entry.result() == Ack.Result.QUARANTINED) {
-                if (outbox.quarantine(entry.seq(), entry.reason())) {
-                    quarantined++;
-                }
-            } else {
-                done.add(entry.seq());
-            }
-        }
-        // Duplicate and late acks name events already gone; acknowledge() ignores those.
-        acked += outbox.acknowledge(done);
-        if (photos != null && !ack.photos().isEmpty()) {
-            photos.onAck(ack.photos());
-        }
-        lastAck = Instant.now();
     }
 
     private void sendOfflineAndDisconnect(MqttAsyncClient client) {

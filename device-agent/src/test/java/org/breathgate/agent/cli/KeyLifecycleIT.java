@@ -23,6 +23,7 @@ import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.EvidenceRecorder;
 import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.OutboxInspection;
 import org.breathgate.agent.status.StatusFile;
 import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.hardware.sim.Scenario;
@@ -121,7 +122,7 @@ class KeyLifecycleIT {
         assertNull(stub.deviceKey(new KeyId(DEVICE, 1)), "the receiver retired the device");
         try (var retired = Files.list(data.resolve("retired"))) {
             Path kept = retired.findFirst().orElseThrow();
-            assertEquals(1, Outbox.inspect(kept.resolve("outbox.db")).orElseThrow().depth(), "the unsent event is kept on the device");
+            assertEquals(1, OutboxInspection.read(kept.resolve("outbox.db")).orElseThrow().depth(), "the unsent event is kept on the device");
         }
     }
 

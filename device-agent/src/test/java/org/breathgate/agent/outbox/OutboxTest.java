@@ -1,5 +1,6 @@
 package org.breathgate.agent.outbox;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,8 +52,27 @@ class OutboxTest {
                 throw new IllegalStateException("signing failed");
             }), () -> "state"));
             assertEquals(0, o.stats().depth());
-            assertTrue(o.scheduleState().isEmpty());
+            assertTrue(o.state().scheduleState().isEmpty());
             assertEquals(1L, o.append(List.of(event("b")), null).get(0).seq());
+        }
+    }
+
+    @Test
+    void a_reading_its_number_and_its_photo_are_stored_in_one_transaction_or_not_at_all() {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 42, (byte) 0xFF, (byte) 0xD9};
+        try (Outbox o = open()) {
+            assertThrows(IllegalStateException.class, () -> o.append(List.of(event("r"), seq -> {
+                throw new IllegalStateException("signing the reading's tamper event failed");
+            }), () -> "state", 0, jpeg));
+            assertEquals(new PhotoStats(0, 0), o.photos().stats());
+            assertEquals(0, o.stats().depth());
+            o.append(List.of(event("r")), () -> "state-after-1", 0, jpeg);
+        }
+        try (Outbox o = open()) {
+            assertEquals(1L, o.stats().lastSeq(), "the failed attempt used no number");
+            assertEquals(new PhotoStats(1, jpeg.length), o.photos().stats());
+            assertArrayEquals(jpeg, o.photos().jpeg(1).orElseThrow(), "the photo is kept under its reading's number");
+            assertEquals("state-after-1", o.state().scheduleState().orElseThrow());
         }
     }
 
@@ -94,7 +114,7 @@ class OutboxTest {
             o.append(List.of(event("a")), () -> "state-after-1");
         }
         try (Outbox o = open()) {
-            assertEquals("state-after-1", o.scheduleState().orElseThrow());
+            assertEquals("state-after-1", o.state().scheduleState().orElseThrow());
         }
     }
 

@@ -4,7 +4,7 @@ import org.breathgate.agent.DeviceAgent;
 import org.breathgate.agent.Hardware;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.it.AgentFixture;
-import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.prompt.Prompt;
 import org.breathgate.agent.prompt.Prompter;
 import org.breathgate.agent.prompt.Voice;
@@ -12,11 +12,10 @@ import org.breathgate.hardware.LightColour;
 import org.breathgate.hardware.LightPattern;
 import org.breathgate.hardware.camera.Camera;
 import org.breathgate.hardware.camera.CameraConfig;
-import org.breathgate.hardware.camera.CommandCamera;
 import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.hardware.sim.SoftStatusLight;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.protocol.PhotoAbsence;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
@@ -94,7 +93,7 @@ class AgentCameraIT {
         s.put("camera.timeout.s", Long.toString(timeout.toSeconds()));
         s.put("language", language);
         var config = AgentFixture.config(s);
-        Camera cam = new CommandCamera(config.photo().camera().orElseThrow(), Clock.systemUTC());
+        Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
         SoftPanel panel = new SoftPanel(Clock.systemUTC());
         Voice voice = new Voice() {
             @Override
@@ -128,7 +127,7 @@ class AgentCameraIT {
         ReadingPhoto.Taken taken = assertInstanceOf(ReadingPhoto.Taken.class, reading.photo());
         assertEquals(Photos.sha256Hex(jpeg), taken.sha256());
         assertEquals(jpeg.length, taken.size());
-        assertEquals(new Outbox.PhotoStats(1, jpeg.length), agent.photoStats());
+        assertEquals(new PhotoStats(1, jpeg.length), agent.photoStats());
         // The parent was told, by voice and a steady white light, that a photo is taken.
         assertTrue(said.contains(Prompter.text(Prompt.BLOW_NOW_CAMERA, "en")), said.toString());
         assertTrue(said.contains(Prompter.text(Prompt.LOOK_AT_CAMERA, "en")), said.toString());
@@ -148,7 +147,7 @@ class AgentCameraIT {
         Reading second = agent.runTestNow(TEST).orElseThrow();
         assertEquals(new ReadingPhoto.NotTaken(PhotoAbsence.CAMERA_FAILED), second.photo());
         assertEquals(3, agent.outboxStats().depth(), "one tamper event per fault, not one per test");
-        assertEquals(new Outbox.PhotoStats(0, 0), agent.photoStats());
+        assertEquals(new PhotoStats(0, 0), agent.photoStats());
         assertTrue(said.contains(Prompter.text(Prompt.LOOK_AT_CAMERA, "fi")), said.toString());
     }
 
@@ -169,7 +168,7 @@ class AgentCameraIT {
     void an_attempt_without_a_blow_takes_no_photo_and_says_so() throws Exception {
         Path ran = dir.resolve("ran");
         start(script("rpicam-still", "touch '" + ran + "'; exit 1"), Duration.ofSeconds(5),
-                new FakeBreathalyser(Clock.systemUTC()).thenAborts(AbortReason.NO_BLOW), "en");
+                new FakeBreathalyser(Clock.systemUTC()).thenAborts(BlowAbortReason.NO_BLOW), "en");
         Reading reading = agent.runTestNow(TEST).orElseThrow();
         assertEquals(new ReadingPhoto.NotTaken(PhotoAbsence.NO_BLOW), reading.photo());
         assertFalse(Files.exists(ran), "no blow: the camera is not started");

@@ -1,6 +1,7 @@
 package org.breathgate.agent.photo;
 
 import org.breathgate.agent.outbox.Outbox;
+import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.outbox.StoredEvent;
 import org.breathgate.protocol.Ack;
 import org.breathgate.protocol.ClockFacts;
@@ -83,7 +84,7 @@ class PhotoSenderTest {
     }
 
     private PhotoSender sender(Outbox outbox, Duration answerTimeout) {
-        return new PhotoSender(DEVICE, outbox, new MessageSigner(KEY), () -> CLOCK, answerTimeout);
+        return new PhotoSender(DEVICE, outbox.photos(), new MessageSigner(KEY), () -> CLOCK, answerTimeout);
     }
 
     @Test
@@ -91,7 +92,7 @@ class PhotoSenderTest {
         byte[] jpeg = photo(5 * PhotoChunk.CHUNK_BYTES + 10); // 6 chunks
         try (Outbox outbox = open()) {
             storeReadingWithPhoto(outbox, jpeg);
-            assertEquals(new Outbox.PhotoStats(1, jpeg.length), outbox.photoStats());
+            assertEquals(new PhotoStats(1, jpeg.length), outbox.photos().stats());
             PhotoSender sender = sender(outbox, Duration.ofHours(1));
             Link link = new Link(100);
             assertEquals(0, sender.pump(link, 100), "not before the reading is acknowledged");
@@ -102,7 +103,7 @@ class PhotoSenderTest {
         }
         // Power cut; the agent starts again on the same file.
         try (Outbox outbox = open()) {
-            assertEquals(new Outbox.PhotoStats(1, jpeg.length), outbox.photoStats());
+            assertEquals(new PhotoStats(1, jpeg.length), outbox.photos().stats());
             PhotoSender sender = sender(outbox, Duration.ofHours(1));
             Link link = new Link(100);
             assertEquals(4, sender.pump(link, 100));
@@ -118,13 +119,13 @@ class PhotoSenderTest {
             assertEquals(List.of(3), again.indexes());
             // Stored: deleted from the device.
             sender.onAck(List.of(new Ack.PhotoEntry(1, Ack.PhotoResult.STORED)));
-            assertEquals(new Outbox.PhotoStats(0, 0), outbox.photoStats());
+            assertEquals(new PhotoStats(0, 0), outbox.photos().stats());
             assertEquals(1, sender.photosDone());
             assertEquals(0, sender.pump(new Link(100), 100));
         }
         try (Outbox outbox = open()) {
-            assertEquals(new Outbox.PhotoStats(0, 0), outbox.photoStats(), "deleted for good");
-            assertTrue(outbox.photo(1).isEmpty());
+            assertEquals(new PhotoStats(0, 0), outbox.photos().stats(), "deleted for good");
+            assertTrue(outbox.photos().jpeg(1).isEmpty());
         }
     }
 
@@ -139,9 +140,9 @@ class PhotoSenderTest {
             assertEquals(3, sender.pump(link, 3), "one chunk, then asked again at once (timeout 0) up to the budget");
             assertEquals(List.of(0, 0, 0), link.indexes());
             sender.onAck(List.of(new Ack.PhotoEntry(1, Ack.PhotoResult.PENDING)));
-            assertEquals(new Outbox.PhotoStats(1, 100), outbox.photoStats(), "pending keeps it");
+            assertEquals(new PhotoStats(1, 100), outbox.photos().stats(), "pending keeps it");
             sender.onAck(List.of(new Ack.PhotoEntry(1, Ack.PhotoResult.HASH_MISMATCH)));
-            assertEquals(new Outbox.PhotoStats(0, 0), outbox.photoStats(), "a final refusal deletes it too: never kept once answered");
+            assertEquals(new PhotoStats(0, 0), outbox.photos().stats(), "a final refusal deletes it too: never kept once answered");
         }
     }
 
@@ -150,7 +151,7 @@ class PhotoSenderTest {
         try (Outbox outbox = open()) {
             storeReadingWithPhoto(outbox, photo(500));
             outbox.quarantine(1, "bad_signature");
-            assertEquals(new Outbox.PhotoStats(0, 0), outbox.photoStats());
+            assertEquals(new PhotoStats(0, 0), outbox.photos().stats());
             assertEquals(0, sender(outbox, Duration.ofHours(1)).pump(new Link(100), 100));
         }
     }

@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * its standard output. The command is stopped, with everything it started, when it overruns its
  * timeout. Its standard error goes to a temporary file, so a chatty camera stack cannot block it.
  */
-public final class CommandCamera implements Camera {
+final class CommandCamera implements Camera {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandCamera.class);
 
     private final CameraConfig config;
     private final Clock clock;
 
-    public CommandCamera(CameraConfig config, Clock clock) {
+    CommandCamera(CameraConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

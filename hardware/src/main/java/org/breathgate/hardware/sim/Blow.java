@@ -2,7 +2,7 @@ package org.breathgate.hardware.sim;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 
 /** What the simulated breathalyser does for one test. */
@@ -22,7 +22,7 @@ public sealed interface Blow {
     }
 
     /** The blow starts and is then abandoned for {@code reason}. */
-    record Aborted(AbortReason reason) implements Blow {
+    record Aborted(BlowAbortReason reason) implements Blow {
         public Aborted {
             Objects.requireNonNull(reason, "reason");
         }
@@ -51,7 +51,7 @@ public sealed interface Blow {
     }
 
     static Blow tooShort() {
-        return new Aborted(AbortReason.TOO_SHORT);
+        return new Aborted(BlowAbortReason.TOO_SHORT);
     }
 
     static Blow sensorError() {

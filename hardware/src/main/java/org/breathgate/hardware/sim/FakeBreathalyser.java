@@ -10,13 +10,13 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.BreathResult;
 import org.breathgate.hardware.Breathalyser;
 import org.breathgate.hardware.Buttons;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.HardwareException;
-import org.breathgate.hardware.Outcome;
+import org.breathgate.hardware.Measurement;
 import org.breathgate.hardware.SensorInfo;
 import org.breathgate.hardware.TestEvent;
 
@@ -57,17 +57,17 @@ public final class FakeBreathalyser implements Breathalyser {
 
     /** The next unscripted test measures {@code microgramsPerLitre} (blow 4 s, sensor 34.2 °C). */
     public synchronized FakeBreathalyser thenMeasures(int microgramsPerLitre) {
-        return then(new Outcome.Measured(microgramsPerLitre));
+        return then(new Measurement.Exact(microgramsPerLitre));
     }
 
-    /** The next unscripted test ends with {@code outcome} (blow 4 s, sensor 34.2 °C). */
-    public synchronized FakeBreathalyser then(Outcome outcome) {
-        script.add(new TestEvent.Result(new BreathResult(outcome, Optional.of(Duration.ofSeconds(4)),
+    /** The next unscripted test ends with {@code measurement} (blow 4 s, sensor 34.2 °C). */
+    public synchronized FakeBreathalyser then(Measurement measurement) {
+        script.add(new TestEvent.Result(new BreathResult(measurement, Optional.of(Duration.ofSeconds(4)),
                 Optional.of(new BigDecimal("34.2")), clock.instant(), sensor)));
         return this;
     }
 
-    public synchronized FakeBreathalyser thenAborts(AbortReason reason) {
+    public synchronized FakeBreathalyser thenAborts(BlowAbortReason reason) {
         script.add(new TestEvent.BlowAborted(reason));
         return this;
     }
@@ -138,16 +138,16 @@ public final class FakeBreathalyser implements Breathalyser {
         requireOpen();
         testsRun++;
         TestEvent.Terminal end = script.isEmpty()
-                ? new TestEvent.Result(new BreathResult(new Outcome.Measured(0), Optional.of(Duration.ofSeconds(4)),
+                ? new TestEvent.Result(new BreathResult(new Measurement.Exact(0), Optional.of(Duration.ofSeconds(4)),
                         Optional.of(new BigDecimal("34.2")), clock.instant(), sensor))
                 : script.removeFirst();
         if (end instanceof TestEvent.Result result) {
-            end = new TestEvent.Result(new BreathResult(result.result().outcome(), result.result().blowDuration(),
+            end = new TestEvent.Result(new BreathResult(result.result().measurement(), result.result().blowDuration(),
                     result.result().sensorTemperatureCelsius(), clock.instant(), sensor));
         }
         progress.accept(new TestEvent.WaitingForBlow());
-        if (!(end instanceof TestEvent.BlowAborted a && (a.reason() == AbortReason.NO_BLOW
-                || a.reason() == AbortReason.SENSOR_NOT_WARM))) {
+        if (!(end instanceof TestEvent.BlowAborted a && (a.reason() == BlowAbortReason.NO_BLOW
+                || a.reason() == BlowAbortReason.SENSOR_NOT_WARM))) {
             progress.accept(new TestEvent.BlowDetected());
         }
         progress.accept(end);

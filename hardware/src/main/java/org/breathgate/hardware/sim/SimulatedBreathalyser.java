@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.Button;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.SerialPortConfig;
-import org.breathgate.hardware.serial.LineCodec;
-import org.breathgate.hardware.serial.LineMessage;
-import org.breathgate.hardware.serial.SerialLink;
+import org.breathgate.hardware.internal.serial.LineCodec;
+import org.breathgate.hardware.internal.serial.LineMessage;
+import org.breathgate.hardware.internal.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +264,7 @@ public final class SimulatedBreathalyser implements AutoCloseable {
         Scenario.Timing timing = scenario.timing();
         switch (phase) {
             case WAIT_BLOW -> {
-                if (current instanceof Blow.Aborted a && a.reason() == AbortReason.NO_BLOW) {
+                if (current instanceof Blow.Aborted a && a.reason() == BlowAbortReason.NO_BLOW) {
                     phase = Phase.IDLE;
                     terminal(LineMessage.of("BLOW", "ABORT", "NO_BLOW"));
                     return;
@@ -309,7 +309,7 @@ public final class SimulatedBreathalyser implements AutoCloseable {
         }
     }
 
-    private static String abortCode(AbortReason reason) {
+    private static String abortCode(BlowAbortReason reason) {
         return switch (reason) {
             case TOO_SHORT -> "SHORT";
             case TOO_WEAK -> "WEAK";

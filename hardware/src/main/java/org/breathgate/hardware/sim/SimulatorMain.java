@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
         description = "A virtual breathalyser speaking the Breathgate line protocol on a pseudo-terminal (needs socat).")
 public final class SimulatorMain implements Callable<Integer> {
 
+    private SimulatorMain() {
+    }
+
     @Option(names = {"-s", "--scenario"}, defaultValue = "sober",
             description = "Story to act out: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
             completionCandidates = ScenarioNames.class)

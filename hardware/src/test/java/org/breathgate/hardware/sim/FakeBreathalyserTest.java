@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import org.breathgate.hardware.AbortReason;
+import org.breathgate.hardware.BlowAbortReason;
 import org.breathgate.hardware.Button;
 import org.breathgate.hardware.DeviceTimeoutException;
 import org.breathgate.hardware.TestEvent;
@@ -25,11 +25,11 @@ class FakeBreathalyserTest {
 
     @Test
     void scripted_tests_play_in_order_then_measure_zero() throws Exception {
-        try (FakeBreathalyser fake = new FakeBreathalyser(CLOCK).thenMeasures(450).thenAborts(AbortReason.TOO_SHORT)) {
+        try (FakeBreathalyser fake = new FakeBreathalyser(CLOCK).thenMeasures(450).thenAborts(BlowAbortReason.TOO_SHORT)) {
             fake.open(Duration.ofSeconds(1));
             TestEvent.Result first = assertInstanceOf(TestEvent.Result.class, fake.runTest(Duration.ofSeconds(1), e -> { }));
             assertEquals(OptionalInt.of(450), first.result().microgramsPerLitre());
-            assertEquals(new TestEvent.BlowAborted(AbortReason.TOO_SHORT), fake.runTest(Duration.ofSeconds(1), e -> { }));
+            assertEquals(new TestEvent.BlowAborted(BlowAbortReason.TOO_SHORT), fake.runTest(Duration.ofSeconds(1), e -> { }));
             TestEvent.Result third = assertInstanceOf(TestEvent.Result.class, fake.runTest(Duration.ofSeconds(1), e -> { }));
             assertEquals(OptionalInt.of(0), third.result().microgramsPerLitre());
             assertEquals(3, fake.testsRun());
