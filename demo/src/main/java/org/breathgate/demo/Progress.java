@@ -82,7 +82,7 @@ final class Progress implements EvidenceListener {
         Instant at;
         if (e.event() instanceof Reading r) {
             at = r.clock().wall();
-            if (r.outcome() == Outcome.PASS || r.outcome() == Outcome.FAIL) {
+            if (r.outcome().validSample()) {
                 readings.get(story).incrementAndGet();
             }
             what = describe(r);
@@ -114,7 +114,7 @@ final class Progress implements EvidenceListener {
         } else {
             reason = "test on demand";
         }
-        if (r.outcome() != Outcome.PASS && r.outcome() != Outcome.FAIL) {
+        if (!r.outcome().validSample()) {
             return reason + ": " + r.outcome().wireName() + (r.abortReason() == null ? "" : " (" + r.abortReason().name().toLowerCase(Locale.ROOT) + ")");
         }
         String value = r.breathAlcohol() == null ? "" : String.format(Locale.ROOT, " %.3f mg/L", r.breathAlcohol().microgramsPerLitre() / 1000.0);

@@ -2,17 +2,15 @@ package org.breathgate.receiver.care;
 
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.InvalidMessageException;
-import org.breathgate.protocol.MessageJson;
+import org.breathgate.protocol.StoredJws;
 import org.breathgate.receiver.store.StoreException;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -109,11 +107,8 @@ public final class EvidenceQueries {
 
     /** The message inside stored compact JWS bytes, which were verified before they were stored. */
     static EvidenceEvent decode(String compact) {
-        int first = compact.indexOf('.');
-        int second = compact.indexOf('.', first + 1);
-        byte[] payload = Base64.getUrlDecoder().decode(compact.substring(first + 1, second).getBytes(StandardCharsets.US_ASCII));
         try {
-            return (EvidenceEvent) MessageJson.decode(payload).message();
+            return (EvidenceEvent) StoredJws.read(compact).message();
         } catch (InvalidMessageException e) {
             throw new StoreException("a stored evidence message no longer decodes (" + e.getMessage() + ")", e);
         }

@@ -254,7 +254,7 @@ public final class PdfReport {
                 EvidenceEvent e = i.event();
                 if (e instanceof Reading) {
                     Reading r = (Reading) e;
-                    if (r.outcome() != Outcome.PASS && r.outcome() != Outcome.FAIL) {
+                    if (!r.outcome().validSample()) {
                         continue;
                     }
                     int ug = r.breathAlcohol() != null ? r.breathAlcohol().microgramsPerLitre()

@@ -79,7 +79,7 @@ public final class WeeklyCompliance {
             Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
             if (item.event() instanceof Reading) {
                 Reading r = (Reading) item.event();
-                boolean valid = r.outcome() == Outcome.PASS || r.outcome() == Outcome.FAIL;
+                boolean valid = r.outcome().validSample();
                 if (r.reason() instanceof TestReason.Scheduled && valid) {
                     TestReason.Scheduled s = (TestReason.Scheduled) r.reason();
                     if (t.taken.add(s.slot()) && s.late()) {

@@ -5,12 +5,11 @@ import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.Message;
-import org.breathgate.protocol.MessageJson;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.StoredJws;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +18,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -379,11 +377,8 @@ public final class EvidenceStore {
 
     /** The message inside stored compact bytes, which were verified before they were stored. */
     static Message decode(String compact) {
-        int first = compact.indexOf('.');
-        int second = compact.indexOf('.', first + 1);
-        byte[] payload = Base64.getUrlDecoder().decode(compact.substring(first + 1, second).getBytes(StandardCharsets.US_ASCII));
         try {
-            return MessageJson.decode(payload).message();
+            return StoredJws.read(compact).message();
         } catch (InvalidMessageException e) {
             throw new StoreException("a stored message no longer decodes (" + e.getMessage()
                     + "): the database was changed outside the receiver, or the protocol changed incompatibly", e);

@@ -61,7 +61,7 @@ public record TimelineEntry(TimelineItem item, Kind kind, SignatureCheck.Result 
         TestReason reason = null;
         if (e instanceof Reading r) {
             reason = r.reason();
-            boolean valid = r.outcome() == Outcome.PASS || r.outcome() == Outcome.FAIL;
+            boolean valid = r.outcome().validSample();
             kind = !valid ? Kind.NO_SAMPLE : r.reason() instanceof TestReason.Retest ? Kind.RETEST : Kind.TEST;
         } else if (e instanceof MissedTest m) {
             reason = m.reason();

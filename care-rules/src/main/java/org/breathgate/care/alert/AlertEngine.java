@@ -259,7 +259,7 @@ public final class AlertEngine {
     }
 
     private List<AlertCommand> onReading(Reading reading, EventTime time, CaseContext context, AlertLookup alerts, Instant now) {
-        if (reading.outcome() == Outcome.ABORTED || reading.outcome() == Outcome.INVALID_SAMPLE) {
+        if (!reading.outcome().validSample()) {
             return List.of(); // no valid sample; if none follows, the device reports the window as missed
         }
         boolean retest = reading.reason() instanceof TestReason.Retest;
