@@ -31,13 +31,13 @@ import javax.net.ssl.X509TrustManager;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertKind;
 import org.breathgate.protocol.Schedule;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.care.CareDb;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.people.DeviceAssignments;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.web.TlsIdentity;
-import org.breathgate.receiver.web.WebServer;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.https.TlsIdentity;
+import org.breathgate.receiver.https.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +117,7 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("the receiver did not subscribe to its broker within 30 s");
         }
         progress.watch(receiver);
-        WebServer web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver's web server did not start"));
+        HttpsServer web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver's web server did not start"));
         URI url = receiver.webUrl().orElseThrow();
 
         Instant now = Instant.now();
@@ -287,7 +287,7 @@ public final class Demo implements AutoCloseable {
     /** Whether a confirmed-positive alert exists for the home with that story's person. */
     public boolean confirmedPositiveAlertFor(String person) {
         String client = "client-" + person.toLowerCase(java.util.Locale.ROOT);
-        List<Alert> alerts = CareDb.read(receiver.database(), "reading alerts", c -> AlertStore.ofClient(c, client));
+        List<Alert> alerts = Sql.read(receiver.database(), "reading alerts", c -> AlertStore.ofClient(c, client));
         return alerts.stream().anyMatch(a -> a.kind() == AlertKind.CONFIRMED_POSITIVE);
     }
 

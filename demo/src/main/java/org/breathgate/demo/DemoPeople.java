@@ -11,7 +11,7 @@ import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.care.consent.Scope;
-import org.breathgate.receiver.Receiver;
+import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;

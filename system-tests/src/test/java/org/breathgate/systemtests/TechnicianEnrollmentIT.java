@@ -41,7 +41,7 @@ import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SensorState;
 import org.breathgate.protocol.VerificationKey;
-import org.breathgate.receiver.store.StoredEvent;
+import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

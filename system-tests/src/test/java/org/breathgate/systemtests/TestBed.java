@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.web.WebServer;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.testkit.Ports;
 import org.breathgate.testkit.TestCertificates;
 
@@ -42,7 +42,7 @@ final class TestBed implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Receiver receiver;
-    final WebServer web;
+    final HttpsServer web;
     final String adminToken;
     private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
     private final List<AutoCloseable> open = new ArrayList<>();

@@ -27,8 +27,8 @@ import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.Schedule;
 import org.breathgate.protocol.Topics;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.config.ReceiverConfig;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.systemtests.faults.FaultAgent;
 import org.breathgate.testkit.MosquittoBroker;
 import org.breathgate.testkit.SampleMessages;
@@ -497,7 +497,7 @@ class SecurityIT {
         try {
             System.setIn(new java.io.ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
             System.setOut(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
-            code = new picocli.CommandLine(new org.breathgate.receiver.ReceiverMain()).execute(all);
+            code = new picocli.CommandLine(new org.breathgate.receiver.app.ReceiverMain()).execute(all);
         } finally {
             System.setIn(in);
             System.setOut(out);

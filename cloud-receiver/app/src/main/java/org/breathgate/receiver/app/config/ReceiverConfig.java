@@ -1,0 +1,561 @@
+package org.breathgate.receiver.app.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the receiver is configured with, built once at start from a properties file and
+ * command-line flags (flags win), validated, then passed down. The keys are listed in
+ * {@link #KEYS} and documented in {@code docs/receiver.md}.
+ *
+ * @param brokerUri          external MQTT broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
+ * @param embeddedBind       address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
+ * @param embeddedPort       port of the embedded broker; default 1883
+ * @param dataDir            folder for the SQLite database, the receiver key and the embedded broker; default {@code data}
+ * @param jdbcUrl            the database; default {@code jdbc:sqlite:<dataDir>/breathgate.db}
+ * @param receiverKeyFile    the receiver's Ed25519 signing key (PKCS#8 PEM), made on first start; default {@code <dataDir>/receiver-key.pem}
+ * @param receiverKeyVersion the key's version in its kid {@code receiver:N}; default 1
+ * @param mqttClientId       this instance's MQTT client id, stable across restarts and unique per instance;
+ *                           default {@code breathgate-receiver-<hostname>}
+ * @param mqttUsername       MQTT user, or {@code null}
+ * @param mqttPasswordFile   file whose first line is the MQTT password (kept out of the config file), or {@code null}
+ * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
+ * @param web                the HTTPS server and device enrollment
+ * @param care               the care workflow (alerts, retention)
+ * @param delivery           alert delivery by e-mail and webhook
+ */
+public record ReceiverConfig(
+        String brokerUri,
+        String embeddedBind,
+        int embeddedPort,
+        Path dataDir,
+        String jdbcUrl,
+        Path receiverKeyFile,
+        int receiverKeyVersion,
+        String mqttClientId,
+        String mqttUsername,
+        Path mqttPasswordFile,
+        Path mqttCaFile,
+        Web web,
+        Care care,
+        Delivery delivery) {
+
+    public static final String BROKER_URI = "broker.uri";
+    public static final String EMBEDDED_BIND = "broker.embedded.bind";
+    public static final String EMBEDDED_PORT = "broker.embedded.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String JDBC_URL = "jdbc.url";
+    public static final String RECEIVER_KEY_FILE = "receiver.key.file";
+    public static final String RECEIVER_KEY_VERSION = "receiver.key.version";
+    public static final String MQTT_CLIENT_ID = "mqtt.client-id";
+    public static final String MQTT_USERNAME = "mqtt.username";
+    public static final String MQTT_PASSWORD_FILE = "mqtt.password-file";
+    public static final String MQTT_CA_FILE = "mqtt.ca-file";
+    public static final String WEB_ENABLED = "web.enabled";
+    public static final String WEB_HOST = "web.host";
+    public static final String WEB_PORT = "web.port";
+    public static final String WEB_PUBLIC_URL = "web.public-url";
+    public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
+    public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
+    public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
+    public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
+    public static final String CARE_ZONE = "care.zone";
+    public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
+    public static final String RETENTION_PHOTOS_AFTER_TAKEN = "retention.photos-after-taken";
+    public static final String PHOTOS_STORAGE = "photos.storage";
+    public static final String MAIL_SMTP_HOST = "mail.smtp.host";
+    public static final String MAIL_SMTP_PORT = "mail.smtp.port";
+    public static final String MAIL_SMTP_SECURITY = "mail.smtp.security";
+    public static final String MAIL_SMTP_USERNAME = "mail.smtp.username";
+    public static final String MAIL_SMTP_PASSWORD_FILE = "mail.smtp.password-file";
+    public static final String MAIL_FROM = "mail.from";
+    public static final String DELIVERY_SIGN_IN_URL = "delivery.sign-in-url";
+    public static final String DELIVERY_RETRY_BASE_SECONDS = "delivery.retry-base-seconds";
+    public static final String DELIVERY_RETRY_CAP_SECONDS = "delivery.retry-cap-seconds";
+    public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
+    public static final String DELIVERY_THREADS = "delivery.threads";
+    public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
+
+    /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
+    public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
+
+    /**
+     * The HTTPS server (device enrollment).
+     *
+     * @param enabled             whether to serve HTTPS at all; default true
+     * @param host                address to bind; default {@code 127.0.0.1}
+     * @param port                TCP port, 0 for any free port (tests); default 8443
+     * @param publicUrl           {@code https://host[:port]} as devices reach this receiver (goes into enrollment lines), or
+     *                            {@code null} for {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile         PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     * @param tlsKeyFile          its PEM private key; set exactly when {@code tlsCertFile} is
+     * @param deviceBrokerUri     the broker as devices reach it ({@code ssl://host:port}), or {@code null}: then
+     *                            {@code broker.uri} if that is {@code ssl://}
+     * @param deviceBrokerCaFile  PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
+     * @param codeLifetimeHours   a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     */
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile,
+                      String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+
+        public static final int DEFAULT_PORT = 8443;
+        public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
+
+        public Web {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+
+        /** No HTTPS server (what most tests want). */
+        public static Web disabled() {
+            return new Web(false, "127.0.0.1", DEFAULT_PORT, null, null, null, null, null, DEFAULT_CODE_LIFETIME_HOURS);
+        }
+
+        /**
+         * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an
+         * answer without one). Without both the receiver does not start its HTTPS server and says why.
+         */
+        public boolean enrollmentConfigured() {
+            return deviceBrokerUri != null && deviceBrokerCaFile != null;
+        }
+    }
+
+    /**
+     * The care workflow.
+     *
+     * @param zone                   the zone alert texts show times in and retention counts months and days in;
+     *                               default {@code Europe/Helsinki}
+     * @param resultsAfterCaseClosed how long a closed case's results (evidence, alerts, excuses) are kept before the
+     *                               daily retention job deletes them (ISO-8601 period, e.g. {@code P2Y}; {@code P0D}
+     *                               deletes at closing), or {@code null} to keep them (no retention job runs)
+     * @param photosAfterTaken       how long a reading's photo is kept after it was taken (ISO-8601 period, e.g.
+     *                               {@code P90D}), open case or not; {@code null}: kept as long as the results
+     * @param photosInDatabase       whether stored photos' bytes go into the database ({@code photos.storage=database})
+     *                               rather than files under {@code <data-dir>/photos} ({@code file}, the default)
+     */
+    public record Care(ZoneId zone, Period resultsAfterCaseClosed, Period photosAfterTaken, boolean photosInDatabase) {
+
+        /** Photos kept as long as results, in files. */
+        public Care(ZoneId zone, Period resultsAfterCaseClosed) {
+            this(zone, resultsAfterCaseClosed, null, false);
+        }
+
+        public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Helsinki");
+
+        public Care {
+            Objects.requireNonNull(zone, "zone");
+            if (resultsAfterCaseClosed != null && resultsAfterCaseClosed.isNegative()) {
+                throw new IllegalArgumentException("resultsAfterCaseClosed must not be negative, was " + resultsAfterCaseClosed);
+            }
+            if (photosAfterTaken != null && (photosAfterTaken.isNegative() || photosAfterTaken.isZero())) {
+                throw new IllegalArgumentException("photosAfterTaken must be positive, was " + photosAfterTaken);
+            }
+        }
+
+        /** Helsinki time, results kept. */
+        public static Care defaults() {
+            return new Care(DEFAULT_ZONE, null);
+        }
+    }
+
+    /**
+     * Alert delivery by e-mail (SMTP) and webhook; see docs/care-workflow.md, "Delivery", and docs/receiver.md.
+     *
+     * @param smtpHost           the SMTP server, or {@code null}: no e-mail (webhooks and the in-app inbox still work)
+     * @param smtpPort           its port; default by security: 587 STARTTLS, 465 TLS, 25 none
+     * @param smtpSecurity       {@code starttls} (default), {@code tls} or {@code none}
+     * @param smtpUsername       SMTP user, or {@code null}
+     * @param smtpPasswordFile   file whose first line is the SMTP password, or {@code null}; set exactly when the user is
+     * @param mailFrom           the sender address; required when {@code smtpHost} is set
+     * @param signInUrl          the link mails and webhook bodies carry; default {@code web.public-url}, else none
+     * @param retryBaseSeconds   first retry ceiling (default 30; doubles after each failure)
+     * @param retryCapSeconds    largest retry ceiling (default 3600)
+     * @param maxAttempts        attempts before a delivery goes to the dead-letter list (default 24)
+     * @param threads            deliveries under way at once (default 4)
+     * @param timeoutSeconds     connect and answer timeout of one SMTP or webhook attempt (default 10)
+     */
+    public record Delivery(String smtpHost, int smtpPort, String smtpSecurity, String smtpUsername, Path smtpPasswordFile, String mailFrom,
+                           String signInUrl, int retryBaseSeconds, int retryCapSeconds, int maxAttempts, int threads, int timeoutSeconds) {
+
+        public Delivery {
+            Objects.requireNonNull(smtpSecurity, "smtpSecurity");
+            if (smtpHost != null && mailFrom == null) {
+                throw new IllegalArgumentException("mail needs a sender address");
+            }
+            if (retryCapSeconds < retryBaseSeconds) {
+                throw new IllegalArgumentException("the retry cap must not be below the retry base");
+            }
+        }
+
+        /** No e-mail, default retries. */
+        public static Delivery defaults() {
+            return new Delivery(null, 587, "starttls", null, null, null, null, 30, 3600, 24, 4, 10);
+        }
+
+        /** The SMTP password from {@link #smtpPasswordFile()}, or {@code null}. */
+        public String readSmtpPassword() {
+            return smtpPasswordFile == null ? null : firstLine(MAIL_SMTP_PASSWORD_FILE, smtpPasswordFile);
+        }
+    }
+
+    /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
+    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
+            RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
+            RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
+            MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
+            DELIVERY_TIMEOUT_SECONDS);
+
+    public ReceiverConfig {
+        Objects.requireNonNull(embeddedBind, "embeddedBind");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(receiverKeyFile, "receiverKeyFile");
+        Objects.requireNonNull(mqttClientId, "mqttClientId");
+        Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(care, "care");
+        Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** This configuration with {@code web} instead. */
+    public ReceiverConfig withWeb(Web web) {
+        return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
+                mqttUsername, mqttPasswordFile, mqttCaFile, web, care, delivery);
+    }
+
+    /** Whether the receiver runs its own broker. */
+    public boolean embeddedBroker() {
+        return brokerUri == null;
+    }
+
+    /** All defaults: embedded broker, SQLite in {@code dataDir}. */
+    public static ReceiverConfig defaults(Path dataDir) {
+        return from(Map.of(DATA_DIR, dataDir.toString()));
+    }
+
+    /**
+     * Reads {@code configFile} (Java properties; may be {@code null}) and applies {@code overrides}
+     * (from flags) on top.
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    public static ReceiverConfig load(Path configFile, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>();
+        if (configFile != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the configuration file " + configFile + ": " + e.getMessage(), e);
+            }
+            properties.forEach((k, v) -> values.put(k.toString().trim(), v.toString().trim()));
+        }
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+        return from(values);
+    }
+
+    /**
+     * Builds and validates a configuration from {@code key -> value} (blank values count as unset).
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    public static ReceiverConfig from(Map<String, String> values) {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS));
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (value != null && !value.isBlank()) {
+                v.put(key, value.trim());
+            }
+        });
+
+        String brokerUri = v.get(BROKER_URI);
+        if (brokerUri != null) {
+            checkBrokerUri(brokerUri);
+        }
+        String bind = v.getOrDefault(EMBEDDED_BIND, "127.0.0.1");
+        int port = intValue(v, EMBEDDED_PORT, 1883, 1, 65535);
+        Path dataDir = Path.of(v.getOrDefault(DATA_DIR, "data"));
+        String jdbcUrl = v.getOrDefault(JDBC_URL, "jdbc:sqlite:" + dataDir.resolve("breathgate.db"));
+        if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(JDBC_URL + " must start with jdbc:sqlite: or jdbc:postgresql:, was '" + jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***") + "'");
+        }
+        Path keyFile = Path.of(v.getOrDefault(RECEIVER_KEY_FILE, dataDir.resolve("receiver-key.pem").toString()));
+        int keyVersion = intValue(v, RECEIVER_KEY_VERSION, 1, 1, 999_999_999);
+        String clientId = v.getOrDefault(MQTT_CLIENT_ID, "breathgate-receiver-" + hostname());
+        if (clientId.length() > 64) {
+            throw new ConfigException(MQTT_CLIENT_ID + " must be at most 64 characters, was " + clientId.length());
+        }
+        String username = v.get(MQTT_USERNAME);
+        Path passwordFile = v.containsKey(MQTT_PASSWORD_FILE) ? Path.of(v.get(MQTT_PASSWORD_FILE)) : null;
+        if (passwordFile != null && username == null) {
+            throw new ConfigException(MQTT_PASSWORD_FILE + " is set but " + MQTT_USERNAME + " is not: set both or neither");
+        }
+        if (passwordFile != null && !Files.isReadable(passwordFile)) {
+            throw new ConfigException(MQTT_PASSWORD_FILE + " " + passwordFile + " does not exist or is not readable");
+        }
+        Path caFile = v.containsKey(MQTT_CA_FILE) ? Path.of(v.get(MQTT_CA_FILE)) : null;
+        if (caFile != null) {
+            if (brokerUri == null || !brokerUri.startsWith("ssl://")) {
+                throw new ConfigException(MQTT_CA_FILE + " is set but " + BROKER_URI + " is not an ssl:// URI");
+            }
+            if (!Files.isReadable(caFile)) {
+                throw new ConfigException(MQTT_CA_FILE + " " + caFile + " does not exist or is not readable");
+            }
+        }
+        if (brokerUri == null && (username != null)) {
+            throw new ConfigException(MQTT_USERNAME + " is set but no " + BROKER_URI
+                    + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
+        }
+        return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
+                web(v, brokerUri, caFile), care(v), delivery(v));
+    }
+
+    private static Delivery delivery(Map<String, String> v) {
+        String host = v.get(MAIL_SMTP_HOST);
+        String security = v.getOrDefault(MAIL_SMTP_SECURITY, "starttls").toLowerCase(Locale.ROOT);
+        if (!Set.of("starttls", "tls", "none").contains(security)) {
+            throw new ConfigException(MAIL_SMTP_SECURITY + " must be starttls, tls or none, was '" + security + "'");
+        }
+        int port = intValue(v, MAIL_SMTP_PORT, security.equals("tls") ? 465 : security.equals("starttls") ? 587 : 25, 1, 65535);
+        String username = v.get(MAIL_SMTP_USERNAME);
+        Path passwordFile = readableFile(v, MAIL_SMTP_PASSWORD_FILE);
+        if ((username == null) != (passwordFile == null)) {
+            throw new ConfigException(MAIL_SMTP_USERNAME + " and " + MAIL_SMTP_PASSWORD_FILE + " go together: set both or neither");
+        }
+        String from = v.get(MAIL_FROM);
+        if (host == null && (username != null || from != null || v.containsKey(MAIL_SMTP_PORT) || v.containsKey(MAIL_SMTP_SECURITY))) {
+            throw new ConfigException("mail.* settings are given but " + MAIL_SMTP_HOST + " is not: set it to send alert e-mail");
+        }
+        if (host != null && from == null) {
+            throw new ConfigException(MAIL_FROM + " must be set with " + MAIL_SMTP_HOST + ", e.g. Breathgate <alerts@care.example.org>");
+        }
+        String signIn = v.getOrDefault(DELIVERY_SIGN_IN_URL, v.get(WEB_PUBLIC_URL));
+        if (signIn != null) {
+            URI parsed = uri(DELIVERY_SIGN_IN_URL, signIn);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || parsed.getHost() == null) {
+                throw new ConfigException(DELIVERY_SIGN_IN_URL + " must be an https:// address where workers sign in, was '" + signIn + "'");
+            }
+        }
+        int base = intValue(v, DELIVERY_RETRY_BASE_SECONDS, 30, 1, 86_400);
+        int cap = intValue(v, DELIVERY_RETRY_CAP_SECONDS, Math.max(3600, base), 1, 7 * 86_400);
+        if (cap < base) {
+            throw new ConfigException(DELIVERY_RETRY_CAP_SECONDS + " (" + cap + ") must not be below " + DELIVERY_RETRY_BASE_SECONDS
+                    + " (" + base + ")");
+        }
+        return new Delivery(host, port, security, username, passwordFile, from, signIn, base, cap,
+                intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
+                intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
+    }
+
+    private static String firstLine(String key, Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            return (newline < 0 ? text : text.substring(0, newline)).strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + key + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Care care(Map<String, String> v) {
+        ZoneId zone = Care.DEFAULT_ZONE;
+        String zoneText = v.get(CARE_ZONE);
+        if (zoneText != null) {
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw new ConfigException(CARE_ZONE + " must be a time-zone id like Europe/Helsinki, was '" + zoneText + "'", e);
+            }
+        }
+        String keep = v.get(RETENTION_RESULTS_AFTER_CASE_CLOSED);
+        Period period = null;
+        if (keep != null && !keep.equalsIgnoreCase("none")) {
+            try {
+                period = Period.parse(keep);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must be an ISO-8601 period like P2Y or P18M, or none"
+                        + " (keep), was '" + keep + "'", e);
+            }
+            if (period.isNegative()) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must not be negative, was '" + keep + "'");
+            }
+        }
+        Period photos = null;
+        String keepPhotos = v.get(RETENTION_PHOTOS_AFTER_TAKEN);
+        if (keepPhotos != null && !keepPhotos.equalsIgnoreCase("none")) {
+            try {
+                photos = Period.parse(keepPhotos);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be an ISO-8601 period like P90D, or none, was '"
+                        + keepPhotos + "'", e);
+            }
+            if (photos.isNegative() || photos.isZero()) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be positive, was '" + keepPhotos + "'");
+            }
+        }
+        String storage = v.getOrDefault(PHOTOS_STORAGE, "file");
+        if (!storage.equals("file") && !storage.equals("database")) {
+            throw new ConfigException(PHOTOS_STORAGE + " must be file or database, was '" + storage + "'");
+        }
+        return new Care(zone, period, photos, storage.equals("database"));
+    }
+
+    private static Web web(Map<String, String> v, String brokerUri, Path mqttCaFile) {
+        boolean enabled = booleanValue(v, WEB_ENABLED, true);
+        String host = v.getOrDefault(WEB_HOST, "127.0.0.1");
+        int port = intValue(v, WEB_PORT, Web.DEFAULT_PORT, 0, 65535);
+        String publicUrl = v.get(WEB_PUBLIC_URL);
+        if (publicUrl != null) {
+            URI parsed = uri(WEB_PUBLIC_URL, publicUrl);
+            if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null
+                    || (parsed.getPath() != null && !parsed.getPath().isEmpty() && !parsed.getPath().equals("/"))) {
+                throw new ConfigException(WEB_PUBLIC_URL + " must be https://host[:port] as devices reach this receiver, was '" + publicUrl + "'");
+            }
+            publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        }
+        Path cert = readableFile(v, WEB_TLS_CERT_FILE);
+        Path key = readableFile(v, WEB_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
+                    + " given) or neither (a self-signed one in the data folder)");
+        }
+        String deviceBroker = v.get(ENROLLMENT_BROKER_URI);
+        if (deviceBroker != null) {
+            URI parsed = uri(ENROLLMENT_BROKER_URI, deviceBroker);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("ssl") || scheme.equals("tcp")) || parsed.getHost() == null || parsed.getPort() < 1) {
+                throw new ConfigException(ENROLLMENT_BROKER_URI + " must be ssl://host:port as devices reach the broker (tcp:// only in a"
+                        + " lab), was '" + deviceBroker + "'");
+            }
+        } else if (brokerUri != null && brokerUri.startsWith("ssl://")) {
+            deviceBroker = brokerUri;
+        }
+        Path deviceCa = readableFile(v, ENROLLMENT_BROKER_CA_FILE);
+        if (deviceCa == null) {
+            deviceCa = mqttCaFile;
+        }
+        int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Web.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
+        return new Web(enabled, host, port, publicUrl, cert, key, deviceBroker, deviceCa, lifetime);
+    }
+
+    private static URI uri(String key, String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " is not a URI: '" + text + "'", e);
+        }
+    }
+
+    private static Path readableFile(Map<String, String> values, String key) {
+        String text = values.get(key);
+        if (text == null) {
+            return null;
+        }
+        Path file = Path.of(text);
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(key + " " + file + " does not exist or is not readable");
+        }
+        return file;
+    }
+
+    private static boolean booleanValue(Map<String, String> values, String key, boolean defaultValue) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new ConfigException(key + " must be true or false, was '" + text + "'");
+        }
+    }
+
+    /** The MQTT password from {@link #mqttPasswordFile()}, or {@code null}. */
+    public String readMqttPassword() {
+        if (mqttPasswordFile == null) {
+            return null;
+        }
+        try {
+            String text = Files.readString(mqttPasswordFile, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            return (newline < 0 ? text : text.substring(0, newline)).strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + MQTT_PASSWORD_FILE + " " + mqttPasswordFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkBrokerUri(String uri) {
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(BROKER_URI + " is not a URI: '" + uri + "'", e);
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+            throw new ConfigException(BROKER_URI + " must be tcp://host:port or ssl://host:port, was '" + uri + "'");
+        }
+        if (parsed.getHost() == null || parsed.getPort() < 1) {
+            throw new ConfigException(BROKER_URI + " needs a host and a port, e.g. ssl://mqtt.example.org:8883, was '" + uri + "'");
+        }
+    }
+
+    private static int intValue(Map<String, String> values, String key, int defaultValue, int min, int max) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, was '" + text + "'", e);
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    private static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+            return name.length() > 40 ? name.substring(0, 40) : name;
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

@@ -1,0 +1,650 @@
+package org.breathgate.receiver.care.report;
+
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.breathgate.care.access.Actor;
+import org.breathgate.care.access.Client;
+import org.breathgate.care.consent.ConsentVersion;
+import org.breathgate.care.consent.EventTime;
+import org.breathgate.protocol.BreathAlcohol;
+import org.breathgate.protocol.EvidenceEvent;
+import org.breathgate.protocol.MissedTest;
+import org.breathgate.protocol.Outcome;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.SupportRequest;
+import org.breathgate.protocol.TamperEvent;
+import org.breathgate.protocol.TestReason;
+import org.breathgate.receiver.care.TimelineItem;
+import org.breathgate.receiver.care.photo.PhotoState;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.MessageFormat;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ResourceBundle;
+import java.util.Set;
+import java.util.TimeZone;
+
+/**
+ * Draws the case-file report of one client and period as a PDF (A4): the header (client, period, who
+ * produced it, the threshold), a note when events were withheld from the requester, the chart of breath
+ * alcohol per test drawn as vectors (threshold line, missed tests, tamper signals, unsynchronised clocks,
+ * retests linked to what they confirm), weekly compliance, and the table of events with how each was
+ * verified. Texts come from {@code i18n/report_<lang>.properties} (fi, sv, en); numbers and dates are
+ * formatted for the language.
+ *
+ * <p>Pure rendering: it shows exactly the items it is given. What a requester may see is decided before
+ * ({@link ReportService}).
+ */
+public final class PdfReport {
+
+    /** The languages a report can be written in. */
+    public static final Set<String> LANGUAGES = Set.of("fi", "sv", "en");
+
+    /**
+     * What goes into one report.
+     *
+     * @param items     the events the requester may see, in time order
+     * @param withheld  how many of the period's events they may not see
+     * @param basis     the consent the requester's access rests on (a child-protection worker), or {@code null}
+     * @param photos    the photo state of each reading that makes a statement about a photo, by {@link PhotoState#key}
+     */
+    public record Content(Client client, Instant from, Instant to, Actor requester, Instant producedAt, List<TimelineItem> items,
+                          int withheld, ConsentVersion basis, ZoneId zone, String language, Map<String, PhotoState> photos) {
+
+        /** A report without photo states (readings from devices without a camera statement). */
+        public Content(Client client, Instant from, Instant to, Actor requester, Instant producedAt, List<TimelineItem> items,
+                       int withheld, ConsentVersion basis, ZoneId zone, String language) {
+            this(client, from, to, requester, producedAt, items, withheld, basis, zone, language, Map.of());
+        }
+
+        public Content {
+            photos = Map.copyOf(photos);
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(requester, "requester");
+            Objects.requireNonNull(producedAt, "producedAt");
+            items = List.copyOf(items);
+            Objects.requireNonNull(zone, "zone");
+            if (!LANGUAGES.contains(language)) {
+                throw new IllegalArgumentException("language must be one of " + LANGUAGES + ", was " + language);
+            }
+        }
+    }
+
+    private static final float MARGIN = 40;
+    private static final float WIDTH = PDRectangle.A4.getWidth() - 2 * MARGIN;
+    private static final float TOP = PDRectangle.A4.getHeight() - MARGIN;
+    private static final float BOTTOM = MARGIN + 20;
+    private static final float[] RED = {0.75f, 0.1f, 0.1f};
+    private static final float[] BLUE = {0.1f, 0.25f, 0.6f};
+    private static final float[] ORANGE = {0.85f, 0.45f, 0.0f};
+    private static final float[] GREY = {0.45f, 0.45f, 0.45f};
+
+    private PdfReport() {
+    }
+
+    /** The report as PDF bytes. */
+    public static byte[] render(Content content) {
+        try (PDDocument doc = new PDDocument()) {
+            new Writer(doc, content).write();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot draw the report of " + content.client().id(), e);
+        }
+    }
+
+    /** Writes pages top to bottom, breaking to a new page when the next block does not fit. */
+    private static final class Writer {
+        final PDDocument doc;
+        final Content c;
+        final ResourceBundle texts;
+        final Locale locale;
+        final PDFont regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+        final PDFont bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+        final DateTimeFormatter dateTime;
+        final DateTimeFormatter date;
+        final List<PDPage> pages = new ArrayList<>();
+        PDPageContentStream cs;
+        float y;
+
+        Writer(PDDocument doc, Content content) {
+            this.doc = doc;
+            this.c = content;
+            this.locale = Locale.forLanguageTag(content.language());
+            this.texts = ResourceBundle.getBundle("i18n.report", locale,
+                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+            switch (content.language()) {
+                case "fi":
+                    dateTime = DateTimeFormatter.ofPattern("d.M.yyyy 'klo' H.mm", locale);
+                    date = DateTimeFormatter.ofPattern("d.M.yyyy", locale);
+                    break;
+                case "sv":
+                    dateTime = DateTimeFormatter.ofPattern("yyyy-MM-dd 'kl.' HH.mm", locale);
+                    date = DateTimeFormatter.ofPattern("yyyy-MM-dd", locale);
+                    break;
+                default:
+                    dateTime = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", locale);
+                    date = DateTimeFormatter.ofPattern("d MMM yyyy", locale);
+            }
+        }
+
+        void write() throws IOException {
+            PDDocumentInformation info = doc.getDocumentInformation();
+            info.setTitle(text("title") + " - " + c.client().displayName());
+            info.setAuthor(c.requester().userId());
+            info.setCreator("Breathgate receiver");
+            Calendar produced = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+            produced.setTimeInMillis(c.producedAt().toEpochMilli());
+            info.setCreationDate(produced);
+            newPage();
+            header();
+            chart();
+            weeks();
+            table();
+            y -= 6;
+            paragraph(text("verification.note"), 8, GREY);
+            cs.close();
+            footers();
+        }
+
+        // ------------------------------------------------------------------ sections
+
+        void header() throws IOException {
+            line(text("title"), bold, 16, null);
+            y -= 4;
+            labelled(text("client"), c.client().displayName() + " (" + c.client().id() + ")");
+            labelled(text("period"), date.format(c.from().atZone(c.zone())) + " - "
+                    + date.format(c.to().minusMillis(1).atZone(c.zone())) + " (" + c.zone().getId() + ")");
+            labelled(text("requester"), c.requester().userId() + ", " + text("role." + c.requester().role().name()));
+            labelled(text("generated"), dateTime.format(c.producedAt().atZone(c.zone())));
+            BreathAlcohol threshold = c.client().alertThreshold();
+            labelled(text("threshold"), mg(threshold) + " mg/l (" + text("approx") + " " + perMille(threshold) + " \u2030, "
+                    + c.client().perMilleFactor().name() + ")");
+            y -= 2;
+            paragraph(format("factor.note", c.client().perMilleFactor().name()), 8, GREY);
+            if (c.requester().role() == org.breathgate.care.access.Role.CHILD_PROTECTION_WORKER) {
+                paragraph(text("consent.note"), 9, null);
+                if (c.basis() != null) {
+                    paragraph(format("consent.basis", c.basis().consentId(), Integer.toString(c.basis().version()),
+                            dateTime.format(c.basis().validFrom().atZone(c.zone())),
+                            dateTime.format(c.basis().validUntil().atZone(c.zone()))), 9, null);
+                }
+            }
+            paragraph(c.withheld() > 0 ? format("withheld", Integer.toString(c.withheld())) : text("nothing.withheld"), 9,
+                    c.withheld() > 0 ? RED : null);
+            y -= 6;
+        }
+
+        void chart() throws IOException {
+            float height = 170;
+            need(height + 70);
+            line(text("chart"), bold, 11, null);
+            y -= 14; // room for the tamper lane
+            float top = y;
+            float bottom = y - height;
+            float left = MARGIN + 34;
+            float right = MARGIN + WIDTH;
+            long span = c.to().toEpochMilli() - c.from().toEpochMilli();
+            int maxUg = Math.max(c.client().alertThreshold().microgramsPerLitre() * 2, 200);
+            for (TimelineItem i : c.items()) {
+                if (i.event() instanceof Reading && ((Reading) i.event()).breathAlcohol() != null) {
+                    maxUg = Math.max(maxUg, ((Reading) i.event()).breathAlcohol().microgramsPerLitre());
+                }
+            }
+            int step = maxUg <= 250 ? 50 : maxUg <= 600 ? 100 : maxUg <= 1500 ? 250 : 500;
+            int axisMax = (maxUg / step + 1) * step;
+            // grid and axis labels
+            cs.setLineWidth(0.3f);
+            color(GREY);
+            for (int v = 0; v <= axisMax; v += step) {
+                float gy = bottom + height * v / axisMax;
+                cs.moveTo(left, gy);
+                cs.lineTo(right, gy);
+                cs.stroke();
+                at(MARGIN, gy - 3, regular, 7, mg(new BreathAlcohol(v)));
+            }
+            int ticks = 6;
+            for (int t = 0; t <= ticks; t++) {
+                float gx = left + (right - left) * t / ticks;
+                cs.moveTo(gx, bottom);
+                cs.lineTo(gx, bottom - 3);
+                cs.stroke();
+                Instant at = Instant.ofEpochMilli(c.from().toEpochMilli() + span * t / ticks);
+                String label = date.format(at.atZone(c.zone()));
+                float w = width(regular, 7, label);
+                at(Math.min(Math.max(gx - w / 2, left - 10), right - w), bottom - 12, regular, 7, label);
+            }
+            // threshold
+            float ty = bottom + height * c.client().alertThreshold().microgramsPerLitre() / axisMax;
+            cs.setLineWidth(1f);
+            color(RED);
+            cs.setLineDashPattern(new float[] {4, 3}, 0);
+            cs.moveTo(left, ty);
+            cs.lineTo(right, ty);
+            cs.stroke();
+            cs.setLineDashPattern(new float[] {}, 0);
+            // points
+            Map<Long, float[]> plotted = new HashMap<>();
+            for (TimelineItem i : c.items()) {
+                Instant when = i.time().latest();
+                float x = left + (right - left) * (float) (when.toEpochMilli() - c.from().toEpochMilli()) / span;
+                EvidenceEvent e = i.event();
+                if (e instanceof Reading) {
+                    Reading r = (Reading) e;
+                    if (!r.outcome().validSample()) {
+                        continue;
+                    }
+                    int ug = r.breathAlcohol() != null ? r.breathAlcohol().microgramsPerLitre()
+                            : r.outcome() == Outcome.FAIL ? c.client().alertThreshold().microgramsPerLitre() : 0;
+                    float py = bottom + height * ug / axisMax;
+                    if (r.reason() instanceof TestReason.Retest) {
+                        float[] of = plotted.get(((TestReason.Retest) r.reason()).of());
+                        if (of != null) {
+                            cs.setLineWidth(0.5f);
+                            color(GREY);
+                            cs.moveTo(of[0], of[1]);
+                            cs.lineTo(x, py);
+                            cs.stroke();
+                        }
+                    }
+                    plotted.put(r.seq(), new float[] {x, py});
+                    circle(x, py, 2.6f, r.outcome() == Outcome.FAIL ? RED : BLUE, r.clock().synced());
+                } else if (e instanceof MissedTest) {
+                    triangle(x, bottom - 20, RED);
+                } else if (e instanceof TamperEvent) {
+                    diamond(x, top + 7, ORANGE);
+                }
+            }
+            // frame
+            cs.setLineWidth(0.8f);
+            color(new float[] {0, 0, 0});
+            cs.addRect(left, bottom, right - left, height);
+            cs.stroke();
+            y = bottom - 34;
+            // legend
+            float lx = MARGIN;
+            circle(lx + 3, y + 3, 2.6f, BLUE, true);
+            lx = legend(lx + 9, text("legend.value"));
+            circle(lx + 3, y + 3, 2.6f, RED, true);
+            lx = legend(lx + 9, text("legend.fail"));
+            circle(lx + 3, y + 3, 2.6f, BLUE, false);
+            legend(lx + 9, text("legend.unsynced"));
+            y -= 12;
+            lx = MARGIN;
+            triangle(lx + 3, y + 1, RED);
+            lx = legend(lx + 9, text("legend.missed"));
+            diamond(lx + 3, y + 3, ORANGE);
+            lx = legend(lx + 9, text("legend.tamper"));
+            color(RED);
+            cs.setLineDashPattern(new float[] {4, 3}, 0);
+            cs.moveTo(lx, y + 3);
+            cs.lineTo(lx + 14, y + 3);
+            cs.stroke();
+            cs.setLineDashPattern(new float[] {}, 0);
+            lx = legend(lx + 17, text("legend.threshold"));
+            color(GREY);
+            cs.setLineWidth(0.5f);
+            cs.moveTo(lx, y + 3);
+            cs.lineTo(lx + 14, y + 3);
+            cs.stroke();
+            legend(lx + 17, text("legend.retest"));
+            y -= 20;
+        }
+
+        void weeks() throws IOException {
+            List<WeeklyCompliance.Week> weeks = WeeklyCompliance.of(c.items(), c.zone());
+            need(50);
+            line(text("weeks"), bold, 11, null);
+            if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.positives() == 0)) {
+                paragraph(text("no.weeks"), 9, null);
+                y -= 8;
+                return;
+            }
+            String[] head = {text("week"), text("scheduled"), text("taken"), text("late"), text("missed"), text("excused"), text("positives")};
+            float[] cols = {0, 130, 195, 250, 320, 380, 450};
+            row(head, cols, bold, 8);
+            for (WeeklyCompliance.Week w : weeks) {
+                need(12);
+                row(new String[] {w.label() + " (" + date.format(w.monday()) + ")", Integer.toString(w.scheduled()),
+                        Integer.toString(w.taken()), Integer.toString(w.late()), Integer.toString(w.missed()),
+                        Integer.toString(w.excused()), Integer.toString(w.positives())}, cols, regular, 8);
+            }
+            y -= 10;
+        }
+
+        void table() throws IOException {
+            need(40);
+            line(text("table"), bold, 11, null);
+            if (c.items().isEmpty()) {
+                paragraph(text("no.events"), 9, null);
+                return;
+            }
+            float[] cols = {0, 95, 270, 400};
+            row(new String[] {text("col.time"), text("col.event"), text("col.result"), text("col.outcome")}, cols, bold, 8);
+            for (TimelineItem i : c.items()) {
+                List<String> details = new ArrayList<>();
+                details.add(format("verified", i.event().deviceId(), KeyIds.of(i.compact()),
+                        dateTime.format(i.receivedAt().atZone(c.zone()))));
+                EventTime t = i.time();
+                if (t.isExact()) {
+                    details.add(text("clock.synced"));
+                } else if (t.earliest().equals(EventTime.UNKNOWN_START)) {
+                    details.add(format("clock.unknown", dateTime.format(t.latest().atZone(c.zone()))));
+                } else {
+                    details.add(format("clock.unsynced", dateTime.format(t.earliest().atZone(c.zone())),
+                            dateTime.format(t.latest().atZone(c.zone()))));
+                }
+                PhotoState photo = c.photos().get(PhotoState.key(i.event()));
+                if (photo != null) {
+                    details.add(photoLine(photo));
+                }
+                if (i.excuse() != null) {
+                    details.add(format("excuse", i.excuse().by(), dateTime.format(i.excuse().at().atZone(c.zone())), i.excuse().note()));
+                }
+                List<String> wrapped = new ArrayList<>();
+                for (String d : details) {
+                    wrapped.addAll(wrap(d, regular, 7, WIDTH - 20));
+                }
+                need(12 + 9 * wrapped.size());
+                float[] colour = i.event() instanceof Reading && ((Reading) i.event()).outcome() == Outcome.FAIL ? RED : null;
+                String time = dateTime.format(t.latest().atZone(c.zone())) + (t.isExact() ? "" : " *");
+                row(new String[] {time, "#" + i.event().seq() + " " + eventName(i.event()), result(i.event()), outcome(i.event())},
+                        cols, regular, 8, colour);
+                for (String w : wrapped) {
+                    at(MARGIN + 20, y - 7, regular, 7, w, GREY);
+                    y -= 9;
+                }
+                y -= 3;
+            }
+        }
+
+        // ------------------------------------------------------------------ texts of events
+
+        String eventName(EvidenceEvent e) {
+            if (e instanceof Reading) {
+                return reasonName(((Reading) e).reason());
+            }
+            if (e instanceof MissedTest) {
+                TestReason r = ((MissedTest) e).reason();
+                return r instanceof TestReason.Retest ? format("event.missed_retest", Long.toString(((TestReason.Retest) r).of()))
+                        : text("event.missed");
+            }
+            if (e instanceof TamperEvent) {
+                return format("event.tamper", ((TamperEvent) e).kind().wireName().replace('_', ' '));
+            }
+            if (e instanceof SupportRequest) {
+                return text("event.support");
+            }
+            return e.type().wireName();
+        }
+
+        String reasonName(TestReason reason) {
+            if (reason instanceof TestReason.Scheduled) {
+                return text(((TestReason.Scheduled) reason).late() ? "event.late" : "event.scheduled");
+            }
+            if (reason instanceof TestReason.Retest) {
+                TestReason.Retest r = (TestReason.Retest) reason;
+                return format("event.retest", Integer.toString(r.attempt()), Long.toString(r.of()));
+            }
+            return text("event.on_demand");
+        }
+
+        /**
+         * The photo's state in one line. A review's verdict is the substance-abuse service's (like the
+         * PHOTO_MISMATCH alert it raises): a child-protection worker's report says only that there is a photo.
+         */
+        String photoLine(PhotoState p) {
+            switch (p.kind()) {
+                case NOT_TAKEN:
+                    return format("photo.not_taken", text("photo.absence." + p.absenceName()));
+                case NOT_RECEIVED:
+                    return text("photo.not_received");
+                case SET_ASIDE:
+                    return text("photo.set_aside");
+                default:
+                    break;
+            }
+            if (c.requester().role() == org.breathgate.care.access.Role.CHILD_PROTECTION_WORKER) {
+                return text("photo.stored");
+            }
+            if (p.kind() == PhotoState.Kind.WAITING) {
+                return text("photo.waiting");
+            }
+            return format("photo.reviewed." + p.verdictName(), p.review().reviewer(), dateTime.format(p.review().at().atZone(c.zone())));
+        }
+
+        String result(EvidenceEvent e) {
+            if (!(e instanceof Reading)) {
+                return "";
+            }
+            BreathAlcohol v = ((Reading) e).breathAlcohol();
+            return v == null ? text("no.value") : mg(v) + " mg/l (" + text("approx") + " " + perMille(v) + " \u2030)";
+        }
+
+        String outcome(EvidenceEvent e) {
+            return e instanceof Reading ? text("outcome." + ((Reading) e).outcome().name()) : "";
+        }
+
+        String mg(BreathAlcohol v) {
+            return decimal(v.milligramsPerLitre().setScale(3, RoundingMode.UNNECESSARY));
+        }
+
+        String perMille(BreathAlcohol v) {
+            return decimal(v.perMille(c.client().perMilleFactor()).setScale(2, RoundingMode.HALF_UP));
+        }
+
+        String decimal(BigDecimal d) {
+            String s = d.toPlainString();
+            return c.language().equals("en") ? s : s.replace('.', ',');
+        }
+
+        /** A text of the bundle; every text goes through MessageFormat, so an apostrophe is written '' in the bundles. */
+        String text(String key) {
+            return format(key);
+        }
+
+        String format(String key, Object... args) {
+            return new MessageFormat(texts.getString(key), locale).format(args);
+        }
+
+        // ------------------------------------------------------------------ drawing
+
+        void newPage() throws IOException {
+            if (cs != null) {
+                cs.close();
+            }
+            PDPage page = new PDPage(PDRectangle.A4);
+            doc.addPage(page);
+            pages.add(page);
+            cs = new PDPageContentStream(doc, page);
+            y = TOP;
+        }
+
+        void need(float height) throws IOException {
+            if (y - height < BOTTOM) {
+                newPage();
+            }
+        }
+
+        void footers() throws IOException {
+            for (int p = 0; p < pages.size(); p++) {
+                try (PDPageContentStream footer = new PDPageContentStream(doc, pages.get(p), PDPageContentStream.AppendMode.APPEND, true)) {
+                    String label = c.client().displayName() + " - " + format("page", Integer.toString(p + 1), Integer.toString(pages.size()));
+                    footer.beginText();
+                    footer.setFont(regular, 7);
+                    footer.newLineAtOffset(MARGIN, MARGIN - 10);
+                    footer.showText(safe(regular, label));
+                    footer.endText();
+                }
+            }
+        }
+
+        void line(String s, PDFont font, float size, float[] colour) throws IOException {
+            need(size + 4);
+            at(MARGIN, y - size, font, size, s, colour);
+            y -= size + 4;
+        }
+
+        void labelled(String label, String value) throws IOException {
+            need(13);
+            at(MARGIN, y - 9, bold, 9, label + ":");
+            at(MARGIN + 95, y - 9, regular, 9, value);
+            y -= 13;
+        }
+
+        void paragraph(String s, float size, float[] colour) throws IOException {
+            for (String l : wrap(s, regular, size, WIDTH)) {
+                line(l, regular, size, colour);
+                y += 2; // paragraph lines sit closer than headings
+            }
+            y -= 2;
+        }
+
+        void row(String[] cells, float[] cols, PDFont font, float size) throws IOException {
+            row(cells, cols, font, size, null);
+        }
+
+        void row(String[] cells, float[] cols, PDFont font, float size, float[] colour) throws IOException {
+            need(size + 4);
+            for (int i = 0; i < cells.length; i++) {
+                float room = (i + 1 < cols.length ? cols[i + 1] : WIDTH) - cols[i] - 4;
+                at(MARGIN + cols[i], y - size, font, size, fit(cells[i], font, size, room), colour);
+            }
+            y -= size + 4;
+        }
+
+        float legend(float x, String s) throws IOException {
+            at(x, y, regular, 7, s);
+            return x + width(regular, 7, s) + 10;
+        }
+
+        void at(float x, float yy, PDFont font, float size, String s) throws IOException {
+            at(x, yy, font, size, s, null);
+        }
+
+        void at(float x, float yy, PDFont font, float size, String s, float[] colour) throws IOException {
+            cs.beginText();
+            cs.setFont(font, size);
+            float[] rgb = colour == null ? new float[] {0, 0, 0} : colour;
+            cs.setNonStrokingColor(rgb[0], rgb[1], rgb[2]);
+            cs.newLineAtOffset(x, yy);
+            cs.showText(safe(font, s));
+            cs.endText();
+            cs.setNonStrokingColor(0f, 0f, 0f);
+        }
+
+        void color(float[] rgb) throws IOException {
+            cs.setStrokingColor(rgb[0], rgb[1], rgb[2]);
+            cs.setNonStrokingColor(rgb[0], rgb[1], rgb[2]);
+        }
+
+        void circle(float x, float cy, float r, float[] rgb, boolean filled) throws IOException {
+            float k = 0.5523f * r;
+            color(rgb);
+            cs.setLineWidth(0.8f);
+            cs.moveTo(x + r, cy);
+            cs.curveTo(x + r, cy + k, x + k, cy + r, x, cy + r);
+            cs.curveTo(x - k, cy + r, x - r, cy + k, x - r, cy);
+            cs.curveTo(x - r, cy - k, x - k, cy - r, x, cy - r);
+            cs.curveTo(x + k, cy - r, x + r, cy - k, x + r, cy);
+            cs.closePath();
+            if (filled) {
+                cs.fillAndStroke();
+            } else {
+                cs.stroke();
+            }
+        }
+
+        void triangle(float x, float ty, float[] rgb) throws IOException {
+            color(rgb);
+            cs.moveTo(x - 3, ty);
+            cs.lineTo(x + 3, ty);
+            cs.lineTo(x, ty + 5);
+            cs.closePath();
+            cs.fill();
+        }
+
+        void diamond(float x, float dy, float[] rgb) throws IOException {
+            color(rgb);
+            cs.moveTo(x, dy - 3.5f);
+            cs.lineTo(x + 3.5f, dy);
+            cs.lineTo(x, dy + 3.5f);
+            cs.lineTo(x - 3.5f, dy);
+            cs.closePath();
+            cs.fill();
+        }
+
+        float width(PDFont font, float size, String s) throws IOException {
+            return font.getStringWidth(safe(font, s)) / 1000 * size;
+        }
+
+        String fit(String s, PDFont font, float size, float room) throws IOException {
+            if (width(font, size, s) <= room) {
+                return s;
+            }
+            String cut = s;
+            while (cut.length() > 1 && width(font, size, cut + "...") > room) {
+                cut = cut.substring(0, cut.length() - 1);
+            }
+            return cut + "...";
+        }
+
+        List<String> wrap(String s, PDFont font, float size, float room) throws IOException {
+            List<String> lines = new ArrayList<>();
+            for (String para : s.split("\n")) {
+                StringBuilder current = new StringBuilder();
+                for (String word : para.split(" ")) {
+                    String candidate = current.length() == 0 ? word : current + " " + word;
+                    if (width(font, size, candidate) <= room || current.length() == 0) {
+                        current.setLength(0);
+                        current.append(fit(candidate, font, size, room));
+                    } else {
+                        lines.add(current.toString());
+                        current.setLength(0);
+                        current.append(fit(word, font, size, room));
+                    }
+                }
+                lines.add(current.toString());
+            }
+            return lines;
+        }
+
+        /** {@code s} with every character the standard font cannot show replaced by '?', so no name or note breaks the report. */
+        static String safe(PDFont font, String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            s.codePoints().forEach(cp -> {
+                String ch = new String(Character.toChars(cp));
+                try {
+                    font.encode(ch);
+                    out.append(ch);
+                } catch (IOException | IllegalArgumentException e) {
+                    out.append('?');
+                }
+            });
+            return out.toString();
+        }
+    }
+}
