@@ -103,6 +103,8 @@ public final class Demo implements AutoCloseable {
         config.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
         config.put(ReceiverConfig.MQTT_CLIENT_ID, "demo-receiver");
         config.put(ReceiverConfig.WEB_PORT, Integer.toString(settings.webPort()));
+        // Devices enroll on a listener of their own (their own certificate): the next port, or a free one in tests.
+        config.put(ReceiverConfig.DEVICE_API_PORT, Integer.toString(settings.webPort() == 0 ? 0 : settings.webPort() + 1));
         config.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + brokerTls.port());
         config.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, tlsDir.resolve(TlsIdentity.CERT_FILE).toString());
         Receiver started = Receiver.start(ReceiverConfig.from(config), java.time.Clock.systemUTC(), List.of(progress));
@@ -119,13 +121,15 @@ public final class Demo implements AutoCloseable {
         progress.watch(receiver);
         HttpsServer web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver's web server did not start"));
         URI url = receiver.webUrl().orElseThrow();
+        HttpsServer deviceApi = receiver.deviceApi().orElseThrow(() -> new IllegalStateException("the receiver's device listener did not start"));
+        URI deviceUrl = receiver.deviceApiUrl().orElseThrow();
 
         Instant now = Instant.now();
         if (!DemoPeople.seeded(receiver)) {
             DemoPeople.seed(receiver, now);
         }
         out.println("  three homes: a simulated breathalyser each, enrolled with the receiver by the technician's setup ...");
-        HttpClient http = HttpClient.newBuilder().sslContext(trusting(web.identity().certificate()))
+        HttpClient http = HttpClient.newBuilder().sslContext(trusting(deviceApi.identity().certificate()))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
         DeviceAssignments assignments = new DeviceAssignments(receiver.database());
@@ -139,8 +143,8 @@ public final class Demo implements AutoCloseable {
                 homes.put(story, home);
             }
             if (!home.enrolled()) {
-                String code = newCode(http, url, adminToken, story);
-                home.enroll(url, web.identity().fingerprint(), code);
+                String code = newCode(http, deviceUrl, adminToken, story);
+                home.enroll(deviceUrl, deviceApi.identity().fingerprint(), code);
             }
             String device = home.deviceId();
             devices.put(story, device);

@@ -576,6 +576,7 @@ class SecurityIT {
         s.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(org.breathgate.testkit.Ports.free()));
         s.put(ReceiverConfig.MQTT_CLIENT_ID, "security-web");
         s.put(ReceiverConfig.WEB_PORT, "0");
+        s.put(ReceiverConfig.DEVICE_API_PORT, "0");
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(s), Clock.systemUTC(), List.of())) {
             assertTrue(receiver.awaitReady(WAIT), "the receiver did not subscribe");
             var web = receiver.web().orElseThrow(() -> new AssertionError("the receiver serves no HTTPS"));

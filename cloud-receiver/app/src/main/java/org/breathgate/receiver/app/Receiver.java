@@ -104,22 +104,26 @@ public final class Receiver implements AutoCloseable {
     private final SigningKey receiverKey;
     private final MqttIngest ingest;
     private final String brokerUri;
-    private final Web web;
+    private final Listener web;
+    private final Listener deviceApi;
+    private final Path adminTokenFile;
     private final CareService care;
     private final CareScheduler careScheduler;
     private final DeliveryWorker delivery;
 
-    /** The running HTTPS server, the URL devices are told, and where the admin token is kept. */
-    private record Web(HttpsServer server, URI url, Path adminTokenFile) {
+    /** A running HTTPS listener and the URL it is reached at. */
+    private record Listener(HttpsServer server, URI url) {
     }
 
     private Receiver(EmbeddedMqttBroker broker, Database database, DeviceRegistry registry, EvidenceReader store,
-                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Web web, CareService care,
-                     CareScheduler careScheduler, DeliveryWorker delivery) {
+                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Listener web, Listener deviceApi, Path adminTokenFile,
+                     CareService care, CareScheduler careScheduler, DeliveryWorker delivery) {
         this.care = care;
         this.careScheduler = careScheduler;
         this.delivery = delivery;
         this.web = web;
+        this.deviceApi = deviceApi;
+        this.adminTokenFile = adminTokenFile;
         this.broker = broker;
         this.database = database;
         this.registry = registry;
@@ -178,17 +182,27 @@ public final class Receiver implements AutoCloseable {
                     () -> UUID.randomUUID().toString());
             org.breathgate.receiver.care.photo.PhotoService photos = new org.breathgate.receiver.care.photo.PhotoService(database, photoStore,
                     audit, engine, clock, delivery::wake);
-            Web web = null;
-            if (!config.web().enabled()) {
-                LOG.info("HTTPS server disabled ({}=false): no web pages, no API, and devices cannot enroll with this instance",
-                        ReceiverConfig.WEB_ENABLED);
+            Listener deviceApi = null;
+            Path adminTokenFile = null;
+            if (!config.deviceApi().enabled()) {
+                LOG.info("device HTTPS listener disabled ({}=false): devices cannot enroll, rotate keys or deprovision with this instance",
+                        ReceiverConfig.DEVICE_API_ENABLED);
             } else {
-                web = startWeb(config, database, registry, new EvidenceReader(database), care, audit, key, clock, photos);
+                deviceApi = startDeviceApi(config, database, registry, key, clock);
+                started.add(deviceApi.server());
+                adminTokenFile = config.dataDir().resolve(AdminToken.FILE);
+            }
+            Listener web = null;
+            if (!config.web().enabled()) {
+                LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
+            } else {
+                web = startWeb(config, database, registry, new EvidenceReader(database), care, audit, clock, photos);
                 started.add(web.server());
             }
             LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), uri,
                     database.dialect().name().toLowerCase(java.util.Locale.ROOT), key.keyId());
-            Receiver receiver = new Receiver(broker, database, registry, new EvidenceReader(database), key, ingest, uri, web, care, scheduler, delivery);
+            Receiver receiver = new Receiver(broker, database, registry, new EvidenceReader(database), key, ingest, uri, web, deviceApi,
+                    adminTokenFile, care, scheduler, delivery);
             receiver.photos = photos;
             receiver.photoIngest = photoIngest;
             return receiver;
@@ -277,47 +291,85 @@ public final class Receiver implements AutoCloseable {
         };
     }
 
-    private static Web startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, EvidenceReader store, CareService care,
-                                AuditLog audit, SigningKey key, Clock clock, org.breathgate.receiver.care.photo.PhotoService photos) {
+    /** File names of the device listener's self-signed identity in the data folder (the people's stays tls-cert.pem, tls-key.pem). */
+    static final String DEVICE_CERT_FILE = "device-tls-cert.pem";
+    static final String DEVICE_KEY_FILE = "device-tls-key.pem";
+
+    /**
+     * The device-facing listener, on its own port and certificate: enrollment (when devices can be told a broker and its CA)
+     * with the admin token's code endpoint, and devices' signed requests (key rotation, deprovisioning).
+     */
+    private static Listener startDeviceApi(ReceiverConfig config, Database database, DeviceRegistry registry, SigningKey key, Clock clock) {
+        ReceiverConfig.DeviceApi d = config.deviceApi();
+        return listen("device", d.host(), d.port(), d.publicUrl(), d.tlsCertFile(), d.tlsKeyFile(), config.dataDir().resolve(DEVICE_CERT_FILE),
+                config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
+                    List<HttpsRoutes> routes = new ArrayList<>();
+                    AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+                    if (config.web().enrollmentConfigured()) {
+                        routes.add(enrollmentApi(config, url, database, registry, key, clock, identity, token));
+                    } else {
+                        LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
+                                + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
+                                ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
+                    }
+                    routes.add(new DeviceRequestsApi(database, registry, clock));
+                    return routes;
+                });
+    }
+
+    /** The people-facing listener: sign-in, the REST API and the pages. */
+    private static Listener startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, EvidenceReader store,
+                                     CareService care, AuditLog audit, Clock clock, org.breathgate.receiver.care.photo.PhotoService photos) {
         ReceiverConfig.Web w = config.web();
-        int port = w.port() == 0 && w.publicUrl() == null ? freePort(w.host()) : w.port();
-        URI url = URI.create(w.publicUrl() != null ? w.publicUrl() : "https://" + urlHost(w.host()) + ":" + port);
+        return listen("people's", w.host(), w.port(), w.publicUrl(), w.tlsCertFile(), w.tlsKeyFile(), config.dataDir().resolve(TlsIdentity.CERT_FILE),
+                config.dataDir().resolve(TlsIdentity.KEY_FILE), (url, identity) -> {
+                    List<HttpsRoutes> routes = new ArrayList<>();
+                    // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
+                    Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
+                    WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
+                            new SecureRandom());
+                    routes.add(auth);
+                    ZoneId zone = config.care().zone();
+                    routes.add(new ApiRoutes(auth, care, database, registry, store, new ReportService(care, database, audit, zone, clock), zone,
+                            clock));
+                    routes.add(new PeopleRoutes(auth, users, database, audit, clock));
+                    routes.add(new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, photos));
+                    routes.add(new org.breathgate.receiver.web.ui.PhotoReviewPage(auth, photos, zone));
+                    // Pages (org.breathgate.receiver.web.ui) go here, after auth.
+                    routes.add(new UiRoutes(auth, care, database, registry, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
+                    return routes;
+                });
+    }
+
+    /** What a listener serves, once its URL and certificate are known (the enrollment line names both). */
+    @FunctionalInterface
+    private interface RoutesFor {
+        List<HttpsRoutes> routes(URI url, TlsIdentity identity);
+    }
+
+    /**
+     * Starts one HTTPS listener: on {@code host:port} (0: a free port, found first, because the URL it is reached at needs
+     * it), with the configured certificate or its own self-signed one in {@code defaultCert}/{@code defaultKey}.
+     */
+    private static Listener listen(String whose, String host, int configuredPort, String publicUrl, Path certFile, Path keyFile,
+                                   Path defaultCert, Path defaultKey, RoutesFor routesFor) {
+        int port = configuredPort == 0 && publicUrl == null ? freePort(host) : configuredPort;
+        URI url = URI.create(publicUrl != null ? publicUrl : "https://" + urlHost(host) + ":" + port);
         List<String> names = new ArrayList<>();
         names.add(url.getHost().replace("[", "").replace("]", ""));
-        if (!w.host().equals("0.0.0.0") && !w.host().equals("::")) {
-            names.add(w.host());
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            names.add(host);
         }
         TlsIdentity identity;
         try {
-            identity = w.tlsCertFile() != null ? TlsIdentity.fromPem(w.tlsCertFile(), w.tlsKeyFile())
-                    : TlsIdentity.loadOrCreate(config.dataDir(), names.stream().distinct().toList());
+            identity = certFile != null ? TlsIdentity.fromPem(certFile, keyFile)
+                    : TlsIdentity.loadOrCreate(defaultCert, defaultKey, names.stream().distinct().toList());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage(), e);
+            throw new ConfigException("the " + whose + " HTTPS certificate: " + e.getMessage(), e);
         }
-        List<HttpsRoutes> routes = new ArrayList<>();
-        // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
-        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
-        WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
-                new SecureRandom());
-        routes.add(auth);
-        AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-        if (w.enrollmentConfigured()) {
-            routes.add(enrollmentApi(config, url, database, registry, key, clock, identity, token));
-        } else {
-            LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
-                    + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI, ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
-        }
-        routes.add(new DeviceRequestsApi(database, registry, clock));
-        ZoneId zone = config.care().zone();
-        routes.add(new ApiRoutes(auth, care, database, registry, store, new ReportService(care, database, audit, zone, clock), zone, clock));
-        routes.add(new PeopleRoutes(auth, users, database, audit, clock));
-        routes.add(new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, photos));
-        routes.add(new org.breathgate.receiver.web.ui.PhotoReviewPage(auth, photos, zone));
-        // Pages (org.breathgate.receiver.web.ui) go here, after auth.
-        routes.add(new UiRoutes(auth, care, database, registry, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
-        HttpsServer server = HttpsServer.start(new HttpsServer.Settings(w.host(), port, HttpsServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
-                routes);
-        return new Web(server, url, config.dataDir().resolve(AdminToken.FILE));
+        HttpsServer server = HttpsServer.start(new HttpsServer.Settings(host, port, HttpsServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
+                routesFor.routes(url, identity));
+        return new Listener(server, url);
     }
 
     private static EnrollmentApi enrollmentApi(ReceiverConfig config, URI url, Database database, DeviceRegistry registry, SigningKey key,
@@ -388,19 +440,29 @@ public final class Receiver implements AutoCloseable {
         return database;
     }
 
-    /** The HTTPS server (pages, API, enrollment), if it runs: empty when {@code web.enabled=false}. */
+    /** The people-facing HTTPS server (pages, API), if it runs: empty when {@code web.enabled=false}. */
     public Optional<HttpsServer> web() {
-        return Optional.ofNullable(web).map(Web::server);
+        return Optional.ofNullable(web).map(Listener::server);
     }
 
-    /** The HTTPS URL devices are given in enrollment lines, if the server runs. */
+    /** The URL people reach the pages at, if the people's server runs. */
     public Optional<URI> webUrl() {
-        return Optional.ofNullable(web).map(Web::url);
+        return Optional.ofNullable(web).map(Listener::url);
     }
 
-    /** The file holding the admin API token ({@code <data-dir>/admin-token}), if the HTTPS server runs. */
+    /** The device-facing HTTPS listener (enrollment, key rotation, deprovisioning), if it runs: empty when {@code device-api.enabled=false}. */
+    public Optional<HttpsServer> deviceApi() {
+        return Optional.ofNullable(deviceApi).map(Listener::server);
+    }
+
+    /** The URL devices are given in enrollment lines, if the device listener runs. */
+    public Optional<URI> deviceApiUrl() {
+        return Optional.ofNullable(deviceApi).map(Listener::url);
+    }
+
+    /** The file holding the admin API token ({@code <data-dir>/admin-token}) of the device listener's code endpoint, if it runs. */
     public Optional<Path> adminTokenFile() {
-        return Optional.ofNullable(web).map(Web::adminTokenFile);
+        return Optional.ofNullable(adminTokenFile);
     }
 
     /** The care workflow's operations for signed-in people (the web UI's facade). */
@@ -432,13 +494,16 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Stops the HTTPS server, then ingest (finishing the current batch), then the care scheduler (finishing the alert
+     * Stops the two HTTPS listeners, then ingest (finishing the current batch), then the care scheduler (finishing the alert
      * work queued), then the embedded broker, then the database.
      */
     @Override
     public void close() {
         if (web != null) {
             web.server().close();
+        }
+        if (deviceApi != null) {
+            deviceApi.server().close();
         }
         ingest.close();
         if (photoIngest != null) {

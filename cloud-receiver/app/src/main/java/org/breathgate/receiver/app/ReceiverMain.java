@@ -101,12 +101,20 @@ public final class ReceiverMain implements Callable<Integer> {
         }, "receiver-shutdown"));
         System.err.println("breathgate-receiver running; broker " + receiver.brokerUri() + ". Stop with Ctrl-C or SIGTERM.");
         if (receiver.web().isPresent()) {
-            System.err.println("HTTPS (web pages, API, device enrollment) at " + receiver.webUrl().orElseThrow() + ", listening on "
+            System.err.println("HTTPS for people (web pages, API) at " + receiver.webUrl().orElseThrow() + ", listening on "
                     + config.web().host() + ":" + receiver.web().get().port());
             System.err.println("  certificate fingerprint " + receiver.web().get().identity().fingerprint());
+        } else {
+            System.err.println("HTTPS for people (web pages, API) is off: web.enabled=false.");
+        }
+        if (receiver.deviceApi().isPresent()) {
+            System.err.println("HTTPS for devices (enrollment, key rotation, deprovisioning) at " + receiver.deviceApiUrl().orElseThrow()
+                    + ", listening on " + config.deviceApi().host() + ":" + receiver.deviceApi().get().port());
+            System.err.println("  certificate fingerprint " + receiver.deviceApi().get().identity().fingerprint()
+                    + " (devices pin it: it goes into every enrollment line)");
             System.err.println("  admin API token in " + receiver.adminTokenFile().orElseThrow().toAbsolutePath() + " (keep it like a password)");
         } else {
-            System.err.println("HTTPS (web pages, API, device enrollment) is off: web.enabled=false.");
+            System.err.println("HTTPS for devices is off: device-api.enabled=false.");
         }
         stopped.await();
         return 0;

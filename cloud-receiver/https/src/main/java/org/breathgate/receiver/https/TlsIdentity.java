@@ -51,9 +51,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * The receiver's HTTPS identity: a certificate (with its chain) and private key. Either a
+ * One HTTPS listener's identity: a certificate (with its chain) and private key. Either a
  * configured PEM pair (a real deployment with a proper certificate) or, on first start, a
- * self-signed EC P-256 certificate made in the data folder ({@code tls-cert.pem},
+ * self-signed EC P-256 certificate made in the data folder (e.g. {@code tls-cert.pem},
  * {@code tls-key.pem}, both 0600) and reused after. Devices pin it by {@link #fingerprint()}, the
  * SHA-256 of the leaf certificate's DER encoding, so a self-signed certificate is as safe to enroll
  * with as a public one ({@code docs/protocol.md}, "The enrollment line").
@@ -85,18 +85,26 @@ public final class TlsIdentity {
      *                  fingerprint and do not check names)
      */
     public static TlsIdentity loadOrCreate(Path dataDir, List<String> hostNames) {
-        Path cert = dataDir.resolve(CERT_FILE);
-        Path keyFile = dataDir.resolve(KEY_FILE);
-        if (Files.exists(cert) && Files.exists(keyFile)) {
-            return fromPem(cert, keyFile);
+        return loadOrCreate(dataDir.resolve(CERT_FILE), dataDir.resolve(KEY_FILE), hostNames);
+    }
+
+    /**
+     * The identity in {@code certFile} and {@code keyFile}, made there (self-signed, valid ten years, both files 0600) if
+     * either is absent: one listener's own certificate (each listener of the receiver has its own, so one can be renewed
+     * without touching those who pinned the other).
+     */
+    public static TlsIdentity loadOrCreate(Path certFile, Path keyFile, List<String> hostNames) {
+        if (Files.exists(certFile) && Files.exists(keyFile)) {
+            return fromPem(certFile, keyFile);
         }
         TlsIdentity made = selfSigned(hostNames, new SecureRandom());
+        Path folder = certFile.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dataDir);
+            Files.createDirectories(folder);
             writePrivate(keyFile, made.keyPem());
-            writePrivate(cert, made.certificatePem());
+            writePrivate(certFile, made.certificatePem());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the receiver's TLS certificate to " + dataDir, e);
+            throw new UncheckedIOException("cannot write the receiver's TLS certificate to " + folder, e);
         }
         return made;
     }

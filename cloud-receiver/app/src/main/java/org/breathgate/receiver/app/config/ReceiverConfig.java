@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * @param mqttUsername       MQTT user, or {@code null}
  * @param mqttPasswordFile   file whose first line is the MQTT password (kept out of the config file), or {@code null}
  * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
- * @param web                the HTTPS server and device enrollment
+ * @param web                the people-facing HTTPS server (pages, API) and device enrollment's settings
+ * @param deviceApi          the device-facing HTTPS listener (enrollment, key rotation, deprovisioning): its own port and certificate
  * @param care               the care workflow (alerts, retention)
  * @param delivery           alert delivery by e-mail and webhook
  */
@@ -56,6 +57,7 @@ public record ReceiverConfig(
         Path mqttPasswordFile,
         Path mqttCaFile,
         Web web,
+        DeviceApi deviceApi,
         Care care,
         Delivery delivery) {
 
@@ -76,6 +78,12 @@ public record ReceiverConfig(
     public static final String WEB_PUBLIC_URL = "web.public-url";
     public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
     public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String DEVICE_API_ENABLED = "device-api.enabled";
+    public static final String DEVICE_API_HOST = "device-api.host";
+    public static final String DEVICE_API_PORT = "device-api.port";
+    public static final String DEVICE_API_PUBLIC_URL = "device-api.public-url";
+    public static final String DEVICE_API_TLS_CERT_FILE = "device-api.tls.cert-file";
+    public static final String DEVICE_API_TLS_KEY_FILE = "device-api.tls.key-file";
     public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
     public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
     public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
@@ -100,12 +108,12 @@ public record ReceiverConfig(
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
 
     /**
-     * The HTTPS server (device enrollment).
+     * The people-facing HTTPS server (pages, REST API), and what device enrollment tells devices.
      *
-     * @param enabled             whether to serve HTTPS at all; default true
+     * @param enabled             whether to serve the pages and the API; default true
      * @param host                address to bind; default {@code 127.0.0.1}
      * @param port                TCP port, 0 for any free port (tests); default 8443
-     * @param publicUrl           {@code https://host[:port]} as devices reach this receiver (goes into enrollment lines), or
+     * @param publicUrl           {@code https://host[:port]} as people reach the pages (the sign-in link of alert mail), or
      *                            {@code null} for {@code https://<host or this machine's name>:<bound port>}
      * @param tlsCertFile         PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
      * @param tlsKeyFile          its PEM private key; set exactly when {@code tlsCertFile} is
@@ -138,6 +146,36 @@ public record ReceiverConfig(
          */
         public boolean enrollmentConfigured() {
             return deviceBrokerUri != null && deviceBrokerCaFile != null;
+        }
+    }
+
+    /**
+     * The device-facing HTTPS listener: enrollment, key rotation and deprovisioning, on a port and certificate of its own, so
+     * that the people-facing certificate can be renewed without touching the devices that pinned this one.
+     *
+     * @param enabled     whether to serve it; default: as {@code web.enabled}
+     * @param host        address to bind; default {@code 127.0.0.1}
+     * @param port        TCP port, 0 for any free port (tests); default 8444
+     * @param publicUrl   {@code https://host[:port]} as devices reach it (goes into enrollment lines), or {@code null} for
+     *                    {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile PEM certificate chain (leaf first) devices pin, or {@code null} for a self-signed one in the data folder
+     *                    ({@code device-tls-cert.pem})
+     * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     */
+    public record DeviceApi(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+
+        public static final int DEFAULT_PORT = 8444;
+
+        public DeviceApi {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+
+        /** No device listener. */
+        public static DeviceApi disabled() {
+            return new DeviceApi(false, "127.0.0.1", DEFAULT_PORT, null, null, null);
         }
     }
 
@@ -222,7 +260,8 @@ public record ReceiverConfig(
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
-            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
+            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
             DELIVERY_TIMEOUT_SECONDS);
@@ -234,6 +273,7 @@ public record ReceiverConfig(
         Objects.requireNonNull(receiverKeyFile, "receiverKeyFile");
         Objects.requireNonNull(mqttClientId, "mqttClientId");
         Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(deviceApi, "deviceApi");
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(delivery, "delivery");
     }
@@ -241,7 +281,13 @@ public record ReceiverConfig(
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
         return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
-                mqttUsername, mqttPasswordFile, mqttCaFile, web, care, delivery);
+                mqttUsername, mqttPasswordFile, mqttCaFile, web, deviceApi, care, delivery);
+    }
+
+    /** This configuration with {@code deviceApi} instead. */
+    public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
+        return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
+                mqttUsername, mqttPasswordFile, mqttCaFile, web, deviceApi, care, delivery);
     }
 
     /** Whether the receiver runs its own broker. */
@@ -336,7 +382,7 @@ public record ReceiverConfig(
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
         return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
-                web(v, brokerUri, caFile), care(v), delivery(v));
+                web(v, brokerUri, caFile), deviceApi(v), care(v), delivery(v));
     }
 
     private static Delivery delivery(Map<String, String> v) {
@@ -434,15 +480,7 @@ public record ReceiverConfig(
         boolean enabled = booleanValue(v, WEB_ENABLED, true);
         String host = v.getOrDefault(WEB_HOST, "127.0.0.1");
         int port = intValue(v, WEB_PORT, Web.DEFAULT_PORT, 0, 65535);
-        String publicUrl = v.get(WEB_PUBLIC_URL);
-        if (publicUrl != null) {
-            URI parsed = uri(WEB_PUBLIC_URL, publicUrl);
-            if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null
-                    || (parsed.getPath() != null && !parsed.getPath().isEmpty() && !parsed.getPath().equals("/"))) {
-                throw new ConfigException(WEB_PUBLIC_URL + " must be https://host[:port] as devices reach this receiver, was '" + publicUrl + "'");
-            }
-            publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-        }
+        String publicUrl = httpsOrigin(v, WEB_PUBLIC_URL, "as people reach this receiver");
         Path cert = readableFile(v, WEB_TLS_CERT_FILE);
         Path key = readableFile(v, WEB_TLS_KEY_FILE);
         if ((cert == null) != (key == null)) {
@@ -466,6 +504,34 @@ public record ReceiverConfig(
         }
         int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Web.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
         return new Web(enabled, host, port, publicUrl, cert, key, deviceBroker, deviceCa, lifetime);
+    }
+
+    private static DeviceApi deviceApi(Map<String, String> v) {
+        boolean enabled = booleanValue(v, DEVICE_API_ENABLED, booleanValue(v, WEB_ENABLED, true));
+        String host = v.getOrDefault(DEVICE_API_HOST, "127.0.0.1");
+        int port = intValue(v, DEVICE_API_PORT, DeviceApi.DEFAULT_PORT, 0, 65535);
+        String publicUrl = httpsOrigin(v, DEVICE_API_PUBLIC_URL, "as devices reach its device listener");
+        Path cert = readableFile(v, DEVICE_API_TLS_CERT_FILE);
+        Path key = readableFile(v, DEVICE_API_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(DEVICE_API_TLS_CERT_FILE + " and " + DEVICE_API_TLS_KEY_FILE + " go together: set both (a certificate"
+                    + " you were given) or neither (a self-signed one in the data folder)");
+        }
+        return new DeviceApi(enabled, host, port, publicUrl, cert, key);
+    }
+
+    /** {@code https://host[:port]} without a path (a trailing slash dropped), or {@code null} when {@code key} is unset. */
+    private static String httpsOrigin(Map<String, String> v, String key, String what) {
+        String text = v.get(key);
+        if (text == null) {
+            return null;
+        }
+        URI parsed = uri(key, text);
+        if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null
+                || (parsed.getPath() != null && !parsed.getPath().isEmpty() && !parsed.getPath().equals("/"))) {
+            throw new ConfigException(key + " must be https://host[:port] " + what + ", was '" + text + "'");
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
     private static URI uri(String key, String text) {

@@ -55,6 +55,7 @@ class ReceiverWebIT {
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "web-it");
         settings.put(ReceiverConfig.WEB_PORT, "0");
+        settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of())) {
             HttpsServer web = receiver.web().orElseThrow(() -> new AssertionError("the web server runs without enrollment settings"));
             new Organisations(receiver.database()).add(new Organisation("sa-1", "Service", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
@@ -81,9 +82,12 @@ class ReceiverWebIT {
             assertEquals(200, caseload.statusCode(), caseload.body());
             assertEquals("[]", caseload.body());
 
-            HttpResponse<String> enrollment = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/enrollments"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpsServer devices = receiver.deviceApi().orElseThrow(() -> new AssertionError("the device listener runs with web.enabled"));
+            HttpClient device = HttpClient.newBuilder().sslContext(pinnedTo(devices.identity().certificate()))
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> enrollment = device.send(HttpRequest.newBuilder(URI.create("https://localhost:" + devices.port()
+                    + "/api/v1/enrollments")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, enrollment.statusCode(), "enrollment keeps its condition: no broker for devices, no enrollment");
         }
     }

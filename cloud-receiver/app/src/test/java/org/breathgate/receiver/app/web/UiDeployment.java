@@ -92,6 +92,7 @@ final class UiDeployment implements AutoCloseable {
         settings.put(ReceiverConfig.WEB_ENABLED, "true");
         settings.put(ReceiverConfig.WEB_HOST, "127.0.0.1");
         settings.put(ReceiverConfig.WEB_PORT, "0");
+        settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.CARE_ZONE, ZONE.getId());
         receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of());
         try {
