@@ -158,7 +158,7 @@ public final class Demo implements AutoCloseable {
         if (!Files.exists(scheduleSet)) {
             for (Story story : Story.values()) {
                 // Set by the substance-abuse worker, as in the service; signed and sent to the device, retained.
-                receiver.care().setSchedule(DemoPeople.SA_WORKER, story.clientId(), schedule);
+                receiver.care().schedules().set(DemoPeople.SA_WORKER, story.clientId(), schedule);
             }
             // A kept run keeps this schedule: a new one would open a second window beside one still open.
             Files.writeString(scheduleSet, "schedule set for all three homes at " + Instant.now() + ": " + schedule.slots() + "\n");

@@ -226,6 +226,15 @@ public final class AlertEngine {
     }
 
     /**
+     * Whether {@code actor} may acknowledge {@code alert} at {@code now}: it is addressed to their organisation, and the
+     * policy allows {@link Operation#ACK_ALERT} for the alert's event time (consent still covers it for child protection).
+     * {@link #acknowledge} decides the same before it acknowledges.
+     */
+    public static Decision mayAcknowledge(Alert alert, Actor actor, CaseContext context, Instant now) {
+        return audienceAndPolicy(alert, actor, Operation.ACK_ALERT, context, now);
+    }
+
+    /**
      * A worker acknowledges an open alert with a note.
      *
      * @throws AccessDeniedException if the alert is not for them, or consent no longer covers it

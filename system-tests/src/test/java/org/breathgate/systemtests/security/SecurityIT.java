@@ -636,7 +636,7 @@ class SecurityIT {
             assertEquals(200, anna.signIn("anna", PASSWORD).status(), "anna signs in");
             Browser bertta = new Browser(url, certificate);
             assertEquals(200, bertta.signIn("bertta", PASSWORD).status(), "bertta signs in");
-            String alertKey = receiver.care().alertsFor(org.breathgate.care.access.Actor.substanceAbuseWorker("anna", "sa-1")).stream()
+            String alertKey = receiver.care().alerts().alertsFor(org.breathgate.care.access.Actor.substanceAbuseWorker("anna", "sa-1")).stream()
                     .findFirst().map(org.breathgate.care.alert.Alert::key).orElse("none");
             List<String> csrfHits = new ArrayList<>();
             int csrfAttempts = 0;

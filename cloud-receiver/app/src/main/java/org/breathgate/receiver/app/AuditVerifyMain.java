@@ -1,7 +1,7 @@
 package org.breathgate.receiver.app;
 
-import org.breathgate.receiver.care.audit.AnchorFile;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.gate.AnchorFile;
+import org.breathgate.receiver.care.gate.AuditLog;
 
 import org.breathgate.care.audit.AuditVerification;
 import org.breathgate.receiver.evidence.db.Database;

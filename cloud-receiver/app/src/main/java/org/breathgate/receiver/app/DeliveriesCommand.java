@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,7 +42,7 @@ final class DeliveriesCommand {
             String state = dead ? Delivery.DEAD : pending ? Delivery.PENDING : withheld ? Delivery.WITHHELD : null;
             ReceiverConfig config = deliveries.parent.config();
             try (Database database = Database.open(config.jdbcUrl())) {
-                List<Delivery> rows = new DeliveryAdmin(database, PeopleCommand.audit(config, database), Clock.systemUTC()).list(state, limit);
+                List<Delivery> rows = new DeliveryAdmin(database, PeopleCommand.gate(config, database)).list(state, limit);
                 System.out.println("id\tstate\tchannel\trecipient\treason\talert\tattempts\tnext attempt\tlast error");
                 for (Delivery d : rows) {
                     System.out.println(d.id() + "\t" + d.state() + "\t" + d.channel() + "\t" + d.recipient() + "\t" + d.reason() + "\t"
@@ -74,7 +73,7 @@ final class DeliveriesCommand {
             }
             ReceiverConfig config = deliveries.parent.config();
             try (Database database = Database.open(config.jdbcUrl())) {
-                DeliveryAdmin admin = new DeliveryAdmin(database, PeopleCommand.audit(config, database), Clock.systemUTC());
+                DeliveryAdmin admin = new DeliveryAdmin(database, PeopleCommand.gate(config, database));
                 List<Delivery> replayed = allDead ? admin.replayAllDead(CliActor.name()) : List.of(admin.replay(id, CliActor.name()));
                 for (Delivery d : replayed) {
                     System.out.println("replaying " + d.id() + " (" + d.channel() + " to " + d.recipient() + ", " + d.alertKey() + ")");

@@ -6,11 +6,12 @@ import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.care.access.Role;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.audit.AuditRecord;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.PerMilleFactor;
-import org.breathgate.receiver.care.audit.AnchorFile;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.gate.AnchorFile;
+import org.breathgate.receiver.care.gate.AuditLog;
+import org.breathgate.receiver.care.gate.CareGate;
+import java.time.Clock;
 import org.breathgate.receiver.care.people.Assignment;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
@@ -57,12 +58,13 @@ final class PeopleCommand {
         return parent.config();
     }
 
-    static AuditLog audit(ReceiverConfig config, Database database) {
-        return new AuditLog(database, AnchorFile.in(config.dataDir()));
+    /** The care gate on {@code database}: every change a command makes is recorded through it. */
+    static CareGate gate(ReceiverConfig config, Database database) {
+        return new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), Clock.systemUTC());
     }
 
-    static void audited(AuditLog audit, String action, String subjectType, String subjectId, String detail) {
-        audit.append(new AuditRecord(Instant.now(), CliActor.name(), action, subjectType, subjectId, detail));
+    static void audited(CareGate gate, String action, String subjectType, String subjectId, String detail) {
+        gate.record(CliActor.name(), action, subjectType, subjectId, detail);
     }
 
     @Command(name = "add-organisation", mixinStandardHelpOptions = true,
@@ -83,7 +85,7 @@ final class PeopleCommand {
             ReceiverConfig config = people.config();
             try (Database database = Database.open(config.jdbcUrl())) {
                 new Organisations(database).add(new Organisation(id, name, k));
-                audited(audit(config, database), "organisation.created", "organisation", id, k.name());
+                audited(gate(config, database), "organisation.created", "organisation", id, k.name());
             }
             System.out.println("added organisation " + id + " (" + k + ")");
             return 0;
@@ -125,7 +127,7 @@ final class PeopleCommand {
                 }
                 new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()))
                         .add(actor, password, email, lang, Instant.now());
-                audited(audit(config, database), "user.created", "user", id, actor.role().name()
+                audited(gate(config, database), "user.created", "user", id, actor.role().name()
                         + (organisation == null ? "" : " of " + organisation) + (client == null ? "" : " for client " + client)
                         + (email == null ? ", no e-mail" : ", e-mail set") + ", language " + lang);
             } finally {
@@ -152,7 +154,7 @@ final class PeopleCommand {
             ReceiverConfig config = people.config();
             try (Database database = Database.open(config.jdbcUrl())) {
                 new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom())).setContact(id, email, language);
-                audited(audit(config, database), "user.contact_changed", "user", id,
+                audited(gate(config, database), "user.contact_changed", "user", id,
                         (email == null ? "no e-mail" : "e-mail set") + ", language " + UserAccount.checkLanguage(language));
             }
             System.out.println("changed the contact of user " + id);
@@ -200,7 +202,7 @@ final class PeopleCommand {
                     throw new IllegalArgumentException("no substance-abuse service " + organisation + "; add it first (people add-organisation)");
                 }
                 new Clients(database).add(c, Instant.now());
-                audited(audit(config, database), "client.created", "client", id, "of " + organisation);
+                audited(gate(config, database), "client.created", "client", id, "of " + organisation);
             }
             System.out.println("added client " + id + " of " + organisation);
             return 0;
@@ -226,7 +228,7 @@ final class PeopleCommand {
                     throw new IllegalArgumentException("no client " + client + "; add it first (people add-client)");
                 }
                 Assignment a = new DeviceAssignments(database).assign(device, client, from == null ? Instant.now() : from);
-                audited(audit(config, database), "device.assigned", "client", client, device + " from " + a.from());
+                audited(gate(config, database), "device.assigned", "client", client, device + " from " + a.from());
                 System.out.println("lent " + device + " to " + client + " from " + a.from());
             }
             return 0;

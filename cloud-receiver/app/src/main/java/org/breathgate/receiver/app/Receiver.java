@@ -1,55 +1,60 @@
 package org.breathgate.receiver.app;
 
+import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.care.account.PasswordHasher;
+import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
-import org.breathgate.care.webhook.RetryBackoff;
 import org.breathgate.care.retention.RetentionPolicy;
+import org.breathgate.care.webhook.RetryBackoff;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.VerificationKey;
-import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
-import org.breathgate.receiver.care.CareService;
-import org.breathgate.receiver.care.DownlinkPublisher;
-import org.breathgate.receiver.care.alert.AlertProcessor;
-import org.breathgate.receiver.care.alert.CareScheduler;
-import org.breathgate.receiver.care.delivery.DeliveryWorker;
-import org.breathgate.receiver.care.delivery.WebhookSender;
-import org.breathgate.receiver.care.delivery.MailSettings;
-import org.breathgate.receiver.care.delivery.MailSender;
-import org.breathgate.receiver.care.audit.AnchorFile;
-import org.breathgate.receiver.care.audit.AuditLog;
-import org.breathgate.receiver.care.people.DeviceAssignments;
-import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
+import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.alert.AlertProcessor;
+import org.breathgate.receiver.care.delivery.DeliveryWorker;
+import org.breathgate.receiver.care.delivery.MailSender;
+import org.breathgate.receiver.care.delivery.MailSettings;
+import org.breathgate.receiver.care.delivery.WebhookSender;
+import org.breathgate.receiver.care.gate.AnchorFile;
+import org.breathgate.receiver.care.gate.AuditLog;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.care.photo.PhotoService;
+import org.breathgate.receiver.care.retention.RetentionJob;
+import org.breathgate.receiver.care.schedule.DownlinkPublisher;
+import org.breathgate.receiver.care.scheduler.CareScheduler;
+import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.photo.PhotoSettings;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+import org.breathgate.receiver.evidence.store.EvidenceListener;
+import org.breathgate.receiver.evidence.store.EvidenceReader;
+import org.breathgate.receiver.evidence.store.EvidenceStore;
+import org.breathgate.receiver.https.HttpsRoutes;
+import org.breathgate.receiver.https.HttpsServer;
+import org.breathgate.receiver.https.TlsIdentity;
+import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentSettings;
 import org.breathgate.receiver.ingest.deviceapi.FailureLimiter;
-import org.breathgate.receiver.evidence.store.EvidenceListener;
 import org.breathgate.receiver.ingest.mqtt.IngestStats;
 import org.breathgate.receiver.ingest.mqtt.MqttIngest;
 import org.breathgate.receiver.ingest.mqtt.MqttSettings;
-import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.store.EvidenceReader;
-import org.breathgate.receiver.evidence.store.EvidenceStore;
-import org.breathgate.receiver.https.TlsIdentity;
-import org.breathgate.receiver.https.HttpsRoutes;
-import org.breathgate.receiver.https.HttpsServer;
-import org.breathgate.receiver.web.auth.SessionPolicy;
-import org.breathgate.receiver.web.auth.WebAuth;
-import org.breathgate.receiver.web.ui.UiRoutes;
+import org.breathgate.receiver.ingest.photo.PhotoIngest;
 import org.breathgate.receiver.web.api.ApiRoutes;
 import org.breathgate.receiver.web.api.PeopleRoutes;
-import org.breathgate.receiver.care.report.ReportService;
-import java.time.ZoneId;
-import org.breathgate.care.account.LoginThrottle;
-import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
-import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.web.api.PhotoRoutes;
+import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.WebAuth;
+import org.breathgate.receiver.web.ui.PhotoReviewPage;
+import org.breathgate.receiver.web.ui.UiRoutes;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,143 +81,142 @@ import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A running cloud receiver: database, device registry, evidence store, (embedded) broker, MQTT
- * ingest, the care workflow's persistence and scheduler, and the HTTPS server for device enrollment, wired by plain
- * constructors. The web UI (later) takes {@link #care()}, {@link #registry()} and {@link #store()} from here.
+ * A running cloud receiver, its rooms wired by plain constructors in this one place: the database and evidence (evidence),
+ * the broker, MQTT ingest, photo assembly and the device-facing HTTPS listener (ingest), the care workflow with its one gate,
+ * its scheduler and alert delivery (care), and the people-facing HTTPS listener (web).
  *
- * <p>Care: every stored event goes to the {@link CareScheduler} (an {@link EvidenceListener} with its own thread) for
- * alerts; it also runs the minute's silence checks and escalations, anchors the audit log hourly in
- * {@code <data-dir>/audit-anchors.txt}, and, when {@code retention.results-after-case-closed} is set, runs retention daily.
- * Configurations {@link CareService#setSchedule} signs go out retained on the device's config topic through ingest's
- * MQTT connection.
+ * <p>Ingest and care never see each other; the ports between them are wired here: every stored event goes to the
+ * {@link CareScheduler} (an {@link EvidenceListener} with its own thread) for alerts, and the configurations care signs go
+ * out retained on the device's config topic through ingest's MQTT connection (a {@link DownlinkPublisher}). The scheduler
+ * also runs the minute's silence checks and escalations, anchors the audit log hourly in
+ * {@code <data-dir>/audit-anchors.txt}, and, when a retention period is configured, runs retention daily.
  */
 public final class Receiver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
 
-    private final EmbeddedMqttBroker broker;
-    private final Database database;
-    private final DeviceRegistry registry;
-    private final EvidenceReader store;
-    private final SigningKey receiverKey;
-    private final MqttIngest ingest;
-    private final String brokerUri;
-    private final Listener web;
-    private final Listener deviceApi;
-    private final Path adminTokenFile;
-    private final CareService care;
-    private final CareScheduler careScheduler;
-    private final DeliveryWorker delivery;
+    /** File names of the device listener's self-signed identity in the data folder (the people's stays tls-cert.pem, tls-key.pem). */
+    static final String DEVICE_CERT_FILE = "device-tls-cert.pem";
+    static final String DEVICE_KEY_FILE = "device-tls-key.pem";
+
+    /** Stands for "keep" in the retention policy when only one of its two periods is configured. */
+    private static final Period KEEP = Period.ofYears(1000);
+
+    private final ReceiverConfig config;
+    private final Clock clock;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private EmbeddedMqttBroker broker;
+    private Database database;
+    private DeviceRegistry registry;
+    private SigningKey receiverKey;
+    private MqttIngest ingest;
+    private String brokerUri;
+    private CareGate gate;
+    private Care care;
+    private CareScheduler careScheduler;
+    private DeliveryWorker delivery;
+    private PhotoIngest photoIngest;
+    private Listener web;
+    private Listener deviceApi;
+    private Path adminTokenFile;
 
     /** A running HTTPS listener and the URL it is reached at. */
     private record Listener(HttpsServer server, URI url) {
     }
 
-    private Receiver(EmbeddedMqttBroker broker, Database database, DeviceRegistry registry, EvidenceReader store,
-                     SigningKey receiverKey, MqttIngest ingest, String brokerUri, Listener web, Listener deviceApi, Path adminTokenFile,
-                     CareService care, CareScheduler careScheduler, DeliveryWorker delivery) {
-        this.care = care;
-        this.careScheduler = careScheduler;
-        this.delivery = delivery;
-        this.web = web;
-        this.deviceApi = deviceApi;
-        this.adminTokenFile = adminTokenFile;
-        this.broker = broker;
-        this.database = database;
-        this.registry = registry;
-        this.store = store;
-        this.receiverKey = receiverKey;
-        this.ingest = ingest;
-        this.brokerUri = brokerUri;
+    private Receiver(ReceiverConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
     }
 
     /**
-     * Starts everything {@code config} asks for. Connecting to an external broker goes on in the
-     * background until it answers; see {@link #awaitReady(Duration)}.
+     * Starts everything {@code config} asks for. Connecting to an external broker goes on in the background until it
+     * answers; see {@link #awaitReady(Duration)}.
      *
+     * @param listeners told of stored evidence beside the receiver's own care scheduler and photo assembly
      * @throws ConfigException if the key file or CA file is unusable
      * @throws org.breathgate.receiver.evidence.db.StoreException if the database cannot be opened or migrated
      */
     public static Receiver start(ReceiverConfig config, Clock clock, List<EvidenceListener> listeners) {
-        List<AutoCloseable> started = new ArrayList<>();
+        Receiver receiver = new Receiver(config, clock);
         try {
-            SigningKey key = ReceiverKeys.loadOrCreate(config.receiverKeyFile(), config.receiverKeyVersion(), new SecureRandom());
-            Database database = Database.open(config.jdbcUrl());
-            started.add(database);
-            DeviceRegistry registry = new DeviceRegistry(database, clock);
-            EvidenceStore store = new EvidenceStore(database);
-            EmbeddedMqttBroker broker = null;
-            String uri = config.brokerUri();
-            if (config.embeddedBroker()) {
-                broker = EmbeddedMqttBroker.start(config.embeddedBind(), config.embeddedPort(), config.dataDir().resolve("broker"));
-                started.add(broker);
-                uri = broker.uri();
-            }
-            MqttSettings settings = new MqttSettings(uri, config.mqttClientId(), config.mqttUsername(), config.readMqttPassword(),
-                    config.mqttCaFile() == null ? null : trusting(config));
-            AuditLog audit = new AuditLog(database, AnchorFile.in(config.dataDir()));
-            AlertEngine engine = new AlertEngine(config.care().zone());
-            // Alert e-mail and webhooks: the scheduler wakes the worker as soon as alerts are stored (low latency).
-            DeliveryWorker delivery = deliveryWorker(config, database, audit, clock);
-            started.add(delivery);
-            delivery.start();
-            // Photos bound to readings (docs/identity.md): reassembled and checked on their own thread.
-            org.breathgate.receiver.evidence.photo.PhotoStore photoStore = new org.breathgate.receiver.evidence.photo.PhotoStore(photoSettings(config));
-            org.breathgate.receiver.ingest.photo.PhotoIngest photoIngest = new org.breathgate.receiver.ingest.photo.PhotoIngest(database, photoStore,
-                    clock, List.of());
-            photoIngest.start();
-            started.add(photoIngest);
-            CareScheduler scheduler = careScheduler(config.care(), database, audit, engine, delivery::wake, clock, photoStore);
-            started.add(scheduler);
-            scheduler.start();
-            List<EvidenceListener> all = new ArrayList<>(listeners);
-            all.add(scheduler);
-            all.add(photoIngest);
-            MqttIngest ingest = new MqttIngest(settings, registry, store, key, clock, all, photoIngest);
-            ingest.start();
-            started.add(ingest);
-            CareService care = new CareService(database, audit, engine, new MessageSigner(key), downlink(ingest), clock,
-                    () -> UUID.randomUUID().toString());
-            org.breathgate.receiver.care.photo.PhotoService photos = new org.breathgate.receiver.care.photo.PhotoService(database, photoStore,
-                    audit, engine, clock, delivery::wake);
-            Listener deviceApi = null;
-            Path adminTokenFile = null;
-            if (!config.deviceApi().enabled()) {
-                LOG.info("device HTTPS listener disabled ({}=false): devices cannot enroll, rotate keys or deprovision with this instance",
-                        ReceiverConfig.DEVICE_API_ENABLED);
-            } else {
-                deviceApi = startDeviceApi(config, database, registry, key, clock);
-                started.add(deviceApi.server());
-                adminTokenFile = config.dataDir().resolve(AdminToken.FILE);
-            }
-            Listener web = null;
-            if (!config.web().enabled()) {
-                LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
-            } else {
-                web = startWeb(config, database, registry, new EvidenceReader(database), care, audit, clock, photos);
-                started.add(web.server());
-            }
-            LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), uri,
-                    database.dialect().name().toLowerCase(java.util.Locale.ROOT), key.keyId());
-            Receiver receiver = new Receiver(broker, database, registry, new EvidenceReader(database), key, ingest, uri, web, deviceApi,
-                    adminTokenFile, care, scheduler, delivery);
-            receiver.photos = photos;
-            receiver.photoIngest = photoIngest;
+            receiver.startRooms(listeners);
             return receiver;
         } catch (MqttException e) {
-            closeAll(started);
+            closeAll(receiver.started);
             throw new ConfigException("cannot create the MQTT client for " + config.brokerUri() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(started);
+            closeAll(receiver.started);
             throw e;
         }
+    }
+
+    private void startRooms(List<EvidenceListener> listeners) throws MqttException {
+        // Evidence: the database, the registry, stored photos.
+        receiverKey = ReceiverKeys.loadOrCreate(config.receiverKeyFile(), config.receiverKeyVersion(), new SecureRandom());
+        database = started(Database.open(config.jdbcUrl()));
+        registry = new DeviceRegistry(database, clock);
+        PhotoStore photoStore = new PhotoStore(photoSettings(config));
+
+        // Care: the gate, alert delivery (woken as soon as alerts are stored: low latency), the scheduler.
+        AlertEngine engine = new AlertEngine(config.care().zone());
+        gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
+        delivery = started(deliveryWorker(config, database, gate, clock));
+        delivery.start();
+        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore));
+        careScheduler.start();
+
+        // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
+        brokerUri = config.brokerUri();
+        if (config.embeddedBroker()) {
+            broker = started(EmbeddedMqttBroker.start(config.embeddedBind(), config.embeddedPort(), config.dataDir().resolve("broker")));
+            brokerUri = broker.uri();
+        }
+        photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
+        photoIngest.start();
+        List<EvidenceListener> all = new ArrayList<>(listeners);
+        all.add(careScheduler);
+        all.add(photoIngest);
+        MqttSettings settings = new MqttSettings(brokerUri, config.mqttClientId(), config.mqttUsername(), config.readMqttPassword(),
+                config.mqttCaFile() == null ? null : trusting(config));
+        ingest = started(new MqttIngest(settings, registry, new EvidenceStore(database), receiverKey, clock, all, photoIngest));
+        ingest.start();
+
+        // Care for people, with the downlink port wired to ingest's connection.
+        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
+        care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
+                new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> UUID.randomUUID().toString(), delivery::wake,
+                config.care().zone(), clock));
+
+        // The two HTTPS listeners: devices' and people's, each with its own certificate.
+        if (!config.deviceApi().enabled()) {
+            LOG.info("device HTTPS listener disabled ({}=false): devices cannot enroll, rotate keys or deprovision with this instance",
+                    ReceiverConfig.DEVICE_API_ENABLED);
+        } else {
+            deviceApi = startDeviceApi();
+            adminTokenFile = config.dataDir().resolve(AdminToken.FILE);
+        }
+        if (!config.web().enabled()) {
+            LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
+        } else {
+            web = startWeb();
+        }
+        LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), brokerUri,
+                database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
+    }
+
+    private <T extends AutoCloseable> T started(T part) {
+        started.add(part);
+        return part;
     }
 
     /**
@@ -221,8 +225,7 @@ public final class Receiver implements AutoCloseable {
      *
      * @throws ConfigException if the mail settings are unusable
      */
-    static DeliveryWorker deliveryWorker(ReceiverConfig config, Database database, AuditLog audit,
-                                            Clock clock) {
+    private static DeliveryWorker deliveryWorker(ReceiverConfig config, Database database, CareGate gate, Clock clock) {
         ReceiverConfig.Delivery d = config.delivery();
         Duration timeout = Duration.ofSeconds(d.timeoutSeconds());
         MailSender mail = null;
@@ -236,13 +239,13 @@ public final class Receiver implements AutoCloseable {
         }
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(d.retryBaseSeconds()), Duration.ofSeconds(d.retryCapSeconds()),
                 d.maxAttempts());
-        return new DeliveryWorker(database, audit, mail, new WebhookSender(timeout, clock),
+        return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
                 new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock, new java.security.SecureRandom());
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
-    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, AuditLog audit, AlertEngine engine,
-                                               Runnable alertsStored, Clock clock, org.breathgate.receiver.evidence.photo.PhotoStore photos) {
+    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
+                                               Runnable alertsStored, Clock clock, PhotoStore photos) {
         AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
@@ -253,30 +256,14 @@ public final class Receiver implements AutoCloseable {
             RetentionPolicy policy = new RetentionPolicy(
                     settings.resultsAfterCaseClosed() == null ? KEEP : settings.resultsAfterCaseClosed(),
                     settings.photosAfterTaken() == null ? KEEP : settings.photosAfterTaken(), settings.zone());
-            retention = new RetentionJob(database, policy, audit, clock, photos);
+            retention = new RetentionJob(gate, policy, photos);
         }
-        return new CareScheduler(alerts, audit, retention, clock, alertsStored);
+        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored);
     }
 
-    /** Stands for "keep" in the retention policy when only one of its two periods is configured. */
-    private static final Period KEEP = Period.ofYears(1000);
-
-    private static org.breathgate.receiver.evidence.photo.PhotoSettings photoSettings(ReceiverConfig config) {
-        org.breathgate.receiver.evidence.photo.PhotoSettings s = org.breathgate.receiver.evidence.photo.PhotoSettings.defaults(config.dataDir());
-        return config.care().photosInDatabase() ? s.withStorage(org.breathgate.receiver.evidence.photo.PhotoSettings.Storage.DATABASE) : s;
-    }
-
-    private org.breathgate.receiver.care.photo.PhotoService photos;
-    private org.breathgate.receiver.ingest.photo.PhotoIngest photoIngest;
-
-    /** Photos for signed-in people: viewing, the review queue, reviews, reference photos (docs/identity.md). */
-    public org.breathgate.receiver.care.photo.PhotoService photos() {
-        return photos;
-    }
-
-    /** Photo transfers from devices (tests wait on it with {@code flush}). */
-    public org.breathgate.receiver.ingest.photo.PhotoIngest photoIngest() {
-        return photoIngest;
+    private static PhotoSettings photoSettings(ReceiverConfig config) {
+        PhotoSettings s = PhotoSettings.defaults(config.dataDir());
+        return config.care().photosInDatabase() ? s.withStorage(PhotoSettings.Storage.DATABASE) : s;
     }
 
     /** Signed configurations go out retained at QoS 1 on ingest's ack connection, so an offline device gets them later. */
@@ -291,22 +278,18 @@ public final class Receiver implements AutoCloseable {
         };
     }
 
-    /** File names of the device listener's self-signed identity in the data folder (the people's stays tls-cert.pem, tls-key.pem). */
-    static final String DEVICE_CERT_FILE = "device-tls-cert.pem";
-    static final String DEVICE_KEY_FILE = "device-tls-key.pem";
-
     /**
      * The device-facing listener, on its own port and certificate: enrollment (when devices can be told a broker and its CA)
      * with the admin token's code endpoint, and devices' signed requests (key rotation, deprovisioning).
      */
-    private static Listener startDeviceApi(ReceiverConfig config, Database database, DeviceRegistry registry, SigningKey key, Clock clock) {
+    private Listener startDeviceApi() {
         ReceiverConfig.DeviceApi d = config.deviceApi();
         return listen("device", d.host(), d.port(), d.publicUrl(), d.tlsCertFile(), d.tlsKeyFile(), config.dataDir().resolve(DEVICE_CERT_FILE),
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = AdminToken.loadOrCreate(config.dataDir());
                     if (config.web().enrollmentConfigured()) {
-                        routes.add(enrollmentApi(config, url, database, registry, key, clock, identity, token));
+                        routes.add(enrollmentApi(url, identity, token));
                     } else {
                         LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
@@ -317,27 +300,40 @@ public final class Receiver implements AutoCloseable {
                 });
     }
 
-    /** The people-facing listener: sign-in, the REST API and the pages. */
-    private static Listener startWeb(ReceiverConfig config, Database database, DeviceRegistry registry, EvidenceReader store,
-                                     CareService care, AuditLog audit, Clock clock, org.breathgate.receiver.care.photo.PhotoService photos) {
+    private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token) {
+        ReceiverConfig.Web w = config.web();
+        String brokerCa;
+        try {
+            brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
+                    + e.getMessage(), e);
+        }
+        EnrollmentSettings settings;
+        try {
+            settings = new EnrollmentSettings(url, URI.create(w.deviceBrokerUri()), brokerCa, List.of(receiverKey.verificationKey()),
+                    Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("enrollment settings: " + e.getMessage(), e);
+        }
+        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
+                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+    }
+
+    /** The people-facing listener: sign-in first, then the REST API and the pages, all asking the care room. */
+    private Listener startWeb() {
         ReceiverConfig.Web w = config.web();
         return listen("people's", w.host(), w.port(), w.publicUrl(), w.tlsCertFile(), w.tlsKeyFile(), config.dataDir().resolve(TlsIdentity.CERT_FILE),
                 config.dataDir().resolve(TlsIdentity.KEY_FILE), (url, identity) -> {
-                    List<HttpsRoutes> routes = new ArrayList<>();
-                    // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
-                    Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
-                    WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
-                            new SecureRandom());
-                    routes.add(auth);
                     ZoneId zone = config.care().zone();
-                    routes.add(new ApiRoutes(auth, care, database, registry, store, new ReportService(care, database, audit, zone, clock), zone,
-                            clock));
-                    routes.add(new PeopleRoutes(auth, users, database, audit, clock));
-                    routes.add(new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, photos));
-                    routes.add(new org.breathgate.receiver.web.ui.PhotoReviewPage(auth, photos, zone));
-                    // Pages (org.breathgate.receiver.web.ui) go here, after auth.
-                    routes.add(new UiRoutes(auth, care, database, registry, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
-                    return routes;
+                    // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
+                    WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+                    return List.of(auth,
+                            new ApiRoutes(auth, care, zone, clock),
+                            new PeopleRoutes(auth, care, clock),
+                            new PhotoRoutes(auth::requireApi, care.photos()),
+                            new PhotoReviewPage(auth, care.photos(), zone),
+                            new UiRoutes(auth, care, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
                 });
     }
 
@@ -427,7 +423,7 @@ public final class Receiver implements AutoCloseable {
 
     /** Stored evidence, status and quarantine: queries. */
     public EvidenceReader store() {
-        return store;
+        return new EvidenceReader(database);
     }
 
     /** What ingest did since start. */
@@ -465,9 +461,24 @@ public final class Receiver implements AutoCloseable {
         return Optional.ofNullable(adminTokenFile);
     }
 
-    /** The care workflow's operations for signed-in people (the web UI's facade). */
-    public CareService care() {
+    /** The care room's operations for signed-in people (what the web asks). */
+    public Care care() {
         return care;
+    }
+
+    /** The care room's one gate: the audit log is read and verified through it, and the admin commands record through it. */
+    public CareGate gate() {
+        return gate;
+    }
+
+    /** Photos for signed-in people: viewing, the review queue, reviews, reference photos (docs/identity.md). */
+    public PhotoService photos() {
+        return care.photos();
+    }
+
+    /** Photo transfers from devices (tests wait on it with {@code flush}). */
+    public PhotoIngest photoIngest() {
+        return photoIngest;
     }
 
     /** Alert delivery by e-mail and webhook (its outbox is in the database). */
@@ -479,7 +490,7 @@ public final class Receiver implements AutoCloseable {
      * Waits until the care scheduler has done the alert work for everything ingest handed it so far
      * (tests; ingest itself never waits for alerts).
      */
-    public void awaitCareIdle(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
+    public void awaitCareIdle(Duration timeout) throws InterruptedException, TimeoutException {
         careScheduler.flush(timeout);
     }
 
@@ -494,8 +505,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Stops the two HTTPS listeners, then ingest (finishing the current batch), then the care scheduler (finishing the alert
-     * work queued), then the embedded broker, then the database.
+     * Stops the two HTTPS listeners, then ingest (finishing the current batch), then photo assembly, the care scheduler
+     * (finishing the alert work queued) and delivery, then the embedded broker, then the database.
      */
     @Override
     public void close() {
@@ -506,9 +517,7 @@ public final class Receiver implements AutoCloseable {
             deviceApi.server().close();
         }
         ingest.close();
-        if (photoIngest != null) {
-            photoIngest.close();
-        }
+        photoIngest.close();
         careScheduler.close();
         delivery.close();
         if (broker != null) {

@@ -2,7 +2,7 @@ package org.breathgate.receiver.app;
 
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;
-import org.breathgate.receiver.care.audit.AnchorFile;
+import org.breathgate.receiver.care.gate.AnchorFile;
 import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;

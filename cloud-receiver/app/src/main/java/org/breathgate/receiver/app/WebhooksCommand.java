@@ -44,7 +44,7 @@ final class WebhooksCommand {
                     throw new IllegalArgumentException("no organisation " + organisation);
                 }
                 Webhook w = new Webhooks(database, new SecureRandom()).add(organisation, url, Instant.now());
-                PeopleCommand.audited(PeopleCommand.audit(config, database), "webhook.created", "organisation", organisation,
+                PeopleCommand.audited(PeopleCommand.gate(config, database), "webhook.created", "organisation", organisation,
                         w.id() + " " + url);
                 System.out.println("added webhook " + w.id() + " for " + organisation + ": " + url);
                 System.out.println("secret (give it to the receiving system; it is not shown again): " + w.secret());
@@ -87,7 +87,7 @@ final class WebhooksCommand {
                 Webhooks all = new Webhooks(database, new SecureRandom());
                 Webhook w = all.find(id).orElseThrow(() -> new IllegalArgumentException("no webhook " + id));
                 all.disable(id, Instant.now());
-                PeopleCommand.audited(PeopleCommand.audit(config, database), "webhook.disabled", "organisation", w.organisationId(), id);
+                PeopleCommand.audited(PeopleCommand.gate(config, database), "webhook.disabled", "organisation", w.organisationId(), id);
             }
             System.out.println("disabled webhook " + id);
             return 0;

@@ -1,7 +1,9 @@
 package org.breathgate.receiver.app;
 
-import org.breathgate.care.audit.AuditRecord;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.gate.CareGate;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -33,10 +35,10 @@ class AuditVerifyCommandIT {
     void an_audit_entry_changed_in_the_database_is_reported_broken_by_the_command(Database.Dialect dialect) throws Exception {
         String url = databases.newUrl(dialect);
         try (Database database = Database.open(url)) {
-            AuditLog audit = new AuditLog(database, null);
-            Instant at = Instant.parse("2026-03-10T08:00:00Z");
-            audit.append(new AuditRecord(at, "worker-sa", "result.viewed", "reading", "home-0001#1", "allowed.own_organisation"));
-            audit.append(new AuditRecord(at, "worker-sa", "timeline.viewed", "client", "client-a", "allowed.own_organisation"));
+            CareGate gate = new CareGate(database, new AuditLog(database, null), Clock.fixed(Instant.parse("2026-03-10T08:00:00Z"),
+                    ZoneOffset.UTC));
+            gate.record("worker-sa", "result.viewed", "reading", "home-0001#1", "allowed.own_organisation");
+            gate.record("worker-sa", "timeline.viewed", "client", "client-a", "allowed.own_organisation");
             StringWriter out = new StringWriter();
             assertEquals(0, verify(url, out));
             assertTrue(out.toString().startsWith("OK "), out.toString());

@@ -110,13 +110,13 @@ class ReceiverCareIT {
             }
             receiver.awaitCareIdle(WAIT);
 
-            List<Alert> inbox = receiver.care().alertsFor(WORKER);
+            List<Alert> inbox = receiver.care().alerts().alertsFor(WORKER);
             assertEquals(1, inbox.size(), inbox.toString());
             assertEquals(AlertKind.CONFIRMED_POSITIVE, inbox.get(0).kind(), inbox.toString());
             assertEquals("client-a", inbox.get(0).clientId());
 
             Schedule schedule = Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0))));
-            SignedMessage published = receiver.care().setSchedule(WORKER, "client-a", schedule);
+            SignedMessage published = receiver.care().schedules().set(WORKER, "client-a", schedule);
 
             // A device subscribing afterwards gets the configuration (retained) and can verify it with the receiver's key.
             BlockingQueue<byte[]> configs = new ArrayBlockingQueue<>(4);

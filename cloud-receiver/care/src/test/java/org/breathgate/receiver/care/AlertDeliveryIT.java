@@ -13,7 +13,7 @@ import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.consent.Scope;
 import org.breathgate.care.webhook.RetryBackoff;
 import org.breathgate.receiver.evidence.db.TestDatabases;
-import org.breathgate.receiver.care.alert.CareScheduler;
+import org.breathgate.receiver.care.scheduler.CareScheduler;
 import org.breathgate.receiver.care.delivery.Delivery;
 import org.breathgate.receiver.care.delivery.DeliveryAdmin;
 import org.breathgate.receiver.care.delivery.DeliveryStore;
@@ -129,7 +129,8 @@ class AlertDeliveryIT {
     private DeliveryWorker worker(CareFixture f, Database database, int maxAttempts) {
         MailSender sender = new MailSender(new MailSettings("127.0.0.1", smtpPort == 0 ? (smtpPort = Ports.free()) : smtpPort,
                 MailSettings.Security.NONE, null, null, "Breathgate <alerts@care.example.org>", Duration.ofSeconds(5)));
-        return new DeliveryWorker(database, new org.breathgate.receiver.care.audit.AuditLog(database, null), sender, new WebhookSender(Duration.ofSeconds(5), f.clock),
+        return new DeliveryWorker(database, database == f.database ? f.gate
+                : new org.breathgate.receiver.care.gate.CareGate(database, new org.breathgate.receiver.care.gate.AuditLog(database, null), f.clock), sender, new WebhookSender(Duration.ofSeconds(5), f.clock),
                 new DeliveryWorker.Settings(new RetryBackoff(Duration.ofSeconds(30), Duration.ofHours(1), maxAttempts), 2,
                         Duration.ofSeconds(5), SIGN_IN, ZoneId.of("Europe/Helsinki")), f.clock, new Random(8));
     }
@@ -243,7 +244,7 @@ class AlertDeliveryIT {
         startMail();
         DeliveryWorker worker = worker(f, 24);
         f.clock.set(Instant.parse("2026-02-25T10:00:00Z"));
-        ConsentVersion consent = f.service.recordConsent(SA, "client-a", "cp-1", Instant.parse("2026-03-01T00:00:00Z"),
+        ConsentVersion consent = f.care.consents().record(SA, "client-a", "cp-1", Instant.parse("2026-03-01T00:00:00Z"),
                 Instant.parse("2026-06-01T00:00:00Z"), Set.of(Scope.RESULTS, Scope.ALERTS));
         List<Received> received = new CopyOnWriteArrayList<>();
         HttpServer hook = hookServer(0, received, new AtomicInteger(200));
@@ -258,7 +259,7 @@ class AlertDeliveryIT {
         assertFalse(cpWebhook.isEmpty(), "and the unit's webhook");
 
         f.clock.set(RETEST_AT.plusSeconds(60));
-        f.service.revokeConsent(SA, consent.consentId(), RETEST_AT.plusSeconds(60));
+        f.care.consents().revoke(SA, consent.consentId(), RETEST_AT.plusSeconds(60));
         worker.runOnce();
 
         assertTrue(mailTo("cp1.worker@example.org").isEmpty(), "revoked: not mailed");
@@ -274,7 +275,7 @@ class AlertDeliveryIT {
             assertEquals(Delivery.WITHHELD, f.database.read(c -> DeliveryStore.find(c, d.id())).orElseThrow().state());
         }
         assertFalse(mailTo("sa.worker@example.org").isEmpty(), "the substance-abuse service is still told");
-        assertEquals(0, new DeliveryAdmin(f.database, f.audit, f.clock).list(Delivery.DEAD, 10).size(), "withheld is not dead");
+        assertEquals(0, new DeliveryAdmin(f.database, f.gate).list(Delivery.DEAD, 10).size(), "withheld is not dead");
     }
 
     @Test
@@ -387,7 +388,7 @@ class AlertDeliveryIT {
         assertEquals(Delivery.DEAD, dead.state());
         assertEquals(3, dead.attempts());
         assertTrue(dead.lastError().contains("ConnectException"), dead.lastError());
-        DeliveryAdmin admin = new DeliveryAdmin(f.database, f.audit, f.clock);
+        DeliveryAdmin admin = new DeliveryAdmin(f.database, f.gate);
         assertEquals(List.of(dead.id()), admin.list(Delivery.DEAD, 10).stream().filter(d -> d.channel().equals(Delivery.WEBHOOK))
                 .map(Delivery::id).toList());
         assertEquals(1, f.audit.entries().stream()
@@ -419,7 +420,7 @@ class AlertDeliveryIT {
         MailSender sender = new MailSender(new MailSettings("127.0.0.1", smtpPort, MailSettings.Security.NONE, null, null,
                 "alerts@care.example.org", Duration.ofSeconds(5)));
         // A poll interval of an hour: only the wake-up can deliver within the test's patience.
-        DeliveryWorker worker = new DeliveryWorker(f.database, f.audit, sender, new WebhookSender(Duration.ofSeconds(5), f.clock),
+        DeliveryWorker worker = new DeliveryWorker(f.database, f.gate, sender, new WebhookSender(Duration.ofSeconds(5), f.clock),
                 new DeliveryWorker.Settings(RetryBackoff.DEFAULT, 2, Duration.ofHours(1), SIGN_IN, ZoneId.of("Europe/Helsinki")), f.clock,
                 new Random(1)).start();
         toClose.add(worker);

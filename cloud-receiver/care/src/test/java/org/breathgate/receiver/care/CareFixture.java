@@ -6,16 +6,25 @@ import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
+import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.care.account.PasswordHasher;
+import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.photo.PhotoSettings;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+import java.security.SecureRandom;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.TestReason;
 import org.breathgate.receiver.care.alert.AlertProcessor;
-import org.breathgate.receiver.care.alert.CareScheduler;
-import org.breathgate.receiver.care.audit.AnchorFile;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.scheduler.CareScheduler;
+import org.breathgate.receiver.care.gate.AnchorFile;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.people.Organisations;
@@ -56,9 +65,11 @@ final class CareFixture implements AutoCloseable {
     final EvidenceStore store;
     final EvidenceReader reader;
     final AuditLog audit;
+    final CareGate gate;
+    final DeviceRegistry registry;
     final DeviceAssignments assignments;
     final Clients clients;
-    final CareService service;
+    final Care care;
     final CareScheduler scheduler;
     final List<String> published = new ArrayList<>();
     final SampleMessages home = SampleMessages.of("home-0001");
@@ -72,9 +83,15 @@ final class CareFixture implements AutoCloseable {
         this.audit = new AuditLog(database, anchorDir == null ? null : AnchorFile.in(anchorDir));
         this.assignments = new DeviceAssignments(database);
         this.clients = new Clients(database);
+        this.gate = new CareGate(database, audit, clock);
+        this.registry = new DeviceRegistry(database, clock);
+        registry.enroll(TestKeys.device("home-0001").verificationKey());
         AlertEngine engine = new AlertEngine(ZoneId.of("Europe/Helsinki"));
-        this.service = new CareService(database, audit, engine, new MessageSigner(TestKeys.receiver()),
-                (topic, payload) -> published.add(topic), clock, () -> "consent-" + ids.incrementAndGet());
+        this.care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(photoFolder())), engine,
+                new MessageSigner(TestKeys.receiver()), (topic, payload) -> published.add(topic),
+                new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom())),
+                new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> "consent-" + ids.incrementAndGet(), () -> { },
+                ZoneId.of("Europe/Helsinki"), clock));
         this.processor = new AlertProcessor(database, assignments, engine, clock);
         this.scheduler = new CareScheduler(processor, audit, null, clock);
         Organisations organisations = new Organisations(database);
@@ -100,6 +117,14 @@ final class CareFixture implements AutoCloseable {
         Reading template = device.positiveReading(seq);
         return new Reading(template.deviceId(), seq, template.clock(), new TestReason.Retest(of, chainStart, 1), Outcome.FAIL,
                 SampleMessages.POSITIVE_VALUE, SampleMessages.THRESHOLD, null, 4_300, 217, template.sensor());
+    }
+
+    private static java.nio.file.Path photoFolder() {
+        try {
+            return java.nio.file.Files.createTempDirectory("breathgate-care-photos-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     long auditCount(String action) {

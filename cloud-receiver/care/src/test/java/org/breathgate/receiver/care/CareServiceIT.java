@@ -1,5 +1,8 @@
 package org.breathgate.receiver.care;
 
+import org.breathgate.receiver.care.timeline.TimelineEntry;
+import org.breathgate.receiver.care.timeline.TimelineView;
+
 import org.breathgate.care.access.AccessDeniedException;
 import org.breathgate.care.access.ReasonCode;
 import org.breathgate.care.alert.Alert;
@@ -25,7 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -82,7 +84,7 @@ class CareServiceIT {
 
     private static ConsentVersion consentForCp1(CareFixture f, Set<Scope> scopes) {
         f.clock.set(RECORDED);
-        return f.service.recordConsent(SA, "client-a", "cp-1", CONSENT_FROM, CONSENT_UNTIL, scopes);
+        return f.care.consents().record(SA, "client-a", "cp-1", CONSENT_FROM, CONSENT_UNTIL, scopes);
     }
 
     private static ReasonCode refusal(Supplier<?> call) {
@@ -97,27 +99,27 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
             f.clock.set(Instant.parse("2026-02-20T08:00:00Z"));
-            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END)));
 
             ConsentVersion consent = consentForCp1(f, Set.of(Scope.RESULTS, Scope.MISSED_TESTS, Scope.ALERTS));
             f.clock.set(Instant.parse("2026-02-27T08:00:00Z"));
             assertEquals(ReasonCode.DENIED_CONSENT_NOT_YET_IN_FORCE,
-                    refusal(() -> f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END)));
+                    refusal(() -> f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END)));
 
             f.clock.set(Instant.parse("2026-03-10T08:00:00Z"));
-            CareService.Timeline during = f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END);
-            assertEquals(List.of("home-0001#1", "home-0001#2"), during.items().stream().map(TimelineItem::ref).toList());
+            TimelineView during = f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END);
+            assertEquals(List.of("home-0001#1", "home-0001#2"), during.entries().stream().map(TimelineEntry::ref).toList());
             assertEquals(0, during.withheld());
 
             f.clock.set(CONSENT_UNTIL);
-            assertEquals(ReasonCode.DENIED_CONSENT_EXPIRED, refusal(() -> f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_CONSENT_EXPIRED, refusal(() -> f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END)));
 
             f.clock.set(Instant.parse("2026-04-01T09:00:00Z"));
-            f.service.revokeConsent(SA, consent.consentId(), Instant.parse("2026-04-01T08:30:00Z"));
+            f.care.consents().revoke(SA, consent.consentId(), Instant.parse("2026-04-01T08:30:00Z"));
             f.clock.set(Instant.parse("2026-04-02T09:00:00Z"));
-            assertEquals(ReasonCode.DENIED_CONSENT_REVOKED, refusal(() -> f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_CONSENT_REVOKED, refusal(() -> f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END)));
             // The substance-abuse worker still sees everything.
-            assertEquals(2, f.service.timeline(SA, "client-a", YEAR_START, YEAR_END).items().size());
+            assertEquals(2, f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END).entries().size());
         }
     }
 
@@ -133,11 +135,26 @@ class CareServiceIT {
             consentForCp1(f, Set.of(Scope.RESULTS));
 
             f.clock.set(Instant.parse("2026-03-10T08:00:00Z"));
-            CareService.Timeline timeline = f.service.timeline(CP1, "client-a", YEAR_START, YEAR_END);
+            TimelineView timeline = f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END);
             // The result before the period, and the support request (never for child protection), are withheld.
-            assertEquals(List.of("home-0001#2"), timeline.items().stream().map(TimelineItem::ref).toList());
+            assertEquals(List.of("home-0001#2"), timeline.entries().stream().map(TimelineEntry::ref).toList());
             assertEquals(2, timeline.withheld());
-            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.service.timeline(CP2, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.care.timelines().timeline(CP2, "client-a", YEAR_START, YEAR_END)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_worker_refused_the_device_list_or_an_enrollment_code_leaves_an_audited_refusal(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            // The devices page once refused a worker without a trace in the audit log; the gate records every refusal.
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.devices().devices(SA)));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.devices().createCode(CP1, java.time.Duration.ofHours(1), null)));
+            List<String> refused = f.audit.entries().stream().filter(e -> e.action().equals("access.denied"))
+                    .map(e -> e.actor() + " " + e.subjectType() + " " + e.detail()).toList();
+            assertEquals(List.of("worker-sa devices VIEW_DEVICE_HEALTH denied.role",
+                    "worker-cp1 enrollment-code CREATE_ENROLLMENT_CODE denied.role"), refused);
+            assertEquals(1, f.care.devices().devices(TECH).size(), "a technician sees the device");
         }
     }
 
@@ -147,13 +164,13 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
             assertEquals(ReasonCode.DENIED_OTHER_ORGANISATION,
-                    refusal(() -> f.service.timeline(SA_OTHER, "client-a", YEAR_START, YEAR_END)));
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.timeline(TECH, "client-a", YEAR_START, YEAR_END)));
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.timeline(ADMIN, "client-a", YEAR_START, YEAR_END)));
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.exportClientData(ADMIN, "client-a")));
-            assertEquals(List.of(), f.service.alertsFor(TECH));
-            assertEquals(List.of(), f.service.alertsFor(ADMIN));
-            assertEquals(List.of(), f.service.alertsFor(SA_OTHER));
+                    refusal(() -> f.care.timelines().timeline(SA_OTHER, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.timelines().timeline(TECH, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.timelines().timeline(ADMIN, "client-a", YEAR_START, YEAR_END)));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.export().export(ADMIN, "client-a")));
+            assertEquals(List.of(), f.care.alerts().alertsFor(TECH));
+            assertEquals(List.of(), f.care.alerts().alertsFor(ADMIN));
+            assertEquals(List.of(), f.care.alerts().alertsFor(SA_OTHER));
         }
     }
 
@@ -163,10 +180,10 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
             f.clock.set(Instant.parse("2026-03-10T08:00:00Z"));
-            f.service.timeline(SA, "client-a", YEAR_START, YEAR_END);
-            assertThrows(AccessDeniedException.class, () -> f.service.timeline(ADMIN, "client-a", YEAR_START, YEAR_END));
-            f.service.recordConsent(SA, "client-a", "cp-1", CONSENT_FROM, CONSENT_UNTIL, Set.of(Scope.RESULTS));
-            f.service.exportClientData(SA, "client-a");
+            f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END);
+            assertThrows(AccessDeniedException.class, () -> f.care.timelines().timeline(ADMIN, "client-a", YEAR_START, YEAR_END));
+            f.care.consents().record(SA, "client-a", "cp-1", CONSENT_FROM, CONSENT_UNTIL, Set.of(Scope.RESULTS));
+            f.care.export().export(SA, "client-a");
 
             List<AuditEntry> log = f.audit.entries();
             List<String> actions = log.stream().map(e -> e.actor() + " " + e.action() + " " + e.subjectId()).toList();
@@ -193,21 +210,21 @@ class CareServiceIT {
             ConsentVersion consent = consentForCp1(f, Set.of(Scope.ALERTS));
             confirmedPositive(f);
 
-            List<Alert> inbox = f.service.alertsFor(SA);
+            List<Alert> inbox = f.care.alerts().alertsFor(SA);
             assertEquals(1, inbox.size());
             Alert alert = inbox.get(0);
             assertEquals(AlertKeys.chain("home-0001", 1), alert.key());
             assertEquals(AlertKind.CONFIRMED_POSITIVE, alert.kind());
-            assertEquals(List.of(alert), f.service.alertsFor(CP1));
-            assertEquals(List.of(), f.service.alertsFor(CP2));
+            assertEquals(List.of(alert), f.care.alerts().alertsFor(CP1));
+            assertEquals(List.of(), f.care.alerts().alertsFor(CP2));
             List<String> deliveries = f.database.read(c -> AlertStore.deliveries(c, alert.key()));
             assertEquals(List.of("inbox:raise:delivered", "inbox:update:delivered"), deliveries);
 
             f.clock.set(Instant.parse("2026-04-01T09:00:00Z"));
-            f.service.revokeConsent(SA, consent.consentId(), Instant.parse("2026-04-01T09:00:00Z"));
+            f.care.consents().revoke(SA, consent.consentId(), Instant.parse("2026-04-01T09:00:00Z"));
             f.clock.set(Instant.parse("2026-04-01T10:00:00Z"));
-            assertEquals(List.of(), f.service.alertsFor(CP1));
-            assertEquals(1, f.service.alertsFor(SA).size());
+            assertEquals(List.of(), f.care.alerts().alertsFor(CP1));
+            assertEquals(1, f.care.alerts().alertsFor(SA).size());
         }
     }
 
@@ -216,8 +233,8 @@ class CareServiceIT {
     void without_consent_child_protection_is_not_alerted(Database.Dialect dialect) throws Exception {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
-            assertEquals(1, f.service.alertsFor(SA).size());
-            assertEquals(List.of(), f.service.alertsFor(CP1));
+            assertEquals(1, f.care.alerts().alertsFor(SA).size());
+            assertEquals(List.of(), f.care.alerts().alertsFor(CP1));
         }
     }
 
@@ -227,8 +244,8 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
             String key = AlertKeys.chain("home-0001", 1);
-            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.service.acknowledge(CP1, key, "seen")));
-            Alert acked = f.service.acknowledge(SA, key, "Called the parent; home visit tomorrow.");
+            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.care.alerts().acknowledge(CP1, key, "seen")));
+            Alert acked = f.care.alerts().acknowledge(SA, key, "Called the parent; home visit tomorrow.");
             assertEquals(AlertStatus.ACKNOWLEDGED, acked.status());
             assertEquals(AlertStatus.ACKNOWLEDGED, f.database.read(c -> AlertStore.find(c, key)).orElseThrow().status());
             assertEquals(1, f.auditCount("alert.acknowledged"));
@@ -249,15 +266,15 @@ class CareServiceIT {
             String key = AlertKeys.missedTest("home-0001", 7);
             assertEquals(AlertStatus.OPEN, f.database.read(c -> AlertStore.find(c, key)).orElseThrow().status());
 
-            f.service.excuse(SA, "home-0001", 7, "In hospital 8-10 March");
+            f.care.alerts().excuse(SA, "home-0001", 7, "In hospital 8-10 March");
 
             assertEquals(AlertStatus.RESOLVED, f.database.read(c -> AlertStore.find(c, key)).orElseThrow().status());
             assertEquals(signed.compact(), f.reader.event("home-0001", 7).orElseThrow().compact());
-            TimelineItem item = f.service.timeline(SA, "client-a", YEAR_START, YEAR_END).items().get(0);
+            TimelineEntry item = f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END).entries().get(0);
             assertEquals(missed, item.event());
             assertEquals("In hospital 8-10 March", item.excuse().note());
             assertEquals(1, f.auditCount("missed_test.excused"));
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.excuse(CP1, "home-0001", 7, "no")));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.alerts().excuse(CP1, "home-0001", 7, "no")));
         }
     }
 
@@ -275,10 +292,10 @@ class CareServiceIT {
 
             f.clock.set(Instant.parse("2026-03-08T00:00:00Z"));
             assertEquals(List.of("home-0001#1"),
-                    f.service.timeline(SA, "client-a", YEAR_START, YEAR_END).items().stream().map(TimelineItem::ref).toList());
+                    f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END).entries().stream().map(TimelineEntry::ref).toList());
             assertEquals(List.of("home-0001#2"),
-                    f.service.timeline(SA, "client-b", YEAR_START, YEAR_END).items().stream().map(TimelineItem::ref).toList());
-            assertEquals("client-b", f.service.alertsFor(SA).get(0).clientId());
+                    f.care.timelines().timeline(SA, "client-b", YEAR_START, YEAR_END).entries().stream().map(TimelineEntry::ref).toList());
+            assertEquals("client-b", f.care.alerts().alertsFor(SA).get(0).clientId());
         }
     }
 
@@ -290,12 +307,12 @@ class CareServiceIT {
             f.ingest(at.sign(at.positiveReading(1)), Instant.parse("2026-03-09T06:00:05Z"));
             f.clock.set(Instant.parse("2026-03-10T09:00:00Z")); // 27 h later: silent, and the 8 h escalation is due
             f.processor.tick();
-            List<Alert> inbox = f.service.alertsFor(SA);
+            List<Alert> inbox = f.care.alerts().alertsFor(SA);
             assertEquals(2, inbox.size());
             Alert chain = inbox.stream().filter(a -> a.kind() == AlertKind.OVER_THRESHOLD).findFirst().orElseThrow();
             assertEquals(Instant.parse("2026-03-10T09:00:00Z"), chain.escalatedAt());
             f.processor.tick();
-            assertEquals(2, f.service.alertsFor(SA).size());
+            assertEquals(2, f.care.alerts().alertsFor(SA).size());
         }
     }
 
@@ -314,11 +331,11 @@ class CareServiceIT {
                 }), sql);
             }
             f.clock.set(Instant.parse("2026-03-15T12:00:00Z"));
-            f.service.amendConsent(SA, "consent-1", CONSENT_FROM, CONSENT_UNTIL, Set.of(Scope.ALERTS));
-            List<ConsentVersion> history = f.service.consentHistory(CP1, "client-a");
+            f.care.consents().amend(SA, "consent-1", CONSENT_FROM, CONSENT_UNTIL, Set.of(Scope.ALERTS));
+            List<ConsentVersion> history = f.care.consents().history(CP1, "client-a");
             assertEquals(List.of(1, 2), history.stream().map(ConsentVersion::version).toList());
-            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.service.consentHistory(CP2, "client-a")));
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.recordConsent(CP1, "client-a", "cp-1", CONSENT_FROM,
+            assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.care.consents().history(CP2, "client-a")));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.consents().record(CP1, "client-a", "cp-1", CONSENT_FROM,
                     CONSENT_UNTIL, Set.of(Scope.RESULTS))));
         }
     }
@@ -328,14 +345,14 @@ class CareServiceIT {
     void a_schedule_becomes_a_signed_config_published_for_the_device(Database.Dialect dialect) throws Exception {
         try (CareFixture f = fixture(dialect)) {
             Schedule schedule = Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0))));
-            SignedMessage first = f.service.setSchedule(SA, "client-a", schedule);
-            SignedMessage second = f.service.setSchedule(SA, "client-a", schedule);
+            SignedMessage first = f.care.schedules().set(SA, "client-a", schedule);
+            SignedMessage second = f.care.schedules().set(SA, "client-a", schedule);
             assertEquals(1, ((ConfigUpdate) first.message()).version());
             assertEquals(2, ((ConfigUpdate) second.message()).version());
             assertEquals(org.breathgate.testkit.TestKeys.receiver().keyId(), first.keyId());
             assertEquals(List.of("breathgate/v1/devices/home-0001/down/config", "breathgate/v1/devices/home-0001/down/config"),
                     f.published);
-            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.service.setSchedule(CP1, "client-a", schedule)));
+            assertEquals(ReasonCode.DENIED_ROLE, refusal(() -> f.care.schedules().set(CP1, "client-a", schedule)));
             assertEquals(2, f.auditCount("schedule.set"));
         }
     }
@@ -346,7 +363,7 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             consentForCp1(f, Set.of(Scope.ALERTS));
             confirmedPositive(f);
-            String json = f.service.exportClientData(SA, "client-a");
+            String json = f.care.export().export(SA, "client-a");
             var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
             assertEquals(2, tree.get("events").size());
             assertEquals(f.reader.event("home-0001", 1).orElseThrow().compact(), tree.get("events").get(0).get("signed").asText());
@@ -363,7 +380,7 @@ class CareServiceIT {
     void an_audit_entry_changed_in_the_database_is_reported_broken_at_that_entry(Database.Dialect dialect) throws Exception {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
-            f.service.timeline(SA, "client-a", YEAR_START, YEAR_END);
+            f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END);
             f.database.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("update care_audit_log set actor = 'someone-else' where seq = 2")) {
                     return s.executeUpdate();
@@ -380,8 +397,8 @@ class CareServiceIT {
     @EnumSource(Database.Dialect.class)
     void a_log_rewritten_with_fresh_hashes_is_caught_by_the_anchor(Database.Dialect dialect) throws Exception {
         try (CareFixture f = fixture(dialect)) {
-            f.service.timeline(SA, "client-a", YEAR_START, YEAR_END);
-            f.service.exportClientData(SA, "client-a");
+            f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END);
+            f.care.export().export(SA, "client-a");
             assertTrue(f.audit.anchor(f.clock.instant()).isPresent());
             // Rewrite the whole log consistently: a new first entry, every later hash recomputed.
             List<AuditEntry> log = f.audit.entries();
@@ -391,11 +408,30 @@ class CareServiceIT {
                 }
                 return null;
             });
-            for (AuditEntry e : log) {
-                String actor = e.seq() == 1 ? "someone-else" : e.actor();
-                f.audit.append(new org.breathgate.care.audit.AuditRecord(e.at(), actor, e.action(), e.subjectType(), e.subjectId(),
-                        e.detail()));
-            }
+            // As someone with write access to the database would: every entry sealed again, one after the other.
+            f.database.inTransaction(c -> {
+                AuditEntry previous = null;
+                for (AuditEntry e : log) {
+                    String actor = e.seq() == 1 ? "someone-else" : e.actor();
+                    AuditEntry forged = org.breathgate.care.audit.AuditChain.append(java.util.Optional.ofNullable(previous),
+                            new org.breathgate.care.audit.AuditRecord(e.at(), actor, e.action(), e.subjectType(), e.subjectId(), e.detail()));
+                    try (PreparedStatement s = c.prepareStatement("insert into care_audit_log (seq, at_ms, actor, action, subject_type, "
+                            + "subject_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        s.setLong(1, forged.seq());
+                        s.setLong(2, forged.at().toEpochMilli());
+                        s.setString(3, forged.actor());
+                        s.setString(4, forged.action());
+                        s.setString(5, forged.subjectType());
+                        s.setString(6, forged.subjectId());
+                        s.setString(7, forged.detail());
+                        s.setString(8, forged.prevHash());
+                        s.setString(9, forged.hash());
+                        s.executeUpdate();
+                    }
+                    previous = forged;
+                }
+                return null;
+            });
             AuditVerification result = f.audit.verify();
             assertEquals(AuditVerification.Problem.ANCHOR_MISMATCH, result.problem());
         }
@@ -409,8 +445,8 @@ class CareServiceIT {
         try (CareFixture f = fixture(dialect)) {
             confirmedPositive(f);
             f.clients.update(f.clients.find("client-a").orElseThrow().closed(Instant.parse("2026-04-01T00:00:00Z")));
-            RetentionJob job = new RetentionJob(f.database,
-                    new RetentionPolicy(Period.ofMonths(6), Period.ofMonths(1), ZoneId.of("Europe/Helsinki")), f.audit, f.clock);
+            RetentionJob job = new RetentionJob(f.gate,
+                    new RetentionPolicy(Period.ofMonths(6), Period.ofMonths(1), ZoneId.of("Europe/Helsinki")));
 
             f.clock.set(Instant.parse("2026-09-30T12:00:00Z"));
             assertEquals(List.of(), job.run());

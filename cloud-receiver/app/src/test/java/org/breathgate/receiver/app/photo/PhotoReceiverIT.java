@@ -1,5 +1,7 @@
 package org.breathgate.receiver.app.photo;
 
+import org.breathgate.receiver.care.gate.CareGate;
+
 import org.breathgate.receiver.evidence.photo.TestPhotos;
 
 import org.breathgate.receiver.care.photo.PhotoService;
@@ -28,7 +30,7 @@ import org.breathgate.protocol.photo.Photos;
 import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.people.Organisations;
@@ -355,11 +357,11 @@ class PhotoReceiverIT {
             assertEquals(2, f.audits("access.denied", d.id()));
             assertEquals(0, f.audits(PhotoService.PHOTO_VIEWED, d.id()));
             // A consent for results from a later date does not cover this test.
-            f.receiver.care().recordConsent(SA, d.client(), "cp-1", f.now().plus(Duration.ofDays(1)), f.now().plus(Duration.ofDays(90)),
+            f.receiver.care().consents().record(SA, d.client(), "cp-1", f.now().plus(Duration.ofDays(1)), f.now().plus(Duration.ofDays(90)),
                     EnumSet.of(Scope.RESULTS));
             assertThrows(AccessDeniedException.class, () -> f.receiver.photos().view(CP1, d.id(), 11));
             // One that covers it opens the photo, as it opens the result.
-            f.receiver.care().recordConsent(SA, d.client(), "cp-1", f.now().minus(Duration.ofDays(1)), f.now().plus(Duration.ofDays(90)),
+            f.receiver.care().consents().record(SA, d.client(), "cp-1", f.now().minus(Duration.ofDays(1)), f.now().plus(Duration.ofDays(90)),
                     EnumSet.of(Scope.RESULTS));
             assertArrayEquals(photo, f.receiver.photos().view(CP1, d.id(), 11).orElseThrow().jpeg());
             assertEquals(1, f.audits(PhotoService.PHOTO_VIEWED, d.id()));
@@ -402,7 +404,7 @@ class PhotoReceiverIT {
             assertTrue(new AuditLog(f.receiver.database(), null).entries().stream()
                     .noneMatch(e -> e.detail().contains("younger")), "the note stays out of the audit log");
 
-            List<Alert> alerts = f.receiver.care().alertsFor(SA).stream().filter(a -> a.clientId().equals(d.client())).toList();
+            List<Alert> alerts = f.receiver.care().alerts().alertsFor(SA).stream().filter(a -> a.clientId().equals(d.client())).toList();
             assertEquals(1, alerts.size(), alerts.toString());
             assertEquals(AlertKind.PHOTO_MISMATCH, alerts.get(0).kind());
             assertEquals("photo:" + d.id() + ":13", alerts.get(0).key());
@@ -420,8 +422,9 @@ class PhotoReceiverIT {
             d.sendAll(14, photo);
             assertEquals(Ack.PhotoResult.STORED, d.nextPhoto().result());
             Database db = f.receiver.database();
-            RetentionJob job = new RetentionJob(db, new RetentionPolicy(Period.ofYears(2), Period.ofDays(90), ZoneId.of("Europe/Helsinki")),
-                    new AuditLog(db, null), f.clock, new PhotoStore(PhotoSettings.defaults(f.dataDir)));
+            RetentionJob job = new RetentionJob(new CareGate(db, new AuditLog(db, null), f.clock),
+                    new RetentionPolicy(Period.ofYears(2), Period.ofDays(90), ZoneId.of("Europe/Helsinki")),
+                    new PhotoStore(PhotoSettings.defaults(f.dataDir)));
             String ref = d.id() + "#14";
             f.clock.advance(Duration.ofDays(89));
             assertTrue(job.run().stream().noneMatch(t -> t instanceof DeletionTask.Photo p && p.photoId().equals(ref)));

@@ -11,8 +11,11 @@ import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.evidence.db.TestDatabases;
-import org.breathgate.receiver.care.CareService;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.evidence.photo.PhotoSettings;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
@@ -21,9 +24,7 @@ import org.breathgate.receiver.ingest.deviceapi.EnrollmentApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentSettings;
 import org.breathgate.receiver.ingest.deviceapi.FailureLimiter;
-import org.breathgate.receiver.care.report.ReportService;
 import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.store.EvidenceStore;
 import org.breathgate.receiver.web.auth.SessionPolicy;
 import org.breathgate.testkit.TestKeys;
 import org.breathgate.receiver.https.HttpsRoutes;
@@ -105,10 +106,11 @@ class OpenApiCoverageTest {
             AuditLog audit = new AuditLog(database, null);
             DeviceRegistry registry = new DeviceRegistry(database, clock);
             Users users = new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom()));
-            WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
-                    new SecureRandom());
-            CareService care = new CareService(database, audit, new AlertEngine(ZoneOffset.UTC), new MessageSigner(TestKeys.receiver()),
-                    (topic, payload) -> { }, clock, () -> "id");
+            Care care = Care.of(new Care.Needs(new CareGate(database, audit, clock), database, registry,
+                    new PhotoStore(PhotoSettings.defaults(databases.newFolder())), new AlertEngine(ZoneOffset.UTC),
+                    new MessageSigner(TestKeys.receiver()), (topic, payload) -> { }, users, new LoginThrottle(ThrottlePolicy.DEFAULT, clock),
+                    () -> "id", () -> { }, ZoneOffset.UTC, clock));
+            WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
             EnrollmentSettings settings = new EnrollmentSettings(URI.create("https://receiver.test:8443"), URI.create("ssl://mqtt.test:8883"),
                     "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", List.of(TestKeys.receiver().verificationKey()),
                     EnrollmentSettings.DEFAULT_EXPIRY, EnrollmentSettings.MAX_EXPIRY);
@@ -116,12 +118,9 @@ class OpenApiCoverageTest {
                     new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings,
                             AdminToken.of("test-admin-token-0123456789abcdefghijklmnop"), "sha256:00", new FailureLimiter(10, Duration.ofMinutes(10), clock)),
                     new DeviceRequestsApi(database, registry, clock),
-                    new ApiRoutes(auth, care, database, registry, new org.breathgate.receiver.evidence.store.EvidenceReader(database),
-                            new ReportService(care, database, audit, ZoneOffset.UTC, clock), ZoneOffset.UTC, clock),
-                    new PeopleRoutes(auth, users, database, audit, clock),
-                    new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, new org.breathgate.receiver.care.photo.PhotoService(database,
-                            new org.breathgate.receiver.evidence.photo.PhotoStore(org.breathgate.receiver.evidence.photo.PhotoSettings.defaults(databases.newFolder())),
-                            audit, new AlertEngine(ZoneOffset.UTC), clock)));
+                    new ApiRoutes(auth, care, ZoneOffset.UTC, clock),
+                    new PeopleRoutes(auth, care, clock),
+                    new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, care.photos()));
             Set<String> registered = registered(features);
             Set<String> documented = documented();
             assertTrue(registered.size() > 20, "the routes were found: " + registered);

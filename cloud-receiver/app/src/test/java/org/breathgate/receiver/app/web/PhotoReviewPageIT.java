@@ -2,7 +2,7 @@ package org.breathgate.receiver.app.web;
 
 import org.breathgate.receiver.web.ui.Lang;
 import org.breathgate.receiver.web.ui.Messages;
-import org.breathgate.receiver.web.ui.TimelineEntry;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
 
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertKind;
@@ -185,7 +185,7 @@ class PhotoReviewPageIT {
         assertEquals("Tarkistus on tallennettu.", browser.find("p.message.notice").getText());
         assertTrue(browser.driver.findElements(By.cssSelector("#photo-" + DEVICE + "-" + seq)).isEmpty(), "reviewed: off the queue");
         browser.screenshot("photo-review-saved-fi");
-        List<Alert> alerts = deployment.receiver.care().alertsFor(SA);
+        List<Alert> alerts = deployment.receiver.care().alerts().alertsFor(SA);
         assertTrue(alerts.stream().anyMatch(a -> a.kind() == AlertKind.PHOTO_MISMATCH && a.key().equals("photo:" + DEVICE + ":" + seq)),
                 alerts.toString());
         browser.open("/alerts");

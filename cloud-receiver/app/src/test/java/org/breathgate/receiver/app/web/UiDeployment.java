@@ -125,7 +125,7 @@ final class UiDeployment implements AutoCloseable {
         for (Actor a : List.of(SA, CP1, CP2, TECH, ADMIN, PARENT)) {
             users.add(a, PASSWORD.toCharArray(), lent);
         }
-        receiver.care().recordConsent(SA, "client-a", "cp-1", lent, Instant.now().plus(Duration.ofDays(90)),
+        receiver.care().consents().record(SA, "client-a", "cp-1", lent, Instant.now().plus(Duration.ofDays(90)),
                 Set.of(Scope.RESULTS, Scope.MISSED_TESTS, Scope.ALERTS));
     }
 

@@ -240,7 +240,7 @@ class WebUiIT {
         assertEquals("/alerts", browser.path());
         assertEquals("Kuittaus tallennettiin.", browser.find("p.message[role=status]").getText());
         assertTrue(browser.text().contains(note), "the note is shown as text, not run: " + browser.text());
-        List<Alert> inbox = deployment.receiver.care().alertsFor(SA);
+        List<Alert> inbox = deployment.receiver.care().alerts().alertsFor(SA);
         Alert confirmed = inbox.stream().filter(a -> a.kind() == AlertKind.CONFIRMED_POSITIVE).findFirst().orElseThrow();
         assertEquals(AlertStatus.ACKNOWLEDGED, confirmed.status());
         assertEquals(note, confirmed.acknowledgement().note());

@@ -5,7 +5,7 @@ import org.breathgate.care.alert.AlertCommand;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.care.alert.CaseContext;
 import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CaseContexts;
+import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.care.people.Assignment;
 import org.breathgate.receiver.care.people.DeviceAssignments;
@@ -13,8 +13,6 @@ import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,12 +1,11 @@
 package org.breathgate.receiver.care.delivery;
 
-import org.breathgate.care.audit.AuditRecord;
+import org.breathgate.receiver.care.gate.CareGate;
+import java.sql.Connection;
+
 import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.audit.AuditLog;
 import org.breathgate.receiver.evidence.db.Database;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,13 +19,11 @@ import java.util.Objects;
 public final class DeliveryAdmin {
 
     private final Database database;
-    private final AuditLog audit;
-    private final Clock clock;
+    private final CareGate gate;
 
-    public DeliveryAdmin(Database database, AuditLog audit, Clock clock) {
+    public DeliveryAdmin(Database database, CareGate gate) {
         this.database = Objects.requireNonNull(database, "database");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.gate = Objects.requireNonNull(gate, "gate");
     }
 
     /** E-mail and webhook rows, newest first: only those in {@code state} unless it is {@code null}. */
@@ -41,15 +38,15 @@ public final class DeliveryAdmin {
      * @throws IllegalStateException if it is not dead (pending, delivered and withheld rows are not replayed)
      */
     public Delivery replay(long id, String actor) {
-        Instant now = clock.instant();
-        return Sql.write(database, "replaying delivery " + id, c -> {
+        return gate.runAsReceiver(actor, "replaying delivery " + id, visit -> {
+            Connection c = visit.connection();
             Delivery d = DeliveryStore.find(c, id).orElseThrow(() -> new IllegalArgumentException("no delivery " + id));
             if (!d.state().equals(Delivery.DEAD)) {
                 throw new IllegalStateException("delivery " + id + " is " + d.state() + ", not dead: only dead deliveries are replayed");
             }
-            DeliveryStore.replay(c, id, now);
-            audit.append(c, new AuditRecord(now, actor, DeliveryWorker.AUDIT_REPLAYED, "alert", d.alertKey(),
-                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + id + ", after " + d.attempts() + " attempt(s)"));
+            DeliveryStore.replay(c, id, visit.now());
+            visit.record(DeliveryWorker.AUDIT_REPLAYED, "alert", d.alertKey(),
+                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + id + ", after " + d.attempts() + " attempt(s)");
             return DeliveryStore.find(c, id).orElseThrow();
         });
     }

@@ -1,17 +1,18 @@
 package org.breathgate.receiver.care.delivery;
 
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.gate.Visit;
+
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Decision;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.care.alert.CaseContext;
-import org.breathgate.care.audit.AuditRecord;
 import org.breathgate.care.webhook.RetryBackoff;
 import org.breathgate.care.webhook.RetryDecision;
 import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CaseContexts;
+import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.care.alert.AlertStore;
-import org.breathgate.receiver.care.audit.AuditLog;
 import org.breathgate.receiver.care.people.UserAccount;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.evidence.db.Database;
@@ -98,7 +99,7 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private final Database database;
-    private final AuditLog audit;
+    private final CareGate gate;
     private final MailSender mail;
     private final WebhookSender webhooks;
     private final Settings settings;
@@ -115,10 +116,10 @@ public final class DeliveryWorker implements AutoCloseable {
      * @param webhooks the webhook sender
      * @param random   jitter for the retry times
      */
-    public DeliveryWorker(Database database, AuditLog audit, MailSender mail, WebhookSender webhooks, Settings settings, Clock clock,
+    public DeliveryWorker(Database database, CareGate gate, MailSender mail, WebhookSender webhooks, Settings settings, Clock clock,
                           Random random) {
         this.database = Objects.requireNonNull(database, "database");
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.gate = Objects.requireNonNull(gate, "gate");
         this.mail = mail;
         this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -277,7 +278,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     private void attempt(Delivery d) throws InterruptedException {
         Instant checkedAt = clock.instant();
-        Target target = Sql.read(database, "checking delivery " + d.id(), c -> target(c, d, checkedAt));
+        Target target = gate.lookAsReceiver(SYSTEM, "checking delivery " + d.id(), visit -> target(visit, d));
         if (target.withheld() != null) {
             finish(d, Delivery.WITHHELD, d.attempts(), target.withheld(), AUDIT_WITHHELD);
             LOG.info("delivery {} withheld: {}", d.describe(), target.withheld());
@@ -299,12 +300,12 @@ public final class DeliveryWorker implements AutoCloseable {
             return;
         }
         Instant at = clock.instant();
-        boolean recorded = Sql.write(database, "recording delivery " + d.id(), c -> {
-            if (!DeliveryStore.markDelivered(c, d.id(), attempt, at)) {
+        boolean recorded = gate.runAsReceiver(SYSTEM, "recording delivery " + d.id(), visit -> {
+            if (!DeliveryStore.markDelivered(visit.connection(), d.id(), attempt, at)) {
                 return false;
             }
-            audit.append(c, new AuditRecord(at, SYSTEM, AUDIT_DELIVERED, "alert", d.alertKey(),
-                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + d.id() + ", attempt " + attempt));
+            visit.record(AUDIT_DELIVERED, "alert", d.alertKey(),
+                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + d.id() + ", attempt " + attempt);
             return true;
         });
         if (recorded) {
@@ -327,19 +328,18 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private void finish(Delivery d, String state, int attempts, String why, String action) {
-        Instant at = clock.instant();
-        Sql.write(database, "recording delivery " + d.id() + " as " + state, c -> {
-            if (DeliveryStore.finish(c, d.id(), state, attempts, why)) {
+        gate.runAsReceiver(SYSTEM, "recording delivery " + d.id() + " as " + state, visit -> {
+            if (DeliveryStore.finish(visit.connection(), d.id(), state, attempts, why)) {
                 String detail = d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + d.id() + ", " + attempts
                         + " attempt(s): " + why;
-                audit.append(c, new AuditRecord(at, SYSTEM, action, "alert", d.alertKey(),
-                        detail.length() > 2000 ? detail.substring(0, 2000) : detail));
+                visit.record(action, "alert", d.alertKey(), detail.length() > 2000 ? detail.substring(0, 2000) : detail);
             }
             return null;
         });
     }
 
-    private Target target(Connection c, Delivery d, Instant now) throws SQLException {
+    private Target target(Visit visit, Delivery d) throws SQLException {
+        Connection c = visit.connection();
         Optional<Alert> found = AlertStore.find(c, d.alertKey());
         if (found.isEmpty()) {
             return Target.withheld("the alert is no longer stored");
@@ -375,7 +375,7 @@ public final class DeliveryWorker implements AutoCloseable {
         } else {
             return Target.withheld("unknown channel " + d.channel());
         }
-        Decision decision = AlertEngine.mayReceive(alert, actor, context, now);
+        Decision decision = visit.mayReceive(alert, actor, context);
         if (!decision.allowed()) {
             return Target.withheld(decision.code().code());
         }

@@ -35,13 +35,19 @@ public final class Clients {
     /** Adds a new client. */
     public void add(Client client, Instant now) {
         Sql.write(database, "adding client " + client.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("insert into care_clients (" + COLUMNS
-                    + ", created_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(s, client);
-                s.setLong(8, now.toEpochMilli());
-                return s.executeUpdate();
-            }
+            insert(c, client, now);
+            return null;
         });
+    }
+
+    /** Adds a new client in the caller's transaction. */
+    public static void insert(Connection c, Client client, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into care_clients (" + COLUMNS
+                + ", created_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(s, client);
+            s.setLong(8, now.toEpochMilli());
+            s.executeUpdate();
+        }
     }
 
     /** Saves a changed client (case closed or reopened, threshold, factor); the id and organisation stay. */

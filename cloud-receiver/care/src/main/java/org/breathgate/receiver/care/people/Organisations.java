@@ -6,6 +6,10 @@ import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.evidence.db.Database;
 
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.sql.ResultSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +45,36 @@ public final class Organisations {
                             : Optional.<Organisation>empty();
                 }
             }
+        });
+    }
+
+    /** Every organisation's name by id, by name. */
+    public Map<String, String> names() {
+        return Sql.read(database, "reading organisation names", c -> {
+            Map<String, String> names = new LinkedHashMap<>();
+            try (PreparedStatement q = c.prepareStatement("select id, name from care_organisations order by name");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    names.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return names;
+        });
+    }
+
+    /** The child-protection units, by name: the units a consent can name. */
+    public List<Organisation> childProtectionUnits() {
+        return Sql.read(database, "reading child-protection units", c -> {
+            List<Organisation> units = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("select id, name from care_organisations where kind = ? order by name")) {
+                q.setString(1, OrganisationKind.CHILD_PROTECTION_UNIT.name());
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        units.add(new Organisation(rs.getString(1), rs.getString(2), OrganisationKind.CHILD_PROTECTION_UNIT));
+                    }
+                }
+            }
+            return units;
         });
     }
 }

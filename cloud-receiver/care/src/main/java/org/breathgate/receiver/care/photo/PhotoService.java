@@ -1,5 +1,9 @@
 package org.breathgate.receiver.care.photo;
 
+import org.breathgate.receiver.care.gate.CareGate;
+import java.util.Set;
+import org.breathgate.receiver.care.gate.Visit;
+
 import org.breathgate.receiver.evidence.photo.PhotoStore;
 import org.breathgate.receiver.evidence.photo.StoredPhoto;
 
@@ -8,31 +12,24 @@ import org.breathgate.care.access.AccessPolicy;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Decision;
 import org.breathgate.care.access.Operation;
-import org.breathgate.care.access.ReasonCode;
 import org.breathgate.care.access.Role;
 import org.breathgate.care.alert.AlertCommand;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.care.alert.CaseContext;
-import org.breathgate.care.audit.AuditAction;
-import org.breathgate.care.audit.AuditRecord;
 import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
 import org.breathgate.protocol.photo.Photos;
-import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CaseContexts;
+import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.breathgate.receiver.care.alert.AlertStore;
-import org.breathgate.receiver.care.audit.AuditLog;
 import org.breathgate.receiver.care.people.DeviceAssignments;
-import org.breathgate.receiver.evidence.db.Database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,28 +57,20 @@ public final class PhotoService {
     /** Largest reference photo accepted. */
     public static final int MAX_REFERENCE_BYTES = org.breathgate.protocol.PhotoChunk.MAX_PHOTO_BYTES;
 
-    private final Database database;
+    private final CareGate gate;
     private final PhotoStore store;
-    private final AuditLog audit;
     private final AlertEngine engine;
     private final Runnable alertsStored;
-    private final Clock clock;
-
-    public PhotoService(Database database, PhotoStore store, AuditLog audit, AlertEngine engine, Clock clock) {
-        this(database, store, audit, engine, clock, () -> { });
-    }
 
     /**
-     * As above; {@code alertsStored} is run after a review stored an alert (the receiver wakes its
-     * delivery worker with it, so the alert goes out at once instead of at the next poll).
+     * @param alertsStored run after a review stored an alert (the receiver wakes its delivery worker with it, so the alert
+     *                     goes out at once instead of at the next poll)
      */
-    public PhotoService(Database database, PhotoStore store, AuditLog audit, AlertEngine engine, Clock clock, Runnable alertsStored) {
-        this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
-        this.database = Objects.requireNonNull(database, "database");
+    public PhotoService(CareGate gate, PhotoStore store, AlertEngine engine, Runnable alertsStored) {
+        this.gate = Objects.requireNonNull(gate, "gate");
         this.store = Objects.requireNonNull(store, "store");
-        this.audit = Objects.requireNonNull(audit, "audit");
         this.engine = Objects.requireNonNull(engine, "engine");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
     }
 
     /** A test photo as shown: its bytes, and what the review says so far. */
@@ -105,20 +94,17 @@ public final class PhotoService {
      * @throws AccessDeniedException (audited) when the reading is not visible to {@code actor}
      */
     public Optional<PhotoView> view(Actor actor, String deviceId, long seq) {
-        Instant now = clock.instant();
-        return run("showing the photo of " + deviceId + "#" + seq, c -> {
+        return gate.run(actor, "showing the photo of " + deviceId + "#" + seq, visit -> {
+            Connection c = visit.connection();
             Optional<Located> located = locate(c, deviceId, seq);
             if (located.isEmpty()) {
-                return Result.of(Optional.empty());
+                return Optional.<PhotoView>empty();
             }
             Located l = located.get();
-            Decision d = AccessPolicy.decide(actor, Operation.VIEW_RESULT, l.context.client(), l.context.consents(), l.time, now);
-            if (!d.allowed()) {
-                return denied(c, actor, Operation.VIEW_RESULT, l.photo.ref(), d, now);
-            }
+            Decision d = visit.require(Operation.VIEW_RESULT, l.context, l.time, "photo", l.photo.ref());
             byte[] jpeg = store.bytes(c, deviceId, seq).orElseThrow(() -> new IllegalStateException("photo " + l.photo.ref() + " vanished"));
-            audit.append(c, new AuditRecord(now, actor.userId(), PHOTO_VIEWED, "photo", l.photo.ref(), detail(d)));
-            return Result.of(Optional.of(new PhotoView(l.photo, l.context.client().id(), jpeg, review(c, deviceId, seq))));
+            visit.record(PHOTO_VIEWED, "photo", l.photo.ref(), Visit.basis(d));
+            return Optional.of(new PhotoView(l.photo, l.context.client().id(), jpeg, review(c, deviceId, seq)));
         });
     }
 
@@ -142,27 +128,23 @@ public final class PhotoService {
      * Only for substance-abuse workers (identity review is their task); audited as one look at the list.
      */
     public List<QueueItem> reviewQueue(Actor actor) {
-        Instant now = clock.instant();
-        return run("reading the photo review queue", c -> {
-            if (actor.role() != Role.SUBSTANCE_ABUSE_WORKER) {
-                return denied(c, actor, Operation.VIEW_RESULT, "review-queue", Decision.of(ReasonCode.DENIED_ROLE), now);
-            }
+        return gate.run(actor, "reading the photo review queue", visit -> {
+            Connection c = visit.connection();
+            visit.requireRole(Set.of(Role.SUBSTANCE_ABUSE_WORKER), Operation.VIEW_RESULT, "photo", "review-queue");
             List<QueueItem> out = new ArrayList<>();
             for (StoredPhoto photo : unreviewed(c)) {
                 Optional<Located> l = locate(c, photo.deviceId(), photo.readingSeq());
                 if (l.isEmpty()) {
                     continue;
                 }
-                Decision d = AccessPolicy.decide(actor, Operation.VIEW_RESULT, l.get().context.client(), l.get().context.consents(),
-                        l.get().time, now);
+                Decision d = visit.check(Operation.VIEW_RESULT, l.get().context, l.get().time);
                 if (d.allowed()) {
                     String clientId = l.get().context.client().id();
                     out.add(new QueueItem(clientId, l.get().context.client().displayName(), photo, reference(c, clientId).isPresent()));
                 }
             }
-            audit.append(c, new AuditRecord(now, actor.userId(), REVIEW_QUEUE_VIEWED, "organisation", actor.organisationId(),
-                    out.size() + " photos waiting"));
-            return Result.of(List.copyOf(out));
+            visit.record(REVIEW_QUEUE_VIEWED, "organisation", actor.organisationId(), out.size() + " photos waiting");
+            return List.copyOf(out);
         });
     }
 
@@ -180,16 +162,11 @@ public final class PhotoService {
         if (text.length() > MAX_NOTE) {
             throw new IllegalArgumentException("a review note has at most " + MAX_NOTE + " characters");
         }
-        Instant now = clock.instant();
-        Review review = run("reviewing the photo of " + deviceId + "#" + seq, c -> {
+        Review review = gate.run(actor, "reviewing the photo of " + deviceId + "#" + seq, visit -> {
+            Connection c = visit.connection();
+            Instant now = visit.now();
             Located l = locate(c, deviceId, seq).orElseThrow(() -> new IllegalArgumentException("no photo " + deviceId + "#" + seq));
-            Decision d = AccessPolicy.decide(actor, Operation.VIEW_RESULT, l.context.client(), l.context.consents(), l.time, now);
-            if (d.allowed() && actor.role() != Role.SUBSTANCE_ABUSE_WORKER) {
-                d = Decision.of(ReasonCode.DENIED_ROLE);
-            }
-            if (!d.allowed()) {
-                return denied(c, actor, Operation.VIEW_RESULT, l.photo.ref(), d, now);
-            }
+            Decision d = visit.requirePhotoReview(l.context, l.time, l.photo.ref());
             try (PreparedStatement del = c.prepareStatement("delete from photo_reviews where device_id = ? and reading_seq = ?");
                  PreparedStatement ins = c.prepareStatement("insert into photo_reviews(device_id, reading_seq, verdict, note, reviewer,"
                          + " reviewed_at_ms) values (?,?,?,?,?,?)")) {
@@ -205,13 +182,12 @@ public final class PhotoService {
                 ins.executeUpdate();
             }
             // The note is kept with the review, not in the audit log, which outlives the photo.
-            audit.append(c, new AuditRecord(now, actor.userId(), PHOTO_REVIEWED, "photo", l.photo.ref(),
-                    "verdict " + verdict.wireName() + "; " + detail(d)));
+            visit.record(PHOTO_REVIEWED, "photo", l.photo.ref(), "verdict " + verdict.wireName() + "; " + Visit.basis(d));
             if (verdict == ReviewVerdict.DOES_NOT_MATCH) {
                 List<AlertCommand> commands = engine.onPhotoMismatch(deviceId, seq, l.time, l.context, AlertStore.lookup(c), now);
                 AlertStore.apply(c, commands, now);
             }
-            return Result.of(new Review(verdict, text, actor.userId(), now));
+            return new Review(verdict, text, actor.userId(), now);
         });
         if (verdict == ReviewVerdict.DOES_NOT_MATCH) {
             alertsStored.run(); // after the commit: the delivery worker sees the alert's deliveries
@@ -230,13 +206,11 @@ public final class PhotoService {
                 || (jpeg[jpeg.length - 2] & 0xff) != 0xFF || (jpeg[jpeg.length - 1] & 0xff) != 0xD9) {
             throw new IllegalArgumentException("a reference photo is one complete JPEG of at most " + MAX_REFERENCE_BYTES + " bytes");
         }
-        Instant now = clock.instant();
-        run("enrolling the reference photo of " + clientId, c -> {
+        gate.run(actor, "enrolling the reference photo of " + clientId, visit -> {
+            Connection c = visit.connection();
+            Instant now = visit.now();
             CaseContext context = CaseContexts.load(c, clientId);
-            Decision d = AccessPolicy.decide(actor, Operation.MANAGE_CLIENT, context.client(), context.consents(), null, now);
-            if (!d.allowed()) {
-                return denied(c, actor, Operation.MANAGE_CLIENT, clientId, d, now);
-            }
+            Decision d = visit.require(Operation.MANAGE_CLIENT, context, "photo", clientId);
             try (PreparedStatement del = c.prepareStatement("delete from reference_photos where client_id = ?");
                  PreparedStatement ins = c.prepareStatement("insert into reference_photos(client_id, sha256, size, media_type, bytes,"
                          + " enrolled_by, enrolled_at_ms) values (?,?,?,?,?,?,?)")) {
@@ -251,25 +225,22 @@ public final class PhotoService {
                 ins.setLong(7, now.toEpochMilli());
                 ins.executeUpdate();
             }
-            audit.append(c, new AuditRecord(now, actor.userId(), REFERENCE_ENROLLED, "client", clientId, detail(d)));
-            return Result.of(null);
+            visit.record(REFERENCE_ENROLLED, "client", clientId, Visit.basis(d));
+            return null;
         });
     }
 
     /** The client's reference photo, for its own substance-abuse service ({@link Operation#MANAGE_CLIENT}); audited. */
     public Optional<byte[]> reference(Actor actor, String clientId) {
-        Instant now = clock.instant();
-        return run("showing the reference photo of " + clientId, c -> {
+        return gate.run(actor, "showing the reference photo of " + clientId, visit -> {
+            Connection c = visit.connection();
             CaseContext context = CaseContexts.load(c, clientId);
-            Decision d = AccessPolicy.decide(actor, Operation.MANAGE_CLIENT, context.client(), context.consents(), null, now);
-            if (!d.allowed()) {
-                return denied(c, actor, Operation.MANAGE_CLIENT, clientId, d, now);
-            }
+            Decision d = visit.require(Operation.MANAGE_CLIENT, context, "photo", clientId);
             Optional<byte[]> bytes = reference(c, clientId);
             if (bytes.isPresent()) {
-                audit.append(c, new AuditRecord(now, actor.userId(), REFERENCE_VIEWED, "client", clientId, detail(d)));
+                visit.record(REFERENCE_VIEWED, "client", clientId, Visit.basis(d));
             }
-            return Result.of(bytes);
+            return bytes;
         });
     }
 
@@ -316,38 +287,6 @@ public final class PhotoService {
             }
         }
         return out;
-    }
-
-    /** What an operation's transaction produced: its value, or a refusal already audited. */
-    private record Result<T>(T value, AccessDeniedException refusal) {
-        static <T> Result<T> of(T value) {
-            return new Result<>(value, null);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        Result<T> run(Connection c) throws SQLException;
-    }
-
-    private <T> T run(String what, Work<T> work) {
-        Result<T> result = Sql.write(database, what, work::run);
-        if (result.refusal() != null) {
-            throw result.refusal();
-        }
-        return result.value();
-    }
-
-    private <T> Result<T> denied(Connection c, Actor actor, Operation operation, String subjectId, Decision decision, Instant now)
-            throws SQLException {
-        audit.append(c, AuditRecord.of(now, actor.userId(), AuditAction.ACCESS_DENIED, "photo", subjectId,
-                operation.name() + " " + decision.code().code()));
-        return new Result<>(null, new AccessDeniedException(operation.name() + " of photo " + subjectId, decision));
-    }
-
-    private static String detail(Decision d) {
-        return d.code().code() + (d.consentBasis() == null ? ""
-                : " (consent " + d.consentBasis().consentId() + " v" + d.consentBasis().version() + ")");
     }
 
 }

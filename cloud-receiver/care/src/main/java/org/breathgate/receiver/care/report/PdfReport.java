@@ -20,7 +20,9 @@ import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.care.TimelineItem;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
+import org.breathgate.receiver.care.timeline.TimelineView;
+import org.breathgate.receiver.care.timeline.WeeklyCompliance;
 import org.breathgate.receiver.care.photo.PhotoState;
 
 import java.io.ByteArrayOutputStream;
@@ -52,8 +54,8 @@ import java.util.TimeZone;
  * verified. Texts come from {@code i18n/report_<lang>.properties} (fi, sv, en); numbers and dates are
  * formatted for the language.
  *
- * <p>Pure rendering: it shows exactly the items it is given. What a requester may see is decided before
- * ({@link ReportService}).
+ * <p>Pure rendering: it shows exactly the timeline it is given. What a requester may see is decided before, in the care
+ * gate ({@link ReportService}); what each event is, once, in the {@link TimelineEntry}.
  */
 public final class PdfReport {
 
@@ -63,32 +65,41 @@ public final class PdfReport {
     /**
      * What goes into one report.
      *
-     * @param items     the events the requester may see, in time order
-     * @param withheld  how many of the period's events they may not see
-     * @param basis     the consent the requester's access rests on (a child-protection worker), or {@code null}
-     * @param photos    the photo state of each reading that makes a statement about a photo, by {@link PhotoState#key}
+     * @param timeline   the client's timeline as the requester may see it: the events shown, how many were withheld, and what
+     *                   the requester is shown of photo reviews
+     * @param basis      the consent the requester's access rests on (a child-protection worker), or {@code null}
      */
-    public record Content(Client client, Instant from, Instant to, Actor requester, Instant producedAt, List<TimelineItem> items,
-                          int withheld, ConsentVersion basis, ZoneId zone, String language, Map<String, PhotoState> photos) {
-
-        /** A report without photo states (readings from devices without a camera statement). */
-        public Content(Client client, Instant from, Instant to, Actor requester, Instant producedAt, List<TimelineItem> items,
-                       int withheld, ConsentVersion basis, ZoneId zone, String language) {
-            this(client, from, to, requester, producedAt, items, withheld, basis, zone, language, Map.of());
-        }
+    public record Content(TimelineView timeline, Actor requester, Instant producedAt, ConsentVersion basis, ZoneId zone,
+                          String language) {
 
         public Content {
-            photos = Map.copyOf(photos);
-            Objects.requireNonNull(client, "client");
-            Objects.requireNonNull(from, "from");
-            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(timeline, "timeline");
             Objects.requireNonNull(requester, "requester");
             Objects.requireNonNull(producedAt, "producedAt");
-            items = List.copyOf(items);
             Objects.requireNonNull(zone, "zone");
             if (!LANGUAGES.contains(language)) {
                 throw new IllegalArgumentException("language must be one of " + LANGUAGES + ", was " + language);
             }
+        }
+
+        Client client() {
+            return timeline.client();
+        }
+
+        Instant from() {
+            return timeline.from();
+        }
+
+        Instant to() {
+            return timeline.to();
+        }
+
+        List<TimelineEntry> items() {
+            return timeline.entries();
+        }
+
+        int withheld() {
+            return timeline.withheld();
         }
     }
 
@@ -209,7 +220,7 @@ public final class PdfReport {
             float right = MARGIN + WIDTH;
             long span = c.to().toEpochMilli() - c.from().toEpochMilli();
             int maxUg = Math.max(c.client().alertThreshold().microgramsPerLitre() * 2, 200);
-            for (TimelineItem i : c.items()) {
+            for (TimelineEntry i : c.items()) {
                 if (i.event() instanceof Reading && ((Reading) i.event()).breathAlcohol() != null) {
                     maxUg = Math.max(maxUg, ((Reading) i.event()).breathAlcohol().microgramsPerLitre());
                 }
@@ -248,7 +259,7 @@ public final class PdfReport {
             cs.setLineDashPattern(new float[] {}, 0);
             // points
             Map<Long, float[]> plotted = new HashMap<>();
-            for (TimelineItem i : c.items()) {
+            for (TimelineEntry i : c.items()) {
                 Instant when = i.time().latest();
                 float x = left + (right - left) * (float) (when.toEpochMilli() - c.from().toEpochMilli()) / span;
                 EvidenceEvent e = i.event();
@@ -344,10 +355,10 @@ public final class PdfReport {
             }
             float[] cols = {0, 95, 270, 400};
             row(new String[] {text("col.time"), text("col.event"), text("col.result"), text("col.outcome")}, cols, bold, 8);
-            for (TimelineItem i : c.items()) {
+            for (TimelineEntry i : c.items()) {
                 List<String> details = new ArrayList<>();
-                details.add(format("verified", i.event().deviceId(), KeyIds.of(i.compact()),
-                        dateTime.format(i.receivedAt().atZone(c.zone()))));
+                details.add(format("verified", i.deviceId(), i.stored().keyId().toString(),
+                        dateTime.format(i.stored().receivedAt().atZone(c.zone()))));
                 EventTime t = i.time();
                 if (t.isExact()) {
                     details.add(text("clock.synced"));
@@ -357,7 +368,7 @@ public final class PdfReport {
                     details.add(format("clock.unsynced", dateTime.format(t.earliest().atZone(c.zone())),
                             dateTime.format(t.latest().atZone(c.zone()))));
                 }
-                PhotoState photo = c.photos().get(PhotoState.key(i.event()));
+                PhotoState photo = i.photo();
                 if (photo != null) {
                     details.add(photoLine(photo));
                 }
@@ -427,7 +438,7 @@ public final class PdfReport {
                 default:
                     break;
             }
-            if (c.requester().role() == org.breathgate.care.access.Role.CHILD_PROTECTION_WORKER) {
+            if (!c.timeline().photoVerdictsShown()) {
                 return text("photo.stored");
             }
             if (p.kind() == PhotoState.Kind.WAITING) {

@@ -2,22 +2,24 @@ package org.breathgate.receiver.care.retention;
 
 import org.breathgate.care.access.Client;
 import org.breathgate.care.audit.AuditAction;
-import org.breathgate.care.audit.AuditRecord;
 import org.breathgate.care.retention.DeletionTask;
+import org.breathgate.care.retention.PhotoRef;
 import org.breathgate.care.retention.RetentionPolicy;
-import org.breathgate.receiver.evidence.db.Sql;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+import org.breathgate.receiver.evidence.photo.StoredPhoto;
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.Map;
 import org.breathgate.receiver.evidence.store.EvidenceStore;
 import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.alert.ExcuseStore;
-import org.breathgate.receiver.care.audit.AuditLog;
 import org.breathgate.receiver.care.people.Assignment;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
-import org.breathgate.receiver.evidence.db.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,30 +41,26 @@ public final class RetentionJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
-    private final Database database;
+    private final CareGate gate;
     private final RetentionPolicy policy;
-    private final AuditLog audit;
-    private final Clock clock;
-    private final org.breathgate.receiver.evidence.photo.PhotoStore photos;
+    private final PhotoStore photos;
 
-    public RetentionJob(Database database, RetentionPolicy policy, AuditLog audit, Clock clock) {
-        this(database, policy, audit, clock, null);
+    public RetentionJob(CareGate gate, RetentionPolicy policy) {
+        this(gate, policy, null);
     }
 
     /** @param photos the stored photos, whose shorter period the policy also applies; {@code null}: none */
-    public RetentionJob(Database database, RetentionPolicy policy, AuditLog audit, Clock clock,
-                        org.breathgate.receiver.evidence.photo.PhotoStore photos) {
+    public RetentionJob(CareGate gate, RetentionPolicy policy, PhotoStore photos) {
         this.photos = photos;
-        this.database = Objects.requireNonNull(database, "database");
+        this.gate = Objects.requireNonNull(gate, "gate");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Deletes what is due now; returns the tasks carried out. */
     public List<DeletionTask> run() {
-        Instant now = clock.instant();
-        return Sql.write(database, "retention", c -> {
+        return gate.runAsReceiver("system", "retention", visit -> {
+            Connection c = visit.connection();
+            Instant now = visit.now();
             List<Client> candidates = new ArrayList<>();
             for (Client client : Clients.all(c)) {
                 Optional<Instant> deleted = Clients.resultsDeletedAt(c, client.id());
@@ -71,21 +69,21 @@ public final class RetentionJob {
                 }
             }
             List<DeletionTask> done = new ArrayList<>();
-            List<org.breathgate.care.retention.PhotoRef> photoRefs = new ArrayList<>();
-            java.util.Map<String, org.breathgate.receiver.evidence.photo.StoredPhoto> photoById = new java.util.HashMap<>();
+            List<PhotoRef> photoRefs = new ArrayList<>();
+            Map<String, StoredPhoto> photoById = new HashMap<>();
             if (photos != null) {
-                for (org.breathgate.receiver.evidence.photo.StoredPhoto p : photos.all(c)) {
+                for (StoredPhoto p : photos.all(c)) {
                     String owner = DeviceAssignments.clientAt(c, p.deviceId(), p.takenAt()).orElse("unassigned");
-                    photoRefs.add(new org.breathgate.care.retention.PhotoRef(p.ref(), owner, p.takenAt()));
+                    photoRefs.add(new PhotoRef(p.ref(), owner, p.takenAt()));
                     photoById.put(p.ref(), p);
                 }
             }
             for (DeletionTask task : policy.due(candidates, photoRefs, now)) {
                 if (task instanceof DeletionTask.Photo photoTask) {
-                    org.breathgate.receiver.evidence.photo.StoredPhoto p = photoById.get(photoTask.photoId());
+                    StoredPhoto p = photoById.get(photoTask.photoId());
                     if (p != null && photos.delete(c, p.deviceId(), p.readingSeq())) {
-                        audit.append(c, AuditRecord.of(now, "system", AuditAction.DATA_DELETED, "photo", p.ref(),
-                                "retention: photo taken " + p.takenAt() + ", due since " + task.dueSince()));
+                        visit.record(AuditAction.DATA_DELETED.code(), "photo", p.ref(),
+                                "retention: photo taken " + p.takenAt() + ", due since " + task.dueSince());
                         done.add(task);
                     }
                     continue;
@@ -96,7 +94,7 @@ public final class RetentionJob {
                     Instant until = a.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : a.until();
                     events += EvidenceStore.deleteAttributed(c, a.deviceId(), a.from(), until);
                     if (photos != null) {
-                        for (org.breathgate.receiver.evidence.photo.StoredPhoto p : photoById.values()) {
+                        for (StoredPhoto p : photoById.values()) {
                             if (p.deviceId().equals(a.deviceId()) && !p.takenAt().isBefore(a.from()) && p.takenAt().isBefore(until)) {
                                 photos.delete(c, p.deviceId(), p.readingSeq());
                             }
@@ -106,9 +104,9 @@ public final class RetentionJob {
                 int alerts = AlertStore.deleteOfClient(c, clientId);
                 int excuses = ExcuseStore.deleteOfClient(c, clientId);
                 Clients.markResultsDeleted(c, clientId, now);
-                audit.append(c, AuditRecord.of(now, "system", AuditAction.DATA_DELETED, "client", clientId,
+                visit.record(AuditAction.DATA_DELETED.code(), "client", clientId,
                         "retention: case closed, due since " + task.dueSince() + "; deleted " + events + " evidence events, "
-                                + alerts + " alerts, " + excuses + " excuses"));
+                                + alerts + " alerts, " + excuses + " excuses");
                 LOG.info("retention deleted the results of client {} ({} events, {} alerts)", clientId, events, alerts);
                 done.add(task);
             }

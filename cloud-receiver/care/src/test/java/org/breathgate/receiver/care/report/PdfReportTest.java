@@ -5,12 +5,12 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
-import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.PhotoAbsence;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
-import org.breathgate.receiver.care.TimelineItem;
+import org.breathgate.receiver.care.timeline.TestTimelines;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
 import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.care.photo.PhotoState;
 import org.breathgate.receiver.care.photo.ReviewVerdict;
@@ -22,9 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,8 +57,8 @@ class PdfReportTest {
     @Test
     void an_empty_period_says_so_in_each_language() throws Exception {
         for (String lang : List.of("fi", "sv", "en")) {
-            byte[] pdf = PdfReport.render(new PdfReport.Content(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,
-                    Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, List.of(), 0, null, ZoneId.of("Europe/Helsinki"), lang));
+            byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,
+                    List.of(), 0), Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, null, ZoneId.of("Europe/Helsinki"), lang));
             String text = text(pdf);
             Properties texts = bundle(lang);
             assertTrue(text.contains(texts.getProperty("no.events")), lang + ": " + text);
@@ -71,15 +69,15 @@ class PdfReportTest {
     @Test
     void names_the_standard_font_cannot_show_do_not_break_the_report_and_long_periods_get_more_pages() throws Exception {
         SampleMessages home = SampleMessages.of("home-0001");
-        List<TimelineItem> items = new ArrayList<>();
+        List<TimelineEntry> items = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             Instant at = FROM.plus(Duration.ofHours(12L * i + 6));
             SampleMessages s = home.at(at);
             EvidenceEvent e = i % 9 == 4 ? s.positiveReading(i + 1) : s.soberReading(i + 1);
-            items.add(new TimelineItem(e, s.sign(e).compact(), at, EventTime.of(e.clock(), at), null));
+            items.add(TestTimelines.entry(e, s.sign(e).compact(), at, null, null, java.util.Set.of()));
         }
-        byte[] pdf = PdfReport.render(new PdfReport.Content(Client.open("client-a", "Áile Ŋuolla \u2603", "sa-1"), FROM, TO,
-                Actor.parent("parent-a", "client-a"), TO, items, 0, null, ZoneId.of("Europe/Helsinki"), "en"));
+        byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Áile Ŋuolla \u2603", "sa-1"), FROM,
+                TO, items, 0), Actor.parent("parent-a", "client-a"), TO, null, ZoneId.of("Europe/Helsinki"), "en"));
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             assertTrue(doc.getNumberOfPages() >= 3, "60 events do not fit on one page: " + doc.getNumberOfPages());
             String text = new PDFTextStripper().getText(doc);
@@ -93,8 +91,7 @@ class PdfReportTest {
     void each_reading_says_its_photo_state_and_a_child_protection_report_leaves_out_the_verdict() throws Exception {
         SampleMessages home = SampleMessages.of("home-0001");
         String hash = "ab".repeat(32);
-        List<TimelineItem> items = new ArrayList<>();
-        Map<String, PhotoState> photos = new HashMap<>();
+        List<TimelineEntry> items = new ArrayList<>();
         Instant reviewedAt = FROM.plus(Duration.ofDays(3));
         PhotoState[] states = {
             new PhotoState(PhotoState.Kind.NOT_TAKEN, PhotoAbsence.CAMERA_TIMEOUT, null),
@@ -110,15 +107,14 @@ class PdfReportTest {
             ReadingPhoto statement = states[i].kind() == PhotoState.Kind.NOT_TAKEN ? new ReadingPhoto.NotTaken(PhotoAbsence.CAMERA_TIMEOUT)
                     : new ReadingPhoto.Taken(hash, 1000, ReadingPhoto.JPEG);
             Reading r = s.soberReading(i + 1).withPhoto(statement);
-            items.add(new TimelineItem(r, s.sign(r).compact(), at, EventTime.of(r.clock(), at), null));
-            photos.put(PhotoState.key(r), states[i]);
+            items.add(TestTimelines.entry(r, s.sign(r).compact(), at, null, states[i], java.util.Set.of()));
         }
         Client client = Client.open("client-a", "Parent A", "sa-1");
         ZoneId zone = ZoneId.of("Europe/Helsinki");
         for (String lang : List.of("fi", "sv", "en")) {
             Properties texts = bundle(lang);
-            String text = text(PdfReport.render(new PdfReport.Content(client, FROM, TO, Actor.substanceAbuseWorker("sanna.sa", "sa-1"), TO,
-                    items, 0, null, zone, lang, photos))).replaceAll("\\s+", " ");
+            String text = text(PdfReport.render(new PdfReport.Content(TestTimelines.view(client, FROM, TO, items, 0),
+                    Actor.substanceAbuseWorker("sanna.sa", "sa-1"), TO, null, zone, lang))).replaceAll("\\s+", " ");
             for (String key : List.of("photo.not_received", "photo.set_aside", "photo.waiting")) {
                 assertTrue(text.contains(texts.getProperty(key)), lang + " " + key + ": " + text);
             }
@@ -129,8 +125,8 @@ class PdfReportTest {
             assertTrue(!text.contains(texts.getProperty("photo.stored")), lang + ": " + text);
             assertTrue(!text.contains("Someone else blew"), "the review note stays with the review: " + text);
         }
-        String cp = text(PdfReport.render(new PdfReport.Content(client, FROM, TO, Actor.childProtectionWorker("kalle.cp1", "cp-1"), TO,
-                items, 0, null, zone, "en", photos))).replaceAll("\\s+", " ");
+        String cp = text(PdfReport.render(new PdfReport.Content(TestTimelines.childProtectionView(client, FROM, TO, items, 0),
+                Actor.childProtectionWorker("kalle.cp1", "cp-1"), TO, null, zone, "en"))).replaceAll("\\s+", " ");
         assertTrue(cp.contains("Photo: taken."), cp);
         assertTrue(cp.contains("Photo: none (the camera did not take the photo in time)."), cp);
         assertTrue(!cp.contains("does not match") && !cp.contains("waiting for review") && !cp.contains("sanna.sa"), cp);

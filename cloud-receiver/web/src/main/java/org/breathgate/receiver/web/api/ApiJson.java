@@ -17,9 +17,8 @@ import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.care.TimelineItem;
-import org.breathgate.receiver.care.report.KeyIds;
-import org.breathgate.receiver.care.report.WeeklyCompliance;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
+import org.breathgate.receiver.care.timeline.WeeklyCompliance;
 
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -118,7 +117,7 @@ public final class ApiJson {
         return n;
     }
 
-    static ObjectNode item(TimelineItem item) {
+    static ObjectNode item(TimelineEntry item) {
         EvidenceEvent e = item.event();
         ObjectNode n = JSON.createObjectNode();
         n.put("ref", item.ref());
@@ -127,7 +126,7 @@ public final class ApiJson {
         n.put("type", e.type().wireName());
         n.put("device_time", e.clock().wall().toString());
         n.put("clock_synced", e.clock().synced());
-        n.put("received_at", item.receivedAt().toString());
+        n.put("received_at", item.stored().receivedAt().toString());
         time(n.putObject("time"), item.time());
         if (e instanceof Reading) {
             Reading r = (Reading) e;
@@ -160,9 +159,9 @@ public final class ApiJson {
             xn.put("at", x.at().toString());
         }
         ObjectNode v = n.putObject("verification");
-        v.put("key_id", KeyIds.of(item.compact()));
+        v.put("key_id", item.stored().keyId().toString());
         v.put("signature_verified", true);
-        v.put("verified_at", item.receivedAt().toString());
+        v.put("verified_at", item.stored().receivedAt().toString());
         v.put("clock_synchronised", e.clock().synced());
         return n;
     }

@@ -1,5 +1,11 @@
 package org.breathgate.receiver.web.api;
 
+import org.breathgate.receiver.care.alert.Alerts;
+import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.caseload.Caseloads;
+import org.breathgate.receiver.care.devices.DeviceHealth;
+import org.breathgate.receiver.care.timeline.TimelineView;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,39 +13,20 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import org.breathgate.care.access.AccessDeniedException;
-import org.breathgate.care.access.AccessPolicy;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Decision;
 import org.breathgate.care.access.Operation;
-import org.breathgate.care.access.ReasonCode;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.Excuse;
 import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.consent.Scope;
 import org.breathgate.protocol.DeviceIds;
 import org.breathgate.protocol.Schedule;
-import org.breathgate.protocol.SensorFacts;
-import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CareService;
-import org.breathgate.receiver.care.CaseContexts;
-import org.breathgate.receiver.evidence.store.EvidenceReader;
-import org.breathgate.receiver.care.alert.AlertStore;
-import org.breathgate.receiver.care.alert.ExcuseStore;
-import org.breathgate.receiver.care.consent.ConsentStore;
-import org.breathgate.receiver.care.people.Assignment;
-import org.breathgate.receiver.care.people.Clients;
-import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
-import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.evidence.device.Device;
 import org.breathgate.receiver.evidence.device.DeviceKey;
-import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.care.report.PdfReport;
-import org.breathgate.receiver.care.report.ReportService;
-import org.breathgate.receiver.care.report.WeeklyCompliance;
-import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.LatestStatus;
 import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
@@ -68,8 +55,8 @@ import java.util.Set;
 /**
  * The REST API under {@code /api/v1/} behind the pages, documented in {@code docs/openapi.yaml} (served at
  * {@code /api/v1/openapi.yaml}) and {@code docs/api.md}. Every endpoint needs a signed-in session
- * ({@link WebAuth}); every care operation goes through {@link CareService}, which asks the care core's
- * access policy and audits. Refusals: 403 with the policy's code (e.g. {@code denied.consent.revoked})
+ * ({@link WebAuth}); every care operation goes through the care room ({@link Care}), whose gate asks the care rules'
+ * access policy and audits: nothing is decided here but the form of an answer. Refusals: 403 with the policy's code (e.g. {@code denied.consent.revoked})
  * when the refusal tells the asker nothing they may not know; 404 {@code not_found} when the thing does
  * not exist <em>or</em> the refusal would reveal that it exists (another organisation's client, a unit
  * without consent, a role that has nothing to do with clients). The audit log keeps the real reason.
@@ -88,31 +75,16 @@ public final class ApiRoutes implements HttpsRoutes {
     private static final String CLIENT_ATTRIBUTE = "breathgate.api.client";
 
     private final WebAuth auth;
-    private final CareService care;
-    private final Database database;
-    private final DeviceRegistry registry;
-    private final EvidenceReader store;
-    private final ReportService reports;
-    private final Caseload caseload;
-    private final Clients clients;
-    private final Organisations organisations;
+    private final Care care;
     private final ZoneId zone;
     private final Clock clock;
 
     /**
      * @param zone the care zone: dates in {@code from}/{@code to} are local days there, weeks are counted there
      */
-    public ApiRoutes(WebAuth auth, CareService care, Database database, DeviceRegistry registry, EvidenceReader store,
-                     ReportService reports, ZoneId zone, Clock clock) {
+    public ApiRoutes(WebAuth auth, Care care, ZoneId zone, Clock clock) {
         this.auth = Objects.requireNonNull(auth, "auth");
         this.care = Objects.requireNonNull(care, "care");
-        this.database = Objects.requireNonNull(database, "database");
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.store = Objects.requireNonNull(store, "store");
-        this.reports = Objects.requireNonNull(reports, "reports");
-        this.caseload = new Caseload(database);
-        this.clients = new Clients(database);
-        this.organisations = new Organisations(database);
         this.zone = Objects.requireNonNull(zone, "zone");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -152,19 +124,21 @@ public final class ApiRoutes implements HttpsRoutes {
     private void me(Context ctx, Actor actor) {
         ObjectNode out = WebAuth.actorJson(actor);
         if (actor.clientId() != null) {
-            clients.find(actor.clientId()).ifPresent(c -> out.put("display_name", c.displayName()));
+            care.caseloads().client(actor.clientId()).ifPresent(c -> out.put("display_name", c.displayName()));
         }
         HttpsServer.json(ctx, 200, out);
     }
 
     private void clients(Context ctx, Actor actor) {
-        Instant now = clock.instant();
-        Decision role = roleCheck(actor, Operation.VIEW_TIMELINE);
-        if (!role.allowed()) {
-            throw new ApiException(403, role.code().code(), role.reason());
+        List<Caseloads.Entry> caseload;
+        try {
+            caseload = care.caseloads().of(actor);
+        } catch (AccessDeniedException e) {
+            // A role with nothing to do with clients gets a plain 403 on a list: there is no client to hide.
+            throw new ApiException(403, e.decision().code().code(), e.decision().reason());
         }
         ArrayNode out = ApiJson.JSON.createArrayNode();
-        for (Caseload.Entry e : caseload.of(actor, now)) {
+        for (Caseloads.Entry e : caseload) {
             ObjectNode n = ApiJson.client(e.client());
             n.put("access", e.basis());
             n.put("device_id", e.device());
@@ -176,25 +150,23 @@ public final class ApiRoutes implements HttpsRoutes {
     private void timeline(Context ctx, Actor actor) {
         String clientId = existingClient(ctx);
         Period p = period(ctx);
-        CareService.Timeline t = care.timeline(actor, clientId, p.from, p.to);
+        TimelineView t = care.timelines().timeline(actor, clientId, p.from, p.to);
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("client_id", clientId);
         out.put("from", p.from.toString());
         out.put("to", p.to.toString());
-        clients.find(clientId).ifPresent(c -> {
-            out.put("threshold_mg_l", ApiJson.mgPerLitre(c.alertThreshold()));
-            out.put("per_mille_factor", c.perMilleFactor().name());
-        });
+        out.put("threshold_mg_l", ApiJson.mgPerLitre(t.client().alertThreshold()));
+        out.put("per_mille_factor", t.client().perMilleFactor().name());
         ArrayNode items = out.putArray("items");
-        t.items().forEach(i -> items.add(ApiJson.item(i)));
+        t.entries().forEach(i -> items.add(ApiJson.item(i)));
         out.put("withheld", t.withheld());
-        out.set("weekly_compliance", ApiJson.weeks(WeeklyCompliance.of(t.items(), zone)));
+        out.set("weekly_compliance", ApiJson.weeks(t.weeks(zone)));
         HttpsServer.json(ctx, 200, out);
     }
 
     private void consents(Context ctx, Actor actor) {
         String clientId = existingClient(ctx);
-        HttpsServer.json(ctx, 200, ApiJson.consents(care.consentHistory(actor, clientId)));
+        HttpsServer.json(ctx, 200, ApiJson.consents(care.consents().history(actor, clientId)));
     }
 
     private void recordConsent(Context ctx, Actor actor) {
@@ -202,13 +174,13 @@ public final class ApiRoutes implements HttpsRoutes {
         ConsentInput in = validated(actor, Operation.RECORD_CONSENT, clientId, () -> {
             JsonNode body = body(ctx);
             String unit = id(body, "unit_id");
-            Optional<Organisation> org = organisations.find(unit);
+            Optional<Organisation> org = care.caseloads().organisation(unit);
             if (org.isEmpty() || org.get().kind() != OrganisationKind.CHILD_PROTECTION_UNIT) {
                 throw new ApiException(400, "invalid_request", "unit_id must name a child-protection unit");
             }
             return new ConsentInput(unit, instant(body, "valid_from"), instant(body, "valid_until"), scopes(body));
         });
-        ConsentVersion v = care.recordConsent(actor, clientId, in.unit, in.from, in.until, in.scopes);
+        ConsentVersion v = care.consents().record(actor, clientId, in.unit, in.from, in.until, in.scopes);
         HttpsServer.json(ctx, 201, ApiJson.consent(v));
     }
 
@@ -218,7 +190,7 @@ public final class ApiRoutes implements HttpsRoutes {
             JsonNode body = body(ctx);
             return new ConsentInput(null, instant(body, "valid_from"), instant(body, "valid_until"), scopes(body));
         });
-        ConsentVersion v = care.amendConsent(actor, consentId, in.from, in.until, in.scopes);
+        ConsentVersion v = care.consents().amend(actor, consentId, in.from, in.until, in.scopes);
         HttpsServer.json(ctx, 201, ApiJson.consent(v));
     }
 
@@ -233,12 +205,12 @@ public final class ApiRoutes implements HttpsRoutes {
             }
             return at;
         });
-        HttpsServer.json(ctx, 201, ApiJson.consent(care.revokeConsent(actor, consentId, revokedAt)));
+        HttpsServer.json(ctx, 201, ApiJson.consent(care.consents().revoke(actor, consentId, revokedAt)));
     }
 
     private void alerts(Context ctx, Actor actor) {
         ArrayNode out = ApiJson.JSON.createArrayNode();
-        for (Alert a : care.alertsFor(actor)) {
+        for (Alert a : care.alerts().alertsFor(actor)) {
             out.add(ApiJson.alert(a));
         }
         HttpsServer.json(ctx, 200, out);
@@ -246,7 +218,7 @@ public final class ApiRoutes implements HttpsRoutes {
 
     private void acknowledge(Context ctx, Actor actor) {
         String key = ctx.pathParam("alert");
-        Optional<Alert> alert = Sql.read(database, "finding alert", c -> AlertStore.find(c, key));
+        Optional<Alerts.Addressed> alert = care.alerts().addressed(actor, key);
         if (alert.isEmpty()) {
             throw notFound("alert");
         }
@@ -255,12 +227,12 @@ public final class ApiRoutes implements HttpsRoutes {
         try {
             note = note(body(ctx));
         } catch (ApiException e) {
-            if (!alert.get().audience().includes(actor)) {
+            if (!alert.get().toActor()) {
                 throw notFound("alert");
             }
             throw e;
         }
-        Alert a = care.acknowledge(actor, key, note);
+        Alert a = care.alerts().acknowledge(actor, key, note);
         HttpsServer.json(ctx, 200, ApiJson.alert(a));
     }
 
@@ -275,26 +247,19 @@ public final class ApiRoutes implements HttpsRoutes {
         if (!DeviceIds.isValid(device) || seq < 1) {
             throw notFound("event");
         }
-        boolean[] excused = {false};
-        Optional<String> client = Sql.read(database, "finding event", c -> {
-            Optional<org.breathgate.receiver.evidence.store.StoredEvent> stored = EvidenceReader.event(c, device, seq);
-            if (stored.isEmpty()) {
-                return Optional.<String>empty();
-            }
-            excused[0] = ExcuseStore.find(c, device, seq).isPresent();
-            return DeviceAssignments.clientAt(c, device, stored.get().attributionTime());
-        });
-        if (client.isEmpty()) {
+        Optional<Alerts.ExcuseTarget> target = care.alerts().excuseTarget(device, seq);
+        if (target.isEmpty()) {
             throw notFound("event");
         }
-        ctx.attribute(CLIENT_ATTRIBUTE, client.get());
-        if (excused[0]) {
-            validated(actor, Operation.EXCUSE_MISSED_TEST, client.get(), () -> {
+        String client = target.get().clientId();
+        ctx.attribute(CLIENT_ATTRIBUTE, client);
+        if (target.get().excused()) {
+            validated(actor, Operation.EXCUSE_MISSED_TEST, client, () -> {
                 throw new ApiException(409, "conflict", device + "#" + seq + " is already excused; the excuse stays as recorded");
             });
         }
-        String note = validated(actor, Operation.EXCUSE_MISSED_TEST, client.get(), () -> note(body(ctx)));
-        Excuse x = care.excuse(actor, device, seq, note);
+        String note = validated(actor, Operation.EXCUSE_MISSED_TEST, client, () -> note(body(ctx)));
+        Excuse x = care.alerts().excuse(actor, device, seq, note);
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("ref", x.deviceId() + "#" + x.seq());
         out.put("by", x.by());
@@ -312,7 +277,7 @@ public final class ApiRoutes implements HttpsRoutes {
                 throw new ApiException(400, "invalid_request", e.getMessage());
             }
         });
-        var signed = care.setSchedule(actor, clientId, schedule);
+        var signed = care.schedules().set(actor, clientId, schedule);
         org.breathgate.protocol.ConfigUpdate update = (org.breathgate.protocol.ConfigUpdate) signed.message();
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("device_id", update.deviceId());
@@ -324,7 +289,7 @@ public final class ApiRoutes implements HttpsRoutes {
 
     private void export(Context ctx, Actor actor) {
         String clientId = existingClient(ctx);
-        String json = care.exportClientData(actor, clientId);
+        String json = care.export().export(actor, clientId);
         ctx.header("Content-Disposition", "attachment; filename=\"breathgate-" + fileSafe(clientId) + "-export.json\"");
         ctx.status(200).contentType("application/json").result(json);
     }
@@ -336,41 +301,37 @@ public final class ApiRoutes implements HttpsRoutes {
         if (!PdfReport.LANGUAGES.contains(lang)) {
             throw new ApiException(400, "invalid_request", "lang must be one of " + PdfReport.LANGUAGES);
         }
-        byte[] pdf = reports.report(actor, clientId, p.from, p.to, lang);
+        byte[] pdf = care.reports().report(actor, clientId, p.from, p.to, lang);
         ctx.header("Content-Disposition", "attachment; filename=\"breathgate-" + fileSafe(clientId) + "-report.pdf\"");
         ctx.status(200).contentType("application/pdf").result(pdf);
     }
 
     private void devices(Context ctx, Actor actor) {
-        Decision d = AccessPolicy.decide(actor, Operation.VIEW_DEVICE_HEALTH, clock.instant());
-        if (!d.allowed()) {
-            throw new ApiException(403, d.code().code(), d.reason());
+        List<DeviceHealth.Row> rows;
+        try {
+            rows = care.devices().devices(actor);
+        } catch (AccessDeniedException e) {
+            throw new ApiException(403, e.decision().code().code(), e.decision().reason());
         }
-        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-        List<Assignment> lent = new DeviceAssignments(database).active();
         ArrayNode out = ApiJson.JSON.createArrayNode();
-        for (String id : registry.deviceIds()) {
-            Optional<Device> device = registry.device(id);
-            if (device.isEmpty()) {
-                continue;
-            }
+        for (DeviceHealth.Row row : rows) {
+            Device device = row.device();
             ObjectNode n = out.addObject();
-            n.put("device_id", id);
-            n.put("revoked", device.get().revoked());
-            n.put("enrolled_at", device.get().enrolledAt().toString());
-            n.put("lent", lent.stream().anyMatch(a -> a.deviceId().equals(id)));
+            n.put("device_id", device.deviceId());
+            n.put("revoked", device.revoked());
+            n.put("enrolled_at", device.enrolledAt().toString());
+            n.put("lent", row.lent());
             ArrayNode keys = n.putArray("keys");
-            for (DeviceKey k : device.get().keys()) {
+            for (DeviceKey k : device.keys()) {
                 ObjectNode kn = keys.addObject();
                 kn.put("key_id", k.keyId().toString());
                 kn.put("revoked", k.revoked());
             }
-            Optional<LatestStatus> status = store.latestStatus(id);
-            if (status.isEmpty()) {
+            LatestStatus s = row.status();
+            if (s == null) {
                 n.putNull("status");
                 continue;
             }
-            LatestStatus s = status.get();
             ObjectNode sn = n.putObject("status");
             sn.put("last_seen_at", s.lastSeenAt().toString());
             sn.put("online", s.online());
@@ -381,7 +342,7 @@ public final class ApiRoutes implements HttpsRoutes {
             sn.put("sensor_state", s.status().sensorState().name());
             LocalDate due = s.status().calibrationDue();
             sn.put("calibration_due", due == null ? null : due.toString());
-            sn.put("calibration_overdue", due != null && new SensorFacts("x", "x", due).calibrationOverdueOn(today));
+            sn.put("calibration_overdue", row.calibrationOverdue());
             sn.put("agent_version", s.status().agentVersion());
             sn.put("config_version", s.status().configVersion());
             ArrayNode warnings = sn.putArray("warnings");
@@ -415,27 +376,16 @@ public final class ApiRoutes implements HttpsRoutes {
     }
 
     private ApiException refusal(Decision d, Actor actor, String clientId) {
-        return Refusals.answer(database, clock.instant(), d, actor, clientId);
+        return Refusals.answer(care.caseloads(), d, actor, clientId);
     }
 
     private static ApiException notFound(String what) {
         return Refusals.notFound(what);
     }
 
-    /** A role with nothing to do with clients gets a plain 403 on list endpoints. */
-    private static Decision roleCheck(Actor actor, Operation operation) {
-        switch (actor.role()) {
-            case TECHNICIAN:
-            case ADMINISTRATOR:
-                return Decision.of(ReasonCode.DENIED_ROLE);
-            default:
-                return Decision.of(ReasonCode.ALLOWED_FOR_ROLE);
-        }
-    }
-
     private String existingClient(Context ctx) {
         String id = ctx.pathParam("client");
-        if (id.isEmpty() || id.length() > 128 || clients.find(id).isEmpty()) {
+        if (id.isEmpty() || id.length() > 128 || care.caseloads().client(id).isEmpty()) {
             throw notFound("client");
         }
         ctx.attribute(CLIENT_ATTRIBUTE, id);
@@ -453,26 +403,22 @@ public final class ApiRoutes implements HttpsRoutes {
         try {
             return parse.get();
         } catch (ApiException e) {
-            Instant now = clock.instant();
-            Decision d = Sql.read(database, "checking access", c -> {
-                var context = CaseContexts.load(c, clientId);
-                return AccessPolicy.decide(actor, operation, context.client(), context.consents(), null, now);
-            });
-            if (!d.allowed()) {
-                throw refusal(d, actor, clientId);
+            try {
+                care.caseloads().require(actor, operation, clientId);
+            } catch (AccessDeniedException refused) {
+                throw refusal(refused.decision(), actor, clientId);
             }
             throw e;
         }
     }
 
     private String clientOfConsent(String consentId) {
-        return Sql.read(database, "finding consent", c -> ConsentStore.clientOf(c, consentId)).orElseThrow(() -> notFound("consent"));
+        return care.consents().clientOf(consentId).orElseThrow(() -> notFound("consent"));
     }
 
     private String existingConsent(Context ctx) {
         String id = ctx.pathParam("consent");
-        Optional<String> client = id.length() > 128 ? Optional.empty()
-                : Sql.read(database, "finding consent", c -> ConsentStore.clientOf(c, id));
+        Optional<String> client = id.length() > 128 ? Optional.empty() : care.consents().clientOf(id);
         if (client.isEmpty()) {
             throw notFound("consent");
         }

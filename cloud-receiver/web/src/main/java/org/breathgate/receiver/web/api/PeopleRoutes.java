@@ -1,37 +1,25 @@
 package org.breathgate.receiver.web.api;
 
+import org.breathgate.care.access.AccessDeniedException;
+import org.breathgate.receiver.care.Care;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.breathgate.care.access.AccessPolicy;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
-import org.breathgate.care.access.Decision;
 import org.breathgate.care.access.Operation;
-import org.breathgate.care.access.Organisation;
-import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.care.access.Role;
-import org.breathgate.care.audit.AuditRecord;
-import org.breathgate.care.consent.ConsentHistory;
-import org.breathgate.receiver.care.audit.AuditLog;
-import org.breathgate.receiver.care.people.Clients;
-import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.UserAccount;
-import org.breathgate.receiver.care.people.Users;
-import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.receiver.web.auth.WebAuth;
 
-import org.breathgate.care.alert.CaseContext;
-import org.breathgate.care.audit.AuditAction;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.PerMilleFactor;
-import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CaseContexts;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -50,8 +38,8 @@ import java.util.Optional;
  *   <li>{@code POST /api/v1/clients}: a substance-abuse worker opens a case in their own organisation
  *       ({@link Operation#MANAGE_CLIENT}).</li>
  * </ul>
- * Both are audited ({@code user.created}, {@code client.created}). The {@code people} command of
- * {@code breathgate-receiver} does the same from a shell.
+ * Decided and audited by the care room's gate ({@code user.created}, {@code client.created}, {@code alert_rules.changed},
+ * refusals); the {@code people} command of {@code breathgate-receiver} does the same from a shell.
  */
 public final class PeopleRoutes implements HttpsRoutes {
 
@@ -59,48 +47,45 @@ public final class PeopleRoutes implements HttpsRoutes {
     public static final int MIN_PASSWORD_LENGTH = 12;
 
     private final WebAuth auth;
-    private final Users users;
-    private final Clients clients;
-    private final Organisations organisations;
-    private final AuditLog audit;
-    private final Database database;
+    private final Care care;
     private final Clock clock;
 
-    public PeopleRoutes(WebAuth auth, Users users, Database database, AuditLog audit, Clock clock) {
+    public PeopleRoutes(WebAuth auth, Care care, Clock clock) {
         this.auth = Objects.requireNonNull(auth, "auth");
-        this.users = Objects.requireNonNull(users, "users");
-        this.clients = new Clients(Objects.requireNonNull(database, "database"));
-        this.organisations = new Organisations(database);
-        this.database = database;
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.care = Objects.requireNonNull(care, "care");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get(ApiRoutes.PREFIX + "/users", this::listUsers);
-        routes.post(ApiRoutes.PREFIX + "/users", this::createUser);
-        routes.post(ApiRoutes.PREFIX + "/clients", this::createClient);
+        routes.get(ApiRoutes.PREFIX + "/users", guard(this::listUsers));
+        routes.post(ApiRoutes.PREFIX + "/users", guard(this::createUser));
+        routes.post(ApiRoutes.PREFIX + "/clients", guard(this::createClient));
         routes.put(ApiRoutes.PREFIX + "/clients/{client}/threshold", this::threshold);
     }
 
-    private Actor admin(Context ctx) {
-        Actor actor = auth.requireApi(ctx);
-        Instant now = clock.instant();
-        Decision d = AccessPolicy.decide(actor, Operation.MANAGE_USERS, now);
-        if (!d.allowed()) {
-            audit.append(AuditRecord.of(now, actor.userId(), org.breathgate.care.audit.AuditAction.ACCESS_DENIED, "users", "all",
-                    Operation.MANAGE_USERS.name() + " " + d.code().code()));
-            throw new ApiException(403, d.code().code(), d.reason());
-        }
-        return actor;
+    /** A handler that needs a signed-in actor. */
+    @FunctionalInterface
+    private interface ActorHandler {
+        void handle(Context ctx, Actor actor) throws Exception;
     }
 
-    private void listUsers(Context ctx) {
-        admin(ctx);
+    /** Signs in, runs, and answers the gate's refusals (audited there) with 403 and the policy's code. */
+    private io.javalin.http.Handler guard(ActorHandler handler) {
+        return ctx -> {
+            Actor actor = auth.requireApi(ctx);
+            try {
+                handler.handle(ctx, actor);
+            } catch (AccessDeniedException e) {
+                throw new ApiException(403, e.decision().code().code(), e.decision().reason());
+            }
+        };
+    }
+
+    private void listUsers(Context ctx, Actor admin) {
         ArrayNode out = ApiJson.JSON.createArrayNode();
         Instant now = clock.instant();
-        for (UserAccount u : users.all()) {
+        for (UserAccount u : care.people().users(admin)) {
             ObjectNode n = WebAuth.actorJson(u.actor());
             n.put("email", u.email());
             n.put("language", u.language());
@@ -111,8 +96,8 @@ public final class PeopleRoutes implements HttpsRoutes {
         HttpsServer.json(ctx, 200, out);
     }
 
-    private void createUser(Context ctx) {
-        Actor admin = admin(ctx);
+    private void createUser(Context ctx, Actor admin) {
+        care.people().requireUserManager(admin);
         JsonNode body = body(ctx);
         String id = text(body, "id", 128);
         Role role;
@@ -130,65 +115,37 @@ public final class PeopleRoutes implements HttpsRoutes {
             throw new ApiException(400, "invalid_request", "workers need organisation_id, parents client_id, other roles neither: "
                     + e.getMessage());
         }
-        if (role == Role.SUBSTANCE_ABUSE_WORKER || role == Role.CHILD_PROTECTION_WORKER) {
-            OrganisationKind kind = role == Role.SUBSTANCE_ABUSE_WORKER ? OrganisationKind.SUBSTANCE_ABUSE_SERVICE
-                    : OrganisationKind.CHILD_PROTECTION_UNIT;
-            Optional<Organisation> org = organisations.find(organisation);
-            if (org.isEmpty() || org.get().kind() != kind) {
-                throw new ApiException(400, "invalid_request", "organisation_id must name a " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
-            }
-        }
-        if (role == Role.PARENT && clients.find(client).isEmpty()) {
-            throw new ApiException(400, "invalid_request", "client_id names no client");
-        }
         String password = text(body, "password", 1024);
         if (password.length() < MIN_PASSWORD_LENGTH) {
             throw new ApiException(400, "invalid_request", "password must be at least " + MIN_PASSWORD_LENGTH + " characters");
         }
         String email = optional(body, "email");
         String language = Optional.ofNullable(optional(body, "language")).orElse(UserAccount.DEFAULT_LANGUAGE);
-        if (users.find(id).isPresent()) {
-            throw new ApiException(409, "conflict", "a user " + id + " exists already");
-        }
         char[] chars = password.toCharArray();
-        Instant now = clock.instant();
         try {
-            users.add(actor, chars, email, language, now);
+            care.people().createUser(admin, actor, chars, email, language);
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_request", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "conflict", e.getMessage());
         } finally {
             Arrays.fill(chars, '\0');
         }
-        audit.append(new AuditRecord(now, admin.userId(), "user.created", "user", id, role.name()
-                + (organisation == null ? "" : ", organisation " + organisation) + (client == null ? "" : ", client " + client)));
         HttpsServer.json(ctx, 201, WebAuth.actorJson(actor));
     }
 
-    private void createClient(Context ctx) {
-        Actor actor = auth.requireApi(ctx);
-        Instant now = clock.instant();
+    private void createClient(Context ctx, Actor actor) {
         JsonNode body = body(ctx);
         String id = text(body, "id", 128);
         String name = text(body, "display_name", 200);
-        if (actor.role() != Role.SUBSTANCE_ABUSE_WORKER) {
-            throw new ApiException(403, "denied.role", "only a substance-abuse worker opens a client's case");
-        }
         Client client;
         try {
-            client = Client.open(id, name, actor.organisationId());
+            client = care.people().openCase(actor, id, name);
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_request", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "conflict", e.getMessage());
         }
-        Decision d = AccessPolicy.decide(actor, Operation.MANAGE_CLIENT, client, ConsentHistory.empty(id), null, now);
-        if (!d.allowed()) {
-            throw new ApiException(403, d.code().code(), d.reason());
-        }
-        if (clients.find(id).isPresent()) {
-            throw new ApiException(409, "conflict", "a client " + id + " exists already");
-        }
-        clients.add(client, now);
-        audit.append(new AuditRecord(now, actor.userId(), "client.created", "client", id, d.code().code() + "; organisation "
-                + actor.organisationId()));
         HttpsServer.json(ctx, 201, ApiJson.client(client));
     }
 
@@ -200,10 +157,9 @@ public final class PeopleRoutes implements HttpsRoutes {
     private void threshold(Context ctx) {
         Actor actor = auth.requireApi(ctx);
         String clientId = ctx.pathParam("client");
-        if (clientId.length() > 128 || clients.find(clientId).isEmpty()) {
+        if (clientId.length() > 128 || care.caseloads().client(clientId).isEmpty()) {
             throw Refusals.notFound("client");
         }
-        Instant now = clock.instant();
         BreathAlcohol threshold;
         PerMilleFactor factor;
         try {
@@ -211,40 +167,20 @@ public final class PeopleRoutes implements HttpsRoutes {
             threshold = threshold(body);
             factor = factor(body);
         } catch (ApiException e) {
-            Decision d = decide(actor, clientId, now);
-            if (!d.allowed()) {
-                throw Refusals.answer(database, now, d, actor, clientId);
+            try {
+                care.caseloads().require(actor, Operation.EDIT_ALERT_RULES, clientId);
+            } catch (AccessDeniedException refused) {
+                throw Refusals.answer(care.caseloads(), refused.decision(), actor, clientId);
             }
             throw e;
         }
-        Object outcome = Sql.write(database, "changing the threshold of " + clientId, c -> {
-            CaseContext context = CaseContexts.load(c, clientId);
-            Decision d = AccessPolicy.decide(actor, Operation.EDIT_ALERT_RULES, context.client(), context.consents(), null, now);
-            if (!d.allowed()) {
-                audit.append(c, AuditRecord.of(now, actor.userId(), AuditAction.ACCESS_DENIED, "client", clientId,
-                        Operation.EDIT_ALERT_RULES.name() + " " + d.code().code()));
-                return d;
-            }
-            Client before = context.client();
-            Client after = before.withAlertThreshold(threshold).withPerMilleFactor(factor == null ? before.perMilleFactor() : factor);
-            clients.update(c, after);
-            audit.append(c, AuditRecord.of(now, actor.userId(), AuditAction.ALERT_RULES_CHANGED, "client", clientId,
-                    d.code().code() + "; threshold " + before.alertThreshold().microgramsPerLitre() + " -> "
-                            + threshold.microgramsPerLitre() + " ug/L, factor " + before.perMilleFactor().name() + " -> "
-                            + after.perMilleFactor().name()));
-            return after;
-        });
-        if (outcome instanceof Decision) {
-            throw Refusals.answer(database, now, (Decision) outcome, actor, clientId);
+        Client changed;
+        try {
+            changed = care.people().setThreshold(actor, clientId, threshold, factor);
+        } catch (AccessDeniedException refused) {
+            throw Refusals.answer(care.caseloads(), refused.decision(), actor, clientId);
         }
-        HttpsServer.json(ctx, 200, ApiJson.client((Client) outcome));
-    }
-
-    private Decision decide(Actor actor, String clientId, Instant now) {
-        return Sql.read(database, "checking access", c -> {
-            CaseContext context = CaseContexts.load(c, clientId);
-            return AccessPolicy.decide(actor, Operation.EDIT_ALERT_RULES, context.client(), context.consents(), null, now);
-        });
+        HttpsServer.json(ctx, 200, ApiJson.client(changed));
     }
 
     /** 0.010-2.000 mg/L with at most three decimals. */

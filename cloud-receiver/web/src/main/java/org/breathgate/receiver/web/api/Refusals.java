@@ -1,24 +1,18 @@
 package org.breathgate.receiver.web.api;
 
-import org.breathgate.care.access.AccessPolicy;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Decision;
-import org.breathgate.care.access.Operation;
 import org.breathgate.care.access.ReasonCode;
-import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.CaseContexts;
-import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.care.caseload.Caseloads;
 import org.breathgate.receiver.https.ApiException;
 
-import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * How the API answers a refusal: 403 with the access policy's code, unless the code would reveal a client the
- * actor cannot see at all (neither its timeline nor its consents): then 404, exactly like a client that does not
- * exist. The audit log keeps the real reason either way.
+ * How the API answers a refusal the care gate made (and audited): 403 with the access policy's code, unless the code would
+ * reveal a client the actor cannot see at all (neither its timeline nor its consents): then 404, exactly like a client that
+ * does not exist. The audit log keeps the real reason either way.
  */
 final class Refusals {
 
@@ -29,8 +23,8 @@ final class Refusals {
     private Refusals() {
     }
 
-    static ApiException answer(Database database, Instant now, Decision d, Actor actor, String clientId) {
-        if (HIDDEN.contains(d.code()) && (clientId == null || !visible(database, now, actor, clientId))) {
+    static ApiException answer(Caseloads caseloads, Decision d, Actor actor, String clientId) {
+        if (HIDDEN.contains(d.code()) && (clientId == null || !caseloads.mayKnowOf(actor, clientId))) {
             return notFound("client");
         }
         return new ApiException(403, d.code().code(), d.reason());
@@ -38,18 +32,5 @@ final class Refusals {
 
     static ApiException notFound(String what) {
         return new ApiException(404, "not_found", "no such " + what + ", or not one you may see");
-    }
-
-    /** Whether the actor may know that the client exists: they may open its timeline or see its consents now. */
-    private static boolean visible(Database database, Instant now, Actor actor, String clientId) {
-        return Sql.read(database, "checking visibility", c -> {
-            var context = CaseContexts.load(c, clientId);
-            for (Operation op : List.of(Operation.VIEW_TIMELINE, Operation.VIEW_CONSENTS)) {
-                if (AccessPolicy.decide(actor, op, context.client(), context.consents(), null, now).allowed()) {
-                    return true;
-                }
-            }
-            return false;
-        });
     }
 }

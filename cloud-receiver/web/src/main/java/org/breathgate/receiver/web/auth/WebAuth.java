@@ -8,14 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.breathgate.care.access.Actor;
-import org.breathgate.care.account.LoginThrottle;
-import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottleDecision;
-import org.breathgate.care.audit.AuditAction;
-import org.breathgate.care.audit.AuditRecord;
-import org.breathgate.receiver.care.audit.AuditLog;
-import org.breathgate.receiver.care.people.UserAccount;
-import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.care.signin.SignIn;
 import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
@@ -30,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,8 +33,7 @@ import java.util.Set;
  *
  * <h2>How to use</h2>
  * <pre>{@code
- * WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT,
- *         clock, new SecureRandom());
+ * WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
  * HttpsServer.start(settings, identity, List.of(auth, new ApiRoutes(auth, ...), new UiRoutes(auth, ...)));
  * // auth must come first in the list: its before-handler resolves the session and enforces CSRF.
  *
@@ -81,9 +72,10 @@ import java.util.Set;
  * session must carry that session's CSRF token as form field {@value #CSRF_FIELD} or header
  * {@value #CSRF_HEADER}, else 403 {@code csrf_failed} (the login endpoints check their own). Requests
  * without a session cookie are not CSRF-checked: they carry no ambient authority (device endpoints).
- * Login failures are counted per account and per source address by {@link LoginThrottle}; a locked account
- * is also stored ({@code care_users.locked_until_ms}) so a restart does not lift it. Audited:
- * {@code login.succeeded}, {@code login.failed}, {@code account.locked}, {@code logout}, {@code session.expired}.
+ * Who someone is, and what the audit log keeps of it, is the care room's {@link SignIn}: login failures are counted per
+ * account and per source address, a locked account is stored so a restart does not lift it, and
+ * {@code login.succeeded}, {@code login.failed}, {@code account.locked}, {@code logout} and {@code session.expired} are
+ * audited there.
  */
 public final class WebAuth implements HttpsRoutes {
 
@@ -101,23 +93,15 @@ public final class WebAuth implements HttpsRoutes {
     public static final String LOGOUT_PATH = "/logout";
     public static final String SESSION_API_PATH = "/api/v1/session";
 
-    static final String AUDIT_LOGOUT = "logout";
-    static final String AUDIT_SESSION_EXPIRED = "session.expired";
     private static final String ATTRIBUTE = "breathgate.session";
     private static final Set<HandlerType> UNSAFE = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
-    private static final int MAX_USER_NAME = 128;
-
-    private final Users users;
-    private final AuditLog audit;
-    private final LoginThrottle throttle;
+    private final SignIn signIn;
     private final SessionPolicy policy;
     private final Clock clock;
     private final SessionStore sessions;
 
-    public WebAuth(Users users, AuditLog audit, LoginThrottle throttle, SessionPolicy policy, Clock clock, SecureRandom random) {
-        this.users = Objects.requireNonNull(users, "users");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.throttle = Objects.requireNonNull(throttle, "throttle");
+    public WebAuth(SignIn signIn, SessionPolicy policy, Clock clock, SecureRandom random) {
+        this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sessions = new SessionStore(policy, random);
@@ -229,12 +213,11 @@ public final class WebAuth implements HttpsRoutes {
         SessionStore.Lookup found = sessions.find(id, now);
         if (found.expired() != null && found.expired().signedIn()) {
             state.expired = true;
-            audit.append(new AuditRecord(now, found.expired().actor().userId(), AUDIT_SESSION_EXPIRED, "user",
-                    found.expired().actor().userId(), "ended by " + (now.isBefore(found.expired().createdAt().plus(policy.absoluteTimeout()))
-                    ? "idle timeout" : "absolute timeout")));
+            signIn.sessionEnded(found.expired().actor(), now.isBefore(found.expired().createdAt().plus(policy.absoluteTimeout()))
+                    ? "idle timeout" : "absolute timeout");
         }
         WebSession live = found.live();
-        if (live != null && live.signedIn() && !stillValid(live.actor())) {
+        if (live != null && live.signedIn() && !signIn.stillValid(live.actor())) {
             sessions.remove(id);
             live = null;
             state.expired = true;
@@ -242,12 +225,6 @@ public final class WebAuth implements HttpsRoutes {
         state.id = live == null ? null : id;
         state.live = live;
         return state;
-    }
-
-    /** The account still exists with the same role and affiliation. */
-    private boolean stillValid(Actor actor) {
-        Optional<UserAccount> account = users.find(actor.userId());
-        return account.isPresent() && account.get().actor().equals(actor);
     }
 
     private static String submittedToken(Context ctx) {
@@ -268,12 +245,6 @@ public final class WebAuth implements HttpsRoutes {
 
     // ------------------------------------------------------------------ login and logout
 
-    /** What a login attempt came to. */
-    private enum Outcome { SIGNED_IN, FAILED, LOCKED }
-
-    private record Attempt(Outcome outcome, Actor actor, Instant lockedUntil) {
-    }
-
     private void formLogin(Context ctx) {
         String next = safeNext(ctx.formParam("next"));
         State state = state(ctx);
@@ -281,12 +252,12 @@ public final class WebAuth implements HttpsRoutes {
             ctx.redirect(loginUrl("expired", next), HttpStatus.SEE_OTHER);
             return;
         }
-        Attempt attempt = attempt(ctx.formParam("username"), ctx.formParam("password"), ctx.ip());
-        if (attempt.outcome != Outcome.SIGNED_IN) {
-            ctx.redirect(loginUrl(attempt.outcome == Outcome.LOCKED ? "locked" : "failed", next), HttpStatus.SEE_OTHER);
+        SignIn.Attempt attempt = signIn.attempt(ctx.formParam("username"), ctx.formParam("password"), source(ctx.ip()));
+        if (attempt.outcome() != SignIn.Outcome.SIGNED_IN) {
+            ctx.redirect(loginUrl(attempt.outcome() == SignIn.Outcome.LOCKED ? "locked" : "failed", next), HttpStatus.SEE_OTHER);
             return;
         }
-        startSession(ctx, state, attempt.actor);
+        startSession(ctx, state, attempt.actor());
         ctx.redirect(next == null ? "/" : next, HttpStatus.SEE_OTHER);
     }
 
@@ -305,17 +276,17 @@ public final class WebAuth implements HttpsRoutes {
         if (body == null || !body.isObject() || !body.path("username").isTextual() || !body.path("password").isTextual()) {
             throw new ApiException(400, "invalid_request", "send {\"username\": \"...\", \"password\": \"...\"}");
         }
-        Attempt attempt = attempt(body.get("username").asText(), body.get("password").asText(), ctx.ip());
-        if (attempt.outcome == Outcome.LOCKED) {
-            long wait = Math.max(1, Duration.between(clock.instant(), attempt.lockedUntil).toSeconds());
+        SignIn.Attempt attempt = signIn.attempt(body.get("username").asText(), body.get("password").asText(), source(ctx.ip()));
+        if (attempt.outcome() == SignIn.Outcome.LOCKED) {
+            long wait = Math.max(1, Duration.between(clock.instant(), attempt.lockedUntil()).toSeconds());
             throw new ApiException(429, "login_locked", "too many failed sign-ins; try again in " + ((wait + 59) / 60) + " minutes",
                     Map.of("Retry-After", Long.toString(wait)));
         }
-        if (attempt.outcome == Outcome.FAILED) {
+        if (attempt.outcome() == SignIn.Outcome.FAILED) {
             throw new ApiException(401, "login_failed", "the user name or the password is not right");
         }
         State state = state(ctx);
-        startSession(ctx, state, attempt.actor);
+        startSession(ctx, state, attempt.actor());
         HttpsServer.json(ctx, 200, sessionBody(state.live));
     }
 
@@ -340,8 +311,7 @@ public final class WebAuth implements HttpsRoutes {
         if (state.live != null) {
             sessions.remove(state.id);
             if (state.live.signedIn()) {
-                String user = state.live.actor().userId();
-                audit.append(new AuditRecord(clock.instant(), user, AUDIT_LOGOUT, "user", user, "from " + source(ctx.ip())));
+                signIn.signedOut(state.live.actor(), source(ctx.ip()));
             }
         }
         state.live = null;
@@ -360,73 +330,6 @@ public final class WebAuth implements HttpsRoutes {
         state.live = sessions.find(id, now).live();
         state.expired = false;
         setCookie(ctx, id);
-    }
-
-    /**
-     * Checks a user name and password against the throttle, the stored lock and the stored hash, and audits
-     * the outcome. An unknown user name and a wrong password take the same time and get the same answer.
-     */
-    private Attempt attempt(String userName, String password, String ip) {
-        Instant now = clock.instant();
-        String source = source(ip);
-        String account = userName == null ? "" : userName;
-        boolean wellFormed = isUserName(account) && password != null && !password.isEmpty()
-                && password.length() <= PasswordHasher.MAX_PASSWORD_LENGTH;
-        String throttleKey = account.length() > MAX_USER_NAME ? account.substring(0, MAX_USER_NAME) : account;
-        ThrottleDecision decision = throttle.check(throttleKey, source);
-        if (!decision.allowed()) {
-            return new Attempt(Outcome.LOCKED, null, decision.lockedUntil());
-        }
-        Optional<UserAccount> stored = wellFormed ? users.find(account) : Optional.empty();
-        if (stored.isPresent() && stored.get().lockedAt(now)) {
-            return new Attempt(Outcome.LOCKED, null, stored.get().lockedUntil());
-        }
-        boolean ok = false;
-        if (wellFormed) {
-            char[] chars = password.toCharArray();
-            try {
-                ok = users.passwordMatches(account, chars);
-            } catch (IllegalArgumentException e) {
-                LOG.error("the stored password hash of user {} is unusable: {}", account, e.getMessage());
-            } finally {
-                Arrays.fill(chars, '\0');
-            }
-        }
-        String subject = stored.isPresent() ? account : "unknown";
-        if (ok) {
-            throttle.recordSuccess(throttleKey, source);
-            if (stored.get().lockedUntil() != null) {
-                users.lockUntil(account, null);
-            }
-            audit.append(AuditRecord.of(now, account, AuditAction.LOGIN_SUCCEEDED, "user", account, "from " + source));
-            return new Attempt(Outcome.SIGNED_IN, stored.get().actor(), null);
-        }
-        audit.append(AuditRecord.of(now, "anonymous", AuditAction.LOGIN_FAILED, "user", subject, "from " + source));
-        ThrottleDecision after = throttle.recordFailure(throttleKey, source);
-        if (after.allowed()) {
-            return new Attempt(Outcome.FAILED, null, null);
-        }
-        if (stored.isPresent() && "account".equals(after.lockedBy())) {
-            users.lockUntil(account, after.lockedUntil());
-        }
-        String lockedSubject = "account".equals(after.lockedBy()) ? subject : source;
-        audit.append(AuditRecord.of(now, "system", AuditAction.ACCOUNT_LOCKED, "account".equals(after.lockedBy()) ? "user" : "source",
-                lockedSubject, "after repeated failed sign-ins; until " + after.lockedUntil()));
-        LOG.warn("sign-in locked for {} {} until {}", after.lockedBy(), lockedSubject, after.lockedUntil());
-        return new Attempt(Outcome.LOCKED, null, after.lockedUntil());
-    }
-
-    private static boolean isUserName(String s) {
-        if (s.isEmpty() || s.length() > MAX_USER_NAME) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c) || Character.isWhitespace(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The client address as an audit subject id (no spaces or control characters). */

@@ -1,5 +1,7 @@
 package org.breathgate.receiver.web.ui;
 
+import org.breathgate.receiver.care.timeline.TimelineEntry;
+
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.PerMilleFactor;
 

@@ -1,29 +1,26 @@
 package org.breathgate.receiver.web.ui;
 
+import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.caseload.Caseloads;
+import org.breathgate.receiver.care.devices.DeviceHealth;
+import org.breathgate.receiver.web.api.PhotoRoutes;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
+import org.breathgate.receiver.care.timeline.TimelineView;
+
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import org.breathgate.care.access.AccessDeniedException;
-import org.breathgate.care.access.AccessPolicy;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
-import org.breathgate.care.access.Operation;
 import org.breathgate.care.access.Role;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.consent.Scope;
-import org.breathgate.receiver.care.CareService;
-import org.breathgate.receiver.care.TimelineItem;
-import org.breathgate.receiver.evidence.device.Device;
-import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.enrollment.EnrollmentCodes;
 import org.breathgate.receiver.care.photo.PhotoState;
-import org.breathgate.receiver.care.report.WeeklyCompliance;
-import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.store.EvidenceReader;
-import org.breathgate.receiver.evidence.store.LatestStatus;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.web.auth.WebAuth;
 import org.slf4j.Logger;
@@ -34,7 +31,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +40,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +51,8 @@ import java.util.Set;
  * consents, devices and enrollment codes, and the parent's own view. Server-rendered HTML, plain forms
  * (each with the session's CSRF token), no script: every page works with JavaScript off.
  *
- * <p>Authorisation and auditing are the {@link CareService}'s: a page asks it and shows what it returns;
- * a refusal becomes a calm 403 page naming the reason. Sign-in, sessions and CSRF checks are
+ * <p>Authorisation and auditing are the care room's ({@link Care}, through its one gate): a page asks it and shows what it
+ * returns; a refusal becomes a calm 403 page naming the reason. Sign-in, sessions and CSRF checks are
  * {@link WebAuth}'s, which must be registered before these routes.
  *
  * <p>Pages carry their own Content-Security-Policy: the server-wide {@code default-src 'none'} plus
@@ -74,12 +69,7 @@ public final class UiRoutes implements HttpsRoutes {
     private static final int MAX_NOTE = 2000;
 
     private final WebAuth auth;
-    private final CareService care;
-    private final DeviceRegistry registry;
-    private final EvidenceReader store;
-    private final Database database;
-    private final EnrollmentCodes enrollment;
-    private final Directory directory;
+    private final Care care;
     private final Duration codeLifetime;
     private final Clock clock;
     private final ZoneId zone;
@@ -91,15 +81,9 @@ public final class UiRoutes implements HttpsRoutes {
      * @param codeLifetime how long an enrollment code made on the devices page stays valid
      * @param zone         the service's time zone for dates and weeks (Europe/Helsinki)
      */
-    public UiRoutes(WebAuth auth, CareService care, Database database, DeviceRegistry registry, Duration codeLifetime, Clock clock,
-                    ZoneId zone) {
+    public UiRoutes(WebAuth auth, Care care, Duration codeLifetime, Clock clock, ZoneId zone) {
         this.auth = Objects.requireNonNull(auth, "auth");
         this.care = Objects.requireNonNull(care, "care");
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.store = new EvidenceReader(database);
-        this.database = database;
-        this.enrollment = new EnrollmentCodes(database, registry, clock, new SecureRandom());
-        this.directory = new Directory(database);
         this.codeLifetime = Objects.requireNonNull(codeLifetime, "codeLifetime");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -270,14 +254,11 @@ public final class UiRoutes implements HttpsRoutes {
             seeOther(ctx, "/me");
             return;
         }
-        if (me.role() != Role.SUBSTANCE_ABUSE_WORKER && me.role() != Role.CHILD_PROTECTION_WORKER) {
-            throw new AccessDeniedException("caseload", org.breathgate.care.access.Decision.of(org.breathgate.care.access.ReasonCode.DENIED_ROLE));
-        }
-        Instant now = clock.instant();
+        List<Caseloads.Entry> rows = care.caseloads().ofWorker(me);
         Map<String, Object> model = model(ctx, me, lang, "caseload.title");
-        model.put("rows", directory.caseload(me, now));
-        model.put("openAlerts", directory.openAlertCounts(me, now));
-        model.put("organisation", directory.organisationNames().getOrDefault(me.organisationId(), me.organisationId()));
+        model.put("rows", rows);
+        model.put("openAlerts", care.alerts().openCounts(me));
+        model.put("organisation", care.caseloads().organisationNames().getOrDefault(me.organisationId(), me.organisationId()));
         render(ctx, 200, "caseload", model, lang);
     }
 
@@ -328,30 +309,31 @@ public final class UiRoutes implements HttpsRoutes {
 
     /** Fills the timeline's part of a page (the worker's timeline and the parent's own view share it). */
     private void timelineModel(Map<String, Object> model, Actor me, String clientId, Period period, Lang lang) {
-        CareService.Timeline timeline = care.timeline(me, clientId, period.from(), period.to());
-        Client client = directory.client(clientId).orElseThrow(() -> new IllegalArgumentException("no client " + clientId));
-        SignatureCheck signatures = new SignatureCheck(registry);
-        Set<Long> shown = new HashSet<>();
-        for (TimelineItem item : timeline.items()) {
-            shown.add(item.event().seq());
-        }
-        // Only readings the care service let this person see are here, so whoever sees a row may see its photo.
-        Map<String, PhotoState> photos = PhotoState.load(database, timeline.items().stream().map(TimelineItem::event).toList());
-        List<TimelineEntry> entries = new ArrayList<>();
-        for (TimelineItem item : timeline.items()) {
-            entries.add(TimelineEntry.of(item, signatures.check(item.event().deviceId(), item.compact()), shown)
-                    .withPhoto(photos.get(PhotoState.key(item.event()))));
-        }
-        entries.sort((a, b) -> a.shownAt().compareTo(b.shownAt()) != 0 ? a.shownAt().compareTo(b.shownAt())
-                : Long.compare(a.seq(), b.seq()));
+        TimelineView timeline = care.timelines().timeline(me, clientId, period.from(), period.to());
+        Client client = timeline.client();
         Formats fmt = new Formats(lang, zone);
         TimelineChart chart = new TimelineChart(fmt, messages);
+        Map<String, String> photoUrls = new HashMap<>();
+        Map<String, String> photoReviewUrls = new HashMap<>();
+        for (TimelineEntry e : timeline.entries()) {
+            // Only readings the gate let this person see are here, so whoever sees a row may open its photo (the photo API
+            // checks and audits each look again).
+            if (e.photo() != null && e.photo().stored()) {
+                photoUrls.put(e.ref(), PhotoRoutes.photoUrl(e.deviceId(), e.seq()));
+            }
+            if (e.photo() != null && e.photo().kind() == PhotoState.Kind.WAITING) {
+                photoReviewUrls.put(e.ref(), PhotoReviewPage.PATH + "#photo-" + e.deviceId() + "-" + e.seq());
+            }
+        }
         model.put("client", client);
-        model.put("entries", entries);
+        model.put("entries", timeline.entries());
+        model.put("photoUrls", photoUrls);
+        model.put("photoReviewUrls", photoReviewUrls);
         model.put("withheld", timeline.withheld());
-        model.put("chart", chart.render(entries, period.from(), period.to(), client.alertThreshold(), client.perMilleFactor()));
-        model.put("chartSummary", chart.summary(entries, period.from(), period.to(), client.alertThreshold(), client.perMilleFactor()));
-        model.put("weeks", WeeklyCompliance.of(timeline.items(), zone));
+        model.put("chart", chart.render(timeline.entries(), period.from(), period.to(), client.alertThreshold(), client.perMilleFactor()));
+        model.put("chartSummary", chart.summary(timeline.entries(), period.from(), period.to(), client.alertThreshold(),
+                client.perMilleFactor()));
+        model.put("weeks", timeline.weeks(zone));
         model.put("factor", client.perMilleFactor());
         model.put("threshold", client.alertThreshold());
         model.put("from", period.first().toString());
@@ -359,15 +341,12 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("periodText", fmt.date(period.first()) + " – " + fmt.date(period.last()));
         model.put("reportHref", "/api/v1/clients/" + enc(clientId) + "/report.pdf?from=" + period.first() + "&to=" + period.last()
                 + "&lang=" + lang.code());
-        model.put("mayExcuse", me.role() == Role.SUBSTANCE_ABUSE_WORKER);
-        model.put("mayReviewPhotos", me.role() == Role.SUBSTANCE_ABUSE_WORKER);
-        // A review's verdict is the substance-abuse service's, like the PHOTO_MISMATCH alert it raises
-        // (not shared with child protection: the worker talks with the parent first). A child-protection
-        // worker sees whether there is a photo, and the photo itself, not the verdict.
-        model.put("photoReviewsShown", me.role() != Role.CHILD_PROTECTION_WORKER);
-        model.put("unsyncedCount", entries.stream().filter(e -> !e.clockSynced()).count());
-        model.put("failedSignatures", entries.stream().filter(e -> !e.signature().verified()).count());
-        model.put("device", directory.currentDevice(clientId).orElse(null));
+        model.put("mayExcuse", timeline.mayExcuse());
+        model.put("mayReviewPhotos", timeline.mayReviewPhotos());
+        model.put("photoReviewsShown", timeline.photoVerdictsShown());
+        model.put("unsyncedCount", timeline.unsyncedCount());
+        model.put("failedSignatures", timeline.failedSignatures());
+        model.put("device", care.caseloads().currentDevice(clientId).orElse(null));
     }
 
     private void excuse(Context ctx, Actor me, Lang lang) {
@@ -380,7 +359,7 @@ public final class UiRoutes implements HttpsRoutes {
             throw new BadInput("error.input.rejected");
         }
         String note = required(ctx, "note", MAX_NOTE);
-        care.excuse(me, deviceId, seq, note);
+        care.alerts().excuse(me, deviceId, seq, note);
         String back = "/clients/" + enc(clientId) + periodQuery(ctx) + "#" + TimelineEntry.anchor(deviceId, seq);
         seeOther(ctx, back);
     }
@@ -402,13 +381,13 @@ public final class UiRoutes implements HttpsRoutes {
             seeOther(ctx, "/me#access");
             return;
         }
-        List<ConsentVersion> history = care.consentHistory(me, clientId);
-        Client client = directory.client(clientId).orElseThrow(() -> new IllegalArgumentException("no client " + clientId));
+        List<ConsentVersion> history = care.consents().history(me, clientId);
+        Client client = care.caseloads().client(clientId).orElseThrow(() -> new IllegalArgumentException("no client " + clientId));
         Map<String, Object> model = model(ctx, me, lang, "consents.title");
         model.put("client", client);
         consentModel(model, history);
         model.put("mayRecord", me.role() == Role.SUBSTANCE_ABUSE_WORKER);
-        model.put("units", directory.childProtectionUnits());
+        model.put("units", care.caseloads().childProtectionUnits());
         LocalDate today = LocalDate.now(clock.withZone(zone));
         model.put("defaultFrom", today.toString());
         model.put("defaultUntil", today.plusMonths(3).toString());
@@ -447,7 +426,7 @@ public final class UiRoutes implements HttpsRoutes {
             views.add(new ConsentView(latest, state, !latest.revoked(), List.copyOf(versions)));
         }
         model.put("consents", views);
-        model.put("orgNames", directory.organisationNames());
+        model.put("orgNames", care.caseloads().organisationNames());
     }
 
     private void recordConsent(Context ctx, Actor me, Lang lang) {
@@ -475,11 +454,11 @@ public final class UiRoutes implements HttpsRoutes {
         if (scopes.isEmpty()) {
             throw new BadInput("error.input.missing.scope");
         }
-        if (directory.childProtectionUnits().stream().noneMatch(u -> u.id().equals(unit))) {
+        if (care.caseloads().childProtectionUnits().stream().noneMatch(u -> u.id().equals(unit))) {
             throw new BadInput("error.input.rejected");
         }
         // "until" is the last day the consent covers, as people say it; the stored period's end is exclusive.
-        care.recordConsent(me, clientId, unit, from.atStartOfDay(zone).toInstant(), until.plusDays(1).atStartOfDay(zone).toInstant(),
+        care.consents().record(me, clientId, unit, from.atStartOfDay(zone).toInstant(), until.plusDays(1).atStartOfDay(zone).toInstant(),
                 scopes);
         seeOther(ctx, "/clients/" + enc(clientId) + "/consents?saved=1");
     }
@@ -489,7 +468,7 @@ public final class UiRoutes implements HttpsRoutes {
         if (!"yes".equals(ctx.formParam("confirm"))) {
             throw new BadInput("error.input.missing.confirm");
         }
-        ConsentVersion v = care.revokeConsent(me, consentId, clock.instant());
+        ConsentVersion v = care.consents().revoke(me, consentId, clock.instant());
         if (me.role() == Role.PARENT) {
             seeOther(ctx, "/me?revoked=1#access");
         } else {
@@ -500,13 +479,10 @@ public final class UiRoutes implements HttpsRoutes {
     // ------------------------------------------------------------------ alerts
 
     private void alerts(Context ctx, Actor me, Lang lang) {
-        if (me.role() != Role.SUBSTANCE_ABUSE_WORKER && me.role() != Role.CHILD_PROTECTION_WORKER) {
-            throw new AccessDeniedException("alert inbox", org.breathgate.care.access.Decision.of(org.breathgate.care.access.ReasonCode.DENIED_ROLE));
-        }
-        List<Alert> inbox = care.alertsFor(me);
+        List<Alert> inbox = care.alerts().inboxPage(me);
         Map<String, String> names = new HashMap<>();
         for (Alert a : inbox) {
-            names.computeIfAbsent(a.clientId(), id -> directory.client(id).map(Client::displayName).orElse(id));
+            names.computeIfAbsent(a.clientId(), id -> care.caseloads().client(id).map(Client::displayName).orElse(id));
         }
         Map<String, Object> model = model(ctx, me, lang, "alerts.title");
         model.put("open", inbox.stream().filter(Alert::open).toList());
@@ -519,52 +495,27 @@ public final class UiRoutes implements HttpsRoutes {
     private void acknowledge(Context ctx, Actor me, Lang lang) {
         String key = required(ctx, "alert", 256);
         String note = required(ctx, "note", MAX_NOTE);
-        care.acknowledge(me, key, note);
+        care.alerts().acknowledge(me, key, note);
         seeOther(ctx, "/alerts?saved=1");
     }
 
     // ------------------------------------------------------------------ devices
 
-    /** One device as the devices page lists it. */
-    public record DeviceRow(Device device, LatestStatus status, boolean clockSynced, boolean calibrationOverdue, long outboxPercent) {
-    }
-
     private void devices(Context ctx, Actor me, Lang lang) {
-        Instant now = clock.instant();
-        if (!AccessPolicy.decide(me, Operation.VIEW_DEVICE_HEALTH, now).allowed()) {
-            throw new AccessDeniedException("device health", AccessPolicy.decide(me, Operation.VIEW_DEVICE_HEALTH, now));
-        }
-        LocalDate today = LocalDate.now(clock.withZone(zone));
-        List<DeviceRow> rows = new ArrayList<>();
-        for (String id : registry.deviceIds()) {
-            Device device = registry.device(id).orElse(null);
-            if (device == null) {
-                continue;
-            }
-            LatestStatus status = store.latestStatus(id).orElse(null);
-            boolean synced = status != null && status.status().clock().synced();
-            boolean overdue = status != null && status.status().calibrationDue() != null && today.isAfter(status.status().calibrationDue());
-            long percent = status == null || status.status().outboxBudgetBytes() == 0 ? 0
-                    : Math.round(100.0 * status.status().outboxBytes() / status.status().outboxBudgetBytes());
-            rows.add(new DeviceRow(device, status, synced, overdue, percent));
-        }
+        List<DeviceHealth.Row> rows = care.devices().devices(me);
         Map<String, Object> model = model(ctx, me, lang, "devices.title");
         model.put("rows", rows);
-        model.put("mayCreateCode", AccessPolicy.decide(me, Operation.CREATE_ENROLLMENT_CODE, now).allowed());
+        model.put("mayCreateCode", care.devices().mayCreateCodes(me));
         model.put("codeHours", codeLifetime.toHours());
         render(ctx, 200, "devices", model, lang);
     }
 
     private void createCode(Context ctx, Actor me, Lang lang) {
-        Instant now = clock.instant();
-        if (!AccessPolicy.decide(me, Operation.CREATE_ENROLLMENT_CODE, now).allowed()) {
-            throw new AccessDeniedException("enrollment code", AccessPolicy.decide(me, Operation.CREATE_ENROLLMENT_CODE, now));
-        }
         String note = ctx.formParam("note") == null ? "" : ctx.formParam("note").strip();
         if (note.length() > 200) {
             throw new BadInput("error.input.too_long");
         }
-        EnrollmentCodes.IssuedCode issued = enrollment.create(codeLifetime, me.userId(), note.isEmpty() ? null : note);
+        EnrollmentCodes.IssuedCode issued = care.devices().createCode(me, codeLifetime, note.isEmpty() ? null : note);
         LOG.info("enrollment code created on the devices page by {} (expires {})", me.userId(), issued.expiresAt());
         // Shown once, on this answer to the POST (never in a URL, never stored in clear).
         Map<String, Object> model = model(ctx, me, lang, "devices.code.title");
@@ -583,9 +534,9 @@ public final class UiRoutes implements HttpsRoutes {
         }
         Map<String, Object> model = model(ctx, me, lang, "me.title");
         timelineModel(model, me, me.clientId(), period(ctx), lang);
-        consentModel(model, care.consentHistory(me, me.clientId()));
+        consentModel(model, care.consents().history(me, me.clientId()));
         Client client = (Client) model.get("client");
-        model.put("serviceName", directory.organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
+        model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
         render(ctx, 200, "me", model, lang);
@@ -596,7 +547,7 @@ public final class UiRoutes implements HttpsRoutes {
             seeOther(ctx, "/");
             return;
         }
-        String json = care.exportClientData(me, me.clientId());
+        String json = care.export().export(me, me.clientId());
         ctx.header("Content-Disposition", "attachment; filename=\"breathgate-my-data.json\"");
         ctx.contentType("application/json; charset=utf-8").result(json);
     }

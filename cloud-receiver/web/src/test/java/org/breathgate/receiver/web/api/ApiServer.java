@@ -1,5 +1,10 @@
 package org.breathgate.receiver.web.api;
 
+import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.evidence.photo.PhotoSettings;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.breathgate.care.access.Actor;
@@ -14,16 +19,14 @@ import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.receiver.evidence.db.TestDatabases;
-import org.breathgate.receiver.care.CareService;
 import org.breathgate.receiver.care.alert.AlertProcessor;
-import org.breathgate.receiver.care.alert.CareScheduler;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.scheduler.CareScheduler;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
-import org.breathgate.receiver.care.report.ReportService;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.EvidenceStore;
@@ -88,7 +91,8 @@ final class ApiServer implements AutoCloseable {
     final EvidenceReader reader;
     final DeviceRegistry registry;
     final Users users;
-    final CareService care;
+    final CareGate gate;
+    final Care care;
     final CareScheduler scheduler;
     final HttpsServer web;
     final HttpClient http;
@@ -109,9 +113,8 @@ final class ApiServer implements AutoCloseable {
             reader = new EvidenceReader(database);
             registry = new DeviceRegistry(database, clock);
             registry.enroll(TestKeys.device("home-0001").verificationKey());
+            gate = new CareGate(database, audit, clock);
             AlertEngine engine = new AlertEngine(ZONE);
-            care = new CareService(database, audit, engine, new MessageSigner(TestKeys.receiver()), (topic, payload) -> published.add(topic),
-                    clock, () -> "consent-" + ids.incrementAndGet());
             DeviceAssignments assignments = new DeviceAssignments(database);
             scheduler = new CareScheduler(new AlertProcessor(database, assignments, engine, clock), audit, null, clock);
             Organisations organisations = new Organisations(database);
@@ -128,18 +131,19 @@ final class ApiServer implements AutoCloseable {
             for (Actor a : EVERYONE) {
                 users.add(a, PASSWORD.toCharArray(), LENT);
             }
-            WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
-                    new SecureRandom());
+            care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(databases.newFolder())), engine,
+                    new MessageSigner(TestKeys.receiver()), (topic, payload) -> published.add(topic), users,
+                    new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> "consent-" + ids.incrementAndGet(), () -> { }, ZONE, clock));
+            WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
             // Stands in for the pages' login form (h3's GET /login): the token a form would carry.
             HttpsRoutes loginPage = routes -> {
                 routes.get(WebAuth.LOGIN_PATH, ctx -> ctx.result("csrf=" + auth.csrfToken(ctx)));
                 routes.get("/test-page", ctx -> ctx.result("hello " + auth.requirePage(ctx).userId()));
             };
-            ApiRoutes api = new ApiRoutes(auth, care, database, registry, reader, new ReportService(care, database, audit, ZONE, clock),
-                    ZONE, clock);
+            ApiRoutes api = new ApiRoutes(auth, care, ZONE, clock);
             TlsIdentity identity = TlsIdentity.selfSigned(List.of(), new SecureRandom());
             web = HttpsServer.start(HttpsServer.Settings.loopbackAnyPort(), identity, List.of(auth, loginPage, api,
-                    new PeopleRoutes(auth, users, database, audit, clock)));
+                    new PeopleRoutes(auth, care, clock)));
             http = HttpClient.newBuilder().sslContext(pinnedTo(identity.certificate())).connectTimeout(Duration.ofSeconds(5))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
         } catch (Exception | Error e) {

@@ -1,5 +1,8 @@
 package org.breathgate.receiver.web.api;
 
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.signin.SignIn;
+
 import org.breathgate.receiver.evidence.photo.TestPhotos;
 import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.evidence.photo.PhotoSettings;
@@ -21,7 +24,7 @@ import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.photo.Photos;
 import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.receiver.evidence.db.Sql;
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.people.Organisations;
@@ -108,9 +111,10 @@ class PhotoRoutesIT {
                     clock.instant()), jpeg);
             return null;
         });
-        photos = new PhotoService(database, store, audit, new AlertEngine(ZoneId.of("Europe/Helsinki")), clock);
-        WebAuth auth = new WebAuth(users, audit, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), SessionPolicy.DEFAULT, clock,
-                new SecureRandom());
+        CareGate gate = new CareGate(database, audit, clock);
+        photos = new PhotoService(gate, store, new AlertEngine(ZoneId.of("Europe/Helsinki")), () -> { });
+        WebAuth auth = new WebAuth(new SignIn(gate, users, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), clock), SessionPolicy.DEFAULT,
+                clock, new SecureRandom());
         TlsIdentity identity = TlsIdentity.selfSigned(List.of(), new SecureRandom());
         web = HttpsServer.start(HttpsServer.Settings.loopbackAnyPort(), identity, List.of(auth, new PhotoRoutes(auth::requireApi, photos)));
         http = HttpClient.newBuilder().sslContext(pinned(identity.certificate())).connectTimeout(Duration.ofSeconds(5)).build();

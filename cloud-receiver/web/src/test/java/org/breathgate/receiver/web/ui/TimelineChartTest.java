@@ -1,6 +1,5 @@
 package org.breathgate.receiver.web.ui;
 
-import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.EvidenceEvent;
@@ -10,7 +9,8 @@ import org.breathgate.protocol.PerMilleFactor;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SensorFacts;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.care.TimelineItem;
+import org.breathgate.receiver.care.timeline.TestTimelines;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -33,11 +33,10 @@ class TimelineChartTest {
     private final Messages messages = new Messages();
     private final TimelineChart chart = new TimelineChart(new Formats(Lang.EN, ZoneId.of("Europe/Helsinki")), messages);
 
+    /** {@code event} stored at {@code receivedAt} (its clock says whether it was {@code synced}) on a timeline of {@code shown}. */
     private static TimelineEntry entry(EvidenceEvent event, Instant receivedAt, boolean synced, Set<Long> shown) {
-        ClockFacts clock = event instanceof Reading r ? r.clock() : ((MissedTest) event).clock();
-        TimelineItem item = new TimelineItem(event, "x.y.z", receivedAt, EventTime.of(clock.wall(), synced, receivedAt), null);
-        return TimelineEntry.of(item, new SignatureCheck.Result(event.deviceId(), event.deviceId() + ":1", 1,
-                SignatureCheck.Status.VERIFIED), shown);
+        assertEquals(synced, event.clock().synced());
+        return TestTimelines.entry(event, "x.y.z", receivedAt, null, null, shown);
     }
 
     private static Reading reading(long seq, Instant at, boolean synced, TestReason reason, Outcome outcome, int ugL) {

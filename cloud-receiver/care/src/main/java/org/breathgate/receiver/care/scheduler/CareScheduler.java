@@ -1,6 +1,8 @@
-package org.breathgate.receiver.care.alert;
+package org.breathgate.receiver.care.scheduler;
 
-import org.breathgate.receiver.care.audit.AuditLog;
+import org.breathgate.receiver.care.alert.AlertProcessor;
+
+import org.breathgate.receiver.care.gate.AuditLog;
 import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.evidence.store.EvidenceListener;
 import org.breathgate.receiver.evidence.store.StoredEvent;

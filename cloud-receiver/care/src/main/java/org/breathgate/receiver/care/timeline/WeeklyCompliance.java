@@ -1,10 +1,8 @@
-package org.breathgate.receiver.care.report;
+package org.breathgate.receiver.care.timeline;
 
 import org.breathgate.protocol.MissedTest;
-import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.care.TimelineItem;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -22,7 +20,7 @@ import java.util.TreeMap;
 /**
  * Weekly compliance at a glance: per ISO week (Monday to Sunday in the care zone), how many scheduled
  * tests were due, taken (on time or late), missed (and of those excused), and how many positives there
- * were. Computed from timeline items only, so it never counts what the viewer may not see (a
+ * were. Computed from timeline entries only, so it never counts what the viewer may not see (a
  * child-protection worker's figures cover only what consent shows them).
  *
  * <p>Counting rules:
@@ -72,21 +70,18 @@ public final class WeeklyCompliance {
     }
 
     /** The weeks holding any of {@code items}, oldest first. */
-    public static List<Week> of(List<TimelineItem> items, ZoneId zone) {
+    public static List<Week> of(List<TimelineEntry> items, ZoneId zone) {
         TreeMap<LocalDate, Tally> weeks = new TreeMap<>();
-        for (TimelineItem item : items) {
+        for (TimelineEntry item : items) {
             LocalDate monday = mondayOf(item.time().latest(), zone);
             Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
-            if (item.event() instanceof Reading) {
-                Reading r = (Reading) item.event();
-                boolean valid = r.outcome().validSample();
-                if (r.reason() instanceof TestReason.Scheduled && valid) {
-                    TestReason.Scheduled s = (TestReason.Scheduled) r.reason();
+            if (item.event() instanceof Reading r) {
+                if (r.reason() instanceof TestReason.Scheduled s && item.validSample()) {
                     if (t.taken.add(s.slot()) && s.late()) {
                         t.late.add(s.slot());
                     }
                 }
-                if (r.outcome() == Outcome.FAIL && !(r.reason() instanceof TestReason.Retest)) {
+                if (item.positive() && item.kind() == TimelineEntry.Kind.TEST) {
                     t.positives++;
                 }
             } else if (item.event() instanceof MissedTest) {

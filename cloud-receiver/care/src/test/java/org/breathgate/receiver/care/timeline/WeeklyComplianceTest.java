@@ -1,13 +1,11 @@
-package org.breathgate.receiver.care.report;
+package org.breathgate.receiver.care.timeline;
 
 import org.breathgate.care.alert.Excuse;
-import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MissedTest;
 import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.care.TimelineItem;
 import org.breathgate.testkit.SampleMessages;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +22,8 @@ class WeeklyComplianceTest {
     private static final ZoneId HELSINKI = ZoneId.of("Europe/Helsinki");
     private final SampleMessages home = SampleMessages.of("home-0001");
 
-    private TimelineItem item(EvidenceEvent e, Excuse excuse) {
-        return new TimelineItem(e, "x.y.z", e.clock().wall(), EventTime.of(e.clock(), e.clock().wall()), excuse);
+    private TimelineEntry item(EvidenceEvent e, Excuse excuse) {
+        return TestTimelines.entry(e, "x.y.z", e.clock().wall(), excuse, null, java.util.Set.of());
     }
 
     private Reading scheduled(Instant at, long seq, Outcome outcome, boolean late) {
@@ -42,7 +40,7 @@ class WeeklyComplianceTest {
 
     @Test
     void counts_slots_once_per_iso_week_in_local_time() {
-        List<TimelineItem> items = new ArrayList<>();
+        List<TimelineEntry> items = new ArrayList<>();
         // Week 10 of 2026 (Mon 2 March - Sun 8 March, Helsinki): 3 slots taken (one late, one positive with a retest), one
         // slot with an aborted try then a valid test, one missed and excused, one missed.
         items.add(item(scheduled(Instant.parse("2026-03-02T06:00:00Z"), 1, Outcome.PASS, false), null));

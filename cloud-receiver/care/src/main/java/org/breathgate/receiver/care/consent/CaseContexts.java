@@ -1,9 +1,8 @@
-package org.breathgate.receiver.care;
+package org.breathgate.receiver.care.consent;
 
 import org.breathgate.care.access.Client;
 import org.breathgate.care.alert.AlertRules;
 import org.breathgate.care.alert.CaseContext;
-import org.breathgate.receiver.care.consent.ConsentStore;
 import org.breathgate.receiver.care.people.Clients;
 
 import java.sql.Connection;

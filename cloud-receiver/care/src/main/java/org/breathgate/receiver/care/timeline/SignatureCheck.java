@@ -1,4 +1,4 @@
-package org.breathgate.receiver.web.ui;
+package org.breathgate.receiver.care.timeline;
 
 import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.KeyId;

@@ -1,4 +1,4 @@
-package org.breathgate.receiver.care.audit;
+package org.breathgate.receiver.care.gate;
 
 import org.breathgate.care.audit.AuditAnchor;
 import org.breathgate.care.audit.AuditChain;
@@ -52,8 +52,11 @@ public final class AuditLog {
         this.anchors = anchors;
     }
 
-    /** Seals {@code record} as the next entry, in the caller's transaction on the writer connection. */
-    public AuditEntry append(Connection c, AuditRecord record) throws SQLException {
+    /**
+     * Seals {@code record} as the next entry, in the caller's transaction on the writer connection. Only the
+     * {@link CareGate} appends: every entry is an operation it decided.
+     */
+    AuditEntry append(Connection c, AuditRecord record) throws SQLException {
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
             try (Statement s = c.createStatement()) {
                 s.execute("lock table care_audit_log in exclusive mode");
@@ -77,7 +80,7 @@ public final class AuditLog {
     }
 
     /** Seals {@code record} in a transaction of its own. */
-    public AuditEntry append(AuditRecord record) {
+    AuditEntry append(AuditRecord record) {
         try {
             return database.inTransaction(c -> append(c, record));
         } catch (SQLException e) {

@@ -1,4 +1,4 @@
-package org.breathgate.receiver.care;
+package org.breathgate.receiver.care.schedule;
 
 /**
  * Publishes a signed message to a device, retained, so a device that is offline gets it when it

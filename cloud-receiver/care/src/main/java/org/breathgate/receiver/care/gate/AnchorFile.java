@@ -1,4 +1,4 @@
-package org.breathgate.receiver.care.audit;
+package org.breathgate.receiver.care.gate;
 
 import org.breathgate.care.audit.AuditAnchor;
 
