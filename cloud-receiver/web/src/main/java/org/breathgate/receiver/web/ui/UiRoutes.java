@@ -1,6 +1,8 @@
 package org.breathgate.receiver.web.ui;
 
 import org.breathgate.receiver.care.Care;
+import org.breathgate.receiver.care.chart.Chart;
+import org.breathgate.receiver.care.chart.ChartModel;
 import org.breathgate.receiver.care.caseload.Caseloads;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.web.api.PhotoRoutes;
@@ -312,7 +314,7 @@ public final class UiRoutes implements HttpsRoutes {
         TimelineView timeline = care.timelines().timeline(me, clientId, period.from(), period.to());
         Client client = timeline.client();
         Formats fmt = new Formats(lang, zone);
-        TimelineChart chart = new TimelineChart(fmt, messages);
+        Chart chart = ChartModel.of(timeline, lang.code(), zone);
         Map<String, String> photoUrls = new HashMap<>();
         Map<String, String> photoReviewUrls = new HashMap<>();
         for (TimelineEntry e : timeline.entries()) {
@@ -330,9 +332,9 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("photoUrls", photoUrls);
         model.put("photoReviewUrls", photoReviewUrls);
         model.put("withheld", timeline.withheld());
-        model.put("chart", chart.render(timeline.entries(), period.from(), period.to(), client.alertThreshold(), client.perMilleFactor()));
-        model.put("chartSummary", chart.summary(timeline.entries(), period.from(), period.to(), client.alertThreshold(),
-                client.perMilleFactor()));
+        model.put("chart", TimelineChart.svg(chart));
+        model.put("chartSummary", chart.summary());
+        model.put("legend", TimelineChart.legend(chart));
         model.put("weeks", timeline.weeks(zone));
         model.put("factor", client.perMilleFactor());
         model.put("threshold", client.alertThreshold());

@@ -9,6 +9,9 @@ import org.breathgate.protocol.PerMilleFactor;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SensorFacts;
 import org.breathgate.protocol.TestReason;
+import org.breathgate.care.access.Client;
+import org.breathgate.receiver.care.chart.Chart;
+import org.breathgate.receiver.care.chart.ChartModel;
 import org.breathgate.receiver.care.timeline.TestTimelines;
 import org.breathgate.receiver.care.timeline.TimelineEntry;
 import org.junit.jupiter.api.Test;
@@ -30,8 +33,13 @@ class TimelineChartTest {
     private static final Instant TO = Instant.parse("2026-03-08T22:00:00Z");
     private static final BreathAlcohol THRESHOLD = new BreathAlcohol(100);
     private static final SensorFacts SENSOR = new SensorFacts("AL-7000", "SN-1", null);
-    private final Messages messages = new Messages();
-    private final TimelineChart chart = new TimelineChart(new Formats(Lang.EN, ZoneId.of("Europe/Helsinki")), messages);
+
+    /** The chart model of {@code entries} over the week, for a client with the default threshold (0.100 mg/L, FI-RL-23). */
+    private static Chart model(List<TimelineEntry> entries) {
+        Client client = Client.open("client-a", "Parent A", "sa-1").withAlertThreshold(THRESHOLD)
+                .withPerMilleFactor(PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        return ChartModel.of(TestTimelines.view(client, FROM, TO, entries, 0), "en", ZoneId.of("Europe/Helsinki"));
+    }
 
     /** {@code event} stored at {@code receivedAt} (its clock says whether it was {@code synced}) on a timeline of {@code shown}. */
     private static TimelineEntry entry(EvidenceEvent event, Instant receivedAt, boolean synced, Set<Long> shown) {
@@ -61,7 +69,7 @@ class TimelineChartTest {
 
     @Test
     void the_threshold_is_drawn_at_its_value_on_the_scale() {
-        String svg = chart.render(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        String svg = TimelineChart.svg(model(sample()));
         // Scale: highest 250 µg/L × 1.1 = 275, rounded up to a 50 step = 300; plot from y=214 (0) to y=60 (300).
         Matcher m = Pattern.compile("<line class=\"threshold\" x1=\"[0-9.]+\" y1=\"([0-9.]+)\"").matcher(svg);
         assertTrue(m.find(), svg);
@@ -71,7 +79,7 @@ class TimelineChartTest {
 
     @Test
     void a_retest_is_joined_to_the_test_it_confirms_and_an_unsynchronised_reading_carries_its_time_span() {
-        String svg = chart.render(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        String svg = TimelineChart.svg(model(sample()));
         assertEquals(1, count(svg, "class=\"retest-link\""));
         assertEquals(1, count(svg, "class=\"mark test unsynced\""));
         assertEquals(1, count(svg, "class=\"uncertain\""));
@@ -81,7 +89,7 @@ class TimelineChartTest {
 
     @Test
     void the_text_alternative_counts_tests_positives_and_missed_tests() {
-        String summary = chart.summary(sample(), FROM, TO, THRESHOLD, PerMilleFactor.FINNISH_CRIMINAL_CODE);
+        String summary = model(sample()).summary();
         assertTrue(summary.contains("3 tests, 2 of them showed alcohol; 1 missed tests"), summary);
         assertTrue(summary.contains("Highest value 0.250 mg/L (≈ 0.57 ‰)"), summary);
         assertTrue(summary.contains("1 events with an uncertain time"), summary);
