@@ -139,7 +139,7 @@ class PhotoEndToEndIT {
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         ReceiverConfig config = ReceiverConfig.from(settings);
         // The receiver's key exists before the receiver first runs, as after enrollment.
-        String receiverPem = org.breathgate.receiver.app.config.ReceiverKeys.loadOrCreate(config.receiverKeyFile(), 1,
+        String receiverPem = org.breathgate.receiver.app.config.ReceiverKeys.loadOrCreate(config.receiverKey().file(), 1,
                 new java.security.SecureRandom()).verificationKey().toPem();
 
         // Offline: the test is taken, the reading and its photo wait in the outbox; then the agent restarts.

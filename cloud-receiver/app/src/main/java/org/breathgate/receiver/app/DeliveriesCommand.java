@@ -41,7 +41,7 @@ final class DeliveriesCommand {
         public Integer call() {
             String state = dead ? Delivery.DEAD : pending ? Delivery.PENDING : withheld ? Delivery.WITHHELD : null;
             ReceiverConfig config = deliveries.parent.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 List<Delivery> rows = new DeliveryAdmin(database, PeopleCommand.gate(config, database)).list(state, limit);
                 System.out.println("id\tstate\tchannel\trecipient\treason\talert\tattempts\tnext attempt\tlast error");
                 for (Delivery d : rows) {
@@ -72,7 +72,7 @@ final class DeliveriesCommand {
                 throw new IllegalArgumentException("give one delivery ID or --all-dead");
             }
             ReceiverConfig config = deliveries.parent.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 DeliveryAdmin admin = new DeliveryAdmin(database, PeopleCommand.gate(config, database));
                 List<Delivery> replayed = allDead ? admin.replayAllDead(CliActor.name()) : List.of(admin.replay(id, CliActor.name()));
                 for (Delivery d : replayed) {

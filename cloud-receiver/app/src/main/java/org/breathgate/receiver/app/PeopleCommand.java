@@ -83,7 +83,7 @@ final class PeopleCommand {
         public Integer call() {
             OrganisationKind k = organisationKind(kind);
             ReceiverConfig config = people.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 new Organisations(database).add(new Organisation(id, name, k));
                 audited(gate(config, database), "organisation.created", "organisation", id, k.name());
             }
@@ -118,7 +118,7 @@ final class PeopleCommand {
             String lang = UserAccount.checkLanguage(language);
             ReceiverConfig config = people.config();
             char[] password = readNewPassword();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 if (organisation != null && new Organisations(database).find(organisation).isEmpty()) {
                     throw new IllegalArgumentException("no organisation " + organisation + "; add it first (people add-organisation)");
                 }
@@ -152,7 +152,7 @@ final class PeopleCommand {
         @Override
         public Integer call() {
             ReceiverConfig config = people.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom())).setContact(id, email, language);
                 audited(gate(config, database), "user.contact_changed", "user", id,
                         (email == null ? "no e-mail" : "e-mail set") + ", language " + UserAccount.checkLanguage(language));
@@ -197,7 +197,7 @@ final class PeopleCommand {
                 }
             }
             ReceiverConfig config = people.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 if (new Organisations(database).find(organisation).filter(o -> o.kind() == OrganisationKind.SUBSTANCE_ABUSE_SERVICE).isEmpty()) {
                     throw new IllegalArgumentException("no substance-abuse service " + organisation + "; add it first (people add-organisation)");
                 }
@@ -223,7 +223,7 @@ final class PeopleCommand {
         @Override
         public Integer call() {
             ReceiverConfig config = people.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 if (new Clients(database).find(client).isEmpty()) {
                     throw new IllegalArgumentException("no client " + client + "; add it first (people add-client)");
                 }
@@ -242,7 +242,7 @@ final class PeopleCommand {
 
         @Override
         public Integer call() {
-            try (Database database = Database.open(people.config().jdbcUrl())) {
+            try (Database database = Database.open(people.config().database().jdbcUrl())) {
                 for (UserAccount u : new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom())).all()) {
                     Actor a = u.actor();
                     System.out.println(a.userId() + "\t" + a.role() + "\t" + (a.organisationId() != null ? a.organisationId()

@@ -153,7 +153,7 @@ public final class Receiver implements AutoCloseable {
             return receiver;
         } catch (MqttException e) {
             closeAll(receiver.started);
-            throw new ConfigException("cannot create the MQTT client for " + config.brokerUri() + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot create the MQTT client for " + config.broker().uri() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeAll(receiver.started);
             throw e;
@@ -162,8 +162,8 @@ public final class Receiver implements AutoCloseable {
 
     private void startRooms(List<EvidenceListener> listeners) throws MqttException {
         // Evidence: the database, the registry, stored photos.
-        receiverKey = ReceiverKeys.loadOrCreate(config.receiverKeyFile(), config.receiverKeyVersion(), new SecureRandom());
-        database = started(Database.open(config.jdbcUrl()));
+        receiverKey = ReceiverKeys.loadOrCreate(config.receiverKey().file(), config.receiverKey().version(), new SecureRandom());
+        database = started(Database.open(config.database().jdbcUrl()));
         registry = new DeviceRegistry(database, clock);
         PhotoStore photoStore = new PhotoStore(photoSettings(config));
 
@@ -176,9 +176,9 @@ public final class Receiver implements AutoCloseable {
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
-        brokerUri = config.brokerUri();
-        if (config.embeddedBroker()) {
-            broker = started(EmbeddedMqttBroker.start(config.embeddedBind(), config.embeddedPort(), config.dataDir().resolve("broker")));
+        brokerUri = config.broker().uri();
+        if (config.broker().embedded()) {
+            broker = started(EmbeddedMqttBroker.start(config.broker().embeddedBind(), config.broker().embeddedPort(), config.dataDir().resolve("broker")));
             brokerUri = broker.uri();
         }
         photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
@@ -186,8 +186,8 @@ public final class Receiver implements AutoCloseable {
         List<EvidenceListener> all = new ArrayList<>(listeners);
         all.add(careScheduler);
         all.add(photoIngest);
-        MqttSettings settings = new MqttSettings(brokerUri, config.mqttClientId(), config.mqttUsername(), config.readMqttPassword(),
-                config.mqttCaFile() == null ? null : trusting(config));
+        MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), config.mqtt().username(), config.mqtt().readPassword(),
+                config.mqtt().caFile() == null ? null : trusting(config));
         ingest = started(new MqttIngest(settings, registry, new EvidenceStore(database), receiverKey, clock, all, photoIngest));
         ingest.start();
 
@@ -210,7 +210,7 @@ public final class Receiver implements AutoCloseable {
         } else {
             web = startWeb();
         }
-        LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqttClientId(), brokerUri,
+        LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
     }
 
@@ -226,13 +226,14 @@ public final class Receiver implements AutoCloseable {
      * @throws ConfigException if the mail settings are unusable
      */
     private static DeliveryWorker deliveryWorker(ReceiverConfig config, Database database, CareGate gate, Clock clock) {
+        ReceiverConfig.Mail m = config.mail();
         ReceiverConfig.Delivery d = config.delivery();
         Duration timeout = Duration.ofSeconds(d.timeoutSeconds());
         MailSender mail = null;
-        if (d.smtpHost() != null) {
+        if (m.enabled()) {
             try {
-                mail = new MailSender(new MailSettings(d.smtpHost(), d.smtpPort(), MailSettings.Security.parse(d.smtpSecurity()),
-                        d.smtpUsername(), d.readSmtpPassword(), d.mailFrom(), timeout));
+                mail = new MailSender(new MailSettings(m.smtpHost(), m.smtpPort(), MailSettings.Security.parse(m.smtpSecurity()),
+                        m.smtpUsername(), m.readSmtpPassword(), m.from(), timeout));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("mail settings: " + e.getMessage(), e);
             }
@@ -288,7 +289,7 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-                    if (config.web().enrollmentConfigured()) {
+                    if (config.enrollment().configured()) {
                         routes.add(enrollmentApi(url, identity, token));
                     } else {
                         LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
@@ -301,7 +302,7 @@ public final class Receiver implements AutoCloseable {
     }
 
     private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token) {
-        ReceiverConfig.Web w = config.web();
+        ReceiverConfig.Enrollment w = config.enrollment();
         String brokerCa;
         try {
             brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
@@ -333,7 +334,7 @@ public final class Receiver implements AutoCloseable {
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
-                            new UiRoutes(auth, care, Duration.ofHours(w.codeLifetimeHours()), clock, zone));
+                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone));
                 });
     }
 
@@ -366,27 +367,6 @@ public final class Receiver implements AutoCloseable {
         HttpsServer server = HttpsServer.start(new HttpsServer.Settings(host, port, HttpsServer.Settings.DEFAULT_MAX_REQUEST_BYTES), identity,
                 routesFor.routes(url, identity));
         return new Listener(server, url);
-    }
-
-    private static EnrollmentApi enrollmentApi(ReceiverConfig config, URI url, Database database, DeviceRegistry registry, SigningKey key,
-                                               Clock clock, TlsIdentity identity, AdminToken token) {
-        ReceiverConfig.Web w = config.web();
-        String brokerCa;
-        try {
-            brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
-                    + e.getMessage(), e);
-        }
-        EnrollmentSettings settings;
-        try {
-            settings = new EnrollmentSettings(url, URI.create(w.deviceBrokerUri()), brokerCa, List.of(key.verificationKey()),
-                    Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("enrollment settings: " + e.getMessage(), e);
-        }
-        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
-                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
     }
 
     /** A port free right now on {@code host}: for {@code web.port = 0}, which tests use; the enrollment line needs it before start. */
@@ -528,7 +508,7 @@ public final class Receiver implements AutoCloseable {
     }
 
     private static SSLSocketFactory trusting(ReceiverConfig config) {
-        try (InputStream in = Files.newInputStream(config.mqttCaFile())) {
+        try (InputStream in = Files.newInputStream(config.mqtt().caFile())) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;
@@ -536,7 +516,7 @@ public final class Receiver implements AutoCloseable {
                 trust.setCertificateEntry("ca-" + i++, certificate);
             }
             if (i == 0) {
-                throw new ConfigException(ReceiverConfig.MQTT_CA_FILE + " " + config.mqttCaFile() + " holds no certificate");
+                throw new ConfigException(ReceiverConfig.MQTT_CA_FILE + " " + config.mqtt().caFile() + " holds no certificate");
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
@@ -544,7 +524,7 @@ public final class Receiver implements AutoCloseable {
             context.init(null, factory.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("cannot read " + ReceiverConfig.MQTT_CA_FILE + " " + config.mqttCaFile()
+            throw new ConfigException("cannot read " + ReceiverConfig.MQTT_CA_FILE + " " + config.mqtt().caFile()
                     + " as PEM certificates: " + e.getMessage(), e);
         }
     }

@@ -135,7 +135,7 @@ public final class ReceiverMain implements Callable<Integer> {
             KeyId keyId = KeyId.parse(kid);
             String text = Files.readString(keyFile, StandardCharsets.US_ASCII).trim();
             VerificationKey key = text.startsWith("{") ? VerificationKey.fromJwk(keyId, text) : VerificationKey.fromPem(keyId, text);
-            try (Database database = Database.open(parent.config().jdbcUrl())) {
+            try (Database database = Database.open(parent.config().database().jdbcUrl())) {
                 new DeviceRegistry(database, Clock.systemUTC()).enroll(key);
             }
             System.out.println("enrolled " + keyId + " (sha256 " + key.fingerprint() + ")");
@@ -153,7 +153,7 @@ public final class ReceiverMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Database database = Database.open(parent.config().jdbcUrl())) {
+            try (Database database = Database.open(parent.config().database().jdbcUrl())) {
                 DeviceRegistry registry = new DeviceRegistry(database, Clock.systemUTC());
                 if (target.contains(":")) {
                     registry.revokeKey(KeyId.parse(target));
@@ -176,7 +176,7 @@ public final class ReceiverMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Database database = Database.open(parent.config().jdbcUrl())) {
+            try (Database database = Database.open(parent.config().database().jdbcUrl())) {
                 List<SeqRange> gaps = new EvidenceReader(database).gaps(deviceId);
                 System.out.println(gaps.isEmpty() ? deviceId + ": no gaps" : deviceId + ": missing " + gaps);
             }
@@ -203,7 +203,7 @@ public final class ReceiverMain implements Callable<Integer> {
             String anchors = AnchorFile.in(config.dataDir()).path().toString();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            return AuditVerifyMain.run(new String[] {"--jdbc-url", config.jdbcUrl(), "--anchors", anchors}, out, err);
+            return AuditVerifyMain.run(new String[] {"--jdbc-url", config.database().jdbcUrl(), "--anchors", anchors}, out, err);
         }
     }
 }

@@ -39,7 +39,7 @@ final class WebhooksCommand {
         public Integer call() {
             ReceiverConfig config = webhooks.parent.config();
             Webhook.checkUrl(url);
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 if (new Organisations(database).find(organisation).isEmpty()) {
                     throw new IllegalArgumentException("no organisation " + organisation);
                 }
@@ -63,7 +63,7 @@ final class WebhooksCommand {
 
         @Override
         public Integer call() {
-            try (Database database = Database.open(webhooks.parent.config().jdbcUrl())) {
+            try (Database database = Database.open(webhooks.parent.config().database().jdbcUrl())) {
                 for (Webhook w : new Webhooks(database, new SecureRandom()).all()) {
                     System.out.println(w.id() + "\t" + w.organisationId() + "\t" + w.url() + "\t"
                             + (w.active() ? "active" : "disabled " + w.disabledAt()));
@@ -83,7 +83,7 @@ final class WebhooksCommand {
         @Override
         public Integer call() {
             ReceiverConfig config = webhooks.parent.config();
-            try (Database database = Database.open(config.jdbcUrl())) {
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 Webhooks all = new Webhooks(database, new SecureRandom());
                 Webhook w = all.find(id).orElseThrow(() -> new IllegalArgumentException("no webhook " + id));
                 all.disable(id, Instant.now());

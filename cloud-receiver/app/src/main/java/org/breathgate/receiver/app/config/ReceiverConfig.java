@@ -23,42 +23,33 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Everything the receiver is configured with, built once at start from a properties file and
- * command-line flags (flags win), validated, then passed down. The keys are listed in
- * {@link #KEYS} and documented in {@code docs/receiver.md}.
+ * Everything the receiver is configured with, built once at start from a properties file and command-line flags (flags win),
+ * validated, then passed down; grouped by concern like the agent's configuration. The keys are listed in {@link #KEYS} and
+ * documented in {@code docs/receiver.md}.
  *
- * @param brokerUri          external MQTT broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
- * @param embeddedBind       address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
- * @param embeddedPort       port of the embedded broker; default 1883
- * @param dataDir            folder for the SQLite database, the receiver key and the embedded broker; default {@code data}
- * @param jdbcUrl            the database; default {@code jdbc:sqlite:<dataDir>/breathgate.db}
- * @param receiverKeyFile    the receiver's Ed25519 signing key (PKCS#8 PEM), made on first start; default {@code <dataDir>/receiver-key.pem}
- * @param receiverKeyVersion the key's version in its kid {@code receiver:N}; default 1
- * @param mqttClientId       this instance's MQTT client id, stable across restarts and unique per instance;
- *                           default {@code breathgate-receiver-<hostname>}
- * @param mqttUsername       MQTT user, or {@code null}
- * @param mqttPasswordFile   file whose first line is the MQTT password (kept out of the config file), or {@code null}
- * @param mqttCaFile         PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
- * @param web                the people-facing HTTPS server (pages, API) and device enrollment's settings
- * @param deviceApi          the device-facing HTTPS listener (enrollment, key rotation, deprovisioning): its own port and certificate
- * @param care               the care workflow (alerts, retention)
- * @param delivery           alert delivery by e-mail and webhook
+ * @param dataDir     folder for the SQLite database, the receiver key, certificates and the embedded broker; default {@code data}
+ * @param broker      the MQTT broker: an external one, or the embedded one's address
+ * @param mqtt        how this instance logs in to the broker
+ * @param database    where evidence and the care workflow are stored
+ * @param receiverKey the key acks and configurations are signed with
+ * @param web         the people-facing HTTPS listener (pages, API)
+ * @param deviceApi   the device-facing HTTPS listener (enrollment, key rotation, deprovisioning): its own port and certificate
+ * @param enrollment  what enrolling devices are told, and how long codes live
+ * @param care        the care workflow (zone, retention, photo storage)
+ * @param mail        alert e-mail over SMTP
+ * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
  */
 public record ReceiverConfig(
-        String brokerUri,
-        String embeddedBind,
-        int embeddedPort,
         Path dataDir,
-        String jdbcUrl,
-        Path receiverKeyFile,
-        int receiverKeyVersion,
-        String mqttClientId,
-        String mqttUsername,
-        Path mqttPasswordFile,
-        Path mqttCaFile,
+        Broker broker,
+        Mqtt mqtt,
+        Database database,
+        ReceiverKey receiverKey,
         Web web,
         DeviceApi deviceApi,
+        Enrollment enrollment,
         Care care,
+        Mail mail,
         Delivery delivery) {
 
     public static final String BROKER_URI = "broker.uri";
@@ -108,25 +99,77 @@ public record ReceiverConfig(
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
 
     /**
-     * The people-facing HTTPS server (pages, REST API), and what device enrollment tells devices.
+     * The MQTT broker.
      *
-     * @param enabled             whether to serve the pages and the API; default true
-     * @param host                address to bind; default {@code 127.0.0.1}
-     * @param port                TCP port, 0 for any free port (tests); default 8443
-     * @param publicUrl           {@code https://host[:port]} as people reach the pages (the sign-in link of alert mail), or
-     *                            {@code null} for {@code https://<host or this machine's name>:<bound port>}
-     * @param tlsCertFile         PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
-     * @param tlsKeyFile          its PEM private key; set exactly when {@code tlsCertFile} is
-     * @param deviceBrokerUri     the broker as devices reach it ({@code ssl://host:port}), or {@code null}: then
-     *                            {@code broker.uri} if that is {@code ssl://}
-     * @param deviceBrokerCaFile  PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
-     * @param codeLifetimeHours   a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     * @param uri          an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
+     * @param embeddedBind address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
+     * @param embeddedPort port of the embedded broker; default 1883
      */
-    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile,
-                      String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+    public record Broker(String uri, String embeddedBind, int embeddedPort) {
+        public Broker {
+            Objects.requireNonNull(embeddedBind, "embeddedBind");
+        }
+
+        /** Whether the receiver runs its own broker. */
+        public boolean embedded() {
+            return uri == null;
+        }
+    }
+
+    /**
+     * How this receiver instance logs in to its broker.
+     *
+     * @param clientId     this instance's MQTT client id, stable across restarts and unique per instance;
+     *                     default {@code breathgate-receiver-<hostname>}
+     * @param username     MQTT user, or {@code null}
+     * @param passwordFile file whose first line is the MQTT password (kept out of the config file), or {@code null}
+     * @param caFile       PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
+     */
+    public record Mqtt(String clientId, String username, Path passwordFile, Path caFile) {
+        public Mqtt {
+            Objects.requireNonNull(clientId, "clientId");
+        }
+
+        /** The MQTT password from {@link #passwordFile()}, or {@code null}. */
+        public String readPassword() {
+            return passwordFile == null ? null : firstLine(MQTT_PASSWORD_FILE, passwordFile);
+        }
+    }
+
+    /** @param jdbcUrl the database; default {@code jdbc:sqlite:<dataDir>/breathgate.db} */
+    public record Database(String jdbcUrl) {
+        public Database {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        }
+    }
+
+    /**
+     * The receiver's signing key.
+     *
+     * @param file    the Ed25519 key (PKCS#8 PEM), made on first start; default {@code <dataDir>/receiver-key.pem}
+     * @param version the key's version in its kid {@code receiver:N}; default 1
+     */
+    public record ReceiverKey(Path file, int version) {
+        public ReceiverKey {
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
+    /**
+     * The people-facing HTTPS listener: pages and the REST API.
+     *
+     * @param enabled     whether to serve the pages and the API; default true
+     * @param host        address to bind; default {@code 127.0.0.1}
+     * @param port        TCP port, 0 for any free port (tests); default 8443
+     * @param publicUrl   {@code https://host[:port]} as people reach the pages (the sign-in link of alert mail), or
+     *                    {@code null} for {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     *                    ({@code tls-cert.pem})
+     * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     */
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
 
         public static final int DEFAULT_PORT = 8443;
-        public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
 
         public Web {
             Objects.requireNonNull(host, "host");
@@ -135,16 +178,29 @@ public record ReceiverConfig(
             }
         }
 
-        /** No HTTPS server (what most tests want). */
+        /** No people's listener. */
         public static Web disabled() {
-            return new Web(false, "127.0.0.1", DEFAULT_PORT, null, null, null, null, null, DEFAULT_CODE_LIFETIME_HOURS);
+            return new Web(false, "127.0.0.1", DEFAULT_PORT, null, null, null);
         }
+    }
+
+    /**
+     * What enrollment tells devices, and how long its codes live.
+     *
+     * @param deviceBrokerUri    the broker as devices reach it ({@code ssl://host:port}), or {@code null}: then
+     *                           {@code broker.uri} if that is {@code ssl://}
+     * @param deviceBrokerCaFile PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
+     * @param codeLifetimeHours  a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     */
+    public record Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+
+        public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
 
         /**
-         * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an
-         * answer without one). Without both the receiver does not start its HTTPS server and says why.
+         * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an answer without
+         * one). Without both the device listener serves no enrollment and the log says why.
          */
-        public boolean enrollmentConfigured() {
+        public boolean configured() {
             return deviceBrokerUri != null && deviceBrokerCaFile != null;
         }
     }
@@ -218,42 +274,56 @@ public record ReceiverConfig(
     }
 
     /**
-     * Alert delivery by e-mail (SMTP) and webhook; see docs/care-workflow.md, "Delivery", and docs/receiver.md.
+     * Alert e-mail over SMTP; see docs/care-workflow.md, "Delivery", and docs/receiver.md.
      *
-     * @param smtpHost           the SMTP server, or {@code null}: no e-mail (webhooks and the in-app inbox still work)
-     * @param smtpPort           its port; default by security: 587 STARTTLS, 465 TLS, 25 none
-     * @param smtpSecurity       {@code starttls} (default), {@code tls} or {@code none}
-     * @param smtpUsername       SMTP user, or {@code null}
-     * @param smtpPasswordFile   file whose first line is the SMTP password, or {@code null}; set exactly when the user is
-     * @param mailFrom           the sender address; required when {@code smtpHost} is set
-     * @param signInUrl          the link mails and webhook bodies carry; default {@code web.public-url}, else none
-     * @param retryBaseSeconds   first retry ceiling (default 30; doubles after each failure)
-     * @param retryCapSeconds    largest retry ceiling (default 3600)
-     * @param maxAttempts        attempts before a delivery goes to the dead-letter list (default 24)
-     * @param threads            deliveries under way at once (default 4)
-     * @param timeoutSeconds     connect and answer timeout of one SMTP or webhook attempt (default 10)
+     * @param smtpHost         the SMTP server, or {@code null}: no e-mail (webhooks and the in-app inbox still work)
+     * @param smtpPort         its port; default by security: 587 STARTTLS, 465 TLS, 25 none
+     * @param smtpSecurity     {@code starttls} (default), {@code tls} or {@code none}
+     * @param smtpUsername     SMTP user, or {@code null}
+     * @param smtpPasswordFile file whose first line is the SMTP password, or {@code null}; set exactly when the user is
+     * @param from             the sender address; required when {@code smtpHost} is set
      */
-    public record Delivery(String smtpHost, int smtpPort, String smtpSecurity, String smtpUsername, Path smtpPasswordFile, String mailFrom,
-                           String signInUrl, int retryBaseSeconds, int retryCapSeconds, int maxAttempts, int threads, int timeoutSeconds) {
+    public record Mail(String smtpHost, int smtpPort, String smtpSecurity, String smtpUsername, Path smtpPasswordFile, String from) {
 
-        public Delivery {
+        public Mail {
             Objects.requireNonNull(smtpSecurity, "smtpSecurity");
-            if (smtpHost != null && mailFrom == null) {
+            if (smtpHost != null && from == null) {
                 throw new IllegalArgumentException("mail needs a sender address");
-            }
-            if (retryCapSeconds < retryBaseSeconds) {
-                throw new IllegalArgumentException("the retry cap must not be below the retry base");
             }
         }
 
-        /** No e-mail, default retries. */
-        public static Delivery defaults() {
-            return new Delivery(null, 587, "starttls", null, null, null, null, 30, 3600, 24, 4, 10);
+        /** Whether alert e-mail is sent. */
+        public boolean enabled() {
+            return smtpHost != null;
         }
 
         /** The SMTP password from {@link #smtpPasswordFile()}, or {@code null}. */
         public String readSmtpPassword() {
             return smtpPasswordFile == null ? null : firstLine(MAIL_SMTP_PASSWORD_FILE, smtpPasswordFile);
+        }
+    }
+
+    /**
+     * Alert delivery by e-mail and webhook; see docs/care-workflow.md, "Delivery".
+     *
+     * @param signInUrl        the link mails and webhook bodies carry; default {@code web.public-url}, else none
+     * @param retryBaseSeconds first retry ceiling (default 30; doubles after each failure)
+     * @param retryCapSeconds  largest retry ceiling (default 3600)
+     * @param maxAttempts      attempts before a delivery goes to the dead-letter list (default 24)
+     * @param threads          deliveries under way at once (default 4)
+     * @param timeoutSeconds   connect and answer timeout of one SMTP or webhook attempt (default 10)
+     */
+    public record Delivery(String signInUrl, int retryBaseSeconds, int retryCapSeconds, int maxAttempts, int threads, int timeoutSeconds) {
+
+        public Delivery {
+            if (retryCapSeconds < retryBaseSeconds) {
+                throw new IllegalArgumentException("the retry cap must not be below the retry base");
+            }
+        }
+
+        /** Default retries. */
+        public static Delivery defaults() {
+            return new Delivery(null, 30, 3600, 24, 4, 10);
         }
     }
 
@@ -267,32 +337,27 @@ public record ReceiverConfig(
             DELIVERY_TIMEOUT_SECONDS);
 
     public ReceiverConfig {
-        Objects.requireNonNull(embeddedBind, "embeddedBind");
         Objects.requireNonNull(dataDir, "dataDir");
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        Objects.requireNonNull(receiverKeyFile, "receiverKeyFile");
-        Objects.requireNonNull(mqttClientId, "mqttClientId");
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(receiverKey, "receiverKey");
         Objects.requireNonNull(web, "web");
         Objects.requireNonNull(deviceApi, "deviceApi");
+        Objects.requireNonNull(enrollment, "enrollment");
         Objects.requireNonNull(care, "care");
+        Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
-                mqttUsername, mqttPasswordFile, mqttCaFile, web, deviceApi, care, delivery);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(brokerUri, embeddedBind, embeddedPort, dataDir, jdbcUrl, receiverKeyFile, receiverKeyVersion, mqttClientId,
-                mqttUsername, mqttPasswordFile, mqttCaFile, web, deviceApi, care, delivery);
-    }
-
-    /** Whether the receiver runs its own broker. */
-    public boolean embeddedBroker() {
-        return brokerUri == null;
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */
@@ -381,11 +446,12 @@ public record ReceiverConfig(
             throw new ConfigException(MQTT_USERNAME + " is set but no " + BROKER_URI
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
-        return new ReceiverConfig(brokerUri, bind, port, dataDir, jdbcUrl, keyFile, keyVersion, clientId, username, passwordFile, caFile,
-                web(v, brokerUri, caFile), deviceApi(v), care(v), delivery(v));
+        return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
+                new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
+                mail(v), delivery(v));
     }
 
-    private static Delivery delivery(Map<String, String> v) {
+    private static Mail mail(Map<String, String> v) {
         String host = v.get(MAIL_SMTP_HOST);
         String security = v.getOrDefault(MAIL_SMTP_SECURITY, "starttls").toLowerCase(Locale.ROOT);
         if (!Set.of("starttls", "tls", "none").contains(security)) {
@@ -404,6 +470,10 @@ public record ReceiverConfig(
         if (host != null && from == null) {
             throw new ConfigException(MAIL_FROM + " must be set with " + MAIL_SMTP_HOST + ", e.g. Breathgate <alerts@care.example.org>");
         }
+        return new Mail(host, port, security, username, passwordFile, from);
+    }
+
+    private static Delivery delivery(Map<String, String> v) {
         String signIn = v.getOrDefault(DELIVERY_SIGN_IN_URL, v.get(WEB_PUBLIC_URL));
         if (signIn != null) {
             URI parsed = uri(DELIVERY_SIGN_IN_URL, signIn);
@@ -418,7 +488,7 @@ public record ReceiverConfig(
             throw new ConfigException(DELIVERY_RETRY_CAP_SECONDS + " (" + cap + ") must not be below " + DELIVERY_RETRY_BASE_SECONDS
                     + " (" + base + ")");
         }
-        return new Delivery(host, port, security, username, passwordFile, from, signIn, base, cap,
+        return new Delivery(signIn, base, cap,
                 intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
                 intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
     }
@@ -476,7 +546,7 @@ public record ReceiverConfig(
         return new Care(zone, period, photos, storage.equals("database"));
     }
 
-    private static Web web(Map<String, String> v, String brokerUri, Path mqttCaFile) {
+    private static Web web(Map<String, String> v) {
         boolean enabled = booleanValue(v, WEB_ENABLED, true);
         String host = v.getOrDefault(WEB_HOST, "127.0.0.1");
         int port = intValue(v, WEB_PORT, Web.DEFAULT_PORT, 0, 65535);
@@ -487,6 +557,10 @@ public record ReceiverConfig(
             throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
                     + " given) or neither (a self-signed one in the data folder)");
         }
+        return new Web(enabled, host, port, publicUrl, cert, key);
+    }
+
+    private static Enrollment enrollment(Map<String, String> v, String brokerUri, Path mqttCaFile) {
         String deviceBroker = v.get(ENROLLMENT_BROKER_URI);
         if (deviceBroker != null) {
             URI parsed = uri(ENROLLMENT_BROKER_URI, deviceBroker);
@@ -502,8 +576,8 @@ public record ReceiverConfig(
         if (deviceCa == null) {
             deviceCa = mqttCaFile;
         }
-        int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Web.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
-        return new Web(enabled, host, port, publicUrl, cert, key, deviceBroker, deviceCa, lifetime);
+        int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Enrollment.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
+        return new Enrollment(deviceBroker, deviceCa, lifetime);
     }
 
     private static DeviceApi deviceApi(Map<String, String> v) {
@@ -566,20 +640,6 @@ public record ReceiverConfig(
                 return false;
             default:
                 throw new ConfigException(key + " must be true or false, was '" + text + "'");
-        }
-    }
-
-    /** The MQTT password from {@link #mqttPasswordFile()}, or {@code null}. */
-    public String readMqttPassword() {
-        if (mqttPasswordFile == null) {
-            return null;
-        }
-        try {
-            String text = Files.readString(mqttPasswordFile, StandardCharsets.UTF_8);
-            int newline = text.indexOf('\n');
-            return (newline < 0 ? text : text.substring(0, newline)).strip();
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + MQTT_PASSWORD_FILE + " " + mqttPasswordFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +22,10 @@ class DeliveryConfigTest {
 
     @Test
     void defaults_send_no_mail_and_retry_as_the_core_says() {
-        ReceiverConfig.Delivery d = ReceiverConfig.from(Map.of()).delivery();
-        assertNull(d.smtpHost());
+        ReceiverConfig config = ReceiverConfig.from(Map.of());
+        ReceiverConfig.Delivery d = config.delivery();
+        assertNull(config.mail().smtpHost());
+        assertFalse(config.mail().enabled());
         assertNull(d.signInUrl());
         assertEquals(30, d.retryBaseSeconds());
         assertEquals(3600, d.retryCapSeconds());
@@ -42,11 +45,12 @@ class DeliveryConfigTest {
         v.put(ReceiverConfig.MAIL_SMTP_PASSWORD_FILE, password.toString());
         v.put(ReceiverConfig.MAIL_FROM, "Breathgate <alerts@example.fi>");
         v.put(ReceiverConfig.WEB_PUBLIC_URL, "https://care.example.fi:8443");
-        ReceiverConfig.Delivery d = ReceiverConfig.from(v).delivery();
-        assertEquals(465, d.smtpPort(), "TLS defaults to 465");
-        assertEquals("s3cret", d.readSmtpPassword());
-        assertEquals("https://care.example.fi:8443", d.signInUrl());
-        MailSettings.Security.parse(d.smtpSecurity());
+        ReceiverConfig config = ReceiverConfig.from(v);
+        ReceiverConfig.Mail m = config.mail();
+        assertEquals(465, m.smtpPort(), "TLS defaults to 465");
+        assertEquals("s3cret", m.readSmtpPassword());
+        assertEquals("https://care.example.fi:8443", config.delivery().signInUrl());
+        MailSettings.Security.parse(m.smtpSecurity());
     }
 
     @Test

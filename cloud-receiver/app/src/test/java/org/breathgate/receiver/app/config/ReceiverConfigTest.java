@@ -21,19 +21,19 @@ class ReceiverConfigTest {
     @Test
     void without_settings_the_receiver_runs_an_embedded_broker_and_sqlite_in_the_data_folder() {
         ReceiverConfig config = ReceiverConfig.defaults(dir);
-        assertTrue(config.embeddedBroker());
-        assertNull(config.brokerUri());
-        assertEquals("127.0.0.1", config.embeddedBind());
-        assertEquals(1883, config.embeddedPort());
-        assertEquals("jdbc:sqlite:" + dir.resolve("breathgate.db"), config.jdbcUrl());
-        assertEquals(dir.resolve("receiver-key.pem"), config.receiverKeyFile());
-        assertEquals(1, config.receiverKeyVersion());
-        assertTrue(config.mqttClientId().startsWith("breathgate-receiver-"));
+        assertTrue(config.broker().embedded());
+        assertNull(config.broker().uri());
+        assertEquals("127.0.0.1", config.broker().embeddedBind());
+        assertEquals(1883, config.broker().embeddedPort());
+        assertEquals("jdbc:sqlite:" + dir.resolve("breathgate.db"), config.database().jdbcUrl());
+        assertEquals(dir.resolve("receiver-key.pem"), config.receiverKey().file());
+        assertEquals(1, config.receiverKey().version());
+        assertTrue(config.mqtt().clientId().startsWith("breathgate-receiver-"));
         assertTrue(config.web().enabled());
         assertEquals("127.0.0.1", config.web().host());
         assertEquals(8443, config.web().port());
-        assertEquals(72, config.web().codeLifetimeHours());
-        assertEquals(false, config.web().enrollmentConfigured(), "no broker CA for devices: HTTPS is not started");
+        assertEquals(72, config.enrollment().codeLifetimeHours());
+        assertEquals(false, config.enrollment().configured(), "no broker CA for devices: enrollment is not served");
     }
 
     @Test
@@ -54,17 +54,17 @@ class ReceiverConfigTest {
     void web_and_enrollment_settings_are_read_checked_and_default_from_an_ssl_broker() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
         ReceiverConfig inherited = ReceiverConfig.from(Map.of("broker.uri", "ssl://mqtt.example:8883", "mqtt.ca-file", ca.toString()));
-        assertEquals("ssl://mqtt.example:8883", inherited.web().deviceBrokerUri());
-        assertEquals(ca, inherited.web().deviceBrokerCaFile());
-        assertTrue(inherited.web().enrollmentConfigured());
+        assertEquals("ssl://mqtt.example:8883", inherited.enrollment().deviceBrokerUri());
+        assertEquals(ca, inherited.enrollment().deviceBrokerCaFile());
+        assertTrue(inherited.enrollment().configured());
 
         ReceiverConfig own = ReceiverConfig.from(Map.of("web.host", "0.0.0.0", "web.port", "0", "web.public-url", "https://r.example:443/",
                 "enrollment.broker-uri", "ssl://devices.example:8883", "enrollment.broker-ca-file", ca.toString(),
                 "enrollment.code-lifetime-hours", "24"));
         assertEquals(0, own.web().port());
         assertEquals("https://r.example:443", own.web().publicUrl());
-        assertEquals("ssl://devices.example:8883", own.web().deviceBrokerUri());
-        assertEquals(24, own.web().codeLifetimeHours());
+        assertEquals("ssl://devices.example:8883", own.enrollment().deviceBrokerUri());
+        assertEquals(24, own.enrollment().codeLifetimeHours());
 
         assertEquals(false, ReceiverConfig.from(Map.of("web.enabled", "false")).web().enabled());
         assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.enabled", "yes")));
@@ -85,8 +85,8 @@ class ReceiverConfigTest {
         flags.put(ReceiverConfig.BROKER_URI, "tcp://other:1884");
         flags.put(ReceiverConfig.DATA_DIR, null);
         ReceiverConfig config = ReceiverConfig.load(file, flags);
-        assertEquals("tcp://other:1884", config.brokerUri());
-        assertEquals("jdbc:postgresql://db/breathgate", config.jdbcUrl());
+        assertEquals("tcp://other:1884", config.broker().uri());
+        assertEquals("jdbc:postgresql://db/breathgate", config.database().jdbcUrl());
     }
 
     @Test
@@ -133,6 +133,6 @@ class ReceiverConfigTest {
         Path password = Files.writeString(dir.resolve("password"), "s3cret\nignored\n");
         ReceiverConfig config = ReceiverConfig.from(Map.of("broker.uri", "tcp://x:1883", "mqtt.username", "receiver",
                 "mqtt.password-file", password.toString()));
-        assertEquals("s3cret", config.readMqttPassword());
+        assertEquals("s3cret", config.mqtt().readPassword());
     }
 }
