@@ -195,7 +195,7 @@ public final class TlsIdentity {
     }
 
     /** A key store holding the key and chain under alias {@code receiver}, protected by {@code password}. */
-    public KeyStore keyStore(char[] password) {
+    KeyStore keyStore(char[] password) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);

@@ -72,7 +72,7 @@ public final class ReceiverKeys {
     }
 
     /** Where the public half of {@code keyFile} is written. */
-    public static Path publicKeyFile(Path keyFile) {
+    static Path publicKeyFile(Path keyFile) {
         return keyFile.resolveSibling(keyFile.getFileName() + ".pub");
     }
 

@@ -123,7 +123,7 @@ public final class AlertStore {
     }
 
     /** Open alerts whose escalation time has come and that have not escalated. */
-    public static List<Alert> dueForEscalation(Connection c, Instant now) throws SQLException {
+    static List<Alert> dueForEscalation(Connection c, Instant now) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select alert_json from care_alerts where status = 'OPEN' "
                 + "and escalate_at_ms is not null and escalate_at_ms <= ? and escalated_at_ms is null")) {
             q.setLong(1, now.toEpochMilli());
@@ -132,7 +132,7 @@ public final class AlertStore {
     }
 
     /** The open or acknowledged silence alerts of {@code deviceId}. */
-    public static List<Alert> unresolvedSilence(Connection c, String deviceId) throws SQLException {
+    static List<Alert> unresolvedSilence(Connection c, String deviceId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select alert_json from care_alerts where device_id = ? "
                 + "and kind = 'DEVICE_SILENT' and status <> 'RESOLVED'")) {
             q.setString(1, deviceId);

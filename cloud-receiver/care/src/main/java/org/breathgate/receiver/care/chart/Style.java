@@ -52,11 +52,6 @@ public enum Style {
         return new float[] {((v >> 16) & 0xff) / 255f, ((v >> 8) & 0xff) / 255f, (v & 0xff) / 255f};
     }
 
-    /** The lower-case name, for CSS classes. */
-    public String cssName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
-
     private static final class Colours {
         static final String OK = "#1e6b34";
         static final String ATTENTION = "#8a3b00";

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * checked against the stored history by {@link ConsentHistory} before it is inserted, so versions
  * run 1, 2, 3 ... and nothing follows a revocation.
  */
-public final class ConsentStore {
+final class ConsentStore {
 
     private static final String COLUMNS = "consent_id, version, client_id, unit_id, valid_from_ms, valid_until_ms, scopes, "
             + "recorded_by, recorded_at_ms, revoked_at_ms, revoked_by";

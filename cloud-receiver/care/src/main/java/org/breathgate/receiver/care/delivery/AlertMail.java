@@ -30,7 +30,7 @@ import java.util.Properties;
  * @param body    the plain-text body
  * @param language the body's language code
  */
-public record AlertMail(String subject, String body, String language) {
+record AlertMail(String subject, String body, String language) {
 
     private static final List<String> LANGUAGES = List.of("fi", "sv", "en");
     /** The texts per language, from {@code i18n/mail_<language>.properties} (UTF-8). */

@@ -36,7 +36,7 @@ public final class DeliveryStore {
     }
 
     /** Records that the inbox row {@code id} has been fanned out. */
-    public static boolean markFannedOut(Connection c, long id, Instant at) throws SQLException {
+    static boolean markFannedOut(Connection c, long id, Instant at) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set fanned_out_at_ms = ? where id = ? "
                 + "and fanned_out_at_ms is null")) {
             s.setLong(1, at.toEpochMilli());
@@ -46,7 +46,7 @@ public final class DeliveryStore {
     }
 
     /** Adds a pending row for {@code recipient}, due at once; returns its id. */
-    public static long addPending(Connection c, Delivery source, String channel, String recipient, Instant now) throws SQLException {
+    static long addPending(Connection c, Delivery source, String channel, String recipient, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into care_alert_deliveries (alert_key, channel, reason, state, attempts, "
                 + "created_at_ms, next_attempt_ms, recipient, source_id) values (?, ?, ?, 'pending', 0, ?, ?, ?, ?)")) {
             s.setString(1, source.alertKey());
@@ -72,7 +72,7 @@ public final class DeliveryStore {
         }
     }
 
-    public static void setPayload(Connection c, long id, String payload) throws SQLException {
+    static void setPayload(Connection c, long id, String payload) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set payload = ? where id = ?")) {
             s.setString(1, payload);
             s.setLong(2, id);
@@ -97,7 +97,7 @@ public final class DeliveryStore {
     }
 
     /** When the next pending row is due, if any. */
-    public static Optional<Instant> nextDue(Connection c) throws SQLException {
+    static Optional<Instant> nextDue(Connection c) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select min(next_attempt_ms) from care_alert_deliveries where state = 'pending'");
              ResultSet rs = q.executeQuery()) {
             return rs.next() ? Optional.ofNullable(Sql.instant(rs, 1)) : Optional.empty();
@@ -134,7 +134,7 @@ public final class DeliveryStore {
     }
 
     /** A pending row was delivered by attempt {@code attempts}. */
-    public static boolean markDelivered(Connection c, long id, int attempts, Instant at) throws SQLException {
+    static boolean markDelivered(Connection c, long id, int attempts, Instant at) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set state = 'delivered', attempts = ?, "
                 + "delivered_at_ms = ?, next_attempt_ms = null where id = ? and state = 'pending'")) {
             s.setInt(1, attempts);
@@ -145,7 +145,7 @@ public final class DeliveryStore {
     }
 
     /** A pending row's attempt failed; it is tried again at {@code next}. */
-    public static boolean reschedule(Connection c, long id, int attempts, Instant next, String error) throws SQLException {
+    static boolean reschedule(Connection c, long id, int attempts, Instant next, String error) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set attempts = ?, next_attempt_ms = ?, "
                 + "last_error = ? where id = ? and state = 'pending'")) {
             s.setInt(1, attempts);

@@ -68,7 +68,7 @@ public final class MailSender {
      * @param messageId the Message-ID, the same on every attempt of one delivery so mail programs can tell a repeat
      * @throws DeliveryException if the server cannot be reached or does not take the mail
      */
-    public void send(String to, AlertMail mail, String messageId) throws DeliveryException {
+    void send(String to, AlertMail mail, String messageId) throws DeliveryException {
         try {
             MimeMessage message = new FixedIdMessage(session, messageId);
             message.setFrom(from);

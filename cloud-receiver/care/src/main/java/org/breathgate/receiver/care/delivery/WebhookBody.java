@@ -11,7 +11,7 @@ import java.time.Instant;
  * The JSON body POSTed to a webhook (the contract is in docs/care-workflow.md, "Webhooks"). It names the alert and
  * where it stands, never a result value: details are read after signing in, where every read is audited.
  */
-public final class WebhookBody {
+final class WebhookBody {
 
     /** Version of the body's shape; a change that breaks readers gets a new number. */
     public static final int SCHEMA = 1;

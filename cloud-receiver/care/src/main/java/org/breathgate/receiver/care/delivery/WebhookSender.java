@@ -39,7 +39,7 @@ public final class WebhookSender {
      *
      * @throws DeliveryException if the target does not answer 2xx in time
      */
-    public void send(Webhook webhook, long deliveryId, String body) throws DeliveryException, InterruptedException {
+    void send(Webhook webhook, long deliveryId, String body) throws DeliveryException, InterruptedException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(webhook.url())
                 .timeout(timeout)

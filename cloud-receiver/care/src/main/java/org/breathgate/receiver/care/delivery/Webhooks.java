@@ -83,7 +83,7 @@ public final class Webhooks {
     }
 
     /** The organisation's active webhooks. */
-    public static List<Webhook> activeOf(Connection c, String organisationId) throws SQLException {
+    static List<Webhook> activeOf(Connection c, String organisationId) throws SQLException {
         return query(c, "select " + COLUMNS + " from care_webhooks where organisation_id = ? and disabled_at_ms is null order by id",
                 organisationId);
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * page's "verified" is a fact of this moment, and a record altered in the database since shows as such.
  * One instance per page: devices are read once.
  */
-public final class SignatureCheck {
+final class SignatureCheck {
 
     /** What the check found. */
     public enum Status {

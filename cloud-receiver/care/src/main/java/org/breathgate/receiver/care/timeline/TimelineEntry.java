@@ -63,7 +63,7 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
      *
      * @param shownSeqs the sequence numbers of the events on the same timeline (a retest's link needs its test there)
      */
-    public static TimelineEntry of(StoredEvent stored, Excuse excuse, PhotoState photo, SignatureCheck.Result signature,
+    static TimelineEntry of(StoredEvent stored, Excuse excuse, PhotoState photo, SignatureCheck.Result signature,
                                    Set<Long> shownSeqs) {
         EvidenceEvent e = stored.event();
         Kind kind;

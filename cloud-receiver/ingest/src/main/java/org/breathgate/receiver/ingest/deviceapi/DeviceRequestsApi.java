@@ -78,7 +78,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     private final NonceCache nonces;
 
     /** @param registry must be built on {@code database} (deprovisioning is one transaction on its writer) */
-    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces) {
+    DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces) {
         this.database = Objects.requireNonNull(database, "database");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");

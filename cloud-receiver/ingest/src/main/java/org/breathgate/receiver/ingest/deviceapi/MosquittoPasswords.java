@@ -11,7 +11,7 @@ import javax.crypto.spec.PBEKeySpec;
  * PBKDF2-HMAC-SHA512, base64), so that device logins the receiver makes can be exported to a
  * {@code mosquitto_passwd} file. The receiver keeps only the hash; the device gets the password once.
  */
-public final class MosquittoPasswords {
+final class MosquittoPasswords {
 
     /** Mosquitto's default iteration count for {@code $7$}. */
     public static final int ITERATIONS = 101;

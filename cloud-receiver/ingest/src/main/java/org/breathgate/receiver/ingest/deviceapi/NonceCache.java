@@ -18,7 +18,7 @@ import java.util.Objects;
  * {@link Outcome#FULL}) rather than forgetting live ones, which would open a replay window. Only
  * devices holding an enrolled key can add entries. Thread-safe.
  */
-public final class NonceCache {
+final class NonceCache {
 
     /** What {@link #remember} found. */
     public enum Outcome { NEW, SEEN, FULL }

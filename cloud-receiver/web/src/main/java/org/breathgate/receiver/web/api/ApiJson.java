@@ -28,7 +28,7 @@ import java.util.List;
  * How the REST API writes the care workflow's records as JSON ({@code snake_case} keys, instants as
  * ISO-8601 UTC, breath alcohol as a decimal string in mg/L so no floating point touches it).
  */
-public final class ApiJson {
+final class ApiJson {
 
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -39,7 +39,7 @@ public enum Lang {
     }
 
     /** The first of ours named in an {@code Accept-Language} header, else Finnish. */
-    public static Lang fromAcceptLanguage(String header) {
+    static Lang fromAcceptLanguage(String header) {
         if (header == null || header.isBlank()) {
             return FI;
         }

@@ -28,7 +28,7 @@ import java.util.Optional;
  * pages.render(ctx, 200, "photos", model, lang);   // ui/templates/photos.peb, texts in ui/i18n/messages_*.properties
  * }</pre>
  */
-public final class Pages {
+final class Pages {
 
     /** The pages' policy: own stylesheet and images, forms only to us, nothing else (no script at all). */
     public static final String PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "

@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Texts come through the function {@code t(key, args...)}, in the language the page is rendered for.
  */
-public final class Templates {
+final class Templates {
 
     private final PebbleEngine engine;
 
