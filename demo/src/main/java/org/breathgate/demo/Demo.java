@@ -168,7 +168,7 @@ public final class Demo implements AutoCloseable {
             stopIfClosed();
             home.start(brokerTls.port());
         }
-        printWelcome(url, web.identity().fingerprint(), schedule);
+        printWelcome(url, web.identity().fingerprint(), deviceUrl, schedule);
         synchronized (this) {
             stopIfClosed();
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -239,7 +239,7 @@ public final class Demo implements AutoCloseable {
         return answer.get("code").asText();
     }
 
-    private void printWelcome(URI url, String fingerprint, Schedule schedule) {
+    private void printWelcome(URI url, String fingerprint, URI deviceUrl, Schedule schedule) {
         out.println();
         out.println("Breathgate demo is running. Everything stays on this machine.");
         out.println();
@@ -254,7 +254,8 @@ public final class Demo implements AutoCloseable {
             out.printf("    %-24s %-11s %s: %s%n", "parent", s.parent().userId(), s.person(), s.summary());
         }
         out.println();
-        out.println("  Three homes, each a device agent with a simulated breathalyser on a pseudo-terminal:");
+        out.println("  Three homes, each a device agent with a simulated breathalyser on a pseudo-terminal, enrolled through");
+        out.println("  the receiver's device listener " + deviceUrl + " (its own port and certificate):");
         for (Story s : Story.values()) {
             out.printf("    %-6s device %s, breathalyser on %s%n", s.person(), devices.get(s), homes.get(s).simulator().portPath());
         }
