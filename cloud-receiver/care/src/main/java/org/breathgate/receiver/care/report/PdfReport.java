@@ -16,11 +16,7 @@ import org.breathgate.care.access.Client;
 import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.BreathAlcohol;
-import org.breathgate.protocol.EvidenceEvent;
-import org.breathgate.protocol.MissedTest;
-import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
-import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TestReason;
 import org.breathgate.receiver.care.timeline.TimelineEntry;
@@ -43,10 +39,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ResourceBundle;
 import java.util.Set;
@@ -492,10 +486,9 @@ public final class PdfReport {
                     wrapped.addAll(wrap(d, regular, 7, WIDTH - 20));
                 }
                 need(12 + 9 * wrapped.size());
-                float[] colour = i.event() instanceof Reading && ((Reading) i.event()).outcome() == Outcome.FAIL ? RED : null;
+                float[] colour = i.positive() ? RED : null;
                 String time = dateTime.format(t.latest().atZone(c.zone())) + (t.isExact() ? "" : " *");
-                row(new String[] {time, "#" + i.event().seq() + " " + eventName(i.event()), result(i.event()), outcome(i.event())},
-                        cols, regular, 8, colour);
+                row(new String[] {time, "#" + i.seq() + " " + eventName(i), result(i), outcome(i)}, cols, regular, 8, colour);
                 for (String w : wrapped) {
                     at(MARGIN + 20, y - 7, regular, 7, w, GREY);
                     y -= 9;
@@ -506,33 +499,31 @@ public final class PdfReport {
 
         // ------------------------------------------------------------------ texts of events
 
-        String eventName(EvidenceEvent e) {
-            if (e instanceof Reading) {
-                return reasonName(((Reading) e).reason());
+        /** The event's name, from what the timeline decided it is (its kind, whether late, which test a retest confirms). */
+        String eventName(TimelineEntry i) {
+            switch (i.kind()) {
+                case TEST:
+                case NO_SAMPLE:
+                    if (i.retestOf() == null) {
+                        return text(i.late() ? "event.late" : i.onDemand() ? "event.on_demand" : "event.scheduled");
+                    }
+                    return retestName(i);
+                case RETEST:
+                    return retestName(i);
+                case MISSED:
+                    return i.retestOf() != null ? format("event.missed_retest", Long.toString(i.retestOf())) : text("event.missed");
+                case TAMPER:
+                    return format("event.tamper", ((TamperEvent) i.event()).kind().wireName().replace('_', ' '));
+                case SUPPORT:
+                    return text("event.support");
+                default:
+                    throw new IllegalStateException(i.kind().name());
             }
-            if (e instanceof MissedTest) {
-                TestReason r = ((MissedTest) e).reason();
-                return r instanceof TestReason.Retest ? format("event.missed_retest", Long.toString(((TestReason.Retest) r).of()))
-                        : text("event.missed");
-            }
-            if (e instanceof TamperEvent) {
-                return format("event.tamper", ((TamperEvent) e).kind().wireName().replace('_', ' '));
-            }
-            if (e instanceof SupportRequest) {
-                return text("event.support");
-            }
-            return e.type().wireName();
         }
 
-        String reasonName(TestReason reason) {
-            if (reason instanceof TestReason.Scheduled) {
-                return text(((TestReason.Scheduled) reason).late() ? "event.late" : "event.scheduled");
-            }
-            if (reason instanceof TestReason.Retest) {
-                TestReason.Retest r = (TestReason.Retest) reason;
-                return format("event.retest", Integer.toString(r.attempt()), Long.toString(r.of()));
-            }
-            return text("event.on_demand");
+        String retestName(TimelineEntry i) {
+            TestReason.Retest r = (TestReason.Retest) ((Reading) i.event()).reason();
+            return format("event.retest", Integer.toString(r.attempt()), Long.toString(i.retestOf()));
         }
 
         /**
@@ -559,16 +550,16 @@ public final class PdfReport {
             return format("photo.reviewed." + p.verdictName(), p.review().reviewer(), dateTime.format(p.review().at().atZone(c.zone())));
         }
 
-        String result(EvidenceEvent e) {
-            if (!(e instanceof Reading)) {
+        String result(TimelineEntry i) {
+            if (!(i.event() instanceof Reading)) {
                 return "";
             }
-            BreathAlcohol v = ((Reading) e).breathAlcohol();
+            BreathAlcohol v = i.value();
             return v == null ? text("no.value") : mg(v) + " mg/l (" + text("approx") + " " + perMille(v) + " \u2030)";
         }
 
-        String outcome(EvidenceEvent e) {
-            return e instanceof Reading ? text("outcome." + ((Reading) e).outcome().name()) : "";
+        String outcome(TimelineEntry i) {
+            return i.event() instanceof Reading r ? text("outcome." + r.outcome().name()) : "";
         }
 
         String mg(BreathAlcohol v) {
