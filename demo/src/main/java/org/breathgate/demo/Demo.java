@@ -31,13 +31,13 @@ import javax.net.ssl.X509TrustManager;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertKind;
 import org.breathgate.protocol.Schedule;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.care.CareDb;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.people.DeviceAssignments;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.web.TlsIdentity;
-import org.breathgate.receiver.web.WebServer;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.https.TlsIdentity;
+import org.breathgate.receiver.https.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +103,8 @@ public final class Demo implements AutoCloseable {
         config.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
         config.put(ReceiverConfig.MQTT_CLIENT_ID, "demo-receiver");
         config.put(ReceiverConfig.WEB_PORT, Integer.toString(settings.webPort()));
+        // Devices enroll on a listener of their own (their own certificate): the next port, or a free one in tests.
+        config.put(ReceiverConfig.DEVICE_API_PORT, Integer.toString(settings.webPort() == 0 ? 0 : settings.webPort() + 1));
         config.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + brokerTls.port());
         config.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, tlsDir.resolve(TlsIdentity.CERT_FILE).toString());
         Receiver started = Receiver.start(ReceiverConfig.from(config), java.time.Clock.systemUTC(), List.of(progress));
@@ -117,15 +119,17 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("the receiver did not subscribe to its broker within 30 s");
         }
         progress.watch(receiver);
-        WebServer web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver's web server did not start"));
+        HttpsServer web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver's web server did not start"));
         URI url = receiver.webUrl().orElseThrow();
+        HttpsServer deviceApi = receiver.deviceApi().orElseThrow(() -> new IllegalStateException("the receiver's device listener did not start"));
+        URI deviceUrl = receiver.deviceApiUrl().orElseThrow();
 
         Instant now = Instant.now();
         if (!DemoPeople.seeded(receiver)) {
             DemoPeople.seed(receiver, now);
         }
         out.println("  three homes: a simulated breathalyser each, enrolled with the receiver by the technician's setup ...");
-        HttpClient http = HttpClient.newBuilder().sslContext(trusting(web.identity().certificate()))
+        HttpClient http = HttpClient.newBuilder().sslContext(trusting(deviceApi.identity().certificate()))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
         DeviceAssignments assignments = new DeviceAssignments(receiver.database());
@@ -139,8 +143,8 @@ public final class Demo implements AutoCloseable {
                 homes.put(story, home);
             }
             if (!home.enrolled()) {
-                String code = newCode(http, url, adminToken, story);
-                home.enroll(url, web.identity().fingerprint(), code);
+                String code = newCode(http, deviceUrl, adminToken, story);
+                home.enroll(deviceUrl, deviceApi.identity().fingerprint(), code);
             }
             String device = home.deviceId();
             devices.put(story, device);
@@ -154,7 +158,7 @@ public final class Demo implements AutoCloseable {
         if (!Files.exists(scheduleSet)) {
             for (Story story : Story.values()) {
                 // Set by the substance-abuse worker, as in the service; signed and sent to the device, retained.
-                receiver.care().setSchedule(DemoPeople.SA_WORKER, story.clientId(), schedule);
+                receiver.care().schedules().set(DemoPeople.SA_WORKER, story.clientId(), schedule);
             }
             // A kept run keeps this schedule: a new one would open a second window beside one still open.
             Files.writeString(scheduleSet, "schedule set for all three homes at " + Instant.now() + ": " + schedule.slots() + "\n");
@@ -164,7 +168,7 @@ public final class Demo implements AutoCloseable {
             stopIfClosed();
             home.start(brokerTls.port());
         }
-        printWelcome(url, web.identity().fingerprint(), schedule);
+        printWelcome(url, web.identity().fingerprint(), deviceUrl, schedule);
         synchronized (this) {
             stopIfClosed();
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -235,7 +239,7 @@ public final class Demo implements AutoCloseable {
         return answer.get("code").asText();
     }
 
-    private void printWelcome(URI url, String fingerprint, Schedule schedule) {
+    private void printWelcome(URI url, String fingerprint, URI deviceUrl, Schedule schedule) {
         out.println();
         out.println("Breathgate demo is running. Everything stays on this machine.");
         out.println();
@@ -250,7 +254,8 @@ public final class Demo implements AutoCloseable {
             out.printf("    %-24s %-11s %s: %s%n", "parent", s.parent().userId(), s.person(), s.summary());
         }
         out.println();
-        out.println("  Three homes, each a device agent with a simulated breathalyser on a pseudo-terminal:");
+        out.println("  Three homes, each a device agent with a simulated breathalyser on a pseudo-terminal, enrolled through");
+        out.println("  the receiver's device listener " + deviceUrl + " (its own port and certificate):");
         for (Story s : Story.values()) {
             out.printf("    %-6s device %s, breathalyser on %s%n", s.person(), devices.get(s), homes.get(s).simulator().portPath());
         }
@@ -287,7 +292,7 @@ public final class Demo implements AutoCloseable {
     /** Whether a confirmed-positive alert exists for the home with that story's person. */
     public boolean confirmedPositiveAlertFor(String person) {
         String client = "client-" + person.toLowerCase(java.util.Locale.ROOT);
-        List<Alert> alerts = CareDb.read(receiver.database(), "reading alerts", c -> AlertStore.ofClient(c, client));
+        List<Alert> alerts = Sql.read(receiver.database(), "reading alerts", c -> AlertStore.ofClient(c, client));
         return alerts.stream().anyMatch(a -> a.kind() == AlertKind.CONFIRMED_POSITIVE);
     }
 

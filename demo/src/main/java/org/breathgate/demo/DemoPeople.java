@@ -11,7 +11,7 @@ import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.care.consent.Scope;
-import org.breathgate.receiver.Receiver;
+import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
@@ -72,7 +72,7 @@ final class DemoPeople {
         for (Story story : Story.values()) {
             if (story.sharesWithChildProtection()) {
                 // Recorded by the substance-abuse worker, who explained it to the parent; 90 days, all three scopes.
-                receiver.care().recordConsent(SA_WORKER, story.clientId(), UNIT.id(), now, now.plus(Duration.ofDays(90)),
+                receiver.care().consents().record(SA_WORKER, story.clientId(), UNIT.id(), now, now.plus(Duration.ofDays(90)),
                         Set.of(Scope.RESULTS, Scope.MISSED_TESTS, Scope.ALERTS));
             }
         }

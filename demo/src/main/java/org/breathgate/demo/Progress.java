@@ -22,11 +22,11 @@ import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.care.CareDb;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.care.alert.AlertStore;
-import org.breathgate.receiver.ingest.EvidenceListener;
-import org.breathgate.receiver.store.StoredEvent;
+import org.breathgate.receiver.evidence.store.EvidenceListener;
+import org.breathgate.receiver.evidence.store.StoredEvent;
 
 /**
  * What the person running the demo sees: a line for each piece of evidence the receiver stores (with how late
@@ -82,7 +82,7 @@ final class Progress implements EvidenceListener {
         Instant at;
         if (e.event() instanceof Reading r) {
             at = r.clock().wall();
-            if (r.outcome() == Outcome.PASS || r.outcome() == Outcome.FAIL) {
+            if (r.outcome().validSample()) {
                 readings.get(story).incrementAndGet();
             }
             what = describe(r);
@@ -114,7 +114,7 @@ final class Progress implements EvidenceListener {
         } else {
             reason = "test on demand";
         }
-        if (r.outcome() != Outcome.PASS && r.outcome() != Outcome.FAIL) {
+        if (!r.outcome().validSample()) {
             return reason + ": " + r.outcome().wireName() + (r.abortReason() == null ? "" : " (" + r.abortReason().name().toLowerCase(Locale.ROOT) + ")");
         }
         String value = r.breathAlcohol() == null ? "" : String.format(Locale.ROOT, " %.3f mg/L", r.breathAlcohol().microgramsPerLitre() / 1000.0);
@@ -135,7 +135,7 @@ final class Progress implements EvidenceListener {
         if (r == null) {
             return;
         }
-        List<Alert> open = CareDb.read(r.database(), "reading open alerts for the demo", AlertStore::unresolved);
+        List<Alert> open = Sql.read(r.database(), "reading open alerts for the demo", AlertStore::unresolved);
         Map<AlertKind, Integer> counts = new TreeMap<>();
         for (Alert a : open) {
             counts.merge(a.kind(), 1, Integer::sum);

@@ -22,8 +22,8 @@ import org.breathgate.protocol.MissedTest;
 import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.TestReason;
-import org.breathgate.receiver.store.EvidenceStore;
-import org.breathgate.receiver.store.StoredEvent;
+import org.breathgate.receiver.evidence.store.EvidenceReader;
+import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ class DemoIT {
         try (Demo demo = Demo.start(settings, out)) {
             Map<String, String> devices = demo.devicesByPerson();
             assertEquals(3, devices.size(), devices.toString());
-            EvidenceStore store = demo.receiver().store();
+            EvidenceReader store = demo.receiver().store();
 
             await(() -> passes(store, devices.get("Aino")) >= 2, "two clean tests from Aino");
             await(() -> demo.confirmedPositiveAlertFor("Mikko"), "the confirmed-positive alert for Mikko");
@@ -112,16 +112,16 @@ class DemoIT {
                 && r.outcome() == Outcome.PASS;
     }
 
-    private static List<StoredEvent> events(EvidenceStore store, String device) {
+    private static List<StoredEvent> events(EvidenceReader store, String device) {
         return store.events(device, Instant.EPOCH, Instant.now().plusSeconds(3600));
     }
 
-    private static List<Reading> readings(EvidenceStore store, String device) {
+    private static List<Reading> readings(EvidenceReader store, String device) {
         return store.readings(device, Instant.EPOCH, Instant.now().plusSeconds(3600)).stream().map(e -> (Reading) e.event())
                 .filter(r -> r.outcome() == Outcome.PASS || r.outcome() == Outcome.FAIL).toList();
     }
 
-    private static long passes(EvidenceStore store, String device) {
+    private static long passes(EvidenceReader store, String device) {
         return readings(store, device).stream().filter(r -> r.outcome() == Outcome.PASS).count();
     }
 

@@ -18,12 +18,12 @@ import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
 import org.breathgate.protocol.photo.Photos;
-import org.breathgate.receiver.Receiver;
+import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.people.Organisations;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.photo.PhotoService;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.testkit.Ports;
 import org.breathgate.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
@@ -138,7 +138,7 @@ class PhotoEndToEndIT {
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         ReceiverConfig config = ReceiverConfig.from(settings);
         // The receiver's key exists before the receiver first runs, as after enrollment.
-        String receiverPem = org.breathgate.receiver.config.ReceiverKeys.loadOrCreate(config.receiverKeyFile(), 1,
+        String receiverPem = org.breathgate.receiver.app.config.ReceiverKeys.loadOrCreate(config.receiverKey().file(), 1,
                 new java.security.SecureRandom()).verificationKey().toPem();
 
         // Offline: the test is taken, the reading and its photo wait in the outbox; then the agent restarts.

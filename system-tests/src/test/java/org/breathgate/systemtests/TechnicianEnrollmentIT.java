@@ -41,7 +41,7 @@ import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SensorState;
 import org.breathgate.protocol.VerificationKey;
-import org.breathgate.receiver.store.StoredEvent;
+import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +95,7 @@ class TechnicianEnrollmentIT {
             assertTrue(line.startsWith("breathgate-agent setup --receiver " + bed.url() + " --code "), line);
             String code = issued.get("code").asText();
             String fingerprint = issued.get("fingerprint").asText();
-            assertEquals(bed.web.identity().fingerprint(), fingerprint);
+            assertEquals(bed.devices.identity().fingerprint(), fingerprint);
 
             // Typed as a person might: lower case, with the fingerprint in openssl's colon form.
             String colons = "sha256:" + String.join(":", fingerprint.substring(7).toUpperCase(Locale.ROOT).split("(?<=\\G..)"));
@@ -179,7 +179,7 @@ class TechnicianEnrollmentIT {
     void bad_expired_unreachable_and_wrong_certificate_each_say_why_and_change_nothing() throws Exception {
         try (TestBed bed = new TestBed(dir);
              SimulatedBreathalyser sim = sim(dir.resolve("pty"))) {
-            String fingerprint = bed.web.identity().fingerprint();
+            String fingerprint = bed.devices.identity().fingerprint();
             Map<String, String> before = snapshot(dir.resolve("etc"), dir.resolve("var"));
 
             // A well-formed code the receiver never issued.

@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.web.WebServer;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.testkit.Ports;
 import org.breathgate.testkit.TestCertificates;
 
@@ -42,7 +42,8 @@ final class TestBed implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Receiver receiver;
-    final WebServer web;
+    /** The device listener: enrollment and devices' requests, with its own certificate. */
+    final HttpsServer devices;
     final String adminToken;
     private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -61,6 +62,7 @@ final class TestBed implements AutoCloseable {
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "system-test-receiver");
         settings.put(ReceiverConfig.WEB_PORT, "0");
+        settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + tlsPort);
         settings.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, brokerTls.caCertificate().toString());
         ReceiverConfig config = ReceiverConfig.from(settings);
@@ -87,7 +89,7 @@ final class TestBed implements AutoCloseable {
             if (!receiver.awaitReady(Duration.ofSeconds(30))) {
                 throw new IllegalStateException("the receiver did not subscribe within 30 s");
             }
-            web = receiver.web().orElseThrow(() -> new IllegalStateException("the receiver did not start its HTTPS server"));
+            devices = receiver.deviceApi().orElseThrow(() -> new IllegalStateException("the receiver did not start its device listener"));
             adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
             tlsProxy = new ProcessBuilder("socat", "OPENSSL-LISTEN:" + tlsPort + ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert="
                     + brokerTls.serverCertificate() + ",key=" + brokerTls.serverKey(), "TCP:127.0.0.1:" + mqttPort)
@@ -95,7 +97,7 @@ final class TestBed implements AutoCloseable {
             if (!Ports.awaitAccepting(tlsPort, Duration.ofSeconds(10))) {
                 throw new IllegalStateException("the TLS terminator did not start: " + Files.readString(dir.resolve("socat.log")));
             }
-            http = HttpClient.newBuilder().sslContext(trusting(web.identity().certificate())).connectTimeout(Duration.ofSeconds(5)).build();
+            http = HttpClient.newBuilder().sslContext(trusting(devices.identity().certificate())).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception e) {
             close();
             throw e;
@@ -109,7 +111,7 @@ final class TestBed implements AutoCloseable {
 
     /** The admin creates a code; returns the whole answer (code, enrollment_line, ...). */
     JsonNode createCode(String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + web.port() + "/api/v1/enrollment-codes"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + devices.port() + "/api/v1/enrollment-codes"))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -119,7 +121,7 @@ final class TestBed implements AutoCloseable {
     }
 
     String url() {
-        return "https://127.0.0.1:" + web.port();
+        return "https://127.0.0.1:" + devices.port();
     }
 
     private static SSLContext trusting(X509Certificate only) throws Exception {

@@ -52,6 +52,7 @@ import org.breathgate.protocol.SensorFacts;
 import org.breathgate.protocol.SensorState;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.SigningKey;
+import org.breathgate.protocol.StoredJws;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TamperKind;
@@ -257,6 +258,8 @@ class ProtocolPublicApiTest {
         SignedMessage es256 = new MessageSigner(external).sign(new SupportRequest(DEVICE, 46, CLOCK));
         assertEquals("ES256", es256.algorithm());
         assertEquals(es256, new MessageVerifier(KeyResolver.of(p256.verificationKey())).verify(es256.compact(), DEVICE));
+        assertEquals(es256.message(), StoredJws.read(es256.compact()).message());
+        assertTrue(Outcome.PASS.validSample());
         SigningKey failing = SigningKey.external(p256.verificationKey(), data -> {
             throw new java.io.IOException("the TPM does not answer");
         });
@@ -367,7 +370,7 @@ class ProtocolPublicApiTest {
                 "org.breathgate.protocol.Rejection", "org.breathgate.protocol.Schedule", "org.breathgate.protocol.Schedule$Slot",
                 "org.breathgate.protocol.SensorFacts", "org.breathgate.protocol.SensorState", "org.breathgate.protocol.SignedMessage",
                 "org.breathgate.protocol.SigningKey", "org.breathgate.protocol.SigningKey$EcdsaSha256Signer",
-                "org.breathgate.protocol.SigningKey$SigningFailedException", "org.breathgate.protocol.SupportRequest", "org.breathgate.protocol.TamperEvent",
+                "org.breathgate.protocol.SigningKey$SigningFailedException", "org.breathgate.protocol.StoredJws", "org.breathgate.protocol.SupportRequest", "org.breathgate.protocol.TamperEvent",
                 "org.breathgate.protocol.TamperKind", "org.breathgate.protocol.TestReason",
                 "org.breathgate.protocol.TestReason$OnDemand", "org.breathgate.protocol.TestReason$Retest",
                 "org.breathgate.protocol.TestReason$Scheduled", "org.breathgate.protocol.Topics",

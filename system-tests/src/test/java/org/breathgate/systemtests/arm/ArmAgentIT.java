@@ -28,7 +28,7 @@ import org.breathgate.agent.status.StatusFile;
 import org.breathgate.agent.status.StatusSnapshot;
 import org.breathgate.hardware.sim.Scenario;
 import org.breathgate.hardware.sim.SimulatedBreathalyser;
-import org.breathgate.receiver.Receiver;
+import org.breathgate.receiver.app.Receiver;
 import org.breathgate.systemtests.faults.FaultAgent;
 import org.breathgate.systemtests.faults.ReceiverFixture;
 import org.breathgate.testkit.InstalledAgent;

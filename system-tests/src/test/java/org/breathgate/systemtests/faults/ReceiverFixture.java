@@ -8,11 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.breathgate.agent.evidence.DeviceKeyFile;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.ReceiverMain;
-import org.breathgate.receiver.config.ReceiverConfig;
-import org.breathgate.receiver.device.DeviceRegistry;
-import org.breathgate.receiver.store.Database;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.ReceiverMain;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.testkit.TestKeys;
 
 /**

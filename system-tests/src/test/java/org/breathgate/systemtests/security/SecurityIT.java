@@ -27,8 +27,8 @@ import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.Schedule;
 import org.breathgate.protocol.Topics;
-import org.breathgate.receiver.Receiver;
-import org.breathgate.receiver.config.ReceiverConfig;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.systemtests.faults.FaultAgent;
 import org.breathgate.testkit.MosquittoBroker;
 import org.breathgate.testkit.SampleMessages;
@@ -497,7 +497,7 @@ class SecurityIT {
         try {
             System.setIn(new java.io.ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
             System.setOut(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
-            code = new picocli.CommandLine(new org.breathgate.receiver.ReceiverMain()).execute(all);
+            code = new picocli.CommandLine(new org.breathgate.receiver.app.ReceiverMain()).execute(all);
         } finally {
             System.setIn(in);
             System.setOut(out);
@@ -576,6 +576,7 @@ class SecurityIT {
         s.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(org.breathgate.testkit.Ports.free()));
         s.put(ReceiverConfig.MQTT_CLIENT_ID, "security-web");
         s.put(ReceiverConfig.WEB_PORT, "0");
+        s.put(ReceiverConfig.DEVICE_API_PORT, "0");
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(s), Clock.systemUTC(), List.of())) {
             assertTrue(receiver.awaitReady(WAIT), "the receiver did not subscribe");
             var web = receiver.web().orElseThrow(() -> new AssertionError("the receiver serves no HTTPS"));
@@ -635,7 +636,7 @@ class SecurityIT {
             assertEquals(200, anna.signIn("anna", PASSWORD).status(), "anna signs in");
             Browser bertta = new Browser(url, certificate);
             assertEquals(200, bertta.signIn("bertta", PASSWORD).status(), "bertta signs in");
-            String alertKey = receiver.care().alertsFor(org.breathgate.care.access.Actor.substanceAbuseWorker("anna", "sa-1")).stream()
+            String alertKey = receiver.care().alerts().alertsFor(org.breathgate.care.access.Actor.substanceAbuseWorker("anna", "sa-1")).stream()
                     .findFirst().map(org.breathgate.care.alert.Alert::key).orElse("none");
             List<String> csrfHits = new ArrayList<>();
             int csrfAttempts = 0;

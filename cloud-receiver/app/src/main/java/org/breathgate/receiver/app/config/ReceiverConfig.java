@@ -1,0 +1,371 @@
+package org.breathgate.receiver.app.config;
+
+import java.nio.file.Path;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the receiver is configured with, built once at start from a properties file and command-line flags (flags win),
+ * validated, then passed down; grouped by concern like the agent's configuration. The keys are listed in {@link #KEYS} and
+ * documented in {@code docs/receiver.md}.
+ *
+ * @param dataDir     folder for the SQLite database, the receiver key, certificates and the embedded broker; default {@code data}
+ * @param broker      the MQTT broker: an external one, or the embedded one's address
+ * @param mqtt        how this instance logs in to the broker
+ * @param database    where evidence and the care workflow are stored
+ * @param receiverKey the key acks and configurations are signed with
+ * @param web         the people-facing HTTPS listener (pages, API)
+ * @param deviceApi   the device-facing HTTPS listener (enrollment, key rotation, deprovisioning): its own port and certificate
+ * @param enrollment  what enrolling devices are told, and how long codes live
+ * @param care        the care workflow (zone, retention, photo storage)
+ * @param mail        alert e-mail over SMTP
+ * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
+ */
+public record ReceiverConfig(
+        Path dataDir,
+        Broker broker,
+        Mqtt mqtt,
+        Database database,
+        ReceiverKey receiverKey,
+        Web web,
+        DeviceApi deviceApi,
+        Enrollment enrollment,
+        Care care,
+        Mail mail,
+        Delivery delivery) {
+
+    public static final String BROKER_URI = "broker.uri";
+    public static final String EMBEDDED_BIND = "broker.embedded.bind";
+    public static final String EMBEDDED_PORT = "broker.embedded.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String JDBC_URL = "jdbc.url";
+    public static final String RECEIVER_KEY_FILE = "receiver.key.file";
+    public static final String RECEIVER_KEY_VERSION = "receiver.key.version";
+    public static final String MQTT_CLIENT_ID = "mqtt.client-id";
+    public static final String MQTT_USERNAME = "mqtt.username";
+    public static final String MQTT_PASSWORD_FILE = "mqtt.password-file";
+    public static final String MQTT_CA_FILE = "mqtt.ca-file";
+    public static final String WEB_ENABLED = "web.enabled";
+    public static final String WEB_HOST = "web.host";
+    public static final String WEB_PORT = "web.port";
+    public static final String WEB_PUBLIC_URL = "web.public-url";
+    public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
+    public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String DEVICE_API_ENABLED = "device-api.enabled";
+    public static final String DEVICE_API_HOST = "device-api.host";
+    public static final String DEVICE_API_PORT = "device-api.port";
+    public static final String DEVICE_API_PUBLIC_URL = "device-api.public-url";
+    public static final String DEVICE_API_TLS_CERT_FILE = "device-api.tls.cert-file";
+    public static final String DEVICE_API_TLS_KEY_FILE = "device-api.tls.key-file";
+    public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
+    public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
+    public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
+    public static final String CARE_ZONE = "care.zone";
+    public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
+    public static final String RETENTION_PHOTOS_AFTER_TAKEN = "retention.photos-after-taken";
+    public static final String PHOTOS_STORAGE = "photos.storage";
+    public static final String MAIL_SMTP_HOST = "mail.smtp.host";
+    public static final String MAIL_SMTP_PORT = "mail.smtp.port";
+    public static final String MAIL_SMTP_SECURITY = "mail.smtp.security";
+    public static final String MAIL_SMTP_USERNAME = "mail.smtp.username";
+    public static final String MAIL_SMTP_PASSWORD_FILE = "mail.smtp.password-file";
+    public static final String MAIL_FROM = "mail.from";
+    public static final String DELIVERY_SIGN_IN_URL = "delivery.sign-in-url";
+    public static final String DELIVERY_RETRY_BASE_SECONDS = "delivery.retry-base-seconds";
+    public static final String DELIVERY_RETRY_CAP_SECONDS = "delivery.retry-cap-seconds";
+    public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
+    public static final String DELIVERY_THREADS = "delivery.threads";
+    public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
+
+    /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
+    public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
+
+    /**
+     * The MQTT broker.
+     *
+     * @param uri          an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
+     * @param embeddedBind address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
+     * @param embeddedPort port of the embedded broker; default 1883
+     */
+    public record Broker(String uri, String embeddedBind, int embeddedPort) {
+        public Broker {
+            Objects.requireNonNull(embeddedBind, "embeddedBind");
+        }
+
+        /** Whether the receiver runs its own broker. */
+        public boolean embedded() {
+            return uri == null;
+        }
+    }
+
+    /**
+     * How this receiver instance logs in to its broker.
+     *
+     * @param clientId     this instance's MQTT client id, stable across restarts and unique per instance;
+     *                     default {@code breathgate-receiver-<hostname>}
+     * @param username     MQTT user, or {@code null}
+     * @param passwordFile file whose first line is the MQTT password (kept out of the config file), or {@code null}
+     * @param caFile       PEM CA certificate(s) to trust for an {@code ssl://} broker, or {@code null} for the JVM's trust store
+     */
+    public record Mqtt(String clientId, String username, Path passwordFile, Path caFile) {
+        public Mqtt {
+            Objects.requireNonNull(clientId, "clientId");
+        }
+
+        /** The MQTT password from {@link #passwordFile()}, or {@code null}. */
+        public String readPassword() {
+            return passwordFile == null ? null : ReceiverConfigLoader.firstLine(MQTT_PASSWORD_FILE, passwordFile);
+        }
+    }
+
+    /** @param jdbcUrl the database; default {@code jdbc:sqlite:<dataDir>/breathgate.db} */
+    public record Database(String jdbcUrl) {
+        public Database {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        }
+    }
+
+    /**
+     * The receiver's signing key.
+     *
+     * @param file    the Ed25519 key (PKCS#8 PEM), made on first start; default {@code <dataDir>/receiver-key.pem}
+     * @param version the key's version in its kid {@code receiver:N}; default 1
+     */
+    public record ReceiverKey(Path file, int version) {
+        public ReceiverKey {
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
+    /**
+     * The people-facing HTTPS listener: pages and the REST API.
+     *
+     * @param enabled     whether to serve the pages and the API; default true
+     * @param host        address to bind; default {@code 127.0.0.1}
+     * @param port        TCP port, 0 for any free port (tests); default 8443
+     * @param publicUrl   {@code https://host[:port]} as people reach the pages (the sign-in link of alert mail), or
+     *                    {@code null} for {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     *                    ({@code tls-cert.pem})
+     * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     */
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+
+        public static final int DEFAULT_PORT = 8443;
+
+        public Web {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+
+        /** No people's listener. */
+        public static Web disabled() {
+            return new Web(false, "127.0.0.1", DEFAULT_PORT, null, null, null);
+        }
+    }
+
+    /**
+     * What enrollment tells devices, and how long its codes live.
+     *
+     * @param deviceBrokerUri    the broker as devices reach it ({@code ssl://host:port}), or {@code null}: then
+     *                           {@code broker.uri} if that is {@code ssl://}
+     * @param deviceBrokerCaFile PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
+     * @param codeLifetimeHours  a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     */
+    public record Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+
+        public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
+
+        /**
+         * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an answer without
+         * one). Without both the device listener serves no enrollment and the log says why.
+         */
+        public boolean configured() {
+            return deviceBrokerUri != null && deviceBrokerCaFile != null;
+        }
+    }
+
+    /**
+     * The device-facing HTTPS listener: enrollment, key rotation and deprovisioning, on a port and certificate of its own, so
+     * that the people-facing certificate can be renewed without touching the devices that pinned this one.
+     *
+     * @param enabled     whether to serve it; default: as {@code web.enabled}
+     * @param host        address to bind; default {@code 127.0.0.1}
+     * @param port        TCP port, 0 for any free port (tests); default 8444
+     * @param publicUrl   {@code https://host[:port]} as devices reach it (goes into enrollment lines), or {@code null} for
+     *                    {@code https://<host or this machine's name>:<bound port>}
+     * @param tlsCertFile PEM certificate chain (leaf first) devices pin, or {@code null} for a self-signed one in the data folder
+     *                    ({@code device-tls-cert.pem})
+     * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     */
+    public record DeviceApi(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+
+        public static final int DEFAULT_PORT = 8444;
+
+        public DeviceApi {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+
+        /** No device listener. */
+        public static DeviceApi disabled() {
+            return new DeviceApi(false, "127.0.0.1", DEFAULT_PORT, null, null, null);
+        }
+    }
+
+    /**
+     * The care workflow.
+     *
+     * @param zone                   the zone alert texts show times in and retention counts months and days in;
+     *                               default {@code Europe/Helsinki}
+     * @param resultsAfterCaseClosed how long a closed case's results (evidence, alerts, excuses) are kept before the
+     *                               daily retention job deletes them (ISO-8601 period, e.g. {@code P2Y}; {@code P0D}
+     *                               deletes at closing), or {@code null} to keep them (no retention job runs)
+     * @param photosAfterTaken       how long a reading's photo is kept after it was taken (ISO-8601 period, e.g.
+     *                               {@code P90D}), open case or not; {@code null}: kept as long as the results
+     * @param photosInDatabase       whether stored photos' bytes go into the database ({@code photos.storage=database})
+     *                               rather than files under {@code <data-dir>/photos} ({@code file}, the default)
+     */
+    public record Care(ZoneId zone, Period resultsAfterCaseClosed, Period photosAfterTaken, boolean photosInDatabase) {
+
+        /** Photos kept as long as results, in files. */
+        public Care(ZoneId zone, Period resultsAfterCaseClosed) {
+            this(zone, resultsAfterCaseClosed, null, false);
+        }
+
+        public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Helsinki");
+
+        public Care {
+            Objects.requireNonNull(zone, "zone");
+            if (resultsAfterCaseClosed != null && resultsAfterCaseClosed.isNegative()) {
+                throw new IllegalArgumentException("resultsAfterCaseClosed must not be negative, was " + resultsAfterCaseClosed);
+            }
+            if (photosAfterTaken != null && (photosAfterTaken.isNegative() || photosAfterTaken.isZero())) {
+                throw new IllegalArgumentException("photosAfterTaken must be positive, was " + photosAfterTaken);
+            }
+        }
+
+        /** Helsinki time, results kept. */
+        public static Care defaults() {
+            return new Care(DEFAULT_ZONE, null);
+        }
+    }
+
+    /**
+     * Alert e-mail over SMTP; see docs/care-workflow.md, "Delivery", and docs/receiver.md.
+     *
+     * @param smtpHost         the SMTP server, or {@code null}: no e-mail (webhooks and the in-app inbox still work)
+     * @param smtpPort         its port; default by security: 587 STARTTLS, 465 TLS, 25 none
+     * @param smtpSecurity     {@code starttls} (default), {@code tls} or {@code none}
+     * @param smtpUsername     SMTP user, or {@code null}
+     * @param smtpPasswordFile file whose first line is the SMTP password, or {@code null}; set exactly when the user is
+     * @param from             the sender address; required when {@code smtpHost} is set
+     */
+    public record Mail(String smtpHost, int smtpPort, String smtpSecurity, String smtpUsername, Path smtpPasswordFile, String from) {
+
+        public Mail {
+            Objects.requireNonNull(smtpSecurity, "smtpSecurity");
+            if (smtpHost != null && from == null) {
+                throw new IllegalArgumentException("mail needs a sender address");
+            }
+        }
+
+        /** Whether alert e-mail is sent. */
+        public boolean enabled() {
+            return smtpHost != null;
+        }
+
+        /** The SMTP password from {@link #smtpPasswordFile()}, or {@code null}. */
+        public String readSmtpPassword() {
+            return smtpPasswordFile == null ? null : ReceiverConfigLoader.firstLine(MAIL_SMTP_PASSWORD_FILE, smtpPasswordFile);
+        }
+    }
+
+    /**
+     * Alert delivery by e-mail and webhook; see docs/care-workflow.md, "Delivery".
+     *
+     * @param signInUrl        the link mails and webhook bodies carry; default {@code web.public-url}, else none
+     * @param retryBaseSeconds first retry ceiling (default 30; doubles after each failure)
+     * @param retryCapSeconds  largest retry ceiling (default 3600)
+     * @param maxAttempts      attempts before a delivery goes to the dead-letter list (default 24)
+     * @param threads          deliveries under way at once (default 4)
+     * @param timeoutSeconds   connect and answer timeout of one SMTP or webhook attempt (default 10)
+     */
+    public record Delivery(String signInUrl, int retryBaseSeconds, int retryCapSeconds, int maxAttempts, int threads, int timeoutSeconds) {
+
+        public Delivery {
+            if (retryCapSeconds < retryBaseSeconds) {
+                throw new IllegalArgumentException("the retry cap must not be below the retry base");
+            }
+        }
+
+        /** Default retries. */
+        public static Delivery defaults() {
+            return new Delivery(null, 30, 3600, 24, 4, 10);
+        }
+    }
+
+    /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
+    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
+            RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
+            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
+            RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
+            MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
+            DELIVERY_TIMEOUT_SECONDS);
+
+    public ReceiverConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(receiverKey, "receiverKey");
+        Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(deviceApi, "deviceApi");
+        Objects.requireNonNull(enrollment, "enrollment");
+        Objects.requireNonNull(care, "care");
+        Objects.requireNonNull(mail, "mail");
+        Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** This configuration with {@code web} instead. */
+    public ReceiverConfig withWeb(Web web) {
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+    }
+
+    /** This configuration with {@code deviceApi} instead. */
+    public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+    }
+
+    /** All defaults: embedded broker, SQLite in {@code dataDir}. */
+    public static ReceiverConfig defaults(Path dataDir) {
+        return from(Map.of(DATA_DIR, dataDir.toString()));
+    }
+
+    /**
+     * Reads {@code configFile} (Java properties; may be {@code null}) and applies {@code overrides}
+     * (from flags) on top.
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    public static ReceiverConfig load(Path configFile, Map<String, String> overrides) {
+        return ReceiverConfigLoader.load(configFile, overrides);
+    }
+
+    /**
+     * Builds and validates a configuration from {@code key -> value} (blank values count as unset).
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    public static ReceiverConfig from(Map<String, String> values) {
+        return ReceiverConfigLoader.from(values);
+    }
+}

@@ -1,0 +1,408 @@
+package org.breathgate.receiver.app.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.breathgate.receiver.app.config.ReceiverConfig.Broker;
+import org.breathgate.receiver.app.config.ReceiverConfig.Care;
+import org.breathgate.receiver.app.config.ReceiverConfig.Database;
+import org.breathgate.receiver.app.config.ReceiverConfig.Delivery;
+import org.breathgate.receiver.app.config.ReceiverConfig.DeviceApi;
+import org.breathgate.receiver.app.config.ReceiverConfig.Enrollment;
+import org.breathgate.receiver.app.config.ReceiverConfig.Mail;
+import org.breathgate.receiver.app.config.ReceiverConfig.Mqtt;
+import org.breathgate.receiver.app.config.ReceiverConfig.ReceiverKey;
+import org.breathgate.receiver.app.config.ReceiverConfig.Web;
+
+import static org.breathgate.receiver.app.config.ReceiverConfig.BROKER_URI;
+import static org.breathgate.receiver.app.config.ReceiverConfig.CARE_ZONE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DATA_DIR;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_MAX_ATTEMPTS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_RETRY_BASE_SECONDS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_RETRY_CAP_SECONDS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_SIGN_IN_URL;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_THREADS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DELIVERY_TIMEOUT_SECONDS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_ENABLED;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_HOST;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_PORT;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_PUBLIC_URL;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_TLS_CERT_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_TLS_KEY_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_BIND;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_PORT;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_CA_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_URI;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_CODE_LIFETIME_HOURS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.JDBC_URL;
+import static org.breathgate.receiver.app.config.ReceiverConfig.KEYS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_FROM;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_SMTP_HOST;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_SMTP_PASSWORD_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_SMTP_PORT;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_SMTP_SECURITY;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_SMTP_USERNAME;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MAX_CODE_LIFETIME_HOURS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MQTT_CA_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MQTT_CLIENT_ID;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MQTT_PASSWORD_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.MQTT_USERNAME;
+import static org.breathgate.receiver.app.config.ReceiverConfig.PHOTOS_STORAGE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.RECEIVER_KEY_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.RECEIVER_KEY_VERSION;
+import static org.breathgate.receiver.app.config.ReceiverConfig.RETENTION_PHOTOS_AFTER_TAKEN;
+import static org.breathgate.receiver.app.config.ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_ENABLED;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_HOST;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PORT;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PUBLIC_URL;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_CERT_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_KEY_FILE;
+
+/**
+ * Reads and checks the receiver's configuration keys ({@link ReceiverConfig#KEYS}) into a {@link ReceiverConfig}, naming
+ * the bad setting when one is wrong (as the agent's {@code AgentConfigLoader} does for the agent).
+ */
+final class ReceiverConfigLoader {
+
+    private ReceiverConfigLoader() {
+    }
+
+    /**
+     * Reads {@code configFile} (Java properties; may be {@code null}) and applies {@code overrides}
+     * (from flags) on top.
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    static ReceiverConfig load(Path configFile, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>();
+        if (configFile != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the configuration file " + configFile + ": " + e.getMessage(), e);
+            }
+            properties.forEach((k, v) -> values.put(k.toString().trim(), v.toString().trim()));
+        }
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+        return from(values);
+    }
+
+    /**
+     * Builds and validates a configuration from {@code key -> value} (blank values count as unset).
+     *
+     * @throws ConfigException naming the bad setting
+     */
+    static ReceiverConfig from(Map<String, String> values) {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS));
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (value != null && !value.isBlank()) {
+                v.put(key, value.trim());
+            }
+        });
+
+        String brokerUri = v.get(BROKER_URI);
+        if (brokerUri != null) {
+            checkBrokerUri(brokerUri);
+        }
+        String bind = v.getOrDefault(EMBEDDED_BIND, "127.0.0.1");
+        int port = intValue(v, EMBEDDED_PORT, 1883, 1, 65535);
+        Path dataDir = Path.of(v.getOrDefault(DATA_DIR, "data"));
+        String jdbcUrl = v.getOrDefault(JDBC_URL, "jdbc:sqlite:" + dataDir.resolve("breathgate.db"));
+        if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(JDBC_URL + " must start with jdbc:sqlite: or jdbc:postgresql:, was '" + jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***") + "'");
+        }
+        Path keyFile = Path.of(v.getOrDefault(RECEIVER_KEY_FILE, dataDir.resolve("receiver-key.pem").toString()));
+        int keyVersion = intValue(v, RECEIVER_KEY_VERSION, 1, 1, 999_999_999);
+        String clientId = v.getOrDefault(MQTT_CLIENT_ID, "breathgate-receiver-" + hostname());
+        if (clientId.length() > 64) {
+            throw new ConfigException(MQTT_CLIENT_ID + " must be at most 64 characters, was " + clientId.length());
+        }
+        String username = v.get(MQTT_USERNAME);
+        Path passwordFile = v.containsKey(MQTT_PASSWORD_FILE) ? Path.of(v.get(MQTT_PASSWORD_FILE)) : null;
+        if (passwordFile != null && username == null) {
+            throw new ConfigException(MQTT_PASSWORD_FILE + " is set but " + MQTT_USERNAME + " is not: set both or neither");
+        }
+        if (passwordFile != null && !Files.isReadable(passwordFile)) {
+            throw new ConfigException(MQTT_PASSWORD_FILE + " " + passwordFile + " does not exist or is not readable");
+        }
+        Path caFile = v.containsKey(MQTT_CA_FILE) ? Path.of(v.get(MQTT_CA_FILE)) : null;
+        if (caFile != null) {
+            if (brokerUri == null || !brokerUri.startsWith("ssl://")) {
+                throw new ConfigException(MQTT_CA_FILE + " is set but " + BROKER_URI + " is not an ssl:// URI");
+            }
+            if (!Files.isReadable(caFile)) {
+                throw new ConfigException(MQTT_CA_FILE + " " + caFile + " does not exist or is not readable");
+            }
+        }
+        if (brokerUri == null && (username != null)) {
+            throw new ConfigException(MQTT_USERNAME + " is set but no " + BROKER_URI
+                    + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
+        }
+        return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
+                new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
+                mail(v), delivery(v));
+    }
+
+    private static Mail mail(Map<String, String> v) {
+        String host = v.get(MAIL_SMTP_HOST);
+        String security = v.getOrDefault(MAIL_SMTP_SECURITY, "starttls").toLowerCase(Locale.ROOT);
+        if (!Set.of("starttls", "tls", "none").contains(security)) {
+            throw new ConfigException(MAIL_SMTP_SECURITY + " must be starttls, tls or none, was '" + security + "'");
+        }
+        int port = intValue(v, MAIL_SMTP_PORT, security.equals("tls") ? 465 : security.equals("starttls") ? 587 : 25, 1, 65535);
+        String username = v.get(MAIL_SMTP_USERNAME);
+        Path passwordFile = readableFile(v, MAIL_SMTP_PASSWORD_FILE);
+        if ((username == null) != (passwordFile == null)) {
+            throw new ConfigException(MAIL_SMTP_USERNAME + " and " + MAIL_SMTP_PASSWORD_FILE + " go together: set both or neither");
+        }
+        String from = v.get(MAIL_FROM);
+        if (host == null && (username != null || from != null || v.containsKey(MAIL_SMTP_PORT) || v.containsKey(MAIL_SMTP_SECURITY))) {
+            throw new ConfigException("mail.* settings are given but " + MAIL_SMTP_HOST + " is not: set it to send alert e-mail");
+        }
+        if (host != null && from == null) {
+            throw new ConfigException(MAIL_FROM + " must be set with " + MAIL_SMTP_HOST + ", e.g. Breathgate <alerts@care.example.org>");
+        }
+        return new Mail(host, port, security, username, passwordFile, from);
+    }
+
+    private static Delivery delivery(Map<String, String> v) {
+        String signIn = v.getOrDefault(DELIVERY_SIGN_IN_URL, v.get(WEB_PUBLIC_URL));
+        if (signIn != null) {
+            URI parsed = uri(DELIVERY_SIGN_IN_URL, signIn);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || parsed.getHost() == null) {
+                throw new ConfigException(DELIVERY_SIGN_IN_URL + " must be an https:// address where workers sign in, was '" + signIn + "'");
+            }
+        }
+        int base = intValue(v, DELIVERY_RETRY_BASE_SECONDS, 30, 1, 86_400);
+        int cap = intValue(v, DELIVERY_RETRY_CAP_SECONDS, Math.max(3600, base), 1, 7 * 86_400);
+        if (cap < base) {
+            throw new ConfigException(DELIVERY_RETRY_CAP_SECONDS + " (" + cap + ") must not be below " + DELIVERY_RETRY_BASE_SECONDS
+                    + " (" + base + ")");
+        }
+        return new Delivery(signIn, base, cap,
+                intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
+                intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
+    }
+
+    static String firstLine(String key, Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            return (newline < 0 ? text : text.substring(0, newline)).strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + key + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Care care(Map<String, String> v) {
+        ZoneId zone = Care.DEFAULT_ZONE;
+        String zoneText = v.get(CARE_ZONE);
+        if (zoneText != null) {
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw new ConfigException(CARE_ZONE + " must be a time-zone id like Europe/Helsinki, was '" + zoneText + "'", e);
+            }
+        }
+        String keep = v.get(RETENTION_RESULTS_AFTER_CASE_CLOSED);
+        Period period = null;
+        if (keep != null && !keep.equalsIgnoreCase("none")) {
+            try {
+                period = Period.parse(keep);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must be an ISO-8601 period like P2Y or P18M, or none"
+                        + " (keep), was '" + keep + "'", e);
+            }
+            if (period.isNegative()) {
+                throw new ConfigException(RETENTION_RESULTS_AFTER_CASE_CLOSED + " must not be negative, was '" + keep + "'");
+            }
+        }
+        Period photos = null;
+        String keepPhotos = v.get(RETENTION_PHOTOS_AFTER_TAKEN);
+        if (keepPhotos != null && !keepPhotos.equalsIgnoreCase("none")) {
+            try {
+                photos = Period.parse(keepPhotos);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be an ISO-8601 period like P90D, or none, was '"
+                        + keepPhotos + "'", e);
+            }
+            if (photos.isNegative() || photos.isZero()) {
+                throw new ConfigException(RETENTION_PHOTOS_AFTER_TAKEN + " must be positive, was '" + keepPhotos + "'");
+            }
+        }
+        String storage = v.getOrDefault(PHOTOS_STORAGE, "file");
+        if (!storage.equals("file") && !storage.equals("database")) {
+            throw new ConfigException(PHOTOS_STORAGE + " must be file or database, was '" + storage + "'");
+        }
+        return new Care(zone, period, photos, storage.equals("database"));
+    }
+
+    private static Web web(Map<String, String> v) {
+        boolean enabled = booleanValue(v, WEB_ENABLED, true);
+        String host = v.getOrDefault(WEB_HOST, "127.0.0.1");
+        int port = intValue(v, WEB_PORT, Web.DEFAULT_PORT, 0, 65535);
+        String publicUrl = httpsOrigin(v, WEB_PUBLIC_URL, "as people reach this receiver");
+        Path cert = readableFile(v, WEB_TLS_CERT_FILE);
+        Path key = readableFile(v, WEB_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
+                    + " given) or neither (a self-signed one in the data folder)");
+        }
+        return new Web(enabled, host, port, publicUrl, cert, key);
+    }
+
+    private static Enrollment enrollment(Map<String, String> v, String brokerUri, Path mqttCaFile) {
+        String deviceBroker = v.get(ENROLLMENT_BROKER_URI);
+        if (deviceBroker != null) {
+            URI parsed = uri(ENROLLMENT_BROKER_URI, deviceBroker);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("ssl") || scheme.equals("tcp")) || parsed.getHost() == null || parsed.getPort() < 1) {
+                throw new ConfigException(ENROLLMENT_BROKER_URI + " must be ssl://host:port as devices reach the broker (tcp:// only in a"
+                        + " lab), was '" + deviceBroker + "'");
+            }
+        } else if (brokerUri != null && brokerUri.startsWith("ssl://")) {
+            deviceBroker = brokerUri;
+        }
+        Path deviceCa = readableFile(v, ENROLLMENT_BROKER_CA_FILE);
+        if (deviceCa == null) {
+            deviceCa = mqttCaFile;
+        }
+        int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Enrollment.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
+        return new Enrollment(deviceBroker, deviceCa, lifetime);
+    }
+
+    private static DeviceApi deviceApi(Map<String, String> v) {
+        boolean enabled = booleanValue(v, DEVICE_API_ENABLED, booleanValue(v, WEB_ENABLED, true));
+        String host = v.getOrDefault(DEVICE_API_HOST, "127.0.0.1");
+        int port = intValue(v, DEVICE_API_PORT, DeviceApi.DEFAULT_PORT, 0, 65535);
+        String publicUrl = httpsOrigin(v, DEVICE_API_PUBLIC_URL, "as devices reach its device listener");
+        Path cert = readableFile(v, DEVICE_API_TLS_CERT_FILE);
+        Path key = readableFile(v, DEVICE_API_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(DEVICE_API_TLS_CERT_FILE + " and " + DEVICE_API_TLS_KEY_FILE + " go together: set both (a certificate"
+                    + " you were given) or neither (a self-signed one in the data folder)");
+        }
+        return new DeviceApi(enabled, host, port, publicUrl, cert, key);
+    }
+
+    /** {@code https://host[:port]} without a path (a trailing slash dropped), or {@code null} when {@code key} is unset. */
+    private static String httpsOrigin(Map<String, String> v, String key, String what) {
+        String text = v.get(key);
+        if (text == null) {
+            return null;
+        }
+        URI parsed = uri(key, text);
+        if (!"https".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null
+                || (parsed.getPath() != null && !parsed.getPath().isEmpty() && !parsed.getPath().equals("/"))) {
+            throw new ConfigException(key + " must be https://host[:port] " + what + ", was '" + text + "'");
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static URI uri(String key, String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " is not a URI: '" + text + "'", e);
+        }
+    }
+
+    private static Path readableFile(Map<String, String> values, String key) {
+        String text = values.get(key);
+        if (text == null) {
+            return null;
+        }
+        Path file = Path.of(text);
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(key + " " + file + " does not exist or is not readable");
+        }
+        return file;
+    }
+
+    private static boolean booleanValue(Map<String, String> values, String key, boolean defaultValue) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new ConfigException(key + " must be true or false, was '" + text + "'");
+        }
+    }
+
+    private static void checkBrokerUri(String uri) {
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(BROKER_URI + " is not a URI: '" + uri + "'", e);
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+            throw new ConfigException(BROKER_URI + " must be tcp://host:port or ssl://host:port, was '" + uri + "'");
+        }
+        if (parsed.getHost() == null || parsed.getPort() < 1) {
+            throw new ConfigException(BROKER_URI + " needs a host and a port, e.g. ssl://mqtt.example.org:8883, was '" + uri + "'");
+        }
+    }
+
+    private static int intValue(Map<String, String> values, String key, int defaultValue, int min, int max) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, was '" + text + "'", e);
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    private static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+            return name.length() > 40 ? name.substring(0, 40) : name;
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

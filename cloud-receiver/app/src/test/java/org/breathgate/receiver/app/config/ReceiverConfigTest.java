@@ -1,0 +1,138 @@
+package org.breathgate.receiver.app.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReceiverConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void without_settings_the_receiver_runs_an_embedded_broker_and_sqlite_in_the_data_folder() {
+        ReceiverConfig config = ReceiverConfig.defaults(dir);
+        assertTrue(config.broker().embedded());
+        assertNull(config.broker().uri());
+        assertEquals("127.0.0.1", config.broker().embeddedBind());
+        assertEquals(1883, config.broker().embeddedPort());
+        assertEquals("jdbc:sqlite:" + dir.resolve("breathgate.db"), config.database().jdbcUrl());
+        assertEquals(dir.resolve("receiver-key.pem"), config.receiverKey().file());
+        assertEquals(1, config.receiverKey().version());
+        assertTrue(config.mqtt().clientId().startsWith("breathgate-receiver-"));
+        assertTrue(config.web().enabled());
+        assertEquals("127.0.0.1", config.web().host());
+        assertEquals(8443, config.web().port());
+        assertEquals(72, config.enrollment().codeLifetimeHours());
+        assertEquals(false, config.enrollment().configured(), "no broker CA for devices: enrollment is not served");
+    }
+
+    @Test
+    void retention_is_an_optional_iso_period_and_the_care_zone_defaults_to_helsinki() {
+        ReceiverConfig defaults = ReceiverConfig.defaults(dir);
+        assertNull(defaults.care().resultsAfterCaseClosed(), "no period configured: results are kept");
+        assertEquals(java.time.ZoneId.of("Europe/Helsinki"), defaults.care().zone());
+        assertNull(ReceiverConfig.from(Map.of("retention.results-after-case-closed", "none")).care().resultsAfterCaseClosed());
+        ReceiverConfig set = ReceiverConfig.from(Map.of("retention.results-after-case-closed", "P2Y", "care.zone", "Europe/Stockholm"));
+        assertEquals(java.time.Period.ofYears(2), set.care().resultsAfterCaseClosed());
+        assertEquals(java.time.ZoneId.of("Europe/Stockholm"), set.care().zone());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("retention.results-after-case-closed", "2 years")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("retention.results-after-case-closed", "P-1M")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("care.zone", "Mars/Olympus")));
+    }
+
+    @Test
+    void web_and_enrollment_settings_are_read_checked_and_default_from_an_ssl_broker() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        ReceiverConfig inherited = ReceiverConfig.from(Map.of("broker.uri", "ssl://mqtt.example:8883", "mqtt.ca-file", ca.toString()));
+        assertEquals("ssl://mqtt.example:8883", inherited.enrollment().deviceBrokerUri());
+        assertEquals(ca, inherited.enrollment().deviceBrokerCaFile());
+        assertTrue(inherited.enrollment().configured());
+
+        ReceiverConfig own = ReceiverConfig.from(Map.of("web.host", "0.0.0.0", "web.port", "0", "web.public-url", "https://r.example:443/",
+                "enrollment.broker-uri", "ssl://devices.example:8883", "enrollment.broker-ca-file", ca.toString(),
+                "enrollment.code-lifetime-hours", "24"));
+        assertEquals(0, own.web().port());
+        assertEquals("https://r.example:443", own.web().publicUrl());
+        assertEquals("ssl://devices.example:8883", own.enrollment().deviceBrokerUri());
+        assertEquals(24, own.enrollment().codeLifetimeHours());
+
+        assertEquals(false, ReceiverConfig.from(Map.of("web.enabled", "false")).web().enabled());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.enabled", "yes")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.port", "70000")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.public-url", "http://r.example")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.broker-uri", "mqtt://x:1")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.broker-ca-file", dir.resolve("none").toString())));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.code-lifetime-hours", "337")));
+        ConfigException pair = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.tls.cert-file", ca.toString())));
+        assertTrue(pair.getMessage().contains("web.tls.key-file"), pair.getMessage());
+    }
+
+    @Test
+    void flags_override_the_file() throws Exception {
+        Path file = Files.writeString(dir.resolve("receiver.properties"),
+                "broker.uri = tcp://broker.example:1883\njdbc.url = jdbc:postgresql://db/breathgate\n");
+        Map<String, String> flags = new HashMap<>();
+        flags.put(ReceiverConfig.BROKER_URI, "tcp://other:1884");
+        flags.put(ReceiverConfig.DATA_DIR, null);
+        ReceiverConfig config = ReceiverConfig.load(file, flags);
+        assertEquals("tcp://other:1884", config.broker().uri());
+        assertEquals("jdbc:postgresql://db/breathgate", config.database().jdbcUrl());
+    }
+
+    @Test
+    void an_unknown_key_is_refused_and_the_known_keys_are_listed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.url", "tcp://x:1")));
+        assertTrue(e.getMessage().contains("broker.url") && e.getMessage().contains("broker.uri"), e.getMessage());
+    }
+
+    @Test
+    void a_broker_uri_must_be_tcp_or_ssl_with_host_and_port() {
+        ConfigException scheme = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "http://x:1")));
+        assertTrue(scheme.getMessage().startsWith("broker.uri"), scheme.getMessage());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "tcp://x")));
+    }
+
+    @Test
+    void numbers_are_checked_for_form_and_range() {
+        ConfigException form = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.embedded.port", "eighty")));
+        assertTrue(form.getMessage().contains("whole number"), form.getMessage());
+        ConfigException range = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.embedded.port", "70000")));
+        assertTrue(range.getMessage().contains("between 1 and 65535"), range.getMessage());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("receiver.key.version", "0")));
+    }
+
+    @Test
+    void an_unsupported_database_is_refused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("jdbc.url", "jdbc:mysql://db/x")));
+        assertTrue(e.getMessage().contains("jdbc:sqlite:"), e.getMessage());
+    }
+
+    @Test
+    void a_ca_file_needs_an_ssl_broker_and_a_password_file_needs_a_user() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "x");
+        Path password = Files.writeString(dir.resolve("password"), "x");
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "tcp://x:1883", "mqtt.ca-file", ca.toString())));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "tcp://x:1883", "mqtt.password-file", password.toString())));
+        ConfigException missing = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "ssl://x:8883",
+                "mqtt.ca-file", dir.resolve("absent.crt").toString())));
+        assertTrue(missing.getMessage().contains("absent.crt"), missing.getMessage());
+    }
+
+    @Test
+    void the_mqtt_password_is_the_first_line_of_its_file() throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "s3cret\nignored\n");
+        ReceiverConfig config = ReceiverConfig.from(Map.of("broker.uri", "tcp://x:1883", "mqtt.username", "receiver",
+                "mqtt.password-file", password.toString()));
+        assertEquals("s3cret", config.mqtt().readPassword());
+    }
+}

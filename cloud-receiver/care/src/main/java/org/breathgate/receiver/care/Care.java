@@ -1,0 +1,102 @@
+package org.breathgate.receiver.care;
+
+import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.care.alert.AlertEngine;
+import org.breathgate.protocol.MessageSigner;
+import org.breathgate.receiver.care.admin.PeopleAdmin;
+import org.breathgate.receiver.care.alert.Alerts;
+import org.breathgate.receiver.care.caseload.Caseloads;
+import org.breathgate.receiver.care.consent.Consents;
+import org.breathgate.receiver.care.devices.DeviceHealth;
+import org.breathgate.receiver.care.export.ClientExport;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.people.Clients;
+import org.breathgate.receiver.care.people.Organisations;
+import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.care.photo.PhotoService;
+import org.breathgate.receiver.care.report.ReportService;
+import org.breathgate.receiver.care.schedule.DownlinkPublisher;
+import org.breathgate.receiver.care.schedule.Schedules;
+import org.breathgate.receiver.care.signin.SignIn;
+import org.breathgate.receiver.care.timeline.Timelines;
+import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.enrollment.EnrollmentCodes;
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The care room's front door for signed-in people: every operation a page or the API offers, each going through the one
+ * {@link CareGate}. Built once by {@link #of}; the web takes this and nothing below it.
+ *
+ * @param timelines a client's events as the viewer may see them, classified once for pages, API and PDF
+ * @param consents  the parent's consents to share with child protection
+ * @param alerts    the alert inbox, acknowledgements, excuses
+ * @param schedules test schedules, signed and sent to the device
+ * @param export    everything held about a client (the parent's right of access)
+ * @param reports   the PDF report for a case file
+ * @param photos    test photos, their review, reference photos
+ * @param caseloads who is on whose list, and the names pages show
+ * @param devices   device health and enrollment codes
+ * @param people    accounts and cases through the API
+ * @param signIn    checking who someone is; the sign-in events of the audit log
+ */
+public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
+                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn) {
+
+    public Care {
+        Objects.requireNonNull(timelines, "timelines");
+        Objects.requireNonNull(consents, "consents");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(schedules, "schedules");
+        Objects.requireNonNull(export, "export");
+        Objects.requireNonNull(reports, "reports");
+        Objects.requireNonNull(photos, "photos");
+        Objects.requireNonNull(caseloads, "caseloads");
+        Objects.requireNonNull(devices, "devices");
+        Objects.requireNonNull(people, "people");
+        Objects.requireNonNull(signIn, "signIn");
+    }
+
+    /**
+     * What the care room needs from outside it.
+     *
+     * @param gate         the one gate (decisions and audit)
+     * @param database     the receiver's database
+     * @param registry     the enrolled devices (their keys check signatures again when a timeline is shown)
+     * @param photoStore   where stored photos' bytes are
+     * @param engine       the alert rules
+     * @param configSigner signs devices' configurations with the receiver's key
+     * @param downlink     sends a signed configuration to its device (the app wires it to ingest's MQTT connection)
+     * @param users        the accounts (their password hashing cost)
+     * @param throttle     sign-in throttling
+     * @param ids          new consent ids
+     * @param alertsStored run after an operation stored alerts (wakes the delivery worker)
+     * @param zone         the care zone: dates, weeks and "today"
+     */
+    public record Needs(CareGate gate, Database database, DeviceRegistry registry, PhotoStore photoStore, AlertEngine engine,
+                        MessageSigner configSigner, DownlinkPublisher downlink, Users users, LoginThrottle throttle,
+                        Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock) {
+    }
+
+    /** The care room, wired with plain constructors. */
+    public static Care of(Needs n) {
+        Timelines timelines = new Timelines(n.gate(), n.registry());
+        return new Care(timelines,
+                new Consents(n.gate(), n.database(), n.ids()),
+                new Alerts(n.gate(), n.database(), n.engine()),
+                new Schedules(n.gate(), n.configSigner(), n.downlink()),
+                new ClientExport(n.gate()),
+                new ReportService(n.gate(), timelines, n.zone()),
+                new PhotoService(n.gate(), n.photoStore(), n.engine(), n.alertsStored()),
+                new Caseloads(n.gate(), n.database()),
+                new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),
+                        new java.security.SecureRandom()), n.zone(), n.clock()),
+                new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database())),
+                new SignIn(n.gate(), n.users(), n.throttle(), n.clock()));
+    }
+}

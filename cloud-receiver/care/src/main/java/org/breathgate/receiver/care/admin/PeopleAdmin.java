@@ -1,0 +1,133 @@
+package org.breathgate.receiver.care.admin;
+
+import org.breathgate.care.access.Actor;
+import org.breathgate.care.access.Client;
+import org.breathgate.care.access.Decision;
+import org.breathgate.care.access.Operation;
+import org.breathgate.care.access.Organisation;
+import org.breathgate.care.access.OrganisationKind;
+import org.breathgate.care.access.Role;
+import org.breathgate.care.alert.AlertRules;
+import org.breathgate.care.alert.CaseContext;
+import org.breathgate.care.audit.AuditAction;
+import org.breathgate.care.consent.ConsentHistory;
+import org.breathgate.protocol.BreathAlcohol;
+import org.breathgate.protocol.PerMilleFactor;
+import org.breathgate.receiver.care.consent.CaseContexts;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.people.Clients;
+import org.breathgate.receiver.care.people.Organisations;
+import org.breathgate.receiver.care.people.UserAccount;
+import org.breathgate.receiver.care.people.Users;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Accounts and cases as the people who manage them change them through the API: administrators list and create accounts
+ * ({@link Operation#MANAGE_USERS}), a substance-abuse worker opens a case in their own organisation
+ * ({@link Operation#MANAGE_CLIENT}) and sets a client's threshold ({@link Operation#EDIT_ALERT_RULES}). Decided and audited
+ * by the {@link CareGate} ({@code user.created}, {@code client.created}, {@code alert_rules.changed}, refusals).
+ */
+public final class PeopleAdmin {
+
+    private final CareGate gate;
+    private final Users users;
+    private final Clients clients;
+    private final Organisations organisations;
+
+    public PeopleAdmin(CareGate gate, Users users, Clients clients, Organisations organisations) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.users = Objects.requireNonNull(users, "users");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.organisations = Objects.requireNonNull(organisations, "organisations");
+    }
+
+    /** Every account, in id order, for an administrator. */
+    public List<UserAccount> users(Actor admin) {
+        gate.look(admin, "listing users", visit -> visit.require(Operation.MANAGE_USERS, "users", "all"));
+        return users.all();
+    }
+
+    /**
+     * Refuses (audited) unless {@code admin} manages accounts: asked before a request to create one is even read, so only an
+     * administrator learns what is wrong with it.
+     */
+    public void requireUserManager(Actor admin) {
+        gate.look(admin, "managing users", visit -> visit.require(Operation.MANAGE_USERS, "users", "all"));
+    }
+
+    /**
+     * Creates the account of {@code account} with {@code password} (hashed here; the caller clears the array).
+     *
+     * @throws org.breathgate.care.access.AccessDeniedException if {@code admin} may not manage users (audited)
+     * @throws IllegalArgumentException if a worker's organisation or a parent's client does not exist, or the e-mail address
+     *                                  or language is not usable
+     * @throws IllegalStateException    if the user id is taken
+     */
+    public void createUser(Actor admin, Actor account, char[] password, String email, String language) {
+        gate.look(admin, "creating user " + account.userId(), visit -> visit.require(Operation.MANAGE_USERS, "users", "all"));
+        if (account.role() == Role.SUBSTANCE_ABUSE_WORKER || account.role() == Role.CHILD_PROTECTION_WORKER) {
+            OrganisationKind kind = account.role() == Role.SUBSTANCE_ABUSE_WORKER ? OrganisationKind.SUBSTANCE_ABUSE_SERVICE
+                    : OrganisationKind.CHILD_PROTECTION_UNIT;
+            if (organisations.find(account.organisationId()).map(Organisation::kind).filter(kind::equals).isEmpty()) {
+                throw new IllegalArgumentException("organisation_id must name a " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            }
+        }
+        if (account.role() == Role.PARENT && clients.find(account.clientId()).isEmpty()) {
+            throw new IllegalArgumentException("client_id names no client");
+        }
+        if (users.find(account.userId()).isPresent()) {
+            throw new IllegalStateException("a user " + account.userId() + " exists already");
+        }
+        users.add(account, password, email, language, gate.now());
+        gate.run(admin, "recording the new user " + account.userId(), visit -> {
+            visit.record("user.created", "user", account.userId(), account.role().name()
+                    + (account.organisationId() == null ? "" : ", organisation " + account.organisationId())
+                    + (account.clientId() == null ? "" : ", client " + account.clientId()));
+            return null;
+        });
+    }
+
+    /**
+     * Opens a case: a new client of {@code worker}'s own substance-abuse service.
+     *
+     * @throws org.breathgate.care.access.AccessDeniedException unless {@code worker} is a substance-abuse worker (audited)
+     * @throws IllegalArgumentException if the id or name is not usable
+     * @throws IllegalStateException    if the client id is taken
+     */
+    public Client openCase(Actor worker, String clientId, String displayName) {
+        return gate.run(worker, "opening the case of " + clientId, visit -> {
+            visit.requireRole(Set.of(Role.SUBSTANCE_ABUSE_WORKER), Operation.MANAGE_CLIENT, "client", clientId);
+            Client client = Client.open(clientId, displayName, worker.organisationId());
+            Decision d = visit.require(Operation.MANAGE_CLIENT, new CaseContext(client, AlertRules.defaults(), ConsentHistory.empty(clientId)),
+                    "client", clientId);
+            if (Clients.find(visit.connection(), clientId).isPresent()) {
+                throw new IllegalStateException("a client " + clientId + " exists already");
+            }
+            Clients.insert(visit.connection(), client, visit.now());
+            visit.record("client.created", "client", clientId, d.code().code() + "; organisation " + worker.organisationId());
+            return client;
+        });
+    }
+
+    /**
+     * Sets the client's alert threshold and per-mille factor ({@code factor} {@code null}: keep the client's); alerts use it
+     * from the next event on, the device gets it with the next schedule.
+     */
+    public Client setThreshold(Actor actor, String clientId, BreathAlcohol threshold, PerMilleFactor factor) {
+        return gate.run(actor, "changing the threshold of " + clientId, visit -> {
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
+            Decision d = visit.require(Operation.EDIT_ALERT_RULES, context, "client", clientId);
+            Client before = context.client();
+            Client after = before.withAlertThreshold(threshold).withPerMilleFactor(factor == null ? before.perMilleFactor() : factor);
+            clients.update(visit.connection(), after);
+            visit.record(AuditAction.ALERT_RULES_CHANGED.code(), "client", clientId, d.code().code() + "; threshold "
+                    + before.alertThreshold().microgramsPerLitre() + " -> " + threshold.microgramsPerLitre() + " ug/L, factor "
+                    + before.perMilleFactor().name() + " -> " + after.perMilleFactor().name());
+            return after;
+        });
+    }
+}

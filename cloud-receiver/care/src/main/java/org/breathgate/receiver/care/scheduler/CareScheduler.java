@@ -1,0 +1,143 @@
+package org.breathgate.receiver.care.scheduler;
+
+import org.breathgate.receiver.care.alert.AlertProcessor;
+
+import org.breathgate.receiver.care.gate.AuditLog;
+import org.breathgate.receiver.care.retention.RetentionJob;
+import org.breathgate.receiver.evidence.store.EvidenceListener;
+import org.breathgate.receiver.evidence.store.StoredEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The care workflow's one background thread ({@code care-scheduler}, a daemon): it takes stored
+ * evidence from ingest (as the {@link EvidenceListener}) so ingest never waits for alert work, and
+ * every minute runs the silence checks and escalations; every hour it anchors the audit log's head
+ * outside the database, and once a day runs retention. One thread for all of it keeps the alert
+ * engine's read-decide-store steps from overlapping. {@link #close()} finishes the queued work.
+ *
+ * <p>Events still queued when the process dies are not fed again on restart (not yet: a catch-up from
+ * a stored watermark). Alerts already stored are delivered after a restart: their outbox rows are in
+ * the database ({@code care.delivery.DeliveryWorker}).
+ */
+public final class CareScheduler implements EvidenceListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CareScheduler.class);
+
+    /** Silence and escalation are decided in hours; a minute is prompt enough and cheap. */
+    public static final Duration TICK = Duration.ofMinutes(1);
+    /** Often enough that a rewrite of the log is caught within the hour, rarely enough to keep the file small. */
+    public static final Duration ANCHOR_EVERY = Duration.ofHours(1);
+    public static final Duration RETENTION_EVERY = Duration.ofDays(1);
+
+    private final AlertProcessor alerts;
+    private final AuditLog audit;
+    private final RetentionJob retention;
+    private final Clock clock;
+    private final Runnable alertsStored;
+    private final ScheduledExecutorService thread;
+    private Instant lastAnchor = Instant.MIN;
+    private Instant lastRetention = Instant.MIN;
+
+    /**
+     * @param retention the retention job, or {@code null} when no retention period is configured (keep everything)
+     */
+    public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock) {
+        this(alerts, audit, retention, clock, () -> { });
+    }
+
+    /**
+     * @param retention    the retention job, or {@code null} when no retention period is configured (keep everything)
+     * @param alertsStored called on this thread after alert commands were stored (new deliveries may wait in the
+     *                     outbox): the alert delivery worker's wake-up, so e-mail does not wait for a poll
+     */
+    public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored) {
+        this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
+        this.alerts = Objects.requireNonNull(alerts, "alerts");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.retention = retention;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "care-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the minute tick. */
+    public CareScheduler start() {
+        thread.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public void onStored(StoredEvent event) {
+        thread.execute(() -> {
+            try {
+                if (!alerts.onStored(event).isEmpty()) {
+                    alertsStored.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("alerts for {}#{} failed: {}", event.deviceId(), event.seq(), e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Waits until everything handed over so far has been done. */
+    public void flush(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            thread.submit(() -> null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: the flush task does nothing", e);
+        }
+    }
+
+    /** One round of the periodic work, on the caller's thread; the scheduler calls it every {@link #TICK}. */
+    void tick() {
+        if (!alerts.tick().isEmpty()) {
+            alertsStored.run();
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(lastAnchor.plus(ANCHOR_EVERY))) {
+            audit.anchor(now);
+            lastAnchor = now;
+        }
+        if (retention != null && !now.isBefore(lastRetention.plus(RETENTION_EVERY))) {
+            retention.run();
+            lastRetention = now;
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            // Never let one failure stop the schedule: the next minute tries again.
+            LOG.error("care scheduler round failed: {}", e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("care scheduler did not finish its queued work within 30 s; stopping it");
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

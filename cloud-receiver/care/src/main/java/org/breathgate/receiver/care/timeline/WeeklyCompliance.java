@@ -1,0 +1,119 @@
+package org.breathgate.receiver.care.timeline;
+
+import org.breathgate.protocol.MissedTest;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.TestReason;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Weekly compliance at a glance: per ISO week (Monday to Sunday in the care zone), how many scheduled
+ * tests were due, taken (on time or late), missed (and of those excused), and how many positives there
+ * were. Computed from timeline entries only, so it never counts what the viewer may not see (a
+ * child-protection worker's figures cover only what consent shows them).
+ *
+ * <p>Counting rules:
+ * <ul>
+ *   <li>A scheduled slot is identified by its nominal time; several readings in one slot (an aborted
+ *       try, then a valid one) count once.</li>
+ *   <li><b>taken</b>: slots with a reading that has a valid sample (pass or fail); <b>late</b>: of those,
+ *       taken after the window closed.</li>
+ *   <li><b>missed</b>: slots with a missed-test event and no valid reading; <b>excused</b>: of those, with a
+ *       worker's excuse.</li>
+ *   <li><b>scheduled</b>: taken + missed (slots the device knows were due; a slot with only aborted tries and
+ *       no missed-test event yet is not counted until its window closes).</li>
+ *   <li><b>positives</b>: failed readings that start a chain (scheduled or on-demand); their retests are not
+ *       counted again, so one drinking episode is one positive.</li>
+ * </ul>
+ * An event belongs to the week of the latest time it can have happened ({@code EventTime.latest()}: the
+ * device's time when its clock was synchronised, else the receipt).
+ */
+public final class WeeklyCompliance {
+
+    /**
+     * One ISO week's figures.
+     *
+     * @param weekBasedYear the ISO week-based year
+     * @param week          the ISO week number, 1-53
+     * @param monday        the week's Monday
+     */
+    public record Week(int weekBasedYear, int week, LocalDate monday, int scheduled, int taken, int late, int missed, int excused,
+                       int positives) {
+
+        public Week {
+            Objects.requireNonNull(monday, "monday");
+        }
+
+        /** Taken out of scheduled as a whole percentage (rounded down), or -1 when nothing was scheduled. */
+        public int percentTaken() {
+            return scheduled == 0 ? -1 : taken * 100 / scheduled;
+        }
+
+        /** {@code 2026-W10}. */
+        public String label() {
+            return String.format("%d-W%02d", weekBasedYear, week);
+        }
+    }
+
+    private WeeklyCompliance() {
+    }
+
+    /** The weeks holding any of {@code items}, oldest first. */
+    public static List<Week> of(List<TimelineEntry> items, ZoneId zone) {
+        TreeMap<LocalDate, Tally> weeks = new TreeMap<>();
+        for (TimelineEntry item : items) {
+            LocalDate monday = mondayOf(item.time().latest(), zone);
+            Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
+            if (item.event() instanceof Reading r) {
+                if (r.reason() instanceof TestReason.Scheduled s && item.validSample()) {
+                    if (t.taken.add(s.slot()) && s.late()) {
+                        t.late.add(s.slot());
+                    }
+                }
+                if (item.positive() && item.kind() == TimelineEntry.Kind.TEST) {
+                    t.positives++;
+                }
+            } else if (item.event() instanceof MissedTest) {
+                MissedTest m = (MissedTest) item.event();
+                if (m.reason() instanceof TestReason.Scheduled) {
+                    Instant slot = ((TestReason.Scheduled) m.reason()).slot();
+                    t.missed.add(slot);
+                    if (item.excuse() != null) {
+                        t.excused.add(slot);
+                    }
+                }
+            }
+        }
+        List<Week> out = new ArrayList<>();
+        weeks.forEach((monday, t) -> {
+            t.missed.removeAll(t.taken);
+            t.excused.retainAll(t.missed);
+            out.add(new Week(monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), monday,
+                    t.taken.size() + t.missed.size(), t.taken.size(), t.late.size(), t.missed.size(), t.excused.size(), t.positives));
+        });
+        return out;
+    }
+
+    static LocalDate mondayOf(Instant at, ZoneId zone) {
+        return at.atZone(zone).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    }
+
+    private static final class Tally {
+        final Set<Instant> taken = new HashSet<>();
+        final Set<Instant> late = new HashSet<>();
+        final Set<Instant> missed = new HashSet<>();
+        final Set<Instant> excused = new HashSet<>();
+        int positives;
+    }
+}

@@ -1,0 +1,80 @@
+package org.breathgate.receiver.care.timeline;
+
+import org.breathgate.care.alert.Excuse;
+import org.breathgate.protocol.EvidenceEvent;
+import org.breathgate.protocol.MissedTest;
+import org.breathgate.protocol.Outcome;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.TestReason;
+import org.breathgate.testkit.SampleMessages;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WeeklyComplianceTest {
+
+    private static final ZoneId HELSINKI = ZoneId.of("Europe/Helsinki");
+    private final SampleMessages home = SampleMessages.of("home-0001");
+
+    private TimelineEntry item(EvidenceEvent e, Excuse excuse) {
+        return TestTimelines.entry(e, "x.y.z", e.clock().wall(), excuse, null, java.util.Set.of());
+    }
+
+    private Reading scheduled(Instant at, long seq, Outcome outcome, boolean late) {
+        Reading r = home.at(at).soberReading(seq);
+        return new Reading(r.deviceId(), seq, r.clock(), new TestReason.Scheduled(at, late), outcome,
+                outcome == Outcome.FAIL ? SampleMessages.POSITIVE_VALUE : outcome == Outcome.ABORTED ? null : r.breathAlcohol(),
+                r.threshold(), outcome == Outcome.ABORTED ? org.breathgate.protocol.AbortReason.BLOW_TOO_SHORT : null, 4_000, 210, r.sensor());
+    }
+
+    private MissedTest missed(Instant slot, long seq) {
+        MissedTest m = home.at(slot.plusSeconds(1800)).missedTest(seq);
+        return new MissedTest(m.deviceId(), seq, m.clock(), new TestReason.Scheduled(slot, false), m.windowOpened(), m.windowClosed(), 0);
+    }
+
+    @Test
+    void counts_slots_once_per_iso_week_in_local_time() {
+        List<TimelineEntry> items = new ArrayList<>();
+        // Week 10 of 2026 (Mon 2 March - Sun 8 March, Helsinki): 3 slots taken (one late, one positive with a retest), one
+        // slot with an aborted try then a valid test, one missed and excused, one missed.
+        items.add(item(scheduled(Instant.parse("2026-03-02T06:00:00Z"), 1, Outcome.PASS, false), null));
+        items.add(item(scheduled(Instant.parse("2026-03-03T06:00:00Z"), 2, Outcome.FAIL, false), null));
+        Reading retestTemplate = home.at(Instant.parse("2026-03-03T06:21:00Z")).positiveReading(3);
+        items.add(item(new Reading("home-0001", 3, retestTemplate.clock(), new TestReason.Retest(2, 2, 1), Outcome.FAIL,
+                SampleMessages.POSITIVE_VALUE, SampleMessages.THRESHOLD, null, 4_000, 210, retestTemplate.sensor()), null));
+        items.add(item(scheduled(Instant.parse("2026-03-04T06:00:00Z"), 4, Outcome.ABORTED, false), null));
+        items.add(item(scheduled(Instant.parse("2026-03-04T06:00:00Z"), 5, Outcome.PASS, true), null));
+        MissedTest excused = missed(Instant.parse("2026-03-05T06:00:00Z"), 6);
+        items.add(item(excused, new Excuse("home-0001", 6, "worker-sa", "In hospital", Instant.parse("2026-03-06T10:00:00Z"))));
+        items.add(item(missed(Instant.parse("2026-03-06T06:00:00Z"), 7), null));
+        // Sunday 8 March 23:30 Helsinki is still week 10; Monday 00:30 Helsinki (Sunday 22:30 UTC) is week 11.
+        items.add(item(scheduled(Instant.parse("2026-03-08T21:30:00Z"), 8, Outcome.PASS, false), null));
+        items.add(item(scheduled(Instant.parse("2026-03-08T22:30:00Z"), 9, Outcome.PASS, false), null));
+
+        List<WeeklyCompliance.Week> weeks = WeeklyCompliance.of(items, HELSINKI);
+        assertEquals(2, weeks.size());
+        WeeklyCompliance.Week w10 = weeks.get(0);
+        assertEquals("2026-W10", w10.label());
+        assertEquals(LocalDate.of(2026, 3, 2), w10.monday());
+        assertEquals(6, w10.scheduled());
+        assertEquals(4, w10.taken());
+        assertEquals(1, w10.late());
+        assertEquals(2, w10.missed());
+        assertEquals(1, w10.excused());
+        assertEquals(1, w10.positives(), "a positive and its failed retest are one positive");
+        assertEquals(66, w10.percentTaken());
+        assertEquals("2026-W11", weeks.get(1).label());
+        assertEquals(1, weeks.get(1).taken());
+    }
+
+    @Test
+    void no_items_no_weeks() {
+        assertEquals(List.of(), WeeklyCompliance.of(List.of(), HELSINKI));
+    }
+}

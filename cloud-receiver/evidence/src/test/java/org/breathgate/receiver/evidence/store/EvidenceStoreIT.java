@@ -1,0 +1,182 @@
+package org.breathgate.receiver.evidence.store;
+
+import org.breathgate.receiver.evidence.db.Database;
+
+import org.breathgate.protocol.DeviceStatus;
+import org.breathgate.protocol.MessageType;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.SignedMessage;
+import org.breathgate.receiver.evidence.db.TestDatabases;
+import org.breathgate.testkit.SampleMessages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvidenceStoreIT {
+
+    private static final Instant NOW = Instant.parse("2026-03-02T08:00:00Z");
+    private final TestDatabases databases = new TestDatabases();
+    private final SampleMessages home = SampleMessages.of("home-0001");
+
+    @AfterAll
+    void closeDatabases() {
+        databases.close();
+    }
+
+    private static Write.Evidence evidence(SignedMessage signed) {
+        return new Write.Evidence(signed, NOW);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_reading_is_stored_once_with_its_exact_bytes_and_again_is_a_duplicate(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            SignedMessage reading = home.sign(home.soberReading(1));
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(evidence(reading))));
+            assertEquals(List.of(Write.Result.DUPLICATE), store.write(List.of(evidence(reading))));
+
+            StoredEvent stored = reader.event("home-0001", 1).orElseThrow();
+            assertEquals(reading.compact(), stored.compact());
+            assertEquals(reading.message(), stored.event());
+            assertEquals(reading.keyId(), stored.keyId());
+            assertEquals(1, reader.count("home-0001"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void the_same_seq_in_one_batch_twice_is_stored_then_a_duplicate(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            SignedMessage reading = home.sign(home.soberReading(1));
+            assertEquals(List.of(Write.Result.STORED, Write.Result.DUPLICATE),
+                    new EvidenceStore(database).write(List.of(evidence(reading), evidence(reading))));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_seq_reused_with_other_content_is_quarantined_and_the_original_kept(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            SignedMessage original = home.sign(home.soberReading(5));
+            SignedMessage other = home.sign(home.positiveReading(5));
+            store.write(List.of(evidence(original)));
+
+            assertEquals(List.of(Write.Result.SEQ_REUSED), store.write(List.of(evidence(other))));
+
+            assertEquals(original.compact(), reader.event("home-0001", 5).orElseThrow().compact());
+            assertEquals(Map.of("seq_reused", 1L), reader.quarantineCounts());
+            QuarantineRecord record = reader.quarantine("home-0001").get(0);
+            assertEquals(5L, record.seq());
+            assertArrayEquals(other.bytes(), record.raw());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void gaps_show_holes_and_the_tail_the_status_reported(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            store.write(List.of(evidence(home.sign(home.soberReading(2))), evidence(home.sign(home.soberReading(3))),
+                    evidence(home.sign(home.soberReading(7)))));
+            assertEquals(List.of(new SeqRange(1, 1), new SeqRange(4, 6)), reader.gaps("home-0001"));
+
+            store.write(List.of(new Write.Status(home.sign(home.status(10)), NOW)));
+            assertEquals(List.of(new SeqRange(1, 1), new SeqRange(4, 6), new SeqRange(8, 10)), reader.gaps("home-0001"));
+            assertEquals(List.of(), reader.gaps("home-0099"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void an_older_status_arriving_late_does_not_replace_the_newer_one_but_its_offline_flag_counts(Database.Dialect dialect)
+            throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            DeviceStatus newer = home.at(SampleMessages.T0.plusSeconds(600)).status(9);
+            DeviceStatus olderWill = withOnline(home.status(4), false);
+            store.write(List.of(new Write.Status(home.sign(newer), NOW)));
+            store.write(List.of(new Write.Status(home.sign(olderWill), NOW.plusSeconds(5))));
+
+            LatestStatus latest = reader.latestStatus("home-0001").orElseThrow();
+            assertEquals(newer, latest.status());
+            assertFalse(latest.online());
+            assertEquals(9, latest.highestSeqReported());
+            assertEquals(NOW.plusSeconds(5), latest.lastSeenAt());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void readings_are_found_by_device_time_range_and_other_events_are_left_out(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            Instant t0 = SampleMessages.T0;
+            store.write(List.of(
+                    evidence(home.sign(home.at(t0).soberReading(1))),
+                    evidence(home.sign(home.at(t0.plusSeconds(3600)).positiveReading(2))),
+                    evidence(home.sign(home.at(t0.plusSeconds(3700)).supportRequest(3))),
+                    evidence(home.sign(home.at(t0.plusSeconds(7200)).soberReading(4)))));
+
+            List<StoredEvent> readings = reader.readings("home-0001", t0.plusSeconds(1), t0.plusSeconds(7200));
+            assertEquals(List.of(2L), readings.stream().map(StoredEvent::seq).toList());
+            assertTrue(((Reading) readings.get(0).event()).positive());
+            List<StoredEvent> events = reader.events("home-0001", t0, t0.plusSeconds(7201));
+            assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(StoredEvent::seq).toList());
+            assertEquals(MessageType.SUPPORT_REQUEST, events.get(2).event().type());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void quarantined_raw_bytes_are_capped_and_the_full_length_recorded(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            byte[] huge = new byte[EvidenceStore.MAX_QUARANTINE_BYTES + 1000];
+            store.write(List.of(new Write.Quarantine("oversized", "breathgate/v1/devices/home-0001/up/reading", "home-0001",
+                    null, "too big", huge, NOW)));
+            QuarantineRecord record = reader.quarantine(10).get(0);
+            assertEquals(EvidenceStore.MAX_QUARANTINE_BYTES, record.raw().length);
+            assertEquals(huge.length, record.rawLength());
+            assertEquals("oversized", record.reason());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void reopening_the_database_keeps_the_evidence_and_migrates_nothing_twice(Database.Dialect dialect) throws SQLException {
+        String url = databases.newUrl(dialect);
+        SignedMessage reading = home.sign(home.soberReading(1));
+        try (Database database = Database.open(url)) {
+            new EvidenceStore(database).write(List.of(evidence(reading)));
+        }
+        try (Database database = Database.open(url)) {
+            assertEquals(reading.compact(), new EvidenceReader(database).event("home-0001", 1).orElseThrow().compact());
+        }
+    }
+
+    private static DeviceStatus withOnline(DeviceStatus s, boolean online) {
+        return new DeviceStatus(s.deviceId(), s.clock(), online, s.uptimeSeconds(), s.lastSeq(), s.outboxDepth(), s.outboxBytes(),
+                s.outboxBudgetBytes(), s.diskFreeBytes(), s.sensorState(), s.calibrationDue(), s.agentVersion(), s.configVersion(),
+                s.warnings());
+    }
+}

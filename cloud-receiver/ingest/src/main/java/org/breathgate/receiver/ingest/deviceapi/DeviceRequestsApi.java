@@ -1,0 +1,306 @@
+package org.breathgate.receiver.ingest.deviceapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.breathgate.protocol.DeviceIds;
+import org.breathgate.protocol.DeviceRequests;
+import org.breathgate.protocol.InvalidMessageException;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.KeyResolver;
+import org.breathgate.protocol.VerificationKey;
+import org.breathgate.receiver.evidence.device.Device;
+import org.breathgate.receiver.evidence.device.DeviceKey;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.evidence.db.StoreException;
+import org.breathgate.receiver.https.ApiException;
+import org.breathgate.receiver.https.HttpsRoutes;
+import org.breathgate.receiver.https.HttpsServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signed device requests of {@code docs/protocol.md} "Enrollment over HTTPS":
+ * <ul>
+ *   <li>{@code POST /api/v1/devices/{id}/keys} (typ {@code breathgate-key-rotation}): registers
+ *       {@code new_key} as version n+1, signed by the current version n. 201 with the new kid; 200
+ *       when that same key was already registered (a retry after a lost answer, which the device
+ *       still signs with version n: so for this endpoint only, the version just before the current
+ *       one may sign, and only to repeat the key that is now current); 409 {@code key_conflict} for
+ *       a different key under a registered version.</li>
+ *   <li>{@code POST /api/v1/devices/{id}/deprovision} (typ {@code breathgate-deprovision}): retires
+ *       the device ({@link DeviceRegistry#revokeDevice}), removes its MQTT password hash, and records
+ *       {@code last_seq}/{@code unsent} in {@code device_retirements}. 200; later requests get 410.</li>
+ * </ul>
+ *
+ * <p><b>Old key versions stay valid after a rotation</b> for verifying evidence: the device's outbox
+ * may still hold readings signed with the old key, and evidence once accepted must stay verifiable.
+ * Only signed <em>requests</em> must come from the current key (401 {@code invalid_signature} for a
+ * superseded kid). Reporting a post-rotation {@code seq} signed with a superseded key as
+ * {@code key_superseded} is not implemented yet.
+ *
+ * <p>Order of checks: device exists (404) and is active (410); the JWS, its kid (the current key),
+ * signature and typ (401 / 400); the payload's {@code type}, {@code device_id}, {@code iat} within
+ * ±10 minutes and an unseen {@code nonce} (400 {@code stale_request}); then the request itself.
+ * A nonce is remembered once the request's signature and time have been checked, so a replay of a
+ * request that failed later (say 409) is also stale.
+ */
+public final class DeviceRequestsApi implements HttpsRoutes {
+
+    public static final String ROTATION_TYP = "breathgate-key-rotation";
+    public static final String DEPROVISION_TYP = "breathgate-deprovision";
+    /** How far a request's {@code iat} may be from the receiver's clock. */
+    public static final Duration MAX_SKEW = Duration.ofMinutes(10);
+    /** How long a nonce is remembered. */
+    public static final Duration NONCE_WINDOW = Duration.ofMinutes(20);
+    /** The most nonces held at once (each needs a request verified with an enrolled key). */
+    public static final int NONCE_CAPACITY = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRequestsApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database database;
+    private final DeviceRegistry registry;
+    private final Clock clock;
+    private final NonceCache nonces;
+
+    /** @param registry must be built on {@code database} (deprovisioning is one transaction on its writer) */
+    DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nonces = Objects.requireNonNull(nonces, "nonces");
+    }
+
+    /** With an in-memory nonce cache of the protocol's window and {@link #NONCE_CAPACITY}. */
+    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock) {
+        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY));
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/devices/{id}/keys", this::rotate);
+        routes.post("/api/v1/devices/{id}/deprovision", this::deprovision);
+    }
+
+    private void rotate(Context ctx) {
+        String deviceId = ctx.pathParam("id");
+        Device device = activeDevice(deviceId);
+        int current = currentVersion(device);
+        // the version before the current one may sign only a repeat of the current key (checked below)
+        Checked req = check(ctx, ROTATION_TYP, "key_rotation", device, current, true);
+        JsonNode jwk = req.payload().get("new_key");
+        if (jwk == null || !jwk.isObject()) {
+            throw invalid("new_key must be a public Ed25519 JWK");
+        }
+        VerificationKey newKey;
+        try {
+            if (!jwk.hasNonNull("kid")) {
+                throw invalid("new_key.kid is required: " + deviceId + ":" + (req.signer().version() + 1));
+            }
+            newKey = VerificationKey.fromJwk(null, jwk.toString());
+        } catch (IllegalArgumentException e) {
+            throw invalid("new_key is not a public Ed25519 JWK: " + e.getMessage());
+        }
+        KeyId expected = new KeyId(deviceId, req.signer().version() + 1);
+        if (!newKey.keyId().equals(expected)) {
+            throw invalid("new_key.kid must be the next version " + expected + " (signed by " + req.signer() + "), was "
+                    + newKey.keyId());
+        }
+        Optional<DeviceKey> registered = device.keys().stream().filter(k -> k.key().keyId().equals(expected)).findFirst();
+        if (registered.isPresent()) {
+            if (Arrays.equals(registered.get().key().raw(), newKey.raw())) {
+                LOG.info("key rotation of {} to {} repeated from {}", deviceId, expected, ctx.ip());
+                answerKey(ctx, 200, expected);
+                return;
+            }
+            throw conflict(expected);
+        }
+        if (req.signer().version() != current) {
+            // signed by the previous version, but the next one is not registered: cannot happen (current = previous + 1)
+            throw new ApiException(401, "invalid_signature", "key " + req.signer() + " is superseded; sign with the current key");
+        }
+        try {
+            registry.enroll(newKey);
+        } catch (IllegalArgumentException e) {
+            throw conflict(expected); // a concurrent rotation registered another key for this version
+        } catch (IllegalStateException e) {
+            throw retired(deviceId);
+        }
+        LOG.info("device {} rotated its key to {} (signed by {}) from {}; {} stays valid for its evidence", deviceId, expected,
+                req.signer(), ctx.ip(), req.signer());
+        answerKey(ctx, 201, expected);
+    }
+
+    private void deprovision(Context ctx) {
+        String deviceId = ctx.pathParam("id");
+        Device device = activeDevice(deviceId);
+        int current = currentVersion(device);
+        Checked req = check(ctx, DEPROVISION_TYP, "deprovision", device, current, false);
+        long lastSeq = nonNegative(req.payload(), "last_seq");
+        long unsent = nonNegative(req.payload(), "unsent");
+        try {
+            database.inTransaction(c -> {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "insert into device_retirements (device_id, retired_at_ms, signed_by, last_seq, unsent) values (?, ?, ?, ?, ?)")) {
+                    insert.setString(1, deviceId);
+                    insert.setLong(2, clock.millis());
+                    insert.setString(3, req.signer().toString());
+                    insert.setLong(4, lastSeq);
+                    insert.setLong(5, unsent);
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement update = c.prepareStatement(
+                        "update enrollment_codes set mqtt_password_hash = null where device_id = ?")) {
+                    update.setString(1, deviceId);
+                    update.executeUpdate();
+                }
+                registry.revokeDevice(deviceId); // same writer connection: its commit commits the whole retirement
+                return null;
+            });
+        } catch (SQLException | StoreException e) {
+            if (registry.device(deviceId).map(Device::revoked).orElse(false)) {
+                throw retired(deviceId); // a concurrent deprovision won
+            }
+            throw new StoreException("retiring " + deviceId + " failed: " + e.getMessage(), e);
+        }
+        if (unsent > 0) {
+            LOG.warn("device {} deprovisioned (signed by {}) from {} with {} unsent event(s) after seq {}: they will never arrive",
+                    deviceId, req.signer(), ctx.ip(), unsent, lastSeq);
+        } else {
+            LOG.info("device {} deprovisioned (signed by {}) from {}; last seq {}, nothing unsent", deviceId, req.signer(), ctx.ip(), lastSeq);
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("device_id", deviceId);
+        out.put("status", "retired");
+        HttpsServer.json(ctx, 200, out);
+    }
+
+    private record Checked(KeyId signer, JsonNode payload) {
+    }
+
+    /** The device named in the path: 404 if there is none, 410 if retired. */
+    private Device activeDevice(String deviceId) {
+        Optional<Device> device = DeviceIds.isValid(deviceId) ? registry.device(deviceId) : Optional.empty();
+        if (device.isEmpty()) {
+            throw new ApiException(404, "unknown_device", "no device '" + deviceId + "' is enrolled");
+        }
+        if (device.get().revoked()) {
+            throw retired(deviceId);
+        }
+        return device.get();
+    }
+
+    private static int currentVersion(Device device) {
+        return device.keys().stream().mapToInt(k -> k.key().keyId().version()).max().orElse(0);
+    }
+
+    /** Verifies the JWS and the common payload fields, and remembers the nonce. */
+    private Checked check(Context ctx, String typ, String type, Device device, int current, boolean previousMaySign) {
+        String deviceId = device.deviceId();
+        KeyResolver signers = kid -> kid.owner().equals(deviceId)
+                && (kid.version() == current || previousMaySign && kid.version() == current - 1 && kid.version() >= 1)
+                ? registry.find(kid) : Optional.empty();
+        DeviceRequests.Verified verified;
+        try {
+            verified = DeviceRequests.verify(ctx.body().trim(), typ, deviceId, signers);
+        } catch (InvalidMessageException e) {
+            switch (e.rejection()) {
+                case BAD_SIGNATURE:
+                case UNKNOWN_KEY:
+                case KID_MISMATCH:
+                    if (registry.device(deviceId).map(Device::revoked).orElse(false)) {
+                        throw retired(deviceId);
+                    }
+                    throw new ApiException(401, "invalid_signature", "the request is not signed by " + deviceId
+                            + "'s current key (" + new KeyId(deviceId, current) + "): " + e.getMessage());
+                default:
+                    throw invalid("not a valid signed request: " + e.getMessage());
+            }
+        }
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(verified.payload());
+        } catch (IOException e) {
+            throw invalid("the payload is not JSON");
+        }
+        if (payload == null || !payload.isObject()) {
+            throw invalid("the payload must be a JSON object");
+        }
+        if (!type.equals(payload.path("type").asText(null))) {
+            throw invalid("payload.type must be '" + type + "'");
+        }
+        if (!deviceId.equals(payload.path("device_id").asText(null))) {
+            throw invalid("payload.device_id must be the device in the path, " + deviceId);
+        }
+        JsonNode iat = payload.get("iat");
+        if (iat == null || !iat.isIntegralNumber() || !iat.canConvertToLong()) {
+            throw invalid("iat is required: whole seconds since the epoch");
+        }
+        long skew = Math.abs(iat.asLong() - clock.instant().getEpochSecond());
+        if (skew > MAX_SKEW.toSeconds()) {
+            throw new ApiException(400, "stale_request", "iat is " + skew + " seconds from the receiver's clock (at most "
+                    + MAX_SKEW.toSeconds() + " allowed): check the device's clock");
+        }
+        JsonNode nonce = payload.get("nonce");
+        byte[] nonceBytes;
+        try {
+            nonceBytes = nonce != null && nonce.isTextual() && nonce.asText().length() <= 256 && !nonce.asText().contains("=")
+                    ? Base64.getUrlDecoder().decode(nonce.asText()) : new byte[0];
+        } catch (IllegalArgumentException e) {
+            nonceBytes = new byte[0];
+        }
+        if (nonceBytes.length < 16) {
+            throw invalid("nonce is required: at least 16 random bytes, base64url without padding");
+        }
+        switch (nonces.remember(deviceId, nonce.asText())) {
+            case SEEN:
+                throw new ApiException(400, "stale_request", "this request's nonce was seen before (a replay?)");
+            case FULL:
+                throw new ApiException(503, "busy", "too many recent requests; try again later", Map.of("Retry-After", "60"));
+            default:
+                break;
+        }
+        return new Checked(verified.keyId(), payload);
+    }
+
+    private static void answerKey(Context ctx, int status, KeyId kid) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("device_id", kid.owner());
+        out.put("kid", kid.toString());
+        HttpsServer.json(ctx, status, out);
+    }
+
+    private static long nonNegative(JsonNode payload, String field) {
+        JsonNode v = payload.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw invalid(field + " is required: a whole number, 0 or more");
+        }
+        return v.asLong();
+    }
+
+    private static ApiException invalid(String message) {
+        return new ApiException(400, "invalid_request", message);
+    }
+
+    private static ApiException retired(String deviceId) {
+        return new ApiException(410, "device_retired", "device " + deviceId + " was deprovisioned");
+    }
+
+    private static ApiException conflict(KeyId kid) {
+        return new ApiException(409, "key_conflict", "another key is already registered as " + kid);
+    }
+}

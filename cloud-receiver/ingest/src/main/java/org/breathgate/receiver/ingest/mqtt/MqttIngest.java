@@ -1,0 +1,522 @@
+package org.breathgate.receiver.ingest.mqtt;
+
+import org.breathgate.receiver.evidence.store.EvidenceListener;
+
+import org.breathgate.protocol.Ack;
+import org.breathgate.protocol.MessageSigner;
+import org.breathgate.protocol.MessageType;
+import org.breathgate.protocol.SigningKey;
+import org.breathgate.protocol.Topics;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.store.EvidenceStore;
+import org.breathgate.receiver.evidence.db.StoreException;
+import org.breathgate.receiver.evidence.store.StoredEvent;
+import org.breathgate.receiver.evidence.store.Write;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ingest over MQTT: subscribes to every device's uplink through the receivers' shared
+ * subscription, verifies, stores, and acks.
+ *
+ * <p>The pipeline has two threads. Paho's callback thread verifies each message (signature against
+ * the enrolled key, topic against {@code kid} and type) and queues the decision; the
+ * {@code ingest-writer} thread writes what is queued in one transaction, and only after the commit
+ * tells the broker the message is handled (manual MQTT acks: a receiver that dies mid-batch gets
+ * the messages again) and hands the ack entries to an {@link AckPublisher}, which signs one {@link Ack}
+ * per device for whatever piled up meanwhile and publishes it.
+ *
+ * <p>Acks go out on a second MQTT connection. Paho reads incoming messages and the broker's
+ * PUBACKs for our own publishes on one thread; when ingest applies back pressure that thread
+ * waits, so on a single connection the acks' PUBACKs would never be read, the in-flight window
+ * would fill and the writer would wait for it: a deadlock (seen in the benchmark). If the database
+ * fails, the batch is retried with backoff and nothing is acked meanwhile; a message that cannot be
+ * stored on its own while others can is quarantined as {@value QuarantineReasons#STORE_FAILED}.
+ * Nothing that arrives can stop the pipeline.
+ */
+public final class MqttIngest implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
+
+    /** Messages written per transaction at most. */
+    static final int MAX_BATCH = 500;
+    /** How long the writer waits for a small batch to grow: short, so an ack is still prompt. */
+    static final Duration LINGER = Duration.ofMillis(2);
+    /** A batch this large is written at once. */
+    static final int LINGER_UNTIL = 64;
+    /** Verified messages waiting for the writer at most; then Paho's callback waits (back pressure). */
+    static final int QUEUE_CAPACITY = 2_000;
+    /**
+     * Outgoing QoS 1 publishes (acks) in flight at most. Paho's default of 10 would make the ack
+     * publisher wait for the broker's PUBACKs under load.
+     */
+    static final int MAX_INFLIGHT = 1_000;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /** A verified message waiting for the writer; {@code generation}: the broker connection it arrived on. */
+    private record Pending(Ingestor.Decision decision, long generation, int messageId, int qos, String topic) {
+    }
+
+    private final MqttSettings settings;
+    private final Ingestor ingestor;
+    private final EvidenceStore store;
+    private final AckPublisher acks;
+    private final Clock clock;
+    private final List<EvidenceListener> listeners;
+    private final PhotoHandler photos;
+    private final IngestStats stats = new IngestStats();
+    private final QuarantineLog quarantineLog;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BrokerConnection client;
+    private final BrokerConnection ackClient;
+    private final Thread writer;
+    private final CountDownLatch subscribed = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    /**
+     * @param settings    broker connection
+     * @param registry    enrolled device keys
+     * @param store       where evidence, status and quarantine go
+     * @param receiverKey the receiver's signing key ({@code receiver:N}) for acks
+     * @param clock       the receiver's clock (receive times, ack issue times, log rate limits)
+     * @param listeners   told about stored and quarantined messages
+     */
+    public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
+                      List<EvidenceListener> listeners) throws MqttException {
+        this(settings, registry, store, receiverKey, clock, listeners, null);
+    }
+
+    /**
+     * As above, handing verified photo chunks to {@code photos} (null: photo chunks are quarantined as
+     * {@code photo_not_accepted}), whose answers go out in this ingest's acks.
+     */
+    public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
+                      List<EvidenceListener> listeners, PhotoHandler photos) throws MqttException {
+        this.photos = photos;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.ingestor = new Ingestor(registry);
+        this.store = Objects.requireNonNull(store, "store");
+        if (!receiverKey.keyId().isReceiver()) {
+            throw new IllegalArgumentException("acks must be signed with a receiver key (receiver:N), not " + receiverKey.keyId());
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listeners = List.copyOf(listeners);
+        this.quarantineLog = new QuarantineLog(clock);
+        this.client = new BrokerConnection(settings.brokerUri(), settings.clientId(), connectOptions(false), true, new Callback(), MAX_BACKOFF);
+        this.ackClient = new BrokerConnection(settings.brokerUri(), settings.clientId() + "-ack", connectOptions(true), false,
+                new BrokerConnection.Handler() {
+                    @Override
+                    public void connected(MqttAsyncClient mqtt, long generation, boolean reconnect) {
+                        LOG.info("{} to {} for acks", reconnect ? "reconnected" : "connected", settings.brokerUri());
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message, long generation) {
+                    }
+                }, MAX_BACKOFF);
+        this.acks = new AckPublisher(ackClient::client, new MessageSigner(receiverKey), clock, stats);
+        this.writer = new Thread(this::writeLoop, "ingest-writer");
+        if (photos != null) {
+            photos.answerWith((deviceId, entry) -> {
+                try {
+                    acks.addPhoto(deviceId, entry);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    /** Connects (retrying in the background until the broker answers) and starts ingesting. */
+    public void start() {
+        writer.start();
+        acks.start();
+        client.start();
+        ackClient.start();
+    }
+
+    /** Waits until the receiver has subscribed; false if {@code timeout} passed first. */
+    public boolean awaitSubscribed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!subscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        while (!ackClient.isConnected()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Whether both connections (ingest and acks) are up. */
+    public boolean isConnected() {
+        return client.isConnected() && ackClient.isConnected();
+    }
+
+    public IngestStats stats() {
+        return stats;
+    }
+
+    /**
+     * Publishes {@code payload} (already signed) to a device's downlink {@code topic} at QoS 1 on the
+     * ack connection, and waits until the broker has taken it (PUBACK).
+     *
+     * @throws MqttException if the receiver is not connected or the broker did not take it within 10 s
+     */
+    public void publishDownlink(String topic, byte[] payload, boolean retained) throws MqttException {
+        MqttAsyncClient connected = ackClient.client();
+        if (connected == null) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
+        }
+        connected.publish(topic, payload, 1, retained).waitForCompletion(10_000);
+    }
+
+    /**
+     * Stops: finishes the batch being written (so what is stored is acked), then disconnects.
+     * Messages received but not yet written are not acked, so the broker delivers them again.
+     */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acks.close();
+        client.close();
+        ackClient.close();
+    }
+
+    private MqttConnectOptions connectOptions(boolean forAcks) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setAutomaticReconnect(false); // BrokerConnection reconnects with a fresh client (Paho 1.2.5 can hang)
+        // Ingest uses a persistent session: the broker queues uplink for this receiver while it restarts.
+        // The ack connection needs none: an ack lost with it is answered DUPLICATE when the device resends.
+        options.setCleanSession(forAcks);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        options.setMaxInflight(MAX_INFLIGHT);
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password().toCharArray());
+        }
+        if (settings.socketFactory() != null) {
+            options.setSocketFactory(settings.socketFactory());
+        }
+        return options;
+    }
+
+    private final class Callback implements BrokerConnection.Handler {
+        @Override
+        public void connected(MqttAsyncClient mqtt, long generation, boolean reconnect) {
+            LOG.info("{} to {}; subscribing to {}", reconnect ? "reconnected" : "connected", settings.brokerUri(),
+                    Topics.RECEIVER_SHARED_SUBSCRIPTION);
+            try {
+                mqtt.subscribe(Topics.RECEIVER_SHARED_SUBSCRIPTION, MessageType.QOS, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                    @Override
+                    public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                        int[] granted = token.getGrantedQos();
+                        if (granted != null && granted.length > 0 && granted[0] == 0x80) {
+                            LOG.error("the broker refused the subscription to {}: check the receiver's ACL", Topics.RECEIVER_SHARED_SUBSCRIPTION);
+                            return;
+                        }
+                        subscribed.countDown();
+                    }
+
+                    @Override
+                    public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
+                        LOG.error("subscribing to {} failed: {}", Topics.RECEIVER_SHARED_SUBSCRIPTION, e == null ? "?" : e.getMessage());
+                    }
+                });
+            } catch (MqttException | RuntimeException e) {
+                LOG.error("subscribing to {} failed: {}", Topics.RECEIVER_SHARED_SUBSCRIPTION, e.getMessage(), e);
+            }
+        }
+
+        /** Never throws: Paho would drop the connection. */
+        @Override
+        public void messageArrived(String topic, MqttMessage message, long generation) {
+            try {
+                Ingestor.Decision decision = classifyPatiently(topic, message.getPayload());
+                if (decision != null && decision.photo() != null) {
+                    if (photos != null) {
+                        int id = message.getId();
+                        int qos = message.getQos();
+                        photos.onChunk(decision.photo(), clock.instant(), () -> client.confirm(generation, id, qos));
+                        return;
+                    }
+                    decision = Ingestor.quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
+                            "this receiver does not accept photos", message.getPayload(), clock.instant());
+                }
+                if (decision != null) {
+                    enqueue(new Pending(decision, generation, message.getId(), message.getQos(), topic));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("ingest failed on a message from {}: {}", topic, e.getMessage(), e);
+                try {
+                    enqueue(new Pending(Ingestor.quarantine(QuarantineReasons.INTERNAL_ERROR, topic, Ingestor.deviceNamedBy(topic),
+                            null, String.valueOf(e), message.getPayload(), clock.instant()), generation, message.getId(), message.getQos(), topic));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+    }
+
+    /** Queues for the writer, waiting while the queue is full (back pressure); gives up when closing. */
+    private void enqueue(Pending pending) throws InterruptedException {
+        while (!queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+            if (!running) {
+                return;
+            }
+        }
+    }
+
+    /** Classifies, waiting out a database outage in the registry lookup; null if closing meanwhile. */
+    private Ingestor.Decision classifyPatiently(String topic, byte[] payload) {
+        long backoff = 100;
+        while (running) {
+            try {
+                return ingestor.classify(topic, payload, clock.instant());
+            } catch (StoreException e) {
+                LOG.error("cannot look up device keys ({}); retrying in {} ms", e.getMessage(), backoff);
+                if (!sleep(backoff)) {
+                    return null;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- writer thread
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (!running) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                lingerForMore(batch);
+                List<Write.Result> results = writeDurably(batch);
+                if (results == null) {
+                    return;
+                }
+                stats.countBatch(batch.size());
+                afterCommit(batch, results);
+            } catch (InterruptedException e) {
+                LOG.warn("ingest writer interrupted; stopping");
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("ingest writer failed on a batch of {}: {}", batch.size(), e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Under load, waits up to {@link #LINGER} for the batch to fill: one commit (one fsync) for many
+     * messages is what makes {@code synchronous=FULL} affordable. A lone message waits at most that.
+     */
+    private void lingerForMore(List<Pending> batch) throws InterruptedException {
+        if (batch.size() >= LINGER_UNTIL) {
+            return;
+        }
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        while (batch.size() < LINGER_UNTIL) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, MAX_BATCH - batch.size());
+        }
+    }
+
+    /** Writes the batch; retries while the database is down. Null if closing before it succeeded. */
+    private List<Write.Result> writeDurably(List<Pending> batch) {
+        List<Write> writes = new ArrayList<>(batch.size());
+        batch.forEach(p -> writes.add(p.decision().write()));
+        long backoff = 100;
+        while (true) {
+            try {
+                return store.write(writes);
+            } catch (SQLException | StoreException e) {
+                if (batch.size() > 1) {
+                    List<Write.Result> oneByOne = writeOneByOne(batch, writes);
+                    if (oneByOne != null) {
+                        return oneByOne;
+                    }
+                }
+                LOG.error("cannot write {} messages to the database ({}); nothing is acked, retrying in {} ms",
+                        batch.size(), e.getMessage(), backoff);
+            }
+            if (!sleep(backoff)) {
+                return null;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        }
+    }
+
+    /**
+     * After a failed batch: each message on its own, a failing one quarantined in its place. Null
+     * if even that fails, i.e. the database itself is unavailable.
+     */
+    private List<Write.Result> writeOneByOne(List<Pending> batch, List<Write> writes) {
+        List<Write.Result> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            try {
+                results.add(store.write(List.of(write)).get(0));
+            } catch (SQLException | StoreException e) {
+                Write.Quarantine instead = new Write.Quarantine(QuarantineReasons.STORE_FAILED, batch.get(i).topic(),
+                        Ingestor.deviceNamedBy(batch.get(i).topic()), null, "could not be stored: " + e.getMessage(),
+                        rawOf(write), clock.instant());
+                try {
+                    store.write(List.of(instead));
+                } catch (SQLException | StoreException again) {
+                    return null;
+                }
+                batch.set(i, new Pending(new Ingestor.Decision(instead, false), batch.get(i).generation(), batch.get(i).messageId(), batch.get(i).qos(),
+                        batch.get(i).topic()));
+                results.add(Write.Result.QUARANTINED);
+            }
+        }
+        return results;
+    }
+
+    private static byte[] rawOf(Write write) {
+        if (write instanceof Write.Evidence evidence) {
+            return evidence.signed().bytes();
+        } else if (write instanceof Write.Status status) {
+            return status.signed().bytes();
+        }
+        return ((Write.Quarantine) write).raw();
+    }
+
+    private void afterCommit(List<Pending> batch, List<Write.Result> results) {
+        for (Pending pending : batch) {
+            // A connection gone since it arrived: the broker redelivers it, and the store answers DUPLICATE.
+            client.confirm(pending.generation(), pending.messageId(), pending.qos());
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Ingestor.Decision decision = batch.get(i).decision();
+            Ack.Entry entry = account(decision, results.get(i), batch.get(i).topic());
+            if (entry != null && decision.ackable()) {
+                try {
+                    acks.add(deviceOf(decision.write()), entry);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Counts, logs and tells listeners about one written message; returns its ack entry, if any. */
+    private Ack.Entry account(Ingestor.Decision decision, Write.Result result, String topic) {
+        Write write = decision.write();
+        switch (result) {
+            case STORED -> {
+                stats.countStored();
+                Write.Evidence evidence = (Write.Evidence) write;
+                StoredEvent stored = new StoredEvent(evidence.signed().keyId(), evidence.signed().compact(), evidence.event(),
+                        evidence.receivedAt());
+                for (EvidenceListener listener : listeners) {
+                    try {
+                        listener.onStored(stored);
+                    } catch (RuntimeException e) {
+                        LOG.error("evidence listener {} failed on {}#{}: {}", listener, stored.deviceId(), stored.seq(), e.getMessage(), e);
+                    }
+                }
+                return new Ack.Entry(evidence.event().seq(), Ack.Result.STORED, null);
+            }
+            case DUPLICATE -> {
+                stats.countDuplicate();
+                return new Ack.Entry(((Write.Evidence) write).event().seq(), Ack.Result.DUPLICATE, null);
+            }
+            case SEQ_REUSED -> {
+                Write.Evidence evidence = (Write.Evidence) write;
+                quarantined(QuarantineReasons.SEQ_REUSED, topic, evidence.event().deviceId(), evidence.event().seq(),
+                        "sequence number reused with different content (tamper alarm)");
+                return new Ack.Entry(evidence.event().seq(), Ack.Result.QUARANTINED, QuarantineReasons.SEQ_REUSED);
+            }
+            case STATUS_SAVED -> {
+                stats.countStatus();
+                return null;
+            }
+            case QUARANTINED -> {
+                Write.Quarantine q = (Write.Quarantine) write;
+                quarantined(q.reason(), topic, q.deviceId(), q.seq(), q.detail());
+                return q.seq() == null ? null : new Ack.Entry(q.seq(), Ack.Result.QUARANTINED, q.reason());
+            }
+            default -> throw new IllegalStateException("unexpected write result " + result);
+        }
+    }
+
+    private void quarantined(String reason, String topic, String deviceId, Long seq, String detail) {
+        long count = stats.countQuarantined(reason);
+        quarantineLog.log(reason, count, topic, detail);
+        for (EvidenceListener listener : listeners) {
+            try {
+                listener.onQuarantined(reason, deviceId, seq, detail);
+            } catch (RuntimeException e) {
+                LOG.error("evidence listener {} failed on a quarantine of {}: {}", listener, deviceId, e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String deviceOf(Write write) {
+        if (write instanceof Write.Evidence evidence) {
+            return evidence.event().deviceId();
+        }
+        return ((Write.Quarantine) write).deviceId();
+    }
+
+    /** Sleeps; false if interrupted or closing. */
+    private boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return running;
+        } catch (InterruptedException e) {
+            if (running) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+}

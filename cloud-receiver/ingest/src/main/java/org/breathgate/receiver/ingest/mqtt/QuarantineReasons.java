@@ -1,0 +1,24 @@
+package org.breathgate.receiver.ingest.mqtt;
+
+/**
+ * Quarantine reasons the receiver adds to the protocol's {@link org.breathgate.protocol.Rejection}
+ * codes (which are used as they are, e.g. {@code bad_signature}, {@code unknown_key}).
+ */
+public final class QuarantineReasons {
+
+    /** The message is signed by a key of a revoked device. */
+    public static final String REVOKED_DEVICE = "revoked_device";
+    /** The message is signed by a revoked key version of an active device. */
+    public static final String REVOKED_KEY = "revoked_key";
+    /** The topic is not a Breathgate uplink topic, or names another message type than the payload. */
+    public static final String WRONG_TOPIC = "wrong_topic";
+    /** The sequence number was already stored with different content: a tamper alarm. */
+    public static final String SEQ_REUSED = org.breathgate.receiver.evidence.store.EvidenceStore.SEQ_REUSED;
+    /** The message was valid but could not be stored even on its own (see the detail). */
+    public static final String STORE_FAILED = "store_failed";
+    /** The receiver failed on this message for a reason of its own (a bug; see the detail and log). */
+    public static final String INTERNAL_ERROR = "internal_error";
+
+    private QuarantineReasons() {
+    }
+}
