@@ -12,6 +12,12 @@ import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
+import org.breathgate.receiver.app.ops.HealthServer;
+import org.breathgate.receiver.app.ops.Readiness;
+import org.breathgate.receiver.app.ops.ReceiverMetrics;
+import org.breathgate.receiver.care.alert.OpenAlerts;
+import org.breathgate.receiver.care.delivery.DeliveryBacklog;
+import org.breathgate.receiver.evidence.device.DeviceActivity;
 import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.alert.AlertProcessor;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
@@ -128,6 +134,8 @@ public final class Receiver implements AutoCloseable {
     private Listener web;
     private Listener deviceApi;
     private Path adminTokenFile;
+    private ReceiverMetrics metrics;
+    private HealthServer health;
 
     /** A running HTTPS listener and the URL it is reached at. */
     private record Listener(HttpsServer server, URI url) {
@@ -209,6 +217,11 @@ public final class Receiver implements AutoCloseable {
             LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
         } else {
             web = startWeb();
+        }
+        // The operator's listener: health checks and metrics (docs/operations.md, "Monitor").
+        metrics = new ReceiverMetrics(ingest.stats(), new DeliveryBacklog(database), new OpenAlerts(database), new DeviceActivity(database), clock);
+        if (config.health().enabled()) {
+            health = started(HealthServer.start(config.health().host(), config.health().port(), new Readiness(database, ingest::isConnected), metrics));
         }
         LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
@@ -441,6 +454,16 @@ public final class Receiver implements AutoCloseable {
         return Optional.ofNullable(adminTokenFile);
     }
 
+    /** The operator's listener (health checks, metrics), if {@code health.port} is set. */
+    public Optional<HealthServer> health() {
+        return Optional.ofNullable(health);
+    }
+
+    /** The receiver's Prometheus metrics (served at {@code /metrics} on the operator's listener). */
+    public ReceiverMetrics metrics() {
+        return metrics;
+    }
+
     /** The care room's operations for signed-in people (what the web asks). */
     public Care care() {
         return care;
@@ -490,6 +513,9 @@ public final class Receiver implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         if (web != null) {
             web.server().close();
         }

@@ -116,6 +116,10 @@ public final class ReceiverMain implements Callable<Integer> {
         } else {
             System.err.println("HTTPS for devices is off: device-api.enabled=false.");
         }
+        if (receiver.health().isPresent()) {
+            System.err.println("Health checks and metrics (plain HTTP) at http://" + config.health().host() + ":" + receiver.health().get().port()
+                    + "/health/ready and /metrics");
+        }
         stopped.await();
         return 0;
     }
