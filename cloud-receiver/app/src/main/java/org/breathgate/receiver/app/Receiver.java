@@ -34,6 +34,7 @@ import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.scheduler.CareScheduler;
 import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.evidence.db.JobLeases;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.photo.PhotoSettings;
 import org.breathgate.receiver.evidence.photo.PhotoStore;
@@ -180,7 +181,8 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore));
+        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore,
+                new JobLeases(database, config.mqtt().clientId(), clock)));
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
@@ -253,13 +255,17 @@ public final class Receiver implements AutoCloseable {
         }
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(d.retryBaseSeconds()), Duration.ofSeconds(d.retryCapSeconds()),
                 d.maxAttempts());
+        // Several receivers on one database: a row is this instance's while it sends (twice the send timeout, and some), and
+        // another instance takes over the rows of one that died mid-send once that has passed.
+        Duration claimLease = timeout.multipliedBy(2).plusSeconds(30);
         return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
-                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock, new java.security.SecureRandom());
+                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock,
+                new java.security.SecureRandom(), config.mqtt().clientId(), claimLease);
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
     private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
-                                               Runnable alertsStored, Clock clock, PhotoStore photos) {
+                                               Runnable alertsStored, Clock clock, PhotoStore photos, JobLeases leases) {
         AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
@@ -272,7 +278,8 @@ public final class Receiver implements AutoCloseable {
                     settings.photosAfterTaken() == null ? KEEP : settings.photosAfterTaken(), settings.zone());
             retention = new RetentionJob(gate, policy, photos);
         }
-        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored);
+        // The periodic jobs run once across every receiver on the database: under a lease each (docs/operations.md, "Scale out").
+        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored, leases);
     }
 
     private static PhotoSettings photoSettings(ReceiverConfig config) {
