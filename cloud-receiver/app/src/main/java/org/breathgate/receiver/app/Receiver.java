@@ -134,7 +134,8 @@ public final class Receiver implements AutoCloseable {
     private PhotoIngest photoIngest;
     private Listener web;
     private Listener deviceApi;
-    private Path adminTokenFile;
+    private AdminToken adminToken;
+    private Users users;
     private ReceiverMetrics metrics;
     private HealthServer health;
 
@@ -202,7 +203,7 @@ public final class Receiver implements AutoCloseable {
         ingest.start();
 
         // Care for people, with the downlink port wired to ingest's connection.
-        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
+        users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
         care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
                 new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> UUID.randomUUID().toString(), delivery::wake,
                 config.care().zone(), clock));
@@ -212,8 +213,13 @@ public final class Receiver implements AutoCloseable {
             LOG.info("device HTTPS listener disabled ({}=false): devices cannot enroll, rotate keys or deprovision with this instance",
                     ReceiverConfig.DEVICE_API_ENABLED);
         } else {
+            // The admin token, kept as its hash in the database and retired once an administrator exists; a plaintext token
+            // file of an earlier version becomes its hash.
+            adminToken = AdminToken.in(database, users::administratorExists);
+            if (adminToken.importLegacyFile(config.dataDir(), clock.instant())) {
+                LOG.info("the admin token file of an earlier version is now kept as its hash in the database; the file is deleted");
+            }
             deviceApi = startDeviceApi();
-            adminTokenFile = config.dataDir().resolve(AdminToken.FILE);
         }
         if (!config.web().enabled()) {
             LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
@@ -308,7 +314,7 @@ public final class Receiver implements AutoCloseable {
         return listen("device", d.host(), d.port(), d.publicUrl(), d.tlsCertFile(), d.tlsKeyFile(), config.dataDir().resolve(DEVICE_CERT_FILE),
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
-                    AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+                    AdminToken token = adminToken;
                     if (config.enrollment().configured()) {
                         routes.add(enrollmentApi(url, identity, token));
                     } else {
@@ -456,9 +462,12 @@ public final class Receiver implements AutoCloseable {
         return Optional.ofNullable(deviceApi).map(Listener::url);
     }
 
-    /** The file holding the admin API token ({@code <data-dir>/admin-token}) of the device listener's code endpoint, if it runs. */
-    public Optional<Path> adminTokenFile() {
-        return Optional.ofNullable(adminTokenFile);
+    /**
+     * The admin token of the device listener's code endpoint, if that listener runs: {@link AdminToken#issue} makes one (shown
+     * once by whoever asked), until an administrator account exists.
+     */
+    public Optional<AdminToken> adminToken() {
+        return Optional.ofNullable(adminToken);
     }
 
     /** The operator's listener (health checks, metrics), if {@code health.port} is set. */
