@@ -171,6 +171,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     private void startRooms(List<EvidenceListener> listeners) throws MqttException {
+        // The data folder and everything in it: the receiver's own, 0700 and 0600, whatever the umask.
+        DataFolder.secure(config.dataDir());
         // Evidence: the database, the registry, stored photos.
         receiverKey = ReceiverKeys.loadOrCreate(config.receiverKey().file(), config.receiverKey().version(), new SecureRandom());
         database = started(Database.open(config.database().jdbcUrl()));
@@ -191,6 +193,7 @@ public final class Receiver implements AutoCloseable {
         if (config.broker().embedded()) {
             broker = started(EmbeddedMqttBroker.start(config.broker().embeddedBind(), config.broker().embeddedPort(), config.dataDir().resolve("broker")));
             brokerUri = broker.uri();
+            DataFolder.secure(config.dataDir().resolve("broker"));
         }
         photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
         photoIngest.start();
@@ -546,6 +549,11 @@ public final class Receiver implements AutoCloseable {
             broker.close();
         }
         database.close();
+        try {
+            DataFolder.secure(config.dataDir());
+        } catch (RuntimeException e) {
+            LOG.warn("{}", e.getMessage());
+        }
         LOG.info("receiver stopped: {}", ingest.stats());
     }
 

@@ -208,6 +208,11 @@ public final class Database implements AutoCloseable {
         Path parent = Path.of(path).toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
+            // 0600 whatever the umask, made before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+            if (!Files.exists(Path.of(path)) && parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(Path.of(path), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database folder " + parent, e);
         }
