@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +54,7 @@ class DebianPackagesIT {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "installing Debian packages needs root (CI runs as root): run as root to test dpkg -i, upgrade and purge");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg")), "not a Debian system: no /usr/bin/dpkg");
-        Path receiverDeb = deb(ROOT.resolve("cloud-receiver/app").resolve(BUILD), "breathgate-receiver");
+        Path receiverDeb = deb(ROOT.resolve("cloud-receiver/debian").resolve(BUILD), "breathgate-receiver");
         Path agentDeb = deb(ROOT.resolve("device-agent").resolve(BUILD), "breathgate-agent");
         // One dpkg test on this machine at a time (parallel builds of several checkouts).
         try (FileChannel lockFile = FileChannel.open(Path.of("/tmp/breathgate-debian-packages-it.lock"), StandardOpenOption.CREATE,
@@ -111,13 +115,14 @@ class DebianPackagesIT {
         assertEquals("readings not yet delivered", Files.readString(Path.of("/var/lib/breathgate/outbox.db")));
         assertTrue(ok(run("dpkg-query", "-W", "-f=${Version}", "breathgate-receiver")).strip().endsWith(version(receiverDeb)));
         checkFilesAndModes();
+        quietPlainAndJsonLogs();
         String revoked = ok(run("breathgate-receiver", "revoke", "home-0001"));
         assertTrue(revoked.contains("revoked home-0001"), "the device enrolled before the upgrade is still in the database: " + revoked);
 
         // Purge: configuration, commands, units and what the scripts made go; the evidence stays.
         ok(dpkg("--purge", "breathgate-receiver", "breathgate-agent"));
         for (String gone : List.of("/usr/bin/breathgate-receiver", "/usr/share/breathgate-receiver", "/lib/systemd/system/breathgate-receiver.service",
-                "/etc/breathgate-receiver", "/usr/bin/breathgate-agent", "/opt/breathgate", "/etc/breathgate",
+                "/etc/breathgate-receiver", "/etc/default/breathgate-receiver", "/usr/bin/breathgate-agent", "/opt/breathgate", "/etc/breathgate",
                 "/etc/systemd/system/breathgate-agent.service", "/usr/share/bash-completion/completions/breathgate-agent")) {
             assertFalse(Files.exists(Path.of(gone)), gone + " is removed on purge");
         }
@@ -125,11 +130,97 @@ class DebianPackagesIT {
         assertTrue(Files.exists(Path.of("/var/lib/breathgate/outbox.db")), "the agent's outbox is kept on purge");
     }
 
+    /**
+     * The installed receiver started as the unit starts it (the launcher, as root, runs it as its user): its log is one line per
+     * meaningful event of its own, no third-party INFO (the embedded broker's storage, Flyway, Jetty); with
+     * {@code BREATHGATE_RECEIVER_LOG_FORMAT=json} in /etc/default/breathgate-receiver every line is a JSON object.
+     */
+    private void quietPlainAndJsonLogs() throws Exception {
+        Path config = Path.of("/etc/breathgate-receiver/logs-it.properties");
+        Path defaults = Path.of("/etc/default/breathgate-receiver");
+        String defaultsAsShipped = Files.readString(defaults);
+        try {
+            Files.writeString(config, "data.dir=/var/lib/breathgate-receiver\nweb.port=" + freePort() + "\ndevice-api.port=" + freePort()
+                    + "\nbroker.embedded.port=" + freePort() + "\nhealth.port=" + freePort() + "\n");
+            ok(run("chown", "breathgate-receiver:breathgate-receiver", config.toString()));
+
+            List<String> plain = startAndStop(config);
+            assertTrue(plain.stream().anyMatch(l -> l.startsWith("INFO  Receiver: receiver ") && l.contains(" started: ")), String.join("\n", plain));
+            for (String line : plain) {
+                assertTrue(line.matches("(INFO |WARN |ERROR) [A-Za-z0-9$]+: .*") || line.startsWith("\t") || line.startsWith("Caused by"),
+                        "one plain line per event: " + line);
+                assertFalse(line.matches("(?i).*(exodus|hivemq|flyway|jetty|xodus).*") && line.startsWith("INFO"), "third-party INFO: " + line);
+            }
+            assertTrue(plain.size() < 25, "a quiet start: " + plain.size() + " lines\n" + String.join("\n", plain));
+
+            Files.writeString(defaults, defaultsAsShipped + "BREATHGATE_RECEIVER_LOG_FORMAT=json\n");
+            List<String> json = startAndStop(config);
+            ObjectMapper mapper = new ObjectMapper();
+            boolean started = false;
+            for (String line : json) {
+                JsonNode event = mapper.readTree(line);
+                assertTrue(event.hasNonNull("timestamp") && event.hasNonNull("level") && event.hasNonNull("loggerName"), line);
+                if ("INFO".equals(event.get("level").asText())) {
+                    assertTrue(event.get("loggerName").asText().startsWith("org.breathgate."), "third-party INFO: " + line);
+                }
+                started |= event.path("formattedMessage").asText().matches("receiver .+ started: .*");
+            }
+            assertTrue(started, "the JSON log says the receiver started, its arguments filled in:\n" + String.join("\n", json));
+        } finally {
+            Files.writeString(defaults, defaultsAsShipped);
+            Files.deleteIfExists(config);
+        }
+    }
+
+    /**
+     * The receiver's log lines (stderr) from its start until it is stopped with SIGTERM once it has said it runs (the summary
+     * for a person, on stdout); it must stop cleanly: its shutdown says so, and the JVM exits 143 after a SIGTERM (the unit
+     * counts that as success).
+     */
+    private List<String> startAndStop(Path config) throws Exception {
+        Path out = dir.resolve("receiver.out");
+        Path err = dir.resolve("receiver.err");
+        ProcessBuilder pb = new ProcessBuilder("breathgate-receiver", "--config", config.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().remove("BREATHGATE_RECEIVER_LOG_FORMAT");
+        pb.environment().remove("BREATHGATE_RECEIVER_JAVA_OPTS");
+        pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            while (!Files.readString(out).contains("breathgate-receiver running")) {
+                assertTrue(p.isAlive(), "the receiver stopped (" + (p.isAlive() ? "" : p.exitValue()) + "):\n" + Files.readString(out) + Files.readString(err));
+                assertTrue(System.nanoTime() < deadline, "the receiver did not start in 240 s:\n" + Files.readString(out) + Files.readString(err));
+                Thread.sleep(200);
+            }
+        } finally {
+            // SIGTERM to the receiver itself, as systemd sends it (runuser, which the launcher runs as root, would kill it
+            // after two seconds instead of letting it stop cleanly).
+            p.descendants().forEach(ProcessHandle::destroy);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        String log = Files.readString(err);
+        assertTrue(p.exitValue() == 143 || p.exitValue() == 0, "exit " + p.exitValue() + " after SIGTERM:\n" + log);
+        assertTrue(log.contains("receiver stopped: stored="), "the receiver stops cleanly on SIGTERM:\n" + log);
+        return Files.readAllLines(err).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private static void checkFilesAndModes() throws IOException {
         assertOwnedModes(Path.of("/usr/bin/breathgate-receiver"), "root", "root", "rwxr-xr-x");
         assertOwnedModes(Path.of("/etc/breathgate-receiver"), "breathgate-receiver", "breathgate-receiver", "rwxr-x---");
         assertOwnedModes(Path.of(RECEIVER_CONFIG), "breathgate-receiver", "breathgate-receiver", "rw-r-----");
         assertOwnedModes(Path.of("/var/lib/breathgate-receiver"), "breathgate-receiver", "breathgate-receiver", "rwx------");
+        assertOwnedModes(Path.of("/etc/default/breathgate-receiver"), "root", "root", "rw-r--r--");
+        assertTrue(Files.isRegularFile(Path.of("/usr/share/breathgate-receiver/logback-plain.xml")));
+        assertTrue(Files.isRegularFile(Path.of("/usr/share/breathgate-receiver/logback-json.xml")));
         assertTrue(Files.isRegularFile(Path.of("/usr/share/doc/breathgate-receiver/THIRD-PARTY.txt")));
         assertTrue(Files.readString(Path.of("/usr/share/doc/breathgate-receiver/LICENSE")).contains("EUROPEAN UNION PUBLIC LICENCE v. 1.2"));
         try (Stream<Path> lib = Files.list(Path.of("/usr/share/breathgate-receiver/lib"))) {
@@ -228,7 +319,7 @@ class DebianPackagesIT {
 
     private static Result run(String... command) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
             pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
             Process p = pb.start();
