@@ -149,6 +149,34 @@ class HealthAndMetricsIT {
             }
             assertEquals(1.0, value(page, "breathgate_devices_online", ""), page);
             assertTrue(page.contains("jvm_memory_used_bytes"), "the JVM's own meters are there too");
+            checkAlertRules(page);
+        }
+    }
+
+    /**
+     * The alert rules docs/operations.md gives (config/prometheus/breathgate-alerts.yml, shown in the doc as they are) are
+     * valid Prometheus rules ({@code promtool check rules}, where installed) and use only metrics this page has.
+     */
+    private static void checkAlertRules(String page) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        Path rules = root.resolve("config/prometheus/breathgate-alerts.yml");
+        String text = Files.readString(rules);
+        String doc = Files.readString(root.resolve("docs/operations.md"));
+        assertTrue(doc.contains(text.substring(text.indexOf("groups:"))), "docs/operations.md shows " + rules + " as it is");
+        Matcher names = Pattern.compile("\\bbreathgate_[a-z_]+").matcher(text);
+        int used = 0;
+        while (names.find()) {
+            used++;
+            assertTrue(Pattern.compile("^" + names.group() + "[{ ]", Pattern.MULTILINE).matcher(page).find(),
+                    "the rule's metric " + names.group() + " is on the page");
+        }
+        assertTrue(used >= 10, "the rules use the receiver's metrics: " + used);
+        Path promtool = Path.of("/usr/bin/promtool");
+        if (Files.isExecutable(promtool)) {
+            Process p = new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), "promtool check rules:\n" + out);
         }
     }
 
