@@ -112,7 +112,8 @@ public final class AgentConfigLoader {
 
     private AgentConfig build() throws ConfigException {
         for (String key : values.keySet()) {
-            if (!KEYS.contains(key) && !org.breathgate.agent.photo.PhotoSettings.KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
+            if (!KEYS.contains(key) && !org.breathgate.agent.photo.PhotoSettings.KEYS.contains(key)
+                    && !org.breathgate.agent.prompt.ParentSettings.KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
                 problems.add(key + ": unknown key (see docs/agent.md for the keys)");
             }
         }
@@ -170,6 +171,10 @@ public final class AgentConfigLoader {
         }
         BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
         String language = optional("language", "fi", v -> {
+            if (v.equals("se")) {
+                throw new IllegalArgumentException("has no synthesised voice: for the service's Northern Sámi recordings set"
+                        + " audio.language=se, and language=fi (or sv) for the sentences without a recording");
+            }
             if (!ConfigUpdate.LANGUAGES.contains(v)) {
                 throw new IllegalArgumentException("must be fi, sv or en");
             }
@@ -180,11 +185,12 @@ public final class AgentConfigLoader {
         Duration tick = Duration.ofMillis(optional("tick.ms", 1000, v -> intIn(v, 10, 60_000)));
         Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
         org.breathgate.agent.photo.PhotoSettings photo = org.breathgate.agent.photo.PhotoSettings.parse(values, problems);
+        org.breathgate.agent.prompt.ParentSettings parent = org.breathgate.agent.prompt.ParentSettings.parse(values, dataDir, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
-                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo, keyStore);
+                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo, keyStore, parent);
     }
 
     private AgentConfig.Sensor sensor() {

@@ -150,4 +150,48 @@ class AgentConfigLoaderTest {
             assertTrue(e.getMessage().contains(key), key + " in: " + e.getMessage());
         }
     }
+
+    @Test
+    void results_are_not_spoken_recordings_are_looked_for_in_the_data_folder_and_the_pis_led_is_found_by_default() throws Exception {
+        var p = AgentConfigLoader.fromMap(minimal()).parent();
+        assertFalse(p.speakResults(), "children may be listening");
+        assertEquals(Path.of("/var/lib/breathgate/audio"), p.audioDir());
+        assertEquals(java.util.Optional.empty(), p.audioLanguage());
+        assertEquals("default", p.audioDevice());
+        assertEquals(Duration.ofMillis(700), p.doublePress());
+        assertEquals(Duration.ofSeconds(8), p.menuStep());
+        assertEquals("auto", p.boardLed());
+    }
+
+    @Test
+    void northern_sami_is_a_language_of_recordings_with_finnish_speech_beside_it() throws Exception {
+        Map<String, String> m = minimal();
+        m.put("language", "se");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertTrue(e.getMessage().contains("audio.language=se"), e.getMessage());
+        m.put("language", "fi");
+        m.put("audio.language", "se");
+        m.put("audio.device", "plughw:CARD=Device,DEV=0");
+        m.put("speak.results", "true");
+        var p = AgentConfigLoader.fromMap(m).parent();
+        assertEquals(java.util.Optional.of("se"), p.audioLanguage());
+        assertEquals("plughw:CARD=Device,DEV=0", p.audioDevice());
+        assertTrue(p.speakResults());
+    }
+
+    @Test
+    void wrong_voice_light_and_button_settings_are_each_named() {
+        Map<String, String> m = minimal();
+        m.put("audio.language", "Sami");
+        m.put("audio.device", "hw:0; rm -rf /");
+        m.put("speak.results", "yes");
+        m.put("buttons.double.press.ms", "50");
+        m.put("help.menu.step.ms", "x");
+        m.put("light.board", "ACT");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        for (String key : List.of("audio.language", "audio.device", "speak.results", "buttons.double.press.ms", "help.menu.step.ms",
+                "light.board")) {
+            assertTrue(e.getMessage().contains(key + ":"), key + " in " + e.getMessage());
+        }
+    }
 }
