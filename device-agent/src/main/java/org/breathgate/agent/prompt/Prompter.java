@@ -157,6 +157,9 @@ public final class Prompter {
     }
 
     private void say(List<Line> lines, boolean interrupt) {
+        if (lines.isEmpty()) {
+            return;
+        }
         String lang = language;
         Instant at = now.get();
         ZoneId in = zone.get();
