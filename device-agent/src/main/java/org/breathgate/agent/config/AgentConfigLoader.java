@@ -170,13 +170,16 @@ public final class AgentConfigLoader {
                     Duration.ofMillis(optional("schedule.minute.ms", 60_000, v -> intIn(v, 10, 60_000))));
         }
         BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
-        String language = optional("language", "fi", v -> {
-            if (v.equals("se")) {
-                throw new IllegalArgumentException("has no synthesised voice: for the service's Northern Sámi recordings set"
-                        + " audio.language=se, and language=fi (or sv) for the sentences without a recording");
-            }
+        // "se" (Northern Sámi) has no synthesised voice: it means the service's Sámi recordings, and Finnish speech
+        // for any sentence without one; the same as language=fi with audio.language=se.
+        boolean sami = "se".equals(values.get("language"));
+        if (sami && values.get("audio.language") != null && !values.get("audio.language").isEmpty()
+                && !values.get("audio.language").equals("se")) {
+            problems.add("language: 'se' means audio.language=se, but audio.language is '" + values.get("audio.language") + "'");
+        }
+        String language = sami ? "fi" : optional("language", "fi", v -> {
             if (!ConfigUpdate.LANGUAGES.contains(v)) {
-                throw new IllegalArgumentException("must be fi, sv or en");
+                throw new IllegalArgumentException("must be fi, sv, en, or se (Northern Sámi recordings with Finnish speech)");
             }
             return v;
         });
@@ -186,6 +189,10 @@ public final class AgentConfigLoader {
         Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
         org.breathgate.agent.photo.PhotoSettings photo = org.breathgate.agent.photo.PhotoSettings.parse(values, problems);
         org.breathgate.agent.prompt.ParentSettings parent = org.breathgate.agent.prompt.ParentSettings.parse(values, dataDir, problems);
+        if (sami) {
+            parent = new org.breathgate.agent.prompt.ParentSettings(parent.speakResults(), Optional.of("se"), parent.audioDir(),
+                    parent.audioDevice(), parent.doublePress(), parent.menuStep(), parent.boardLed());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -167,16 +167,23 @@ class AgentConfigLoaderTest {
     void northern_sami_is_a_language_of_recordings_with_finnish_speech_beside_it() throws Exception {
         Map<String, String> m = minimal();
         m.put("language", "se");
+        AgentConfig sami = AgentConfigLoader.fromMap(m);
+        assertEquals("fi", sami.language(), "sentences without a Sámi recording are spoken in Finnish");
+        assertEquals(java.util.Optional.of("se"), sami.parent().audioLanguage());
+        m.put("audio.language", "smn");
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
-        assertTrue(e.getMessage().contains("audio.language=se"), e.getMessage());
-        m.put("language", "fi");
+        assertTrue(e.getMessage().contains("language: 'se' means audio.language=se"), e.getMessage());
+        m.put("language", "sv");
         m.put("audio.language", "se");
         m.put("audio.device", "plughw:CARD=Device,DEV=0");
         m.put("speak.results", "true");
-        var p = AgentConfigLoader.fromMap(m).parent();
-        assertEquals(java.util.Optional.of("se"), p.audioLanguage());
-        assertEquals("plughw:CARD=Device,DEV=0", p.audioDevice());
-        assertTrue(p.speakResults());
+        AgentConfig c = AgentConfigLoader.fromMap(m);
+        assertEquals("sv", c.language(), "Sámi recordings with Swedish speech beside them");
+        assertEquals(java.util.Optional.of("se"), c.parent().audioLanguage());
+        assertEquals("plughw:CARD=Device,DEV=0", c.parent().audioDevice());
+        assertTrue(c.parent().speakResults());
+        m.put("language", "de");
+        assertTrue(assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m)).getMessage().contains("language:"));
     }
 
     @Test
