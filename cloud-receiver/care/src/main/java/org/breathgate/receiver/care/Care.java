@@ -1,6 +1,7 @@
 package org.breathgate.receiver.care;
 
 import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.receiver.care.signin.SignInSettings;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.care.admin.PeopleAdmin;
@@ -73,13 +74,13 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
      * @param configSigner signs devices' configurations with the receiver's key
      * @param downlink     sends a signed configuration to its device (the app wires it to ingest's MQTT connection)
      * @param users        the accounts (their password hashing cost)
-     * @param throttle     sign-in throttling
+     * @param signIn       how people sign in: sessions, the second factor, the sign-in secret
      * @param ids          new consent ids
      * @param alertsStored run after an operation stored alerts (wakes the delivery worker)
      * @param zone         the care zone: dates, weeks and "today"
      */
     public record Needs(CareGate gate, Database database, DeviceRegistry registry, PhotoStore photoStore, AlertEngine engine,
-                        MessageSigner configSigner, DownlinkPublisher downlink, Users users, LoginThrottle throttle,
+                        MessageSigner configSigner, DownlinkPublisher downlink, Users users, SignInSettings signIn,
                         Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock) {
     }
 
@@ -97,6 +98,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),
                         new java.security.SecureRandom()), n.zone(), n.clock()),
                 new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database())),
-                new SignIn(n.gate(), n.users(), n.throttle(), n.clock()));
+                new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
+                        n.clock()));
     }
 }

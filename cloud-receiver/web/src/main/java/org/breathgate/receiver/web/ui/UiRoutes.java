@@ -224,9 +224,13 @@ public final class UiRoutes implements HttpsRoutes {
         String next = ctx.queryParam("next");
         model.put("next", next != null && next.startsWith("/") && !next.startsWith("//") ? next : "");
         String error = ctx.queryParam("error");
-        if (error != null && Set.of("failed", "locked", "expired").contains(error)) {
+        if (error != null && Set.of("failed", "slowed", "busy", "expired").contains(error)) {
             model.put("errorKey", "login.error." + error);
+            String wait = ctx.queryParam("wait");
+            model.put("wait", wait != null && wait.matches("\\d{1,6}") ? wait : "60");
         }
+        model.put("demoNoSecondFactor", auth.care().settings().secondFactor()
+                == org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY);
         if (ctx.queryParam("signed_out") != null) {
             model.put("noticeKey", "login.signed_out");
         }
