@@ -11,6 +11,7 @@ import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
 import org.breathgate.receiver.app.config.SignInSecretFile;
+import org.breathgate.receiver.care.signin.ProviderSignIn;
 import org.breathgate.receiver.care.signin.SessionPolicy;
 import org.breathgate.receiver.care.signin.SignInSettings;
 import org.breathgate.receiver.care.Care;
@@ -341,10 +342,15 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(TlsIdentity.KEY_FILE), (url, identity) -> {
                     ZoneId zone = config.care().zone();
                     // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
-                    WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.of(config.signIn().trustedProxies()),
-                            session -> Optional.empty());
+                    ProviderSignIn providers = new ProviderSignIn(care.signIn(), config.signIn().providers(),
+                            URI.create(url + SignInPages.CALLBACK_PATH), URI.create(url + SignInPages.AFTER_LOGOUT_PATH), new SecureRandom(), clock);
+                    for (var p : providers.providers()) {
+                        LOG.info("sign-in through {} ({}, for {}): register the redirect URI {} and the post-logout URI {} there", p.id(),
+                                p.issuer(), p.audience().name().toLowerCase(Locale.ROOT), providers.redirectUri(), url + SignInPages.AFTER_LOGOUT_PATH);
+                    }
+                    WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.of(config.signIn().trustedProxies()), providers::logoutAt);
                     return List.of(auth,
-                            new SignInPages(auth, zone),
+                            new SignInPages(auth, providers, zone),
                             new ApiRoutes(auth, care, zone, clock),
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),

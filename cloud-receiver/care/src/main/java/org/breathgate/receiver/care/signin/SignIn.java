@@ -363,6 +363,10 @@ public final class SignIn {
         return database;
     }
 
+    Throttle throttle() {
+        return throttle;
+    }
+
     Users users() {
         return users;
     }

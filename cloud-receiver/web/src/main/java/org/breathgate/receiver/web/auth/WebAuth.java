@@ -430,7 +430,21 @@ public final class WebAuth implements HttpsRoutes {
 
     private void formLogout(Context ctx) {
         Optional<URI> there = endSession(ctx);
-        ctx.redirect(there.map(URI::toString).orElse(LOGIN_PATH + "?signed_out=1"), HttpStatus.SEE_OTHER);
+        if (there.isPresent()) {
+            // A form's answer may not redirect to another site (form-action 'self'): a page moves on by itself.
+            ctx.status(200).contentType("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'self'")
+                    .result("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+                            + escape(there.get().toString()) + "\"><title>Breathgate</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>"
+                            + "<body><main><p><a id=\"provider-logout\" href=\"" + escape(there.get().toString()) + "\">"
+                            + "Kirjaudu ulos myös tunnistuspalvelusta · Logga ut även från identifieringstjänsten · Sign out at the"
+                            + " identity provider too</a></p></main></body></html>");
+            return;
+        }
+        ctx.redirect(LOGIN_PATH + "?signed_out=1", HttpStatus.SEE_OTHER);
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private void jsonLogout(Context ctx) {
