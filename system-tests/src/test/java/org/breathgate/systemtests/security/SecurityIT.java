@@ -563,10 +563,10 @@ class SecurityIT {
         people(null, base, "people", "add-client", "--id", "case-secret", "--name", SECRET, "--organisation", "sa-2");
         for (String user : List.of("anna", "carl", "dora")) {
             people(PASSWORD + "\n", base, "people", "add-user", "--id", user, "--role", "substance-abuse-worker", "--organisation", "sa-1",
-                    "--email", user + "@example.org", "--language", "en");
+                    "--email", user + "@example.org", "--language", "en", "--password-stdin");
         }
         people(PASSWORD + "\n", base, "people", "add-user", "--id", "bertta", "--role", "substance-abuse-worker", "--organisation", "sa-2",
-                "--email", "bertta@example.org", "--language", "en");
+                "--email", "bertta@example.org", "--language", "en", "--password-stdin");
         people(null, base, "people", "assign-device", "--device", device, "--client", "case-web-1", "--from",
                 Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
 

@@ -225,7 +225,8 @@ public final class Receiver implements AutoCloseable {
             LOG.warn("*** {} = off-demo-only: workers, technicians and administrators sign in WITHOUT a second factor."
                     + " This is for the demo only; never run a real service like this. ***", ReceiverConfig.SIGNIN_SECOND_FACTOR);
         }
-        return new SignInSettings(SessionPolicy.DEFAULT, factor, SignInSecretFile.loadOrCreate(config.signIn().secretFile(), new SecureRandom()));
+        return new SignInSettings(SessionPolicy.DEFAULT, factor, SignInSecretFile.loadOrCreate(config.signIn().secretFile(), new SecureRandom()),
+                config.signIn().showWorkerNames());
     }
 
     private <T extends AutoCloseable> T started(T part) {
@@ -351,6 +352,8 @@ public final class Receiver implements AutoCloseable {
                     WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.of(config.signIn().trustedProxies()), providers::logoutAt);
                     return List.of(auth,
                             new SignInPages(auth, providers, zone),
+                            new org.breathgate.receiver.web.ui.AccountPages(auth, care, zone),
+                            new org.breathgate.receiver.web.ui.AuditPage(auth, care, zone),
                             new ApiRoutes(auth, care, zone, clock),
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),

@@ -11,6 +11,8 @@ import org.breathgate.receiver.care.consent.Consents;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.care.export.ClientExport;
 import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.history.AuditViews;
+import org.breathgate.receiver.care.history.WhoLooked;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
@@ -45,9 +47,12 @@ import java.util.function.Supplier;
  * @param devices   device health and enrollment codes
  * @param people    accounts and cases through the API
  * @param signIn    checking who someone is; the sign-in events of the audit log
+ * @param whoLooked a parent's view of who looked at their results, from the audit log
+ * @param audit     the audit log for administrators: filters, export, the chain's verification
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
-                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn) {
+                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn,
+                   WhoLooked whoLooked, AuditViews audit) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -61,6 +66,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(devices, "devices");
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(whoLooked, "whoLooked");
+        Objects.requireNonNull(audit, "audit");
     }
 
     /**
@@ -99,6 +106,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                         new java.security.SecureRandom()), n.zone(), n.clock()),
                 new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database())),
                 new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
-                        n.clock()));
+                        n.clock()),
+                new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
+                new AuditViews(n.gate()));
     }
 }

@@ -320,6 +320,103 @@ public final class SignIn {
         }
     }
 
+    /** Shortest password a person may choose: 12 characters (NIST SP 800-63B asks for at least 8; workers see sensitive data). */
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    public static final String AUDIT_PASSWORD_CHANGED = "password.changed";
+    public static final String AUDIT_INVITATION_USED = "invitation.used";
+
+    /** Whether {@code userId} has a password of their own (the account page offers to change it). */
+    public boolean hasPassword(String userId) {
+        return users.find(userId).map(UserAccount::hasPassword).orElse(false);
+    }
+
+    /** Whether a link's code is an account invitation that can still be used (the page asks before showing the form). */
+    public boolean invitationUsable(String code) {
+        if (code == null || code.isBlank() || code.length() > 64) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return org.breathgate.receiver.evidence.db.Sql.read(database, "checking an invitation", c -> Invitations.find(c, Invitations.hash(code))
+                .filter(i -> i.kind().equals("account") && i.stateAt(now) == Invitations.State.USABLE).isPresent());
+    }
+
+    /**
+     * Accepts an invitation link: the person sets their own password (nobody else ever knew it). Then, as after a password:
+     * staff set up their authenticator ({@link Outcome#SECOND_FACTOR_SETUP}), parents are signed in. An unknown, used or
+     * expired code is {@link Outcome#FAILED} (throttled per address like passwords).
+     *
+     * @throws IllegalArgumentException if the password is shorter than {@link #MIN_PASSWORD_LENGTH} or too long
+     */
+    public Attempt acceptInvitation(String code, char[] password, String source) {
+        checkNewPassword(password);
+        Instant now = clock.instant();
+        Throttle.Begun begun = throttle.begin("invitation", source, now);
+        if (!begun.decision().allowed()) {
+            return new Attempt(Outcome.SLOWED, null, begun.decision().retryAt(), null, null, List.of());
+        }
+        String hash = code == null || code.length() > 64 ? "" : Invitations.hash(code);
+        String newHash = users.hash(password);
+        String userId = gate.runAsReceiver("anonymous", "accepting an invitation", visit -> {
+            Optional<Invitations.Invitation> inv = Invitations.find(visit.connection(), hash);
+            if (inv.isEmpty() || !inv.get().kind().equals("account") || !Invitations.use(visit.connection(), hash, inv.get().userId(), now)) {
+                return null;
+            }
+            Users.setPasswordHash(visit.connection(), inv.get().userId(), newHash, now);
+            visit.record(AUDIT_INVITATION_USED, "user", inv.get().userId(), "the person set their own password, from " + source);
+            return inv.get().userId();
+        });
+        if (userId == null) {
+            refused("invitation", "account", "invitation_invalid: an unknown, used or expired invitation link", source);
+            slowed(begun, "invitation", source);
+            return Attempt.of(Outcome.FAILED);
+        }
+        throttle.succeeded("invitation", source);
+        UserAccount user = users.find(userId).orElseThrow();
+        if (user.staff() && settings.secondFactor() == SignInSettings.SecondFactor.REQUIRED_FOR_STAFF) {
+            return new Attempt(user.totpEnabled() ? Outcome.SECOND_FACTOR : Outcome.SECOND_FACTOR_SETUP, null, null, userId, null, List.of());
+        }
+        gate.record(userId, AuditAction.LOGIN_SUCCEEDED.code(), "user", userId, "invitation, from " + source);
+        return new Attempt(Outcome.SIGNED_IN, user.actor(), null, null, "password", List.of());
+    }
+
+    /**
+     * Changes {@code actor}'s password after checking the current one (throttled like a sign-in). The web then ends the
+     * person's other sessions.
+     *
+     * @return {@link Outcome#SIGNED_IN} when changed, {@link Outcome#FAILED} when the current password is wrong, or
+     *         {@link Outcome#SLOWED}
+     * @throws IllegalArgumentException if the new password is shorter than {@link #MIN_PASSWORD_LENGTH} or too long
+     */
+    public Attempt changePassword(Actor actor, char[] current, char[] next, String source) {
+        checkNewPassword(next);
+        Instant now = clock.instant();
+        Throttle.Begun begun = throttle.begin(actor.userId(), source, now);
+        if (!begun.decision().allowed()) {
+            return new Attempt(Outcome.SLOWED, null, begun.decision().retryAt(), null, null, List.of());
+        }
+        if (current == null || current.length == 0 || current.length > PasswordHasher.MAX_PASSWORD_LENGTH
+                || !users.passwordMatches(actor.userId(), current)) {
+            gate.record(actor.userId(), AuditAction.LOGIN_FAILED.code(), "user", actor.userId(), "password change: wrong current password, from "
+                    + source);
+            slowed(begun, actor.userId(), source);
+            return Attempt.of(Outcome.FAILED);
+        }
+        throttle.succeeded(actor.userId(), source);
+        String hash = users.hash(next);
+        gate.runAsReceiver(actor.userId(), "changing the password of " + actor.userId(), visit -> {
+            Users.setPasswordHash(visit.connection(), actor.userId(), hash, now);
+            visit.record(AUDIT_PASSWORD_CHANGED, "user", actor.userId(), "by the person, from " + source + "; their other sessions end");
+            return null;
+        });
+        return new Attempt(Outcome.SIGNED_IN, actor, null, null, "password", List.of());
+    }
+
+    private static void checkNewPassword(char[] password) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH || password.length > PasswordHasher.MAX_PASSWORD_LENGTH) {
+            throw new IllegalArgumentException("a password is " + MIN_PASSWORD_LENGTH + "-" + PasswordHasher.MAX_PASSWORD_LENGTH + " characters");
+        }
+    }
+
     /** Records a refused sign-in (an identity provider's answer, an invitation, a second factor) with its reason. */
     public void refused(String subjectType, String subjectId, String reason, String source) {
         gate.record("anonymous", AuditAction.LOGIN_REFUSED.code(), subjectType, subjectId, reason + ", from " + source);

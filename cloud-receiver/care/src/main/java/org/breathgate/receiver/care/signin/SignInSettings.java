@@ -8,8 +8,14 @@ import java.util.Objects;
  * @param sessions     how long sessions last
  * @param secondFactor whether workers, technicians and administrators need a TOTP code after their password
  * @param secret       the receiver's sign-in secret (identity-code hashes, sealed TOTP secrets)
+ * @param showWorkerNamesToParents whether a parent's "who looked" names the worker (when the account has a name)
  */
-public record SignInSettings(SessionPolicy sessions, SecondFactor secondFactor, SignInSecret secret) {
+public record SignInSettings(SessionPolicy sessions, SecondFactor secondFactor, SignInSecret secret, boolean showWorkerNamesToParents) {
+
+    /** Workers shown to parents by role and organisation only. */
+    public SignInSettings(SessionPolicy sessions, SecondFactor secondFactor, SignInSecret secret) {
+        this(sessions, secondFactor, secret, false);
+    }
 
     /** Whether staff need a second factor with a password. */
     public enum SecondFactor {

@@ -520,6 +520,7 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
+        WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
         render(ctx, 200, "me", model, lang);
     }
 
