@@ -202,6 +202,11 @@ public final class OidcClient {
             return validator.validate(idToken, new Nonce(nonce));
         } catch (BadJOSEException e) {
             throw new OidcRefusal(classify(e.getMessage()), "the ID token was refused: " + e.getMessage(), e);
+        } catch (com.nimbusds.jose.jwk.source.RateLimitReachedException e) {
+            // The token names a key the cached JWKS lacks, and the JWKS was fetched again moments ago: no such key.
+            throw new OidcRefusal("bad_signature", "the ID token is signed with a key the provider does not publish", e);
+        } catch (com.nimbusds.jose.KeySourceException e) {
+            throw new OidcRefusal("provider_unreachable", "the provider's JWKS could not be read: " + e.getMessage(), e);
         } catch (JOSEException e) {
             throw new OidcRefusal("id_token_invalid", "the ID token could not be checked: " + e.getMessage(), e);
         }
