@@ -119,8 +119,10 @@ final class ReceiverConfigLoader {
     static ReceiverConfig from(Map<String, String> values) {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(KEYS);
+        unknown.removeIf(ReceiverConfigLoader::isProviderKey);
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS));
+            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS)
+                    + " and " + ReceiverConfig.SIGNIN_OIDC_PREFIX + "<id>." + new TreeSet<>(ReceiverConfig.OIDC_FIELDS));
         }
         Map<String, String> v = new LinkedHashMap<>();
         values.forEach((key, value) -> {
@@ -169,7 +171,16 @@ final class ReceiverConfigLoader {
         }
         return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v));
+                mail(v), delivery(v), SignInConfig.signIn(v, dataDir));
+    }
+
+    private static boolean isProviderKey(String key) {
+        if (!key.startsWith(ReceiverConfig.SIGNIN_OIDC_PREFIX)) {
+            return false;
+        }
+        String rest = key.substring(ReceiverConfig.SIGNIN_OIDC_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && ReceiverConfig.OIDC_FIELDS.contains(rest.substring(dot + 1));
     }
 
     private static Mail mail(Map<String, String> v) {
@@ -212,6 +223,18 @@ final class ReceiverConfigLoader {
         return new Delivery(signIn, base, cap,
                 intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
                 intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
+    }
+
+    static int intSetting(Map<String, String> values, String key, int defaultValue, int min, int max) {
+        return intValue(values, key, defaultValue, min, max);
+    }
+
+    static boolean booleanSetting(Map<String, String> values, String key, boolean defaultValue) {
+        return booleanValue(values, key, defaultValue);
+    }
+
+    static Path readableFileSetting(Map<String, String> values, String key) {
+        return readableFile(values, key);
     }
 
     static String firstLine(String key, Path file) {

@@ -94,6 +94,8 @@ final class UiDeployment implements AutoCloseable {
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.CARE_ZONE, ZONE.getId());
+        // The pages are tested here, not the second factor (SecondFactorIT): staff sign in with a password alone.
+        settings.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
         receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of());
         try {
             if (!receiver.awaitReady(WAIT)) {

@@ -100,6 +100,9 @@ final class Pages {
             case TECHNICIAN:
             case ADMINISTRATOR:
                 items.add(navItem("/devices", "nav.devices", path));
+                if (me.role() == Role.ADMINISTRATOR) {
+                    items.add(navItem("/audit", "nav.audit", path)); // AuditPage
+                }
                 break;
             case PARENT:
                 items.add(navItem("/me", "nav.me", path));
@@ -107,6 +110,7 @@ final class Pages {
             default:
                 throw new IllegalStateException(me.role().name());
         }
+        items.add(navItem("/account", "nav.account", path)); // AccountPages: everyone's own password and sign-in
         return items;
     }
 

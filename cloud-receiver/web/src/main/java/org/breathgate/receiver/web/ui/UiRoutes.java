@@ -97,7 +97,6 @@ public final class UiRoutes implements HttpsRoutes {
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/", this::home);
-        routes.get(WebAuth.LOGIN_PATH, this::login);
         routes.get("/lang/{code}", this::switchLanguage);
         routes.get("/static/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").header("Cache-Control", "max-age=3600").result(css));
         routes.get("/caseload", page(this::caseload));
@@ -211,26 +210,6 @@ public final class UiRoutes implements HttpsRoutes {
             default:
                 throw new IllegalStateException(me.role().name());
         }
-    }
-
-    private void login(Context ctx) {
-        Lang lang = lang(ctx);
-        if (auth.actor(ctx).isPresent() && ctx.queryParam("error") == null) {
-            seeOther(ctx, "/");
-            return;
-        }
-        Map<String, Object> model = model(ctx, null, lang, "login.title");
-        model.put("csrf", auth.csrfToken(ctx));
-        String next = ctx.queryParam("next");
-        model.put("next", next != null && next.startsWith("/") && !next.startsWith("//") ? next : "");
-        String error = ctx.queryParam("error");
-        if (error != null && Set.of("failed", "locked", "expired").contains(error)) {
-            model.put("errorKey", "login.error." + error);
-        }
-        if (ctx.queryParam("signed_out") != null) {
-            model.put("noticeKey", "login.signed_out");
-        }
-        render(ctx, 200, "login", model, lang);
     }
 
     /** Sets the language cookie and goes back to the page (a local path only: no open redirect). */
@@ -541,6 +520,7 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
+        WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
         render(ctx, 200, "me", model, lang);
     }
 
