@@ -55,6 +55,7 @@ import org.breathgate.receiver.web.auth.SessionPolicy;
 import org.breathgate.receiver.web.auth.WebAuth;
 import org.breathgate.receiver.web.ui.PhotoReviewPage;
 import org.breathgate.receiver.web.ui.UiRoutes;
+import org.breathgate.receiver.web.ui.AccessibilityPage;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -328,13 +329,16 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(TlsIdentity.KEY_FILE), (url, identity) -> {
                     ZoneId zone = config.care().zone();
                     // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
-                    WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+                    SessionPolicy sessions = new SessionPolicy(Duration.ofSeconds(w.sessionIdleSeconds()), SessionPolicy.DEFAULT.absoluteTimeout(),
+                            SessionPolicy.DEFAULT.maxSessions());
+                    WebAuth auth = new WebAuth(care.signIn(), sessions, clock, new SecureRandom());
                     return List.of(auth,
                             new ApiRoutes(auth, care, zone, clock),
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
-                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone));
+                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone),
+                            new AccessibilityPage(auth, zone, w.accessibilityContact()));
                 });
     }
 
