@@ -186,7 +186,11 @@ final class AccessibilityCheck {
             if (REVIEW_FAILS.contains(rule.getId())) {
                 failing.add(rule);
             } else {
-                needsReview.add(rule.getId() + " (" + rule.getNodes().size() + " elements) on " + where);
+                for (CheckedNode node : rule.getNodes()) {
+                    String why = node.getAny() == null || node.getAny().isEmpty() ? String.valueOf(node.getFailureSummary())
+                            : node.getAny().get(0).getMessage();
+                    needsReview.add(rule.getId() + ": " + why + " — " + node.getTarget() + " on " + where);
+                }
             }
         }
         for (Rule rule : failing) {

@@ -62,8 +62,9 @@ class KeyboardIT {
 
     private static String describe(WebElement e) {
         String text = e.getText().isBlank() ? e.getAttribute("value") : e.getText();
+        String shown = text == null ? "" : text.replace('\n', ' ');
         return e.getTagName() + (e.getAttribute("id") == null || e.getAttribute("id").isEmpty() ? "" : "#" + e.getAttribute("id")) + " '"
-                + (text == null ? "" : text.replace('\n', ' ')) + "'";
+                + (shown.length() > 50 ? shown.substring(0, 50) + "…" : shown) + "'";
     }
 
     /** Presses Tab until {@code target} has the focus, checking the ring at each stop; returns the number of presses. */

@@ -61,6 +61,14 @@ import java.util.TimeZone;
  * included (Áilu Čuđe); headings are the same face drawn bolder (fill and stroke), so there is only one font to embed. A
  * character the font lacks prints as {@code ?} rather than breaking the report.
  *
+ * <p>Adding a section keeps the tags right by drawing through the writer: {@code heading(text, 2, size)} starts an
+ * {@code H2}, {@code paragraph(...)} and {@code labelled(...)} a {@code P} each, {@code row(table, ...)} a {@code TR} of
+ * {@code TH}/{@code TD} cells under a {@code Table} from {@code tags.element("Table", tags.document())}; {@code at(...)}
+ * draws text as content of the current element ({@code tag}). Lines and shapes that carry no text go inside a
+ * {@code Figure} with an alternative text, or are marked {@code PdfTags.beginArtifact(cs, "Layout")}: nothing on a page
+ * may be left outside both (PDF/UA); {@code PdfReportTest} checks that every top-level marked sequence has an id or is an
+ * artifact.
+ *
  * <p>Pure rendering: it shows exactly the timeline it is given. What a requester may see is decided before, in the care
  * gate ({@link ReportService}); what each event is, once, in the {@link TimelineEntry}.
  */

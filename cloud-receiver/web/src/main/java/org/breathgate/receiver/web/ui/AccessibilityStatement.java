@@ -47,7 +47,7 @@ public final class AccessibilityStatement {
         }
     }
 
-    /** The supervising authority's name in each language and how to reach it. */
+    /** The supervising authority's name in each language and how to reach it (e-mail and phone may be {@code null}). */
     public record Authority(Map<Lang, String> name, String web, String email, String phone) {
         public String name(Lang lang) {
             return name.get(lang);
@@ -88,8 +88,8 @@ public final class AccessibilityStatement {
             gaps.add(new Gap(id.strip(), required(p, g + "wcag"), blankToNull(p.getProperty(g + "axe")), blankToNull(p.getProperty(g + "target")),
                     perLanguage(p, g + "what"), perLanguage(p, g + "why")));
         }
-        Authority authority = new Authority(perLanguage(p, "authority.name"), required(p, "authority.web"), required(p, "authority.email"),
-                required(p, "authority.phone"));
+        Authority authority = new Authority(perLanguage(p, "authority.name"), required(p, "authority.web"),
+                blankToNull(p.getProperty("authority.email")), blankToNull(p.getProperty("authority.phone")));
         return new AccessibilityStatement(LocalDate.parse(required(p, "prepared")), LocalDate.parse(required(p, "reviewed")),
                 perLanguage(p, "method"), authority, gaps);
     }
