@@ -58,6 +58,7 @@ import org.breathgate.receiver.web.auth.WebAuth;
 import org.breathgate.receiver.web.ui.SignInPages;
 import org.breathgate.receiver.web.ui.PhotoReviewPage;
 import org.breathgate.receiver.web.ui.UiRoutes;
+import org.breathgate.receiver.web.ui.AccessibilityPage;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,7 +226,9 @@ public final class Receiver implements AutoCloseable {
             LOG.warn("*** {} = off-demo-only: workers, technicians and administrators sign in WITHOUT a second factor."
                     + " This is for the demo only; never run a real service like this. ***", ReceiverConfig.SIGNIN_SECOND_FACTOR);
         }
-        return new SignInSettings(SessionPolicy.DEFAULT, factor, SignInSecretFile.loadOrCreate(config.signIn().secretFile(), new SecureRandom()),
+        SessionPolicy sessions = new SessionPolicy(Duration.ofSeconds(config.web().sessionIdleSeconds()),
+                SessionPolicy.DEFAULT.absoluteTimeout(), SessionPolicy.DEFAULT.maxSessions());
+        return new SignInSettings(sessions, factor, SignInSecretFile.loadOrCreate(config.signIn().secretFile(), new SecureRandom()),
                 config.signIn().showWorkerNames());
     }
 
@@ -358,7 +361,8 @@ public final class Receiver implements AutoCloseable {
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
-                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone));
+                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone),
+                            new AccessibilityPage(auth, zone, w.accessibilityContact()));
                 });
     }
 

@@ -56,6 +56,8 @@ public record ReceiverConfig(
     public static final String WEB_PUBLIC_URL = "web.public-url";
     public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
     public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String WEB_SESSION_IDLE_SECONDS = "web.session-idle-seconds";
+    public static final String WEB_ACCESSIBILITY_CONTACT = "web.accessibility-contact";
     public static final String DEVICE_API_ENABLED = "device-api.enabled";
     public static final String DEVICE_API_HOST = "device-api.host";
     public static final String DEVICE_API_PORT = "device-api.port";
@@ -163,16 +165,30 @@ public record ReceiverConfig(
      * @param tlsCertFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
      *                    ({@code tls-cert.pem})
      * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     * @param sessionIdleSeconds a signed-in session unused this long ends; default 1800 (30 minutes, care.signin.SessionPolicy)
+     * @param accessibilityContact where the accessibility statement tells people to send accessibility feedback (an e-mail
+     *                    address, a web form's address or a phone number of the service), or {@code null}: then it says to ask
+     *                    the worker or the service
      */
-    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile, int sessionIdleSeconds,
+                      String accessibilityContact) {
 
         public static final int DEFAULT_PORT = 8443;
+        public static final int DEFAULT_SESSION_IDLE_SECONDS = 1800;
 
         public Web {
             Objects.requireNonNull(host, "host");
             if ((tlsCertFile == null) != (tlsKeyFile == null)) {
                 throw new IllegalArgumentException("a TLS certificate file and key file go together");
             }
+            if (sessionIdleSeconds < 1) {
+                throw new IllegalArgumentException("the session idle time must be positive");
+            }
+        }
+
+        /** The default session idle time and no accessibility contact. */
+        public Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+            this(enabled, host, port, publicUrl, tlsCertFile, tlsKeyFile, DEFAULT_SESSION_IDLE_SECONDS, null);
         }
 
         /** No people's listener. */
@@ -350,7 +366,7 @@ public record ReceiverConfig(
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
-            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,

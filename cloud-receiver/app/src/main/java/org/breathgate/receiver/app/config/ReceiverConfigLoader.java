@@ -76,6 +76,8 @@ import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PORT;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PUBLIC_URL;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_CERT_FILE;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_KEY_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_SESSION_IDLE_SECONDS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_ACCESSIBILITY_CONTACT;
 
 /**
  * Reads and checks the receiver's configuration keys ({@link ReceiverConfig#KEYS}) into a {@link ReceiverConfig}, naming
@@ -301,7 +303,9 @@ final class ReceiverConfigLoader {
             throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
                     + " given) or neither (a self-signed one in the data folder)");
         }
-        return new Web(enabled, host, port, publicUrl, cert, key);
+        int idle = intValue(v, WEB_SESSION_IDLE_SECONDS, Web.DEFAULT_SESSION_IDLE_SECONDS, 30, 12 * 3600);
+        String contact = v.get(WEB_ACCESSIBILITY_CONTACT);
+        return new Web(enabled, host, port, publicUrl, cert, key, idle, contact == null || contact.isBlank() ? null : contact.strip());
     }
 
     private static Enrollment enrollment(Map<String, String> v, String brokerUri, Path mqttCaFile) {

@@ -118,6 +118,20 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void the_session_idle_time_and_the_accessibility_contact_are_read_with_defaults() {
+        ReceiverConfig.Web defaults = ReceiverConfig.from(Map.of()).web();
+        assertEquals(1800, defaults.sessionIdleSeconds(), "30 minutes, the session policy's default");
+        assertNull(defaults.accessibilityContact());
+        ReceiverConfig.Web set = ReceiverConfig.from(Map.of("web.session-idle-seconds", "900", "web.accessibility-contact",
+                " saavutettavuus@hyvinvointialue.example.fi ")).web();
+        assertEquals(900, set.sessionIdleSeconds());
+        assertEquals("saavutettavuus@hyvinvointialue.example.fi", set.accessibilityContact());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.session-idle-seconds", "10")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.session-idle-seconds", "86400")),
+                "longer than the 12-hour absolute limit");
+    }
+
+    @Test
     void flags_override_the_file() throws Exception {
         Path file = Files.writeString(dir.resolve("receiver.properties"),
                 "broker.uri = tcp://broker.example:1883\njdbc.url = jdbc:postgresql://db/breathgate\n");

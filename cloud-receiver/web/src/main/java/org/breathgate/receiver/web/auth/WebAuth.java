@@ -167,8 +167,10 @@ public final class WebAuth implements HttpsRoutes {
         if (actor.isPresent()) {
             return actor.get();
         }
-        String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        throw new SignInRequired(safeNext(next), state(ctx).expired);
+        // A form sent after the session ended comes back to the first page, not to the form's address (which takes POSTs
+        // only); the note typed into it waits in the browser (/static/session.js) for the page to be opened again.
+        String next = ctx.method() == HandlerType.GET ? ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) : null;
+        throw new SignInRequired(next == null ? null : safeNext(next), state(ctx).expired);
     }
 
     /**
