@@ -123,7 +123,8 @@ class DebianPackagesIT {
         ok(dpkg("--purge", "breathgate-receiver", "breathgate-agent"));
         for (String gone : List.of("/usr/bin/breathgate-receiver", "/usr/share/breathgate-receiver", "/lib/systemd/system/breathgate-receiver.service",
                 "/etc/breathgate-receiver", "/etc/default/breathgate-receiver", "/usr/bin/breathgate-agent", "/opt/breathgate", "/etc/breathgate",
-                "/etc/systemd/system/breathgate-agent.service", "/usr/share/bash-completion/completions/breathgate-agent")) {
+                "/etc/systemd/system/breathgate-agent.service", "/usr/share/bash-completion/completions/breathgate-agent",
+                "/etc/udev/rules.d/60-breathgate-led.rules")) {
             assertFalse(Files.exists(Path.of(gone)), gone + " is removed on purge");
         }
         assertTrue(Files.exists(database), "the receiver's evidence is kept on purge");
@@ -234,6 +235,7 @@ class DebianPackagesIT {
         assertTrue(Files.size(Path.of("/opt/breathgate/agent.jsa")) > 1_000_000, "postinst made the class-data-sharing archive with this JVM");
         assertTrue(Files.size(Path.of("/opt/breathgate/native/sqlite/libsqlitejdbc.so")) > 100_000, "postinst unpacked SQLite for this processor");
         assertTrue(Files.size(Path.of("/opt/breathgate/native/jserialcomm/libjSerialComm.so")) > 10_000);
+        assertOwnedModes(Path.of("/etc/udev/rules.d/60-breathgate-led.rules"), "root", "root", "rw-r--r--");
     }
 
     private static void checkUnits() throws IOException {
