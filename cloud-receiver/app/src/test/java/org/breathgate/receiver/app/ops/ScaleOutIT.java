@@ -79,7 +79,12 @@ class ScaleOutIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int ALERTS = 200;
     private static final int THREADS = 4;
-    private static final Instant LENT = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Lent minutes before the test, not on a fixed day: a device lent long ago and not yet heard from is silent, and the
+     * care scheduler's minute tick would raise device_silent alerts (more e-mails than readings) for the homes whose
+     * reading is not stored yet when it runs.
+     */
+    private static final Instant LENT = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
 
     private final TestDatabases databases = new TestDatabases();
 
