@@ -15,6 +15,7 @@ import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.PhotoChunk;
+import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.Topics;
 import org.breathgate.protocol.photo.Photos;
 import org.slf4j.Logger;
@@ -109,7 +110,15 @@ public final class PhotoSender {
                     break;
                 }
                 PhotoChunk chunk = Photos.chunk(deviceId, clock.get(), w.seq(), p.jpeg, index);
-                if (!publisher.publish(Topics.uplink(deviceId, MessageType.PHOTO), signer.sign(chunk).bytes())) {
+                byte[] signed;
+                try {
+                    signed = signer.sign(chunk).bytes();
+                } catch (SigningKey.SigningFailedException e) {
+                    // The device key cannot sign now (a TPM that does not answer): the photo waits, kept, for a later round.
+                    LOG.warn("Photo chunks wait: the device key cannot sign ({})", e.getMessage());
+                    return sent;
+                }
+                if (!publisher.publish(Topics.uplink(deviceId, MessageType.PHOTO), signed)) {
                     return sent;
                 }
                 sent++;
