@@ -194,10 +194,11 @@ public final class EvidenceRecorder {
             if (lateCount == 0) {
                 return;
             }
-            detail = "the device key could not sign " + (failingSince == null ? "before the agent started"
-                    : "from " + failingSince + " (" + failedTries + " failed tries; last: " + lastError + ")") + "; " + lateCount
-                    + " event(s), seq " + lateFirst + " to " + lateLast + ", were stored unsigned when they happened and signed at "
-                    + clock.wall() + " when it answered again";
+            // What was signed late first: a tamper detail is cut at 500 characters, and the error text can be long.
+            detail = lateCount + " event(s), seq " + lateFirst + " to " + lateLast + ", were stored unsigned when they happened and"
+                    + " signed at " + clock.wall() + " when the device key answered again; it could not sign "
+                    + (failingSince == null ? "before the agent started"
+                    : "from " + failingSince + " (" + failedTries + " failed tries; last: " + lastError + ")");
             lateFirst = -1;
             lateLast = -1;
             lateCount = 0;
