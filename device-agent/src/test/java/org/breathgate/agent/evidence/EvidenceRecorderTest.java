@@ -174,4 +174,17 @@ class EvidenceRecorderTest {
             assertTrue(report.detail().contains("before the agent started"), report.detail());
         }
     }
+
+    @Test
+    void events_waiting_for_a_signature_count_as_unsent_for_the_technicians_commands() throws Exception {
+        SigningKey key = tpmLikeKey();
+        tpmAnswers.set(false);
+        try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), DEVICE, 1_000_000)) {
+            new EvidenceRecorder(DEVICE, new MessageSigner(key), clock, outbox).record((seq, facts) -> new SupportRequest(DEVICE, seq, facts));
+        }
+        org.breathgate.agent.outbox.OutboxInspection seen = org.breathgate.agent.outbox.OutboxInspection.read(dir.resolve("outbox.db"))
+                .orElseThrow();
+        assertEquals(1, seen.depth(), "deprovision refuses while it waits, as for any unsent event");
+        assertEquals(1, seen.lastSeq());
+    }
 }
