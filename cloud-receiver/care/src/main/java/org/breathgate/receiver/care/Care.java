@@ -21,6 +21,7 @@ import org.breathgate.receiver.care.report.ReportService;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
 import org.breathgate.receiver.care.signin.SignIn;
+import org.breathgate.receiver.care.support.SupportRequests;
 import org.breathgate.receiver.care.timeline.Timelines;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
@@ -49,10 +50,11 @@ import java.util.function.Supplier;
  * @param signIn    checking who someone is; the sign-in events of the audit log
  * @param whoLooked a parent's view of who looked at their results, from the audit log
  * @param audit     the audit log for administrators: filters, export, the chain's verification
+ * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn,
-                   WhoLooked whoLooked, AuditViews audit) {
+                   WhoLooked whoLooked, AuditViews audit, SupportRequests support) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -68,6 +70,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(signIn, "signIn");
         Objects.requireNonNull(whoLooked, "whoLooked");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(support, "support");
     }
 
     /**
@@ -108,6 +111,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
                         n.clock()),
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
-                new AuditViews(n.gate()));
+                new AuditViews(n.gate()),
+                new SupportRequests(n.gate(), n.configSigner(), n.downlink()));
     }
 }

@@ -562,6 +562,7 @@ public final class UiRoutes implements HttpsRoutes {
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
         WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
+        model.put("supportRequests", care.support().ofParent(me)); // their requests and where each stands (SupportPages)
         render(ctx, 200, "me", model, lang);
     }
 
