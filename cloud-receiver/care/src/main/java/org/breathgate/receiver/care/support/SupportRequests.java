@@ -165,16 +165,11 @@ public final class SupportRequests {
                 return new Changed(forViewer(actor, before), null);
             }
             SupportReply.Role role = SupportRouting.replyRole(actor);
-            try (PreparedStatement s = visit.connection().prepareStatement("insert into care_support_handling (device_id, seq, client_id, "
-                    + "route, state, seen_at_ms, seen_by, seen_role) values (?, ?, ?, ?, 'seen', ?, ?, ?)")) {
-                s.setString(1, deviceId);
-                s.setLong(2, seq);
-                s.setString(3, t.context.client().id());
-                s.setString(4, t.route.code());
-                s.setLong(5, visit.now().toEpochMilli());
-                s.setString(6, actor.userId());
-                s.setString(7, role.wireName());
-                s.executeUpdate();
+            if (!markSeen(visit, t, actor, role)) {
+                // A colleague opened it in the same moment (another receiver on the same database): theirs told the device.
+                Item now = item(visit.connection(), t.stored, t.context);
+                visit.record("support_request.viewed", "support_request", now.ref(), Visit.basis(d) + "; " + now.state().code());
+                return new Changed(forViewer(actor, now), null);
             }
             SignedMessage reply = reply(visit, deviceId);
             visit.record("support_request.opened", "support_request", before.ref(), Visit.basis(d) + "; route " + t.route.code()
@@ -206,27 +201,20 @@ public final class SupportRequests {
                 throw new IllegalStateException("support request " + before.ref() + " is closed already");
             }
             if (before.state() == State.OPEN) {
-                try (PreparedStatement s = visit.connection().prepareStatement("insert into care_support_handling (device_id, seq, "
-                        + "client_id, route, state, seen_at_ms, seen_by, seen_role) values (?, ?, ?, ?, 'seen', ?, ?, ?)")) {
-                    s.setString(1, deviceId);
-                    s.setLong(2, seq);
-                    s.setString(3, t.context.client().id());
-                    s.setString(4, t.route.code());
-                    s.setLong(5, now);
-                    s.setString(6, actor.userId());
-                    s.setString(7, role.wireName());
-                    s.executeUpdate();
-                }
+                markSeen(visit, t, actor, role);
             }
             try (PreparedStatement s = visit.connection().prepareStatement("update care_support_handling set state = 'closed', "
-                    + "closed_at_ms = ?, closed_by = ?, closed_role = ?, closed_note = ? where device_id = ? and seq = ?")) {
+                    + "closed_at_ms = ?, closed_by = ?, closed_role = ?, closed_note = ? where device_id = ? and seq = ? "
+                    + "and state = 'seen'")) {
                 s.setLong(1, now);
                 s.setString(2, actor.userId());
                 s.setString(3, role.wireName());
                 s.setString(4, text);
                 s.setString(5, deviceId);
                 s.setLong(6, seq);
-                s.executeUpdate();
+                if (s.executeUpdate() == 0) {
+                    throw new IllegalStateException("support request " + before.ref() + " is closed already");
+                }
             }
             SignedMessage reply = reply(visit, deviceId);
             visit.record("support_request.closed", "support_request", before.ref(), Visit.basis(d) + "; the device is told: closed by "
@@ -321,6 +309,21 @@ public final class SupportRequests {
             }
         }
         return signed;
+    }
+
+    /** Records that {@code actor} saw the request; false when someone else's opening got there first. */
+    private static boolean markSeen(Visit visit, Target t, Actor actor, SupportReply.Role role) throws SQLException {
+        try (PreparedStatement s = visit.connection().prepareStatement("insert into care_support_handling (device_id, seq, client_id, "
+                + "route, state, seen_at_ms, seen_by, seen_role) values (?, ?, ?, ?, 'seen', ?, ?, ?) on conflict (device_id, seq) do nothing")) {
+            s.setString(1, t.stored.deviceId());
+            s.setLong(2, t.stored.seq());
+            s.setString(3, t.context.client().id());
+            s.setString(4, t.route.code());
+            s.setLong(5, visit.now().toEpochMilli());
+            s.setString(6, actor.userId());
+            s.setString(7, role.wireName());
+            return s.executeUpdate() == 1;
+        }
     }
 
     private void publish(String deviceId, SignedMessage reply) {
