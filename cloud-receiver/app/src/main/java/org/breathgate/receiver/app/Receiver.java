@@ -37,6 +37,8 @@ import org.breathgate.receiver.evidence.store.EvidenceStore;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.receiver.https.TlsIdentity;
+import org.breathgate.receiver.evidence.device.BrokerLogins;
+import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
@@ -107,6 +109,9 @@ public final class Receiver implements AutoCloseable {
     /** File names of the device listener's self-signed identity in the data folder (the people's stays tls-cert.pem, tls-key.pem). */
     static final String DEVICE_CERT_FILE = "device-tls-cert.pem";
     static final String DEVICE_KEY_FILE = "device-tls-key.pem";
+    /** File names of the embedded broker's self-signed TLS identity in the data folder (devices are given the certificate). */
+    static final String BROKER_CERT_FILE = "broker-tls-cert.pem";
+    static final String BROKER_KEY_FILE = "broker-tls-key.pem";
 
     /** Stands for "keep" in the retention policy when only one of its two periods is configured. */
     private static final Period KEEP = Period.ofYears(1000);
@@ -115,8 +120,11 @@ public final class Receiver implements AutoCloseable {
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedMqttBroker broker;
+    private TlsIdentity brokerTls;
+    private BrokerAccounts brokerAccounts;
     private Database database;
     private DeviceRegistry registry;
+    private BrokerLogins brokerLogins;
     private SigningKey receiverKey;
     private MqttIngest ingest;
     private String brokerUri;
@@ -165,6 +173,7 @@ public final class Receiver implements AutoCloseable {
         receiverKey = ReceiverKeys.loadOrCreate(config.receiverKey().file(), config.receiverKey().version(), new SecureRandom());
         database = started(Database.open(config.database().jdbcUrl()));
         registry = new DeviceRegistry(database, clock);
+        brokerLogins = new BrokerLogins(database, clock, new SecureRandom());
         PhotoStore photoStore = new PhotoStore(photoSettings(config));
 
         // Care: the gate, alert delivery (woken as soon as alerts are stored: low latency), the scheduler.
@@ -177,16 +186,23 @@ public final class Receiver implements AutoCloseable {
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
         brokerUri = config.broker().uri();
+        String mqttUser = config.mqtt().username();
+        String mqttPassword = config.mqtt().readPassword();
         if (config.broker().embedded()) {
-            broker = started(EmbeddedMqttBroker.start(config.broker().embeddedBind(), config.broker().embeddedPort(), config.dataDir().resolve("broker")));
+            broker = started(startEmbeddedBroker());
             brokerUri = broker.uri();
+            mqttUser = EmbeddedMqttBroker.RECEIVER_USERNAME;
+            mqttPassword = broker.receiverPassword();
+            brokerAccounts = BrokerAccounts.embedded(broker);
+        } else {
+            brokerAccounts = BrokerSetup.accounts(config, brokerLogins, started);
         }
         photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
         photoIngest.start();
         List<EvidenceListener> all = new ArrayList<>(listeners);
         all.add(careScheduler);
         all.add(photoIngest);
-        MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), config.mqtt().username(), config.mqtt().readPassword(),
+        MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), mqttUser, mqttPassword,
                 config.mqtt().caFile() == null ? null : trusting(config));
         ingest = started(new MqttIngest(settings, registry, new EvidenceStore(database), receiverKey, clock, all, photoIngest));
         ingest.start();
@@ -212,6 +228,34 @@ public final class Receiver implements AutoCloseable {
         }
         LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
+    }
+
+    /**
+     * The embedded broker: the plain loopback listener for this receiver, the TLS listener for devices (a configured
+     * certificate, or a self-signed one made on first start in the data folder), logins checked against the registry.
+     */
+    private EmbeddedMqttBroker startEmbeddedBroker() {
+        ReceiverConfig.Broker b = config.broker();
+        ReceiverConfig.EmbeddedTls t = b.embeddedTls();
+        int tlsPort = 0;
+        if (t.enabled()) {
+            List<String> names = new ArrayList<>();
+            if (!t.bind().equals("0.0.0.0") && !t.bind().equals("::")) {
+                names.add(t.bind());
+            }
+            names.add(urlHost(t.bind()).replace("[", "").replace("]", ""));
+            try {
+                brokerTls = t.certFile() != null ? TlsIdentity.fromPem(t.certFile(), t.keyFile())
+                        : TlsIdentity.loadOrCreate(config.dataDir().resolve(BROKER_CERT_FILE), config.dataDir().resolve(BROKER_KEY_FILE),
+                        names.stream().distinct().toList());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("the embedded broker's TLS certificate: " + e.getMessage(), e);
+            }
+            tlsPort = t.port() == 0 ? freePort(t.bind()) : t.port();
+        }
+        return EmbeddedMqttBroker.start(new EmbeddedMqttBroker.Settings(config.dataDir().resolve("broker"), b.embeddedBind(),
+                b.embeddedPort(), t.bind(), tlsPort, brokerTls, EmbeddedMqttBroker.Settings.DEFAULT_MAX_PACKET_BYTES,
+                b.embeddedMaxQueuedMessages()), BrokerSetup.registryLogins(brokerLogins));
     }
 
     private <T extends AutoCloseable> T started(T part) {
@@ -289,36 +333,69 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-                    if (config.enrollment().configured()) {
+                    if (deviceBrokerUri().isPresent() && deviceBrokerCaPem().isPresent()) {
                         routes.add(enrollmentApi(url, identity, token));
                     } else {
                         LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
                                 ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
                     }
-                    routes.add(new DeviceRequestsApi(database, registry, clock));
+                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts));
                     return routes;
                 });
     }
 
     private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token) {
         ReceiverConfig.Enrollment w = config.enrollment();
-        String brokerCa;
-        try {
-            brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
-                    + e.getMessage(), e);
-        }
         EnrollmentSettings settings;
         try {
-            settings = new EnrollmentSettings(url, URI.create(w.deviceBrokerUri()), brokerCa, List.of(receiverKey.verificationKey()),
-                    Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
+            settings = new EnrollmentSettings(url, URI.create(deviceBrokerUri().orElseThrow()), deviceBrokerCaPem().orElseThrow(),
+                    List.of(receiverKey.verificationKey()), Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
-        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
+        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
                 identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+    }
+
+    /**
+     * The broker as devices reach it, told at enrollment: {@code enrollment.broker-uri}, else the external broker's
+     * {@code ssl://} URI, else the embedded broker's TLS listener ({@code ssl://<its address or this machine's name>:<port>}).
+     */
+    public Optional<String> deviceBrokerUri() {
+        if (config.enrollment().deviceBrokerUri() != null) {
+            return Optional.of(config.enrollment().deviceBrokerUri());
+        }
+        if (broker != null && broker.tlsPort() > 0) {
+            return Optional.of("ssl://" + urlHost(config.broker().embeddedTls().bind()) + ":" + broker.tlsPort());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The PEM certificate(s) devices check that broker with: {@code enrollment.broker-ca-file}, else {@code mqtt.ca-file},
+     * else the embedded broker's TLS certificate (self-signed, or the configured chain).
+     */
+    public Optional<String> deviceBrokerCaPem() {
+        Path file = config.enrollment().deviceBrokerCaFile();
+        if (file != null) {
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return brokerTls == null ? Optional.empty() : Optional.of(brokerTls.certificatePem());
+    }
+
+    /** Devices' broker logins (the registry's): tests and admin commands. */
+    public BrokerLogins brokerLogins() {
+        return brokerLogins;
+    }
+
+    /** What this receiver tells its broker when a device's login changes. */
+    public BrokerAccounts brokerAccounts() {
+        return brokerAccounts;
     }
 
     /** The people-facing listener: sign-in first, then the REST API and the pages, all asking the care room. */
@@ -394,6 +471,11 @@ public final class Receiver implements AutoCloseable {
     /** Waits until ingest has subscribed to the uplink topics; false if {@code timeout} passed first. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return ingest.awaitSubscribed(timeout);
+    }
+
+    /** Whether both of ingest's broker connections (messages and acks) are up. */
+    public boolean brokerConnected() {
+        return ingest.isConnected();
     }
 
     /** The enrolled devices: enroll, revoke, look up. */
@@ -507,7 +589,7 @@ public final class Receiver implements AutoCloseable {
         LOG.info("receiver stopped: {}", ingest.stats());
     }
 
-    private static SSLSocketFactory trusting(ReceiverConfig config) {
+    static SSLSocketFactory trusting(ReceiverConfig config) {
         try (InputStream in = Files.newInputStream(config.mqtt().caFile())) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

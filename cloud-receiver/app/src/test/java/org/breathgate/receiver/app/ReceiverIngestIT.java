@@ -222,14 +222,14 @@ class ReceiverIngestIT {
         Path dataDir = databases.newFolder();
         int port = Ports.free();
         ReceiverConfig config = ReceiverConfig.from(Map.of(ReceiverConfig.DATA_DIR, dataDir.toString(),
-                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.MQTT_CLIENT_ID, "embedded-test",
+                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.EMBEDDED_TLS_PORT, "0", ReceiverConfig.MQTT_CLIENT_ID, "embedded-test",
                 ReceiverConfig.WEB_ENABLED, "false"));
         org.breathgate.protocol.VerificationKey firstKey;
         try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
             assertTrue(receiver.awaitReady(WAIT));
             enroll(receiver, "home-0001");
             firstKey = receiver.receiverKey();
-            try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device("home-0001"), receiver.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device("home-0001"))) {
                 device.send(home1.soberReading(1));
                 assertEquals(Ack.Result.STORED, device.nextAck(WAIT).result());
             }
@@ -238,7 +238,7 @@ class ReceiverIngestIT {
             assertTrue(again.awaitReady(WAIT));
             assertEquals(firstKey, again.receiverKey());
             assertEquals(1, again.store().count("home-0001"));
-            try (FakeDevice device = new FakeDevice(again.brokerUri(), TestKeys.device("home-0001"), again.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(again, TestKeys.device("home-0001"))) {
                 device.send(home1.soberReading(1));
                 assertEquals(Ack.Result.DUPLICATE, device.nextAck(WAIT).result());
             }

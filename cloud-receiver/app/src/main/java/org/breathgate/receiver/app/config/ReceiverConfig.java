@@ -40,6 +40,13 @@ public record ReceiverConfig(
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
     public static final String EMBEDDED_PORT = "broker.embedded.port";
+    public static final String EMBEDDED_TLS_ENABLED = "broker.embedded.tls.enabled";
+    public static final String EMBEDDED_TLS_BIND = "broker.embedded.tls.bind";
+    public static final String EMBEDDED_TLS_PORT = "broker.embedded.tls.port";
+    public static final String EMBEDDED_TLS_CERT_FILE = "broker.embedded.tls.cert-file";
+    public static final String EMBEDDED_TLS_KEY_FILE = "broker.embedded.tls.key-file";
+    public static final String EMBEDDED_MAX_QUEUED_MESSAGES = "broker.embedded.max-queued-messages";
+    public static final String BROKER_DEVICE_LOGINS = "broker.device-logins";
     public static final String DATA_DIR = "data.dir";
     public static final String JDBC_URL = "jdbc.url";
     public static final String RECEIVER_KEY_FILE = "receiver.key.file";
@@ -86,19 +93,64 @@ public record ReceiverConfig(
     /**
      * The MQTT broker.
      *
-     * @param uri          an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
-     * @param embeddedBind address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
-     * @param embeddedPort port of the embedded broker; default 1883
+     * @param uri                       an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the
+     *                                  embedded broker
+     * @param embeddedBind              the embedded broker's plain listener (the receiver's own connection): a loopback
+     *                                  address, default {@code 127.0.0.1}; it carries logins in clear, so it never binds
+     *                                  beyond loopback
+     * @param embeddedPort              its port; default 1883
+     * @param embeddedTls               the embedded broker's TLS listener, the one devices use
+     * @param embeddedMaxQueuedMessages messages the embedded broker queues for one client at most; default 20000
+     * @param deviceLogins              how the broker learns devices' logins: {@link DeviceLogins#REGISTRY} (the embedded
+     *                                  broker reads them from the device registry), {@link DeviceLogins#MOSQUITTO_DYNAMIC_SECURITY}
+     *                                  (the receiver drives Mosquitto's plugin) or {@link DeviceLogins#MANUAL}
      */
-    public record Broker(String uri, String embeddedBind, int embeddedPort) {
+    public record Broker(String uri, String embeddedBind, int embeddedPort, EmbeddedTls embeddedTls, long embeddedMaxQueuedMessages,
+                         DeviceLogins deviceLogins) {
         public Broker {
             Objects.requireNonNull(embeddedBind, "embeddedBind");
+            Objects.requireNonNull(embeddedTls, "embeddedTls");
+            Objects.requireNonNull(deviceLogins, "deviceLogins");
+            if ((uri == null) != (deviceLogins == DeviceLogins.REGISTRY)) {
+                throw new IllegalArgumentException("the embedded broker, and only it, reads logins from the registry");
+            }
         }
 
         /** Whether the receiver runs its own broker. */
         public boolean embedded() {
             return uri == null;
         }
+    }
+
+    /**
+     * The embedded broker's TLS listener, for devices.
+     *
+     * @param enabled  whether it listens; default true
+     * @param bind     its address; default {@code 127.0.0.1}; {@code 0.0.0.0} to face devices directly
+     * @param port     its port; default 8883; 0 for any free port (tests)
+     * @param certFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     *                 ({@code broker-tls-cert.pem})
+     * @param keyFile  its PEM private key; set exactly when {@code certFile} is
+     */
+    public record EmbeddedTls(boolean enabled, String bind, int port, Path certFile, Path keyFile) {
+        public static final int DEFAULT_PORT = 8883;
+
+        public EmbeddedTls {
+            Objects.requireNonNull(bind, "bind");
+            if ((certFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+    }
+
+    /** How the broker learns each device's login (made at enrollment, replaced, removed at revocation). */
+    public enum DeviceLogins {
+        /** The embedded broker checks every connect against the device registry. */
+        REGISTRY,
+        /** The receiver drives Mosquitto's dynamic security plugin over {@code $CONTROL/dynamic-security/v1}. */
+        MOSQUITTO_DYNAMIC_SECURITY,
+        /** Somebody else keeps the broker's logins (another broker's own tooling); the receiver tells it nothing. */
+        MANUAL
     }
 
     /**
@@ -313,7 +365,8 @@ public record ReceiverConfig(
     }
 
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
-    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
+    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, EMBEDDED_TLS_ENABLED, EMBEDDED_TLS_BIND,
+            EMBEDDED_TLS_PORT, EMBEDDED_TLS_CERT_FILE, EMBEDDED_TLS_KEY_FILE, EMBEDDED_MAX_QUEUED_MESSAGES, BROKER_DEVICE_LOGINS, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,

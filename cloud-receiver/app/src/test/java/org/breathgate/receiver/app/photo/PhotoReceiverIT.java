@@ -105,6 +105,7 @@ class PhotoReceiverIT {
             settings.put(ReceiverConfig.DATA_DIR, dataDir.toString());
             settings.put(ReceiverConfig.JDBC_URL, databases.newUrl(dialect));
             settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+            settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
             settings.put(ReceiverConfig.MQTT_CLIENT_ID, "photo-it-" + System.nanoTime());
             settings.put(ReceiverConfig.WEB_ENABLED, "false");
             settings.put(ReceiverConfig.PHOTOS_STORAGE, inDatabase ? "database" : "file");
@@ -125,7 +126,7 @@ class PhotoReceiverIT {
             new Clients(db).add(Client.open(client, "Parent " + devices, "sa-1"), LENT);
             new DeviceAssignments(db).assign(id, client, LENT);
             receiver.registry().enroll(TestKeys.device(id).verificationKey());
-            return new Dev(this, id, client, new PhotoDevice(receiver.brokerUri(), TestKeys.device(id), receiver.receiverKey()));
+            return new Dev(this, id, client, new PhotoDevice(receiver, TestKeys.device(id)));
         }
 
         Instant now() {

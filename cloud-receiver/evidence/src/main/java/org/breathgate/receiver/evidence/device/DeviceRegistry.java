@@ -100,16 +100,25 @@ public final class DeviceRegistry implements KeyResolver {
         cache.remove(id);
     }
 
-    /** Revokes the whole device: nothing it signs is accepted from now on. */
+    /**
+     * Revokes the whole device: nothing it signs is accepted from now on, and its broker login ({@link BrokerLogins}) is
+     * deleted in the same transaction, so it can no longer log in to the broker either.
+     */
     public void revokeDevice(String deviceId) {
         DeviceIds.check(deviceId);
         int changed = write("revoking " + deviceId, c -> {
+            Instant now = clock.instant();
+            int updated;
             try (PreparedStatement update = c.prepareStatement(
                     "update devices set status = 'revoked', revoked_at_ms = ? where device_id = ? and status = 'active'")) {
-                update.setLong(1, clock.millis());
+                update.setLong(1, now.toEpochMilli());
                 update.setString(2, deviceId);
-                return update.executeUpdate();
+                updated = update.executeUpdate();
             }
+            if (updated > 0) {
+                BrokerLogins.remove(c, deviceId, now);
+            }
+            return updated;
         });
         if (changed == 0 && device(deviceId).isEmpty()) {
             throw new IllegalArgumentException("device " + deviceId + " is not enrolled");
