@@ -42,6 +42,13 @@ public final class DeviceRegistry implements KeyResolver {
     private record Cached(KeyStatus status, Instant expires) {
     }
 
+    private record Known(boolean enrolled, Instant expires) {
+    }
+
+    /** Answers of {@link #isEnrolled} kept at most. */
+    static final int ENROLLED_CACHE_SIZE = 100_000;
+    private final Map<String, Known> enrolled = new ConcurrentHashMap<>();
+
     public DeviceRegistry(Database database, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,6 +105,7 @@ public final class DeviceRegistry implements KeyResolver {
             return null;
         });
         cache.remove(id);
+        enrolled.remove(id.owner());
     }
 
     /**
@@ -161,6 +169,32 @@ public final class DeviceRegistry implements KeyResolver {
                 }
             }
         });
+    }
+
+    /**
+     * Whether {@code deviceId} was ever enrolled (active or revoked), cached for {@link #CACHE_TTL}: ingest asks for every
+     * message, so that traffic for devices nobody enrolled is dropped before it costs a database write. At most
+     * {@link #ENROLLED_CACHE_SIZE} answers are cached (a flood of made-up ids empties the cache rather than filling memory).
+     */
+    public boolean isEnrolled(String deviceId) {
+        Instant now = clock.instant();
+        Known cached = enrolled.get(deviceId);
+        if (cached != null && now.isBefore(cached.expires())) {
+            return cached.enrolled();
+        }
+        boolean fresh = read("device " + deviceId, c -> {
+            try (PreparedStatement q = c.prepareStatement("select 1 from devices where device_id = ?")) {
+                q.setString(1, deviceId);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (enrolled.size() >= ENROLLED_CACHE_SIZE) {
+            enrolled.clear();
+        }
+        enrolled.put(deviceId, new Known(fresh, now.plus(CACHE_TTL)));
+        return fresh;
     }
 
     /** Every enrolled device id, sorted. */
