@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *       200; later requests get 410.</li>
  *   <li>{@code POST /api/v1/devices/{id}/broker-login} (typ {@code breathgate-broker-login}): a new broker login for the
  *       device, the old password no longer working; how a device enrolled before logins existed, or whose login the broker
- *       lost, gets one. 200 {@code {"mqtt_username", "mqtt_password"}}; at most one a minute per device (429).</li>
+ *       lost, gets one. 200 {@code {"mqtt_username", "mqtt_password"}}; at most one every 10 seconds per device (429).</li>
  * </ul>
  *
  * <p><b>Old key versions stay valid after a rotation</b> for verifying evidence: the device's outbox
@@ -69,8 +69,11 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     public static final String ROTATION_TYP = "breathgate-key-rotation";
     public static final String DEPROVISION_TYP = "breathgate-deprovision";
     public static final String BROKER_LOGIN_TYP = "breathgate-broker-login";
-    /** A device gets a new broker login at most this often: a login made is a broker update and a password hash. */
-    public static final Duration BROKER_LOGIN_EVERY = Duration.ofMinutes(1);
+    /**
+     * A device gets a new broker login at most this often: a login made is a broker update and a password hash, and only
+     * the device's own key can ask, so this bounds a stolen key's cost, not the device's (which asks at most every 10 min).
+     */
+    public static final Duration BROKER_LOGIN_EVERY = Duration.ofSeconds(10);
     /** How far a request's {@code iat} may be from the receiver's clock. */
     public static final Duration MAX_SKEW = Duration.ofMinutes(10);
     /** How long a nonce is remembered. */
@@ -124,7 +127,8 @@ public final class DeviceRequestsApi implements HttpsRoutes {
         java.time.Instant previous = lastLogin.get(deviceId);
         if (previous != null && now.isBefore(previous.plus(BROKER_LOGIN_EVERY))) {
             long wait = Math.max(1, Duration.between(now, previous.plus(BROKER_LOGIN_EVERY)).toSeconds());
-            throw new ApiException(429, "too_many_attempts", "a new broker login at most once a minute; wait " + wait + " seconds",
+            throw new ApiException(429, "too_many_attempts", "a new broker login at most once every " + BROKER_LOGIN_EVERY.toSeconds()
+                    + " seconds; wait " + wait + " seconds",
                     Map.of("Retry-After", Long.toString(wait)));
         }
         lastLogin.put(deviceId, now);
