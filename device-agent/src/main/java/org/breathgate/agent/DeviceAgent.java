@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.breathgate.agent.breathtest.SensorLink;
 import org.breathgate.agent.breathtest.TestRunner;
 import org.breathgate.agent.clock.ClockJumpDetector;
+import org.breathgate.agent.clock.ClockMemory;
+import org.breathgate.agent.enroll.BrokerLoginRenewal;
+import org.breathgate.agent.enroll.EnrollmentException;
+import org.breathgate.agent.publish.LoginRenewal;
 import org.breathgate.agent.clock.ClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.ConfigUpdates;
@@ -55,6 +59,7 @@ import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.SigningKey;
+import org.breathgate.protocol.TamperKind;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.VerificationKey;
 import org.slf4j.Logger;
@@ -83,6 +88,8 @@ public final class DeviceAgent implements AutoCloseable {
 
     /** Where {@code breathgate-agent setup} leaves the receiver's first signed configuration, in the data folder. */
     public static final String ENROLLED_CONFIG_FILE = "enrolled-config.jws";
+    /** The clock's last look, kept across restarts in the data folder ({@link ClockMemory}). */
+    public static final String CLOCK_MEMORY_FILE = "clock-memory";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
     /** How often the status file is checked: often enough that {@code status} is current (it is written only on change). */
@@ -106,6 +113,7 @@ public final class DeviceAgent implements AutoCloseable {
     private final ConfigUpdates configs;
     private final StatusReporter status;
     private final MqttPublisher publisher;
+    private final ClockMemory clockMemory;
 
     // Agent thread only.
     private ScheduledFuture<?> heartbeats;
@@ -140,6 +148,7 @@ public final class DeviceAgent implements AutoCloseable {
             this.testThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-test-" + id));
             this.statusInterval = config.statusInterval();
             ScheduleState state = outbox.state().scheduleState().map(ScheduleState::decode).orElse(ScheduleState.EMPTY);
+            this.clockMemory = new ClockMemory(config.dataDir().resolve(CLOCK_MEMORY_FILE), config.clockJumpTolerance());
             this.schedule = new ScheduleKeeper(new TestSchedule(config.rules(), state), new ClockJumpDetector(config.clockJumpTolerance()),
                     recorder, prompter);
             this.photoTaker = new PhotoTaker(hardware.camera(),
@@ -149,17 +158,39 @@ public final class DeviceAgent implements AutoCloseable {
             this.tests = new TestRunner(config.sensor(), config.threshold(), clock, sensor, photoTaker, photos, schedule, recorder,
                     prompter, this::onAgentThread, testThread, this::stopping);
             this.configs = new ConfigUpdates(id, receiverVerifier, outbox.state(), config.dataDir().resolve(ENROLLED_CONFIG_FILE),
-                    recorder, this::use);
+                    recorder, this::use, clock::monotonicMs);
             configs.restore();
             this.status = new StatusReporter(config, VERSION, clock, outbox, sensor, voice, prompter, photos::cameraFault,
                     configs::version, this::publisherStats, this::publishStatus);
             this.photoSender = new PhotoSender(id, outbox.photos(), signer, clock::facts, config.mqtt().ackTimeout());
             this.publisher = new MqttPublisher(config.mqtt(), id, outbox, receiverVerifier, signer, status::heartbeat,
-                    new Downlink(), random, photoSender);
+                    new Downlink(), random, photoSender, config.dataDir().resolve(BrokerLoginRenewal.RENEWED_FILE),
+                    loginRenewal(config, key, clock));
         } catch (RuntimeException e) {
             outbox.close();
             throw e;
         }
+    }
+
+    /**
+     * How a login the broker refuses is replaced: a request signed with the device key to the receiver the device enrolled
+     * with; none for a device set up without {@code receiver.url}.
+     */
+    private static LoginRenewal loginRenewal(AgentConfig config, SigningKey key, ClockSource clock) {
+        if (config.enrollment().isEmpty()) {
+            return null;
+        }
+        BrokerLoginRenewal renewal = new BrokerLoginRenewal(config.enrollment().get(), config.deviceId(), key,
+                config.dataDir().resolve(BrokerLoginRenewal.RENEWED_FILE), clock::wall, Duration.ofSeconds(20), config.keyFile());
+        return () -> {
+            try {
+                renewal.renew();
+                return true;
+            } catch (EnrollmentException | IOException e) {
+                LOG.error("Asking the receiver for a new broker login failed: {}", e.getMessage());
+                return false;
+            }
+        };
     }
 
     private static VerificationKey[] loadReceiverKeys(Map<Integer, Path> files) throws KeyFileException {
@@ -187,6 +218,7 @@ public final class DeviceAgent implements AutoCloseable {
         hardware.breathalyser().buttons().ifPresent(b -> b.addListener(this::pressed));
         hardware.panel().buttons().addListener(this::pressed);
         publisher.start();
+        agentThread.execute(guarded(this::checkClockSinceLastRun));
         testThread.execute(sensor::open);
         agentThread.scheduleWithFixedDelay(guarded(this::tick), 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         agentThread.execute(this::scheduleHeartbeats);
@@ -328,7 +360,16 @@ public final class DeviceAgent implements AutoCloseable {
         prompter.show(Prompt.SUPPORT_SENT);
     }
 
+    /** A wall clock set back while the agent was not running (across a reboot, or a restart) is a tamper event. */
+    private void checkClockSinceLastRun() {
+        clockMemory.checkAtStart(clock.facts()).ifPresent(detail -> {
+            LOG.warn("Clock jump since the agent last ran: {}", detail);
+            recorder.recordTamper(TamperKind.CLOCK_JUMP, detail);
+        });
+    }
+
     private void tick() {
+        clockMemory.remember(clock.facts());
         if (tests.running() || closed) {
             return; // a window must not close under a test in progress; the next tick catches up
         }
