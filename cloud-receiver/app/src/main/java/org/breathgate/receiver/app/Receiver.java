@@ -131,6 +131,7 @@ public final class Receiver implements AutoCloseable {
     private CareGate gate;
     private Care care;
     private CareScheduler careScheduler;
+    private AlertProcessor alertProcessor;
     private DeliveryWorker delivery;
     private PhotoIngest photoIngest;
     private Listener web;
@@ -181,7 +182,8 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore));
+        alertProcessor = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
+        careScheduler = started(careScheduler(config.care(), alertProcessor, gate, delivery::wake, clock, photoStore));
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
@@ -197,14 +199,17 @@ public final class Receiver implements AutoCloseable {
         } else {
             brokerAccounts = BrokerSetup.accounts(config, brokerLogins, started);
         }
-        photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
+        photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of(careScheduler))); // a photo hash mismatch alerts
         photoIngest.start();
         List<EvidenceListener> all = new ArrayList<>(listeners);
         all.add(careScheduler);
         all.add(photoIngest);
         MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), mqttUser, mqttPassword,
                 config.mqtt().caFile() == null ? null : trusting(config));
-        ingest = started(new MqttIngest(settings, registry, new EvidenceStore(database), receiverKey, clock, all, photoIngest));
+        ReceiverConfig.Ingest limits = config.ingest();
+        EvidenceStore evidenceStore = new EvidenceStore(database, new EvidenceStore.QuarantineLimits(limits.quarantinePerDevice(),
+                limits.quarantineOverall(), limits.quarantineRetention()));
+        ingest = started(new MqttIngest(settings, registry, evidenceStore, receiverKey, clock, all, photoIngest, limits.clockTolerance()));
         ingest.start();
 
         // Care for people, with the downlink port wired to ingest's connection.
@@ -289,9 +294,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
-    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
+    private static CareScheduler careScheduler(ReceiverConfig.Care settings, AlertProcessor alerts, CareGate gate,
                                                Runnable alertsStored, Clock clock, PhotoStore photos) {
-        AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
             LOG.info("{} and {} not set: closed cases' results and photos are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED,
@@ -554,6 +558,11 @@ public final class Receiver implements AutoCloseable {
      */
     public void awaitCareIdle(Duration timeout) throws InterruptedException, TimeoutException {
         careScheduler.flush(timeout);
+    }
+
+    /** Stored events since start that belonged to no client's period (each logged, the nearest client's service alerted). */
+    public long unassignedEvidence() {
+        return alertProcessor.unassigned();
     }
 
     /** The broker the receiver uses (the embedded one's URI when embedded). */

@@ -87,13 +87,18 @@ class BrokerSecurityIT {
                 // MQTT 3.1.1 cannot refuse a publish: the broker drops it (or closes the connection).
                 try {
                     device2.publish(Topics.uplink("home-0001", MessageType.READING), home2.sign(home2.soberReading(1)).bytes());
+                    // Junk, retained, on home-0001's configuration topic: it would make home-0001 sign config_rejected
+                    // tamper events (false alerts), or erase its retained configuration.
+                    device2.publishRetained(Topics.downlink("home-0001", MessageType.CONFIG), "junk".getBytes(StandardCharsets.US_ASCII));
                 } catch (MqttException e) {
                     // closed: refused all the same
                 }
+                device1.subscribe(Topics.downlink("home-0001", MessageType.CONFIG));
                 device1.send(home1.soberReading(1));
                 assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device1.nextAck(WAIT));
                 assertNull(device2.pollAck(Duration.ofMillis(500)), "home-0002 read home-0001's ack");
-                assertEquals(0, device2.badAcks());
+                assertEquals(0, device2.badAcks(), "home-0002 read something of home-0001's, or the receivers' uplink");
+                assertEquals(0, device1.badAcks(), "home-0001 got the junk configuration");
                 assertEquals(1, bench.receiver.stats().stored());
                 assertEquals(Map.of(), bench.receiver.stats().quarantined(), "the receiver saw the cross-device publish");
             }
@@ -232,6 +237,96 @@ class BrokerSecurityIT {
                 device.send(SampleMessages.of(id).soberReading(1));
                 assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokerBench.Kind.class)
+    void a_genuine_reading_republished_on_another_topic_is_stored_and_never_acked_quarantined(BrokerBench.Kind kind) throws Exception {
+        try (BrokerBench bench = bench(kind)) {
+            String pw1 = bench.enroll("home-0001");
+            try (FakeDevice device = bench.device("home-0001", pw1)) {
+                // The exact signed bytes of a positive reading, first on up/status (whoever holds the device's login), then
+                // where they belong.
+                byte[] genuine = home1.sign(home1.positiveReading(1)).bytes();
+                device.publish(Topics.uplink("home-0001", MessageType.STATUS), genuine);
+                assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT), "stored by its signed type");
+                device.publish(Topics.uplink("home-0001", MessageType.READING), genuine);
+                assertEquals(new Ack.Entry(1, Ack.Result.DUPLICATE, null), device.nextAck(WAIT));
+                device.publish("breathgate/v1/devices/home-0001/up/tamper", genuine);
+                assertEquals(new Ack.Entry(1, Ack.Result.DUPLICATE, null), device.nextAck(WAIT));
+                assertNull(device.pollAck(Duration.ofMillis(300)));
+            }
+            assertEquals(1, bench.receiver.store().count("home-0001"));
+            assertTrue(bench.receiver.store().event("home-0001", 1).orElseThrow().event() instanceof org.breathgate.protocol.Reading);
+            assertEquals(Map.of(), bench.receiver.store().quarantineCounts(), "nothing of it was quarantined");
+            assertEquals(2, bench.receiver.stats().misrouted());
+            var routing = org.breathgate.receiver.evidence.db.Sql.read(bench.receiver.database(), "routing", c -> {
+                try (var q = c.prepareStatement("select arrived_topic, misrouted from evidence where device_id = 'home-0001' and seq = 1");
+                     var rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1) + " " + rs.getInt(2);
+                }
+            });
+            assertEquals(Topics.uplink("home-0001", MessageType.STATUS) + " 2", routing, "the mismatch is recorded");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokerBench.Kind.class)
+    void a_quarantine_flood_stays_within_its_cap_and_is_counted(BrokerBench.Kind kind) throws Exception {
+        try (BrokerBench bench = BrokerBench.start(kind, folders.newFolder(), Clock.systemUTC(),
+                Map.of(org.breathgate.receiver.app.config.ReceiverConfig.QUARANTINE_MAX_ROWS_PER_DEVICE, "20",
+                        org.breathgate.receiver.app.config.ReceiverConfig.QUARANTINE_MAX_ROWS, "30"))) {
+            String pw1 = bench.enroll("home-0001");
+            int flood = 300;
+            try (FakeDevice device = bench.device("home-0001", pw1)) {
+                for (int i = 0; i < flood; i++) {
+                    device.publishAsync(Topics.uplink("home-0001", MessageType.READING), ("junk " + i).getBytes(StandardCharsets.US_ASCII));
+                }
+                Eventually.await(Duration.ofSeconds(60), "the flood handled",
+                        () -> bench.receiver.stats().quarantined("malformed_compact") == flood, () -> bench.receiver.stats().toString());
+                device.send(home1.soberReading(1));
+                assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT), "genuine evidence still gets through");
+            }
+            var tally = bench.receiver.store().quarantineTally();
+            System.out.printf("quarantine flood (%s): %d junk messages, %d rows kept (cap 20), %d counted and dropped%n", kind, flood,
+                    tally.kept(), tally.dropped());
+            assertEquals(20, tally.kept());
+            assertEquals(flood - 20, tally.dropped());
+            assertEquals(Map.of("home-0001|unverified", (long) flood - 20), tally.droppedBy());
+            assertEquals(flood - 20, bench.receiver.stats().quarantineFull());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokerBench.Kind.class)
+    void a_device_clock_six_hours_ahead_is_flagged_filed_by_receive_time_and_alerted(BrokerBench.Kind kind) throws Exception {
+        try (BrokerBench bench = bench(kind)) {
+            java.time.Instant lent = java.time.Instant.now().minus(Duration.ofDays(1));
+            var database = bench.receiver.database();
+            new org.breathgate.receiver.care.people.Organisations(database).add(new org.breathgate.care.access.Organisation("sa-1",
+                    "Substance-abuse service", org.breathgate.care.access.OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
+            new org.breathgate.receiver.care.people.Clients(database).add(org.breathgate.care.access.Client.open("client-a", "Parent A", "sa-1"),
+                    lent);
+            new org.breathgate.receiver.care.people.DeviceAssignments(database).assign("home-0001", "client-a", lent);
+            String pw1 = bench.enroll("home-0001");
+            java.time.Instant now = java.time.Instant.now();
+            SampleMessages ahead = SampleMessages.of("home-0001").at(now.plus(Duration.ofHours(6)));
+            try (FakeDevice device = bench.device("home-0001", pw1)) {
+                device.send(ahead.positiveReading(1));
+                assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT), "stored all the same: it is evidence");
+            }
+            var stored = bench.receiver.store().event("home-0001", 1).orElseThrow();
+            assertTrue(stored.clockDoubted() && stored.clockCheck().startsWith("ahead"), String.valueOf(stored.clockCheck()));
+            assertTrue(Duration.between(now, stored.attributionTime()).abs().compareTo(Duration.ofMinutes(1)) < 0,
+                    "filed by its receive time, not six hours on: " + stored.attributionTime());
+            bench.receiver.awaitCareIdle(WAIT);
+            var alerts = bench.receiver.care().alerts().alertsFor(org.breathgate.care.access.Actor.substanceAbuseWorker("w", "sa-1"));
+            assertTrue(alerts.stream().anyMatch(a -> a.kind() == org.breathgate.care.alert.AlertKind.CLOCK_DOUBTED
+                    && a.audience().technicians()), alerts.toString());
+            assertTrue(alerts.stream().anyMatch(a -> a.kind() == org.breathgate.care.alert.AlertKind.OVER_THRESHOLD), "the result itself"
+                    + " still alerts, in the client's period: " + alerts);
         }
     }
 

@@ -163,6 +163,11 @@ public final class FakeDevice implements AutoCloseable {
         client.publish(topic, bytes, 1, false).waitForCompletion(10_000);
     }
 
+    /** Publishes raw bytes on any topic (QoS 1) as a retained message, waiting for the broker's PUBACK. */
+    public void publishRetained(String topic, byte[] bytes) throws MqttException {
+        client.publish(topic, bytes, 1, true).waitForCompletion(10_000);
+    }
+
     /** Publishes without waiting for the PUBACK; waits only while too many are in flight. */
     public void publishAsync(String topic, byte[] bytes) throws MqttException, InterruptedException {
         while (true) {

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param care        the care workflow (zone, retention, photo storage)
  * @param mail        alert e-mail over SMTP
  * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
+ * @param ingest      what ingest bounds and checks at the door: the quarantine's caps and retention, the clock tolerance
  */
 public record ReceiverConfig(
         Path dataDir,
@@ -35,7 +36,8 @@ public record ReceiverConfig(
         Enrollment enrollment,
         Care care,
         Mail mail,
-        Delivery delivery) {
+        Delivery delivery,
+        Ingest ingest) {
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -86,6 +88,10 @@ public record ReceiverConfig(
     public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
     public static final String DELIVERY_THREADS = "delivery.threads";
     public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
+    public static final String QUARANTINE_MAX_ROWS_PER_DEVICE = "quarantine.max-rows-per-device";
+    public static final String QUARANTINE_MAX_ROWS = "quarantine.max-rows";
+    public static final String QUARANTINE_RETENTION = "quarantine.retention";
+    public static final String INGEST_CLOCK_TOLERANCE = "ingest.clock-tolerance";
 
     /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
@@ -364,6 +370,23 @@ public record ReceiverConfig(
         }
     }
 
+    /**
+     * What ingest bounds and checks at the door (docs/receiver.md, "Quarantine reasons" and "Time at the door").
+     *
+     * @param quarantinePerDevice quarantine rows kept per device and class at most; default 500
+     * @param quarantineOverall   quarantine rows kept at most; default 10000
+     * @param quarantineRetention how long a quarantine row is kept; default 90 days
+     * @param clockTolerance      how far a synchronised device clock may disagree with the receiver's before its evidence is
+     *                            flagged, filed by receive time and alerted; default 5 minutes
+     */
+    public record Ingest(int quarantinePerDevice, int quarantineOverall, java.time.Duration quarantineRetention,
+                         java.time.Duration clockTolerance) {
+        public Ingest {
+            Objects.requireNonNull(quarantineRetention, "quarantineRetention");
+            Objects.requireNonNull(clockTolerance, "clockTolerance");
+        }
+    }
+
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, EMBEDDED_TLS_ENABLED, EMBEDDED_TLS_BIND,
             EMBEDDED_TLS_PORT, EMBEDDED_TLS_CERT_FILE, EMBEDDED_TLS_KEY_FILE, EMBEDDED_MAX_QUEUED_MESSAGES, BROKER_DEVICE_LOGINS, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
@@ -372,7 +395,7 @@ public record ReceiverConfig(
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
-            DELIVERY_TIMEOUT_SECONDS);
+            DELIVERY_TIMEOUT_SECONDS, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION, INGEST_CLOCK_TOLERANCE);
 
     public ReceiverConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -386,16 +409,17 @@ public record ReceiverConfig(
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(ingest, "ingest");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, ingest);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, ingest);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

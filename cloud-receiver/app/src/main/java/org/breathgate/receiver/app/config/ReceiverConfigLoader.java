@@ -184,7 +184,42 @@ final class ReceiverConfigLoader {
                 intValue(v, EMBEDDED_MAX_QUEUED_MESSAGES, 20_000, 100, 10_000_000), deviceLogins(v, brokerUri, username)),
                 new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v));
+                mail(v), delivery(v), ingest(v));
+    }
+
+    private static ReceiverConfig.Ingest ingest(Map<String, String> v) {
+        int perDevice = intValue(v, ReceiverConfig.QUARANTINE_MAX_ROWS_PER_DEVICE, 500, 1, 1_000_000);
+        int overall = intValue(v, ReceiverConfig.QUARANTINE_MAX_ROWS, 10_000, 1, 100_000_000);
+        if (overall < perDevice) {
+            throw new ConfigException(ReceiverConfig.QUARANTINE_MAX_ROWS + " (" + overall + ") must not be below "
+                    + ReceiverConfig.QUARANTINE_MAX_ROWS_PER_DEVICE + " (" + perDevice + ")");
+        }
+        java.time.Duration retention = duration(v, ReceiverConfig.QUARANTINE_RETENTION, java.time.Duration.ofDays(90), "P90D");
+        java.time.Duration tolerance = duration(v, ReceiverConfig.INGEST_CLOCK_TOLERANCE, java.time.Duration.ofMinutes(5), "PT5M");
+        if (tolerance.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+            throw new ConfigException(ReceiverConfig.INGEST_CLOCK_TOLERANCE + " must be at least PT10S (clocks are never exactly alike),"
+                    + " was " + tolerance);
+        }
+        return new ReceiverConfig.Ingest(perDevice, overall, retention, tolerance);
+    }
+
+    /** An ISO-8601 duration ({@code PT5M}) or period of days ({@code P90D}), positive. */
+    private static java.time.Duration duration(Map<String, String> v, String key, java.time.Duration defaultValue, String example) {
+        String text = v.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        java.time.Duration d;
+        try {
+            d = text.toUpperCase(Locale.ROOT).contains("T") ? java.time.Duration.parse(text)
+                    : java.time.Duration.ofDays(Period.parse(text).getDays());
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(key + " must be an ISO-8601 duration like " + example + ", was '" + text + "'", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key + " must be positive, was '" + text + "'");
+        }
+        return d;
     }
 
     private static EmbeddedTls embeddedTls(Map<String, String> v, String brokerUri) {

@@ -264,6 +264,12 @@ class PhotoReceiverIT {
             d.sendChunks(1, signed, 2);
             assertEquals(new Ack.PhotoEntry(1, Ack.PhotoResult.HASH_MISMATCH), d.nextPhoto());
             assertEquals(0, f.count("select count(*) from photos where device_id = '" + d.id() + "'"));
+            // It reaches people: a device-integrity alert for the substance-abuse service and the technicians (issue 16).
+            f.receiver.awaitCareIdle(WAIT);
+            List<Alert> alerts = f.receiver.care().alerts().alertsFor(SA).stream().filter(a -> a.clientId().equals(d.client())).toList();
+            assertEquals(List.of(AlertKind.DEVICE_INTEGRITY), alerts.stream().map(Alert::kind).toList(), alerts.toString());
+            assertEquals("integrity:" + d.id() + ":photo_hash_mismatch:1", alerts.get(0).key());
+            assertTrue(alerts.get(0).audience().technicians());
         }
     }
 
@@ -386,7 +392,9 @@ class PhotoReceiverIT {
             d.sendReading(12, f.now(), Photos.statementOf(first));
             d.sendAll(12, first);
             assertEquals(Ack.PhotoResult.STORED, d.nextPhoto().result());
-            d.sendReading(13, f.now().plus(Duration.ofHours(12)), Photos.statementOf(second));
+            // Twelve hours later by both clocks (a reading dated ahead of the receiver's clock would be doubted at the door).
+            f.clock.advance(Duration.ofHours(12));
+            d.sendReading(13, f.now(), Photos.statementOf(second));
             d.sendAll(13, second);
             assertEquals(Ack.PhotoResult.STORED, d.nextPhoto().result());
 
