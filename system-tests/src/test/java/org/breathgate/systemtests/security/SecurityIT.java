@@ -574,6 +574,7 @@ class SecurityIT {
         s.put(ReceiverConfig.DATA_DIR, data.toString());
         s.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         s.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(org.breathgate.testkit.Ports.free()));
+        s.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
         s.put(ReceiverConfig.MQTT_CLIENT_ID, "security-web");
         s.put(ReceiverConfig.WEB_PORT, "0");
         s.put(ReceiverConfig.DEVICE_API_PORT, "0");
@@ -590,8 +591,11 @@ class SecurityIT {
             org.breathgate.protocol.Reading xssReading = new org.breathgate.protocol.Reading(device, 1, template.clock(), template.reason(),
                     template.outcome(), template.breathAlcohol(), template.threshold(), null, 4_000, 210,
                     new org.breathgate.protocol.SensorFacts(SCRIPT.get(1), SCRIPT.get(2), java.time.LocalDate.of(2027, 1, 1)));
-            try (MqttClient mqtt = new Login(receiver.brokerUri(), "web-device")) {
-                mqtt.connect();
+            try (MqttClient mqtt = new Login(receiver.brokerUri(), device)) {
+                MqttConnectOptions deviceLogin = new MqttConnectOptions();
+                deviceLogin.setUserName(device);
+                deviceLogin.setPassword(receiver.brokerLogins().issue(device, "test").password().toCharArray());
+                mqtt.connect(deviceLogin);
                 mqtt.publish(Topics.uplink(device, MessageType.READING), home.sign(xssReading).bytes(), 1, false);
                 mqtt.publish(Topics.uplink(device, MessageType.TAMPER), home.sign(new org.breathgate.protocol.TamperEvent(device, 2,
                         home.clockFacts(), org.breathgate.protocol.TamperKind.DEVICE_INTEGRITY, SCRIPT.get(0))).bytes(), 1, false);
