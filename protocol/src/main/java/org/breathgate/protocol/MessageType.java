@@ -7,8 +7,9 @@ import java.util.Optional;
  * The wire types, with the topic leaf, direction, MQTT QoS and retain flag of each.
  *
  * <p>All messages use QoS 1 (at least once): evidence is deduplicated by (device, sequence
- * number), so redelivery is harmless, while QoS 0 could lose it. Only {@link #CONFIG} is retained,
- * so that a device that was offline when its schedule changed gets the newest one on reconnect.
+ * number), so redelivery is harmless, while QoS 0 could lose it. {@link #CONFIG} and {@link #SUPPORT_REPLY} are
+ * retained, so that a device that was offline when its schedule changed, or when its request was seen, gets the
+ * newest one on reconnect.
  */
 public enum MessageType {
     READING("reading", Direction.UPLINK, false),
@@ -19,7 +20,12 @@ public enum MessageType {
     /** One chunk of a reading's photo ({@link PhotoChunk}). */
     PHOTO("photo", Direction.UPLINK, false),
     ACK("ack", Direction.DOWNLINK, false),
-    CONFIG("config", Direction.DOWNLINK, true);
+    CONFIG("config", Direction.DOWNLINK, true),
+    /**
+     * The service's word on the parent's support requests ({@link SupportReply}): retained, like {@link #CONFIG}, so a
+     * device that was offline when a worker opened its request hears of it when it reconnects.
+     */
+    SUPPORT_REPLY("support_reply", Direction.DOWNLINK, true);
 
     /** Which way a message type travels. */
     public enum Direction { UPLINK, DOWNLINK }

@@ -2,10 +2,11 @@ package org.breathgate.agent.publish;
 
 import org.breathgate.protocol.ConfigUpdate;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.SupportReply;
 
 /**
- * Told of configuration messages from the receiver. Called on the publisher's thread: hand work
- * elsewhere and return quickly.
+ * Told of what the receiver sends down besides acks: configurations, replies to support requests, and events
+ * it did not accept. Called on the publisher's thread: hand work elsewhere and return quickly.
  */
 public interface DownlinkListener {
 
@@ -14,4 +15,12 @@ public interface DownlinkListener {
 
     /** A configuration message that failed verification; it was not used. {@code detail} says why. */
     void configRejected(String detail);
+
+    /** A reply to support requests whose signature verified; the listener decides which of it is news. */
+    default void supportReplyReceived(SupportReply reply) {
+    }
+
+    /** The receiver quarantined the event numbered {@code seq} (it is now in the dead letters). */
+    default void quarantined(long seq) {
+    }
 }
