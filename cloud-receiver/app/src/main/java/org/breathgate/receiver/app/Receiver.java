@@ -123,6 +123,8 @@ public final class Receiver implements AutoCloseable {
     private final ReceiverConfig config;
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** The background set-up of an external broker's accounts (retried until the broker answers), stopped first by close(). */
+    private final List<AutoCloseable> brokerSetup = new ArrayList<>();
     private EmbeddedMqttBroker broker;
     private TlsIdentity brokerTls;
     private BrokerAccounts brokerAccounts;
@@ -201,7 +203,10 @@ public final class Receiver implements AutoCloseable {
             mqttPassword = broker.receiverPassword();
             brokerAccounts = BrokerAccounts.embedded(broker);
         } else {
-            brokerAccounts = BrokerSetup.accounts(config, brokerLogins, started);
+            List<AutoCloseable> setUp = new ArrayList<>();
+            brokerAccounts = BrokerSetup.accounts(config, brokerLogins, setUp);
+            setUp.forEach(this::started);
+            brokerSetup.addAll(setUp); // stopped by close(): its retries must not outlive the receiver
         }
         photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of(careScheduler))); // a photo hash mismatch alerts
         photoIngest.start();
@@ -609,6 +614,7 @@ public final class Receiver implements AutoCloseable {
      */
     @Override
     public void close() {
+        closeAll(brokerSetup);
         if (web != null) {
             web.server().close();
         }

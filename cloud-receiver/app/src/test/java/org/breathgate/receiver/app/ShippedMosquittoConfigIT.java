@@ -107,6 +107,29 @@ class ShippedMosquittoConfigIT {
         }
     }
 
+    @Test
+    void a_receiver_closed_while_its_broker_is_away_stops_trying_to_set_the_broker_up() throws Exception {
+        Path dir = folders.newFolder();
+        Path password = Files.writeString(dir.resolve("mqtt-password"), "admin-secret-123\n");
+        ReceiverConfig config = ReceiverConfig.from(Map.of(
+                ReceiverConfig.DATA_DIR, Files.createDirectories(dir.resolve("receiver")).toString(),
+                ReceiverConfig.BROKER_URI, "tcp://127.0.0.1:" + Ports.free(), // nobody listens
+                ReceiverConfig.MQTT_USERNAME, "receiver",
+                ReceiverConfig.MQTT_PASSWORD_FILE, password.toString(),
+                ReceiverConfig.BROKER_DEVICE_LOGINS, "mosquitto-dynamic-security",
+                ReceiverConfig.MQTT_CLIENT_ID, "receiver-away",
+                ReceiverConfig.WEB_ENABLED, "false"));
+        try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
+            Eventually.await(WAIT, "a retry of the broker's set-up scheduled", () -> setUpThreadAlive(), () -> "no set-up thread");
+        }
+        // Its retries every 10 s once outlived the receiver, against a broker long gone.
+        Eventually.await(WAIT, "the broker's set-up stopped with the receiver", () -> !setUpThreadAlive(), () -> "still retrying");
+    }
+
+    private static boolean setUpThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals("broker-accounts-setup"));
+    }
+
     private static String plugin() {
         for (String p : List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so", "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so")) {
             if (Files.isReadable(Path.of(p))) {

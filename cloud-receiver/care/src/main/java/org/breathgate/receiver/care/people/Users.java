@@ -154,7 +154,7 @@ public final class Users {
 
     /** The technicians, in id order: alerts about a device reach them too. */
     public static List<UserAccount> technicians(Connection c) throws SQLException {
-        return query(c, "select " + COLUMNS + " from care_users where role = 'TECHNICIAN' order by id", null);
+        return query(c, "select " + COLUMNS + FROM + " where u.role = 'TECHNICIAN' order by u.id", null);
     }
 
     /** The account {@code userId}, on {@code c}. */
