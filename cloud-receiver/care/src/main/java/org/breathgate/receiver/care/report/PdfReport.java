@@ -215,7 +215,7 @@ public final class PdfReport {
             List<WeeklyCompliance.Week> weeks = WeeklyCompliance.of(c.items(), c.zone());
             need(50);
             line(text("weeks"), bold, 11, null);
-            if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.positives() == 0)) {
+            if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.missed() == 0 && w.positives() == 0)) {
                 paragraph(text("no.weeks"), 9, null);
                 y -= 8;
                 return;

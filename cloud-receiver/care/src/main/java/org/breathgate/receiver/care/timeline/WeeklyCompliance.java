@@ -29,10 +29,13 @@ import java.util.TreeMap;
  *       try, then a valid one) count once.</li>
  *   <li><b>taken</b>: slots with a reading that has a valid sample (pass or fail); <b>late</b>: of those,
  *       taken after the window closed.</li>
- *   <li><b>missed</b>: slots with a missed-test event and no valid reading; <b>excused</b>: of those, with a
- *       worker's excuse.</li>
- *   <li><b>scheduled</b>: taken + missed (slots the device knows were due; a slot with only aborted tries and
- *       no missed-test event yet is not counted until its window closes).</li>
+ *   <li><b>missed</b>: every missed test the timeline shows: slots whose window closed with no valid sample (even
+ *       when the slot was then tested late, within the late grace: it was missed in its window, and the timeline shows
+ *       it) and missed retests; <b>excused</b>: of those, with a worker's excuse. So the table never says fewer missed
+ *       tests than the rows above it show.</li>
+ *   <li><b>scheduled</b>: the slots the device knows were due, each once: tested, or missed, or both (missed in the
+ *       window, tested late); a slot with only aborted tries and no missed-test event yet is not counted until its
+ *       window closes. Retests are not slots.</li>
  *   <li><b>positives</b>: failed readings that start a chain (scheduled or on-demand); their retests are not
  *       counted again, so one drinking episode is one positive.</li>
  * </ul>
@@ -77,6 +80,7 @@ public final class WeeklyCompliance {
             Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
             if (item.event() instanceof Reading r) {
                 if (r.reason() instanceof TestReason.Scheduled s && item.validSample()) {
+                    t.slots.add(s.slot());
                     if (t.taken.add(s.slot()) && s.late()) {
                         t.late.add(s.slot());
                     }
@@ -84,23 +88,22 @@ public final class WeeklyCompliance {
                 if (item.positive() && item.kind() == TimelineEntry.Kind.TEST) {
                     t.positives++;
                 }
-            } else if (item.event() instanceof MissedTest) {
-                MissedTest m = (MissedTest) item.event();
-                if (m.reason() instanceof TestReason.Scheduled) {
-                    Instant slot = ((TestReason.Scheduled) m.reason()).slot();
-                    t.missed.add(slot);
-                    if (item.excuse() != null) {
-                        t.excused.add(slot);
-                    }
+            } else if (item.event() instanceof MissedTest m) {
+                // A slot is named by its nominal time, a missed retest by its own sequence number.
+                Object missed = m.reason() instanceof TestReason.Scheduled s ? s.slot() : (Object) ("seq:" + m.seq());
+                if (m.reason() instanceof TestReason.Scheduled s) {
+                    t.slots.add(s.slot());
+                }
+                t.missed.add(missed);
+                if (item.excuse() != null) {
+                    t.excused.add(missed);
                 }
             }
         }
         List<Week> out = new ArrayList<>();
         weeks.forEach((monday, t) -> {
-            t.missed.removeAll(t.taken);
-            t.excused.retainAll(t.missed);
             out.add(new Week(monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), monday,
-                    t.taken.size() + t.missed.size(), t.taken.size(), t.late.size(), t.missed.size(), t.excused.size(), t.positives));
+                    t.slots.size(), t.taken.size(), t.late.size(), t.missed.size(), t.excused.size(), t.positives));
         });
         return out;
     }
@@ -112,8 +115,9 @@ public final class WeeklyCompliance {
     private static final class Tally {
         final Set<Instant> taken = new HashSet<>();
         final Set<Instant> late = new HashSet<>();
-        final Set<Instant> missed = new HashSet<>();
-        final Set<Instant> excused = new HashSet<>();
+        final Set<Instant> slots = new HashSet<>();
+        final Set<Object> missed = new HashSet<>();
+        final Set<Object> excused = new HashSet<>();
         int positives;
     }
 }
