@@ -168,7 +168,7 @@ public final class AgentConfigLoader {
                     optional("retest.coalesce", true, AgentConfigLoader::bool),
                     Duration.ofMillis(optional("schedule.minute.ms", 60_000, v -> intIn(v, 10, 60_000))));
         }
-        BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
+        BreathAlcohol threshold = optional("threshold.ugl", AgentConfig.DEFAULT_THRESHOLD, v -> new BreathAlcohol(intIn(v, 1, 10_000)));
         String language = optional("language", "fi", v -> {
             if (!ConfigUpdate.LANGUAGES.contains(v)) {
                 throw new IllegalArgumentException("must be fi, sv or en");

@@ -6,6 +6,7 @@ import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.care.admin.PeopleAdmin;
 import org.breathgate.receiver.care.alert.Alerts;
 import org.breathgate.receiver.care.caseload.Caseloads;
+import org.breathgate.receiver.care.cases.Cases;
 import org.breathgate.receiver.care.consent.Consents;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.care.export.ClientExport;
@@ -15,6 +16,7 @@ import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.care.report.ReportService;
+import org.breathgate.receiver.care.schedule.DeviceConfigs;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
 import org.breathgate.receiver.care.signin.SignIn;
@@ -44,9 +46,10 @@ import java.util.function.Supplier;
  * @param devices   device health and enrollment codes
  * @param people    accounts and cases through the API
  * @param signIn    checking who someone is; the sign-in events of the audit log
+ * @param cases     a case's device loans, closing and reopening it
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
-                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn) {
+                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -60,6 +63,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(devices, "devices");
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(cases, "cases");
     }
 
     /**
@@ -86,17 +90,19 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
     /** The care room, wired with plain constructors. */
     public static Care of(Needs n) {
         Timelines timelines = new Timelines(n.gate(), n.registry());
+        DeviceConfigs configs = new DeviceConfigs(n.configSigner(), n.downlink(), n.zone());
         return new Care(timelines,
                 new Consents(n.gate(), n.database(), n.ids()),
                 new Alerts(n.gate(), n.database(), n.engine()),
-                new Schedules(n.gate(), n.configSigner(), n.downlink()),
+                new Schedules(n.gate(), configs),
                 new ClientExport(n.gate()),
                 new ReportService(n.gate(), timelines, n.zone()),
                 new PhotoService(n.gate(), n.photoStore(), n.engine(), n.alertsStored()),
                 new Caseloads(n.gate(), n.database()),
                 new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),
                         new java.security.SecureRandom()), n.zone(), n.clock()),
-                new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database())),
-                new SignIn(n.gate(), n.users(), n.throttle(), n.clock()));
+                new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database()), configs),
+                new SignIn(n.gate(), n.users(), n.throttle(), n.clock()),
+                new Cases(n.gate(), n.registry(), configs));
     }
 }
