@@ -287,6 +287,12 @@ class CareRulesPublicApiTest {
         List<AlertCommand> silent = engine.onSilenceCheck(DEVICE, T0.minus(Duration.ofDays(2)), context, lookup, received);
         List<AlertCommand> heard = engine.onDeviceHeard(DEVICE, T0.minus(Duration.ofDays(2)), received, lookup);
         List<AlertCommand> ticked = engine.onTick(List.of(alert), received.plus(Duration.ofDays(1)));
+        List<AlertCommand> expected = engine.onExpectedTestMissing(DEVICE, T0, T0.minus(Duration.ofMinutes(30)),
+                T0.plus(Duration.ofMinutes(30)), context, lookup, received);
+        List<AlertCommand> arrived = engine.onExpectedTestArrived(DEVICE, T0, missed, received, lookup);
+        List<AlertCommand> ending = engine.onConsentExpiring(DEVICE, "consent-1", "Unit 1", received.plus(Duration.ofDays(10)),
+                context, lookup, received);
+        assertEquals(List.of(expected, arrived, ending).size(), 3);
 
         Actor worker = Actor.substanceAbuseWorker("worker-sa", "sa-north");
         Decision mayReceive = AlertEngine.mayReceive(alert, worker, context, received);
@@ -342,7 +348,8 @@ class CareRulesPublicApiTest {
             assertEquals(copy, command.alert());
         }
 
-        List<String> keys = List.of(AlertKeys.chain(DEVICE, 10), AlertKeys.missedTest(DEVICE, 11), AlertKeys.tamper(DEVICE, 12),
+        List<String> keys = List.of(AlertKeys.expectedTest(DEVICE, T0), AlertKeys.consentExpiring(DEVICE, "consent-1", T0),
+                AlertKeys.chain(DEVICE, 10), AlertKeys.missedTest(DEVICE, 11), AlertKeys.tamper(DEVICE, 12),
                 AlertKeys.photoMismatch(DEVICE, 10), AlertKeys.supportRequest(DEVICE, 13), AlertKeys.silence(DEVICE, T0));
 
         assertTrue(found.isPresent() && mayReceive.allowed() && mayAcknowledge.allowed() && open && contains && includes);
@@ -354,9 +361,10 @@ class CareRulesPublicApiTest {
 
         List<Enum<?>> values = List.of(AlertEvidence.Role.TEST, AlertEvidence.Role.RETEST, AlertEvidence.Role.MISSED_TEST,
                 AlertEvidence.Role.MISSED_RETEST, AlertEvidence.Role.TAMPER, AlertEvidence.Role.SUPPORT_REQUEST,
-                AlertEvidence.Role.PHOTO_MISMATCH,
+                AlertEvidence.Role.PHOTO_MISMATCH, AlertEvidence.Role.EXPECTED_TEST, AlertEvidence.Role.CONSENT,
                 AlertKind.CONFIRMED_POSITIVE, AlertKind.OVER_THRESHOLD, AlertKind.MISSED_TEST, AlertKind.TAMPER,
-                AlertKind.DEVICE_SILENT, AlertKind.SUPPORT_REQUEST, AlertKind.PHOTO_MISMATCH,
+                AlertKind.DEVICE_SILENT, AlertKind.SUPPORT_REQUEST, AlertKind.PHOTO_MISMATCH, AlertKind.EXPECTED_TEST_MISSING,
+                AlertKind.CONSENT_EXPIRING,
                 AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED,
                 Severity.INFO, Severity.WARNING, Severity.HIGH);
         assertEnumsComplete(values, AlertEvidence.Role.values(), AlertKind.values(), AlertStatus.values(), Severity.values());

@@ -24,7 +24,11 @@ public record AlertEvidence(long seq, Role role, Outcome outcome, BreathAlcohol 
     public enum Role {
         TEST, RETEST, MISSED_TEST, MISSED_RETEST, TAMPER, SUPPORT_REQUEST,
         /** A reading whose photo a worker found not to match the client's reference photo. */
-        PHOTO_MISMATCH
+        PHOTO_MISMATCH,
+        /** A scheduled test the receiver expected and did not receive; its time is the slot's window (no sequence number: 1). */
+        EXPECTED_TEST,
+        /** A consent about to end; not an event of the device (no sequence number: 1). */
+        CONSENT
     }
 
     public AlertEvidence {

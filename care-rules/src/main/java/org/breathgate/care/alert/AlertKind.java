@@ -18,5 +18,13 @@ public enum AlertKind {
      * A worker reviewed the photo taken at a test and found it does not show the client (compared with
      * the client's enrolled reference photo): someone else may have blown. Handled like a tamper signal.
      */
-    PHOTO_MISMATCH
+    PHOTO_MISMATCH,
+    /**
+     * A test the schedule asked for has not reached the receiver a set time (90 minutes by default) after its window closed:
+     * no reading and no missed-test record. Raised by the receiver, which knows the schedule, so it comes also when the
+     * device is silent; resolved when the device's record of that test arrives.
+     */
+    EXPECTED_TEST_MISSING,
+    /** A consent the parent gave ends soon (two weeks ahead): the responsible worker may ask the parent whether to renew it. */
+    CONSENT_EXPIRING
 }

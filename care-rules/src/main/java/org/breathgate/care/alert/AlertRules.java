@@ -54,6 +54,10 @@ public record AlertRules(Map<AlertKind, RuleSetting> settings, Duration silentAf
         s.put(AlertKind.SUPPORT_REQUEST, new RuleSetting(true, false, Duration.ofHours(1)));
         // Like a tamper signal: for the substance-abuse service, which talks with the parent first.
         s.put(AlertKind.PHOTO_MISMATCH, new RuleSetting(true, false, Duration.ofHours(24)));
+        // For the substance-abuse service, which talks with the parent (or a technician) first; usually explained.
+        s.put(AlertKind.EXPECTED_TEST_MISSING, new RuleSetting(true, false, Duration.ofHours(24)));
+        // A reminder for the worker: information, never escalated, never shared.
+        s.put(AlertKind.CONSENT_EXPIRING, new RuleSetting(true, false, null));
         return new AlertRules(s, DEFAULT_SILENT_AFTER);
     }
 

@@ -130,6 +130,30 @@ public final class DeviceConfigs {
         }
     }
 
+    /** A configuration as issued: when, and what it said. */
+    public record Issued(ConfigUpdate config, Instant issuedAt) {
+    }
+
+    /** The configuration last issued to {@code deviceId} while lent to {@code clientId}: the schedule the device keeps now. */
+    public static Optional<Issued> inForce(Connection c, String deviceId, String clientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select compact, issued_at_ms from care_device_configs where device_id = ? "
+                + "and client_id = ? order by version desc limit 1")) {
+            q.setString(1, deviceId);
+            q.setString(2, clientId);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(new Issued((ConfigUpdate) StoredJws.read(rs.getString(1)).message(),
+                            Instant.ofEpochMilli(rs.getLong(2))));
+                } catch (InvalidMessageException e) {
+                    throw new IllegalStateException("the stored configuration of " + deviceId + " cannot be read: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     private static long nextVersion(Connection c, String deviceId) throws SQLException {
         long highest = 0;
         for (String sql : new String[] {"select max(version) from care_device_configs where device_id = ?",
