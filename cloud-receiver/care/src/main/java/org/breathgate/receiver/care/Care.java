@@ -16,6 +16,7 @@ import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.care.report.ReportService;
+import org.breathgate.receiver.care.routing.Routing;
 import org.breathgate.receiver.care.schedule.DeviceConfigs;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
@@ -47,9 +48,11 @@ import java.util.function.Supplier;
  * @param people    accounts and cases through the API
  * @param signIn    checking who someone is; the sign-in events of the audit log
  * @param cases     a case's device loans, closing and reopening it
+ * @param routing   who is responsible for a client, caseload handovers, the organisations' on-call and escalation lists
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
-                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases) {
+                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
+                   Routing routing) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -64,6 +67,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(signIn, "signIn");
         Objects.requireNonNull(cases, "cases");
+        Objects.requireNonNull(routing, "routing");
     }
 
     /**
@@ -103,6 +107,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                         new java.security.SecureRandom()), n.zone(), n.clock()),
                 new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database()), configs),
                 new SignIn(n.gate(), n.users(), n.throttle(), n.clock()),
-                new Cases(n.gate(), n.registry(), configs));
+                new Cases(n.gate(), n.registry(), configs),
+                new Routing(n.gate()));
     }
 }

@@ -303,6 +303,67 @@ class AlertDeliveryIT {
         assertTrue(verifies(webhook.secret(), received.get(1)));
     }
 
+    @Test
+    void an_alert_reaches_the_responsible_worker_and_deputy_not_the_rest_of_the_service_and_escalates_to_distinct_contacts()
+            throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        for (String id : List.of("worker-sa-deputy", "worker-sa-lead", "worker-sa-oncall")) {
+            users.add(Actor.substanceAbuseWorker(id, "sa-1"), "correct horse battery".toCharArray(), id + "@example.org", "en",
+                    CareFixture.LENT);
+        }
+        f.care.routing().setDuties(SA, "client-a", List.of("worker-sa"), "worker-sa-deputy");
+        Actor admin = Actor.administrator("admin-1");
+        f.care.routing().setContacts(admin, "sa-1", org.breathgate.receiver.care.routing.AlertRouting.Contacts.ESCALATION,
+                List.of("worker-sa-lead"));
+        f.care.routing().setContacts(admin, "sa-1", org.breathgate.receiver.care.routing.AlertRouting.Contacts.ON_CALL,
+                List.of("worker-sa-oncall"));
+        startMail();
+        DeliveryWorker worker = worker(f, 24);
+        positive(f); // Monday 9 March 2026, 08:00 in Helsinki: office hours
+        worker.runOnce();
+        assertEquals(1, mailTo("sa.worker@example.org").size(), "the responsible worker");
+        assertEquals(1, mailTo("worker-sa-deputy@example.org").size(), "and the deputy");
+        assertEquals(0, mailTo("sa.fi@example.org").size(), "not the rest of the service");
+        assertEquals(0, mailTo("worker-sa-lead@example.org").size());
+        assertEquals(0, mailTo("worker-sa-oncall@example.org").size(), "on call only outside office hours");
+
+        f.clock.advance(Duration.ofHours(8).plusMinutes(1)); // 16:01, after office hours: the single result escalates
+        f.processor.tick();
+        worker.runOnce();
+        assertEquals(1, mailTo("worker-sa-lead@example.org").size(), "the escalation contact, distinct from the first recipients");
+        assertEquals(1, mailTo("worker-sa-oncall@example.org").size(), "and, after hours, the on-call worker");
+        assertEquals(1, mailTo("sa.worker@example.org").size(), "escalation does not go back to the same people");
+        assertEquals(1, mailTo("worker-sa-deputy@example.org").size());
+        assertEquals(0, mailTo("sa.fi@example.org").size());
+        assertEquals(1, f.auditCount("client.workers_set"));
+        assertEquals(2, f.auditCount("contacts.set"));
+    }
+
+    @Test
+    void outside_office_hours_a_new_alert_also_reaches_the_on_call_list_and_a_handover_moves_the_caseload() throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        users.add(Actor.substanceAbuseWorker("worker-sa-oncall", "sa-1"), "correct horse battery".toCharArray(),
+                "worker-sa-oncall@example.org", "en", CareFixture.LENT);
+        f.care.routing().setDuties(SA, "client-a", List.of("worker-sa"), null);
+        f.care.routing().setContacts(Actor.administrator("admin-1"), "sa-1",
+                org.breathgate.receiver.care.routing.AlertRouting.Contacts.ON_CALL, List.of("worker-sa-oncall"));
+        assertEquals(List.of("client-a"), f.care.routing().handover(SA, "worker-sa", "worker-sa-fi"));
+        assertEquals(List.of("worker-sa-fi"), f.care.routing().duties(SA, "client-a").responsible());
+        startMail();
+        DeliveryWorker worker = worker(f, 24);
+        Instant night = Instant.parse("2026-03-09T21:00:00Z"); // 23:00 in Helsinki
+        SampleMessages late = f.home.at(night);
+        f.clock.set(night.plusSeconds(5));
+        f.ingest(late.sign(late.positiveReading(1)), night.plusSeconds(5));
+        worker.runOnce();
+        assertEquals(1, mailTo("sa.fi@example.org").size(), "the worker the caseload was handed to");
+        assertEquals(1, mailTo("worker-sa-oncall@example.org").size(), "and the on-call worker, at night");
+        assertEquals(0, mailTo("sa.worker@example.org").size(), "not the worker who handed the caseload over");
+        assertEquals(1, f.auditCount("caseload.handed_over"));
+    }
+
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)
     void upgrading_to_v31_keeps_the_outbox_and_does_not_mail_alerts_from_before(Database.Dialect dialect) throws Exception {
