@@ -14,6 +14,9 @@ import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
 import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.alert.AlertProcessor;
+import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
+import org.breathgate.receiver.care.routing.AlertRouting;
+import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
@@ -172,7 +175,7 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore));
+        careScheduler = started(careScheduler(config, database, gate, engine, delivery::wake, clock, photoStore, registry));
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
@@ -226,28 +229,40 @@ public final class Receiver implements AutoCloseable {
      * @throws ConfigException if the mail settings are unusable
      */
     private static DeliveryWorker deliveryWorker(ReceiverConfig config, Database database, CareGate gate, Clock clock) {
-        ReceiverConfig.Mail m = config.mail();
         ReceiverConfig.Delivery d = config.delivery();
         Duration timeout = Duration.ofSeconds(d.timeoutSeconds());
-        MailSender mail = null;
-        if (m.enabled()) {
-            try {
-                mail = new MailSender(new MailSettings(m.smtpHost(), m.smtpPort(), MailSettings.Security.parse(m.smtpSecurity()),
-                        m.smtpUsername(), m.readSmtpPassword(), m.from(), timeout));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("mail settings: " + e.getMessage(), e);
-            }
-        }
+        MailSender mail = mailSender(config);
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(d.retryBaseSeconds()), Duration.ofSeconds(d.retryCapSeconds()),
                 d.maxAttempts());
         return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
-                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock, new java.security.SecureRandom());
+                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone(),
+                        new AlertRouting(OfficeHours.parse(config.alerting().officeHours(), config.care().zone()))), clock,
+                new java.security.SecureRandom());
+    }
+
+    /** The mail sender {@code mail.*} describe, or {@code null} when no SMTP host is set. */
+    private static MailSender mailSender(ReceiverConfig config) {
+        ReceiverConfig.Mail m = config.mail();
+        if (!m.enabled()) {
+            return null;
+        }
+        try {
+            return new MailSender(new MailSettings(m.smtpHost(), m.smtpPort(), MailSettings.Security.parse(m.smtpSecurity()),
+                    m.smtpUsername(), m.readSmtpPassword(), m.from(), Duration.ofSeconds(config.delivery().timeoutSeconds())));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("mail settings: " + e.getMessage(), e);
+        }
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
-    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
-                                               Runnable alertsStored, Clock clock, PhotoStore photos) {
-        AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
+    private static CareScheduler careScheduler(ReceiverConfig config, Database database, CareGate gate, AlertEngine engine,
+                                               Runnable alertsStored, Clock clock, PhotoStore photos, DeviceRegistry registry) {
+        ReceiverConfig.Care settings = config.care();
+        ReceiverConfig.Alerting alerting = config.alerting();
+        AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock,
+                Duration.ofMinutes(alerting.expectedTestGraceMinutes()), Duration.ofDays(alerting.consentWarningDays()));
+        DeviceOfflineNotices offline = new DeviceOfflineNotices(database, gate, registry, mailSender(config),
+                alerting.deviceOfflineHeartbeats(), config.delivery().signInUrl(), settings.zone(), clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
             LOG.info("{} and {} not set: closed cases' results and photos are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED,
@@ -259,7 +274,7 @@ public final class Receiver implements AutoCloseable {
                     settings.photosAfterTaken() == null ? KEEP : settings.photosAfterTaken(), settings.zone());
             retention = new RetentionJob(gate, policy, photos);
         }
-        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored);
+        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored, offline::check);
     }
 
     private static PhotoSettings photoSettings(ReceiverConfig config) {

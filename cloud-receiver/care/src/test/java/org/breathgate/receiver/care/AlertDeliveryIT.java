@@ -18,6 +18,7 @@ import org.breathgate.receiver.care.delivery.Delivery;
 import org.breathgate.receiver.care.delivery.DeliveryAdmin;
 import org.breathgate.receiver.care.delivery.DeliveryStore;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
+import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
 import org.breathgate.receiver.care.delivery.Webhook;
@@ -362,6 +363,33 @@ class AlertDeliveryIT {
         assertEquals(1, mailTo("worker-sa-oncall@example.org").size(), "and the on-call worker, at night");
         assertEquals(0, mailTo("sa.worker@example.org").size(), "not the worker who handed the caseload over");
         assertEquals(1, f.auditCount("caseload.handed_over"));
+    }
+
+    @Test
+    void a_device_offline_longer_than_three_heartbeats_reaches_the_technicians_at_once_and_once() throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        users.add(Actor.technician("tech-1"), "correct horse battery".toCharArray(), "tech@example.org", "fi", CareFixture.LENT);
+        startMail();
+        Instant heard = Instant.parse("2026-03-09T06:00:00Z");
+        SampleMessages device = f.home.at(heard);
+        f.store.write(List.of(new org.breathgate.receiver.evidence.store.Write.Status(device.sign(device.status(0)), heard)));
+        MailSender sender = new MailSender(new MailSettings("127.0.0.1", smtpPort, MailSettings.Security.NONE, null, null,
+                "Breathgate <alerts@care.example.org>", Duration.ofSeconds(5)));
+        DeviceOfflineNotices notices = new DeviceOfflineNotices(f.database, f.gate, f.registry, sender, 3, SIGN_IN,
+                ZoneId.of("Europe/Helsinki"), f.clock);
+        f.clock.set(heard.plus(Duration.ofMinutes(89)));
+        assertEquals(List.of(), notices.check(), "two missed heartbeats of 30 minutes: not yet");
+        f.clock.set(heard.plus(Duration.ofMinutes(90)));
+        assertEquals(List.of("home-0001"), notices.check());
+        assertEquals(List.of(), notices.check(), "one outage, one notice");
+        List<MimeMessage> mails = mailTo("tech@example.org");
+        assertEquals(1, mails.size());
+        assertEquals("Breathgate: laite ei ole yhteydessä", mails.get(0).getSubject());
+        String body = (String) mails.get(0).getContent();
+        assertTrue(body.contains("home-0001") && !body.contains("client-a") && !body.contains("Parent A"), body);
+        assertEquals(0, mailTo("sa.worker@example.org").size(), "a device outage is the technicians' news");
+        assertEquals(1, f.auditCount("device.offline_reported"));
     }
 
     @ParameterizedTest

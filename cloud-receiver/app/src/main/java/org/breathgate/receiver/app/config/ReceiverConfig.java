@@ -35,7 +35,13 @@ public record ReceiverConfig(
         Enrollment enrollment,
         Care care,
         Mail mail,
-        Delivery delivery) {
+        Delivery delivery,
+        Alerting alerting) {
+
+    public static final String CARE_OFFICE_HOURS = "care.office-hours";
+    public static final String CARE_EXPECTED_TEST_GRACE_MINUTES = "care.expected-test-grace-minutes";
+    public static final String CARE_DEVICE_OFFLINE_HEARTBEATS = "care.device-offline-heartbeats";
+    public static final String CARE_CONSENT_WARNING_DAYS = "care.consent-warning-days";
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -319,7 +325,36 @@ public record ReceiverConfig(
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
-            DELIVERY_TIMEOUT_SECONDS);
+            DELIVERY_TIMEOUT_SECONDS, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES, CARE_DEVICE_OFFLINE_HEARTBEATS,
+            CARE_CONSENT_WARNING_DAYS);
+
+    /**
+     * Who hears of what, and when (docs/receiver.md, "Configuration reference").
+     *
+     * @param officeHours              the substance-abuse service's working hours, e.g. {@code MON-FRI 08:00-16:00} (in the care
+     *                                 zone); outside them alerts also go to the organisation's on-call list
+     * @param expectedTestGraceMinutes minutes after a scheduled window closes before a test not received raises "expected test
+     *                                 not received" (90; 0 switches the check off)
+     * @param deviceOfflineHeartbeats  a device not heard from for this many heartbeat intervals is reported to the technicians
+     * @param consentWarningDays       days before a consent ends that the responsible worker is told
+     */
+    public record Alerting(String officeHours, int expectedTestGraceMinutes, int deviceOfflineHeartbeats, int consentWarningDays) {
+
+        public Alerting {
+            Objects.requireNonNull(officeHours, "officeHours");
+        }
+
+        /** MON-FRI 08:00-16:00, 90 minutes, 3 heartbeats, 14 days. */
+        public static Alerting defaults() {
+            return new Alerting("MON-FRI 08:00-16:00", 90, 3, 14);
+        }
+    }
+
+    /** A configuration with the default {@link Alerting}. */
+    public ReceiverConfig(Path dataDir, Broker broker, Mqtt mqtt, Database database, ReceiverKey receiverKey, Web web, DeviceApi deviceApi,
+                          Enrollment enrollment, Care care, Mail mail, Delivery delivery) {
+        this(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, Alerting.defaults());
+    }
 
     public ReceiverConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -333,16 +368,17 @@ public record ReceiverConfig(
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(alerting, "alerting");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, alerting);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, alerting);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

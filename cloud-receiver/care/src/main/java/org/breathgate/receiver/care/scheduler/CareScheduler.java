@@ -45,6 +45,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     private final RetentionJob retention;
     private final Clock clock;
     private final Runnable alertsStored;
+    private final Runnable everyMinute;
     private final ScheduledExecutorService thread;
     private Instant lastAnchor = Instant.MIN;
     private Instant lastRetention = Instant.MIN;
@@ -62,6 +63,15 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
      *                     outbox): the alert delivery worker's wake-up, so e-mail does not wait for a poll
      */
     public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored) {
+        this(alerts, audit, retention, clock, alertsStored, () -> { });
+    }
+
+    /**
+     * @param everyMinute more work for the minute tick, after the alerts (e.g. reporting devices offline to the technicians)
+     */
+    public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored,
+                         Runnable everyMinute) {
+        this.everyMinute = Objects.requireNonNull(everyMinute, "everyMinute");
         this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -107,6 +117,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
         if (!alerts.tick().isEmpty()) {
             alertsStored.run();
         }
+        everyMinute.run();
         Instant now = clock.instant();
         if (!now.isBefore(lastAnchor.plus(ANCHOR_EVERY))) {
             audit.anchor(now);
