@@ -166,7 +166,7 @@ class WebUiIT {
                 "the page keeps to its Content-Security-Policy: " + console);
         WebElement chart = browser.find("svg.chart");
         assertEquals("img", chart.getAttribute("role"));
-        assertTrue(browser.find("#chart-desc").getAttribute("textContent").contains("0,100 mg/l"), "threshold in the text alternative");
+        assertTrue(browser.find("#chart-desc").getAttribute("textContent").contains("0,100 mg/L"), "threshold in the text alternative");
         assertEquals(1, browser.driver.findElements(By.cssSelector("svg.chart line.threshold")).size());
         assertTrue(browser.driver.findElements(By.cssSelector("svg.chart g.mark.unsynced")).size() >= 1, "unsynced reading drawn as such");
         assertEquals(1, browser.driver.findElements(By.cssSelector("svg.chart g.mark.missed")).size());

@@ -45,6 +45,34 @@ public final class Cases {
         this.configs = Objects.requireNonNull(configs, "configs");
     }
 
+    /**
+     * The devices a substance-abuse worker may lend now: enrolled, not retired, lent to nobody (by id; no health, no results).
+     */
+    public List<String> lendable(Actor actor) {
+        return gate.look(actor, "listing devices to lend", visit -> {
+            visit.requireRole(java.util.Set.of(org.breathgate.care.access.Role.SUBSTANCE_ABUSE_WORKER), Operation.MANAGE_CLIENT, "devices",
+                    "lendable");
+            List<String> out = new java.util.ArrayList<>();
+            for (String id : registry.deviceIds()) {
+                boolean retired = registry.device(id).map(Device::revoked).orElse(true);
+                if (!retired && DeviceAssignments.clientAt(visit.connection(), id, visit.now()).isEmpty()) {
+                    out.add(id);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The substance-abuse workers of {@code actor}'s own service, by id: whom a client's duties and a handover may name. */
+    public List<String> colleagues(Actor actor) {
+        return gate.look(actor, "listing colleagues", visit -> {
+            visit.requireRole(java.util.Set.of(org.breathgate.care.access.Role.SUBSTANCE_ABUSE_WORKER), Operation.MANAGE_CLIENT, "users",
+                    "colleagues");
+            return org.breathgate.receiver.care.people.Users.workersOf(visit.connection(), actor.organisationId()).stream()
+                    .map(u -> u.actor().userId()).toList();
+        });
+    }
+
     /** The client's loans, oldest first (the device history of the case). */
     public List<Assignment> loans(Actor actor, String clientId) {
         return gate.look(actor, "reading the loans of " + clientId, visit -> {

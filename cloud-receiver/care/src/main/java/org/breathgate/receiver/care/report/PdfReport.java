@@ -186,7 +186,7 @@ public final class PdfReport {
             labelled(text("requester"), c.requester().userId() + ", " + text("role." + c.requester().role().name()));
             labelled(text("generated"), dateTime.format(c.producedAt().atZone(c.zone())));
             BreathAlcohol threshold = c.client().alertThreshold();
-            labelled(text("threshold"), mg(threshold) + " mg/l (" + text("approx") + " " + perMille(threshold) + " \u2030, "
+            labelled(text("threshold"), mg(threshold) + " mg/L (" + text("approx") + " " + perMille(threshold) + " \u2030, "
                     + c.client().perMilleFactor().name() + ")");
             y -= 2;
             paragraph(format("factor.note", c.client().perMilleFactor().name()), 8, GREY);
@@ -198,8 +198,11 @@ public final class PdfReport {
                             dateTime.format(c.basis().validUntil().atZone(c.zone()))), 9, null);
                 }
             }
-            paragraph(c.withheld() > 0 ? format("withheld", Integer.toString(c.withheld())) : text("nothing.withheld"), 9,
-                    c.withheld() > 0 ? RED : null);
+            if (c.requester().role() != org.breathgate.care.access.Role.CHILD_PROTECTION_WORKER) {
+                // A child-protection worker's report says what consent covers (above), never how much it leaves out.
+                paragraph(c.withheld() > 0 ? format("withheld", Integer.toString(c.withheld())) : text("nothing.withheld"), 9,
+                        c.withheld() > 0 ? RED : null);
+            }
             y -= 6;
         }
 
@@ -335,7 +338,7 @@ public final class PdfReport {
                 return "";
             }
             BreathAlcohol v = i.value();
-            return v == null ? text("no.value") : mg(v) + " mg/l (" + text("approx") + " " + perMille(v) + " \u2030)";
+            return v == null ? text("no.value") : mg(v) + " mg/L (" + text("approx") + " " + perMille(v) + " \u2030)";
         }
 
         String outcome(TimelineEntry i) {

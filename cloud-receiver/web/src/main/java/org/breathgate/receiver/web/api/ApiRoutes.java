@@ -277,13 +277,24 @@ public final class ApiRoutes implements HttpsRoutes {
                 throw new ApiException(400, "invalid_request", e.getMessage());
             }
         });
-        var signed = care.schedules().set(actor, clientId, schedule);
+        String language = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
+            JsonNode l = body(ctx).get("language");
+            if (l == null || l.isNull()) {
+                return null; // keep the language of the schedule on record
+            }
+            if (!l.isTextual() || !org.breathgate.protocol.ConfigUpdate.LANGUAGES.contains(l.asText())) {
+                throw new ApiException(400, "invalid_request", "language must be fi, sv or en");
+            }
+            return l.asText();
+        });
+        var signed = care.schedules().set(actor, clientId, schedule, language);
         org.breathgate.protocol.ConfigUpdate update = (org.breathgate.protocol.ConfigUpdate) signed.message();
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("device_id", update.deviceId());
         out.put("config_version", update.version());
         out.put("key_id", signed.keyId().toString());
         out.put("slots", schedule.slots().size());
+        out.put("language", update.language());
         HttpsServer.json(ctx, 200, out);
     }
 

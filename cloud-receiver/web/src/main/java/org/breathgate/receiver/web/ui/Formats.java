@@ -90,6 +90,38 @@ public final class Formats {
         return NumberFormat.getIntegerInstance(lang.locale()).format(value);
     }
 
+    /**
+     * A date as the page's language writes it in a text field: {@code 9.3.2026} (fi, sv) or {@code 09/03/2026} (en, day
+     * first). Date fields are text fields, not {@code type="date"}, whose picker follows the browser's own locale (a US
+     * browser shows month first beside Finnish dates on the page).
+     */
+    public String inputDate(LocalDate day) {
+        return day == null ? "" : inputFormat().format(day);
+    }
+
+    /** The hint under a date field: {@code pp.kk.vvvv}, {@code dd.mm.åååå}, {@code dd/mm/yyyy}. */
+    public String inputDatePattern() {
+        return lang == Lang.FI ? "pp.kk.vvvv" : lang == Lang.SV ? "dd.mm.åååå" : "dd/mm/yyyy";
+    }
+
+    /**
+     * A date typed in the page's language ({@code 9.3.2026}, {@code 09/03/2026}) or in ISO form ({@code 2026-03-09}).
+     *
+     * @throws java.time.format.DateTimeParseException if it is neither
+     */
+    public LocalDate parseDate(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return LocalDate.parse(t);
+        }
+        return LocalDate.parse(t, inputFormat());
+    }
+
+    private DateTimeFormatter inputFormat() {
+        return DateTimeFormatter.ofPattern(lang == Lang.EN ? "d/M/uuuu" : "d.M.uuuu", lang.locale())
+                .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    }
+
     /** A value for an HTML {@code <input type="date">}: ISO {@code 2026-03-09} in the service's zone. */
     public String isoDate(Instant at) {
         return at == null ? "" : DateTimeFormatter.ISO_LOCAL_DATE.withZone(zone).format(at);

@@ -96,6 +96,8 @@ public final class UiRoutes implements HttpsRoutes {
 
     @Override
     public void register(RoutesConfig routes) {
+        // First: "/clients/new" must not be taken for the timeline of a client called "new".
+        new CasePages(pages, care, clock, zone).register(routes, this::page);
         routes.get("/", this::home);
         routes.get(WebAuth.LOGIN_PATH, this::login);
         routes.get("/lang/{code}", this::switchLanguage);
@@ -117,18 +119,31 @@ public final class UiRoutes implements HttpsRoutes {
     // ------------------------------------------------------------------ plumbing
 
     @FunctionalInterface
-    private interface PageHandler {
+    interface PageHandler {
         void handle(Context ctx, Actor me, Lang lang) throws Exception;
     }
 
-    /** Signs in first (WebAuth redirects to the login page), then turns refusals and bad input into calm pages. */
-    private io.javalin.http.Handler page(PageHandler handler) {
+    /**
+     * Signs in first (WebAuth redirects to the login page), then turns refusals and bad input into calm pages. A client that
+     * does not exist and a client the reader may not know of get the same answer (404, the same words), so client ids cannot
+     * be probed; the refusal is audited as ever.
+     */
+    io.javalin.http.Handler page(PageHandler handler) {
         return ctx -> {
             Actor me = auth.requirePage(ctx);
             Lang lang = lang(ctx);
+            String clientId = ctx.pathParamMap().get("id");
             try {
+                if (clientId != null && care.caseloads().client(clientId).isEmpty()) {
+                    notFound(ctx, me, lang);
+                    return;
+                }
                 handler.handle(ctx, me, lang);
             } catch (AccessDeniedException e) {
+                if (clientId != null && !care.caseloads().mayKnowOf(me, clientId)) {
+                    notFound(ctx, me, lang);
+                    return;
+                }
                 Map<String, Object> model = model(ctx, me, lang, "error.denied.title");
                 model.put("reasonKey", "reason." + e.decision().code().code());
                 render(ctx, 403, "error", model, lang);
@@ -153,8 +168,15 @@ public final class UiRoutes implements HttpsRoutes {
         };
     }
 
+    /** The answer for a client that does not exist or that the reader may not know of: the same for both. */
+    private void notFound(Context ctx, Actor me, Lang lang) {
+        Map<String, Object> model = model(ctx, me, lang, "error.not_found.title");
+        model.put("messageKey", "error.not_found.client");
+        render(ctx, 404, "error", model, lang);
+    }
+
     /** Input a person typed that the page cannot use; the message is a message key. */
-    private static final class BadInput extends RuntimeException {
+    static final class BadInput extends RuntimeException {
         BadInput(String messageKey) {
             super(messageKey);
         }
@@ -202,8 +224,10 @@ public final class UiRoutes implements HttpsRoutes {
                 seeOther(ctx, "/caseload");
                 break;
             case TECHNICIAN:
-            case ADMINISTRATOR:
                 seeOther(ctx, "/devices");
+                break;
+            case ADMINISTRATOR:
+                seeOther(ctx, CasePages.ADMIN_PATH); // their own first page: the organisations' contact lists, then devices
                 break;
             case PARENT:
                 seeOther(ctx, "/me");
@@ -261,6 +285,8 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("rows", rows);
         model.put("openAlerts", care.alerts().openCounts(me));
         model.put("organisation", care.caseloads().organisationNames().getOrDefault(me.organisationId(), me.organisationId()));
+        model.put("colleagues", me.role() == Role.SUBSTANCE_ABUSE_WORKER ? care.cases().colleagues(me) : List.of());
+        model.put("handedOver", ctx.queryParam("handed_over") != null);
         render(ctx, 200, "caseload", model, lang);
     }
 
@@ -270,7 +296,8 @@ public final class UiRoutes implements HttpsRoutes {
     private record Period(LocalDate first, LocalDate last, Instant from, Instant to) {
     }
 
-    private Period period(Context ctx) {
+    private Period period(Context ctx, Lang lang) {
+        Formats fmt = new Formats(lang, zone);
         LocalDate today = LocalDate.now(clock.withZone(zone));
         LocalDate first;
         LocalDate last;
@@ -279,8 +306,8 @@ public final class UiRoutes implements HttpsRoutes {
             String t = ctx.queryParam("to");
             String d = ctx.queryParam("days");
             if (f != null && !f.isBlank() && t != null && !t.isBlank()) {
-                first = LocalDate.parse(f);
-                last = LocalDate.parse(t);
+                first = fmt.parseDate(f);
+                last = fmt.parseDate(t);
             } else {
                 int days = d == null ? DEFAULT_DAYS : Integer.parseInt(d);
                 if (days < 1 || days > MAX_DAYS) {
@@ -305,7 +332,7 @@ public final class UiRoutes implements HttpsRoutes {
             return;
         }
         Map<String, Object> model = model(ctx, me, lang, "timeline.title");
-        timelineModel(model, me, clientId, period(ctx), lang);
+        timelineModel(model, me, clientId, period(ctx, lang), lang);
         render(ctx, 200, "timeline", model, lang);
     }
 
@@ -338,10 +365,15 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("weeks", timeline.weeks(zone));
         model.put("factor", client.perMilleFactor());
         model.put("threshold", client.alertThreshold());
-        model.put("from", period.first().toString());
-        model.put("to", period.last().toString());
-        model.put("periodText", fmt.date(period.first()) + " – " + fmt.date(period.last()));
-        model.put("reportHref", "/api/v1/clients/" + enc(clientId) + "/report.pdf?from=" + period.first() + "&to=" + period.last()
+        // The period shown is the timeline's: a child-protection worker's is cut to their unit's consents.
+        LocalDate shownFirst = timeline.from().atZone(zone).toLocalDate();
+        LocalDate shownLast = timeline.to().isAfter(timeline.from()) ? timeline.to().minusMillis(1).atZone(zone).toLocalDate() : shownFirst;
+        model.put("from", fmt.inputDate(shownFirst));
+        model.put("to", fmt.inputDate(shownLast));
+        model.put("datePattern", fmt.inputDatePattern());
+        model.put("consentLimited", me.role() == Role.CHILD_PROTECTION_WORKER);
+        model.put("periodText", fmt.date(shownFirst) + " – " + fmt.date(shownLast));
+        model.put("reportHref", "/api/v1/clients/" + enc(clientId) + "/report.pdf?from=" + shownFirst + "&to=" + shownLast
                 + "&lang=" + lang.code());
         model.put("mayExcuse", timeline.mayExcuse());
         model.put("mayReviewPhotos", timeline.mayReviewPhotos());
@@ -391,8 +423,12 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("mayRecord", me.role() == Role.SUBSTANCE_ABUSE_WORKER);
         model.put("units", care.caseloads().childProtectionUnits());
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        model.put("defaultFrom", today.toString());
-        model.put("defaultUntil", today.plusMonths(3).toString());
+        Formats fmt = new Formats(lang, zone);
+        model.put("defaultFrom", fmt.inputDate(today));
+        model.put("defaultUntil", fmt.inputDate(today.plusMonths(3)));
+        model.put("defaultSaid", fmt.inputDate(today));
+        model.put("datePattern", fmt.inputDatePattern());
+        model.put("saidAt", care.consents().saidAt(clientId));
         model.put("saved", ctx.queryParam("saved") != null);
         render(ctx, 200, "consents", model, lang);
     }
@@ -437,8 +473,9 @@ public final class UiRoutes implements HttpsRoutes {
         LocalDate from;
         LocalDate until;
         try {
-            from = LocalDate.parse(required(ctx, "from", 10));
-            until = LocalDate.parse(required(ctx, "until", 10));
+            Formats fmt = new Formats(lang, zone);
+            from = fmt.parseDate(required(ctx, "from", 10));
+            until = fmt.parseDate(required(ctx, "until", 10));
         } catch (DateTimeParseException e) {
             throw new BadInput("error.input.period");
         }
@@ -483,13 +520,19 @@ public final class UiRoutes implements HttpsRoutes {
     private void alerts(Context ctx, Actor me, Lang lang) {
         List<Alert> inbox = care.alerts().inboxPage(me);
         Map<String, String> names = new HashMap<>();
+        Map<String, String> descriptions = new HashMap<>();
+        Formats fmt = new Formats(lang, zone);
+        AlertTexts texts = new AlertTexts(messages);
         for (Alert a : inbox) {
-            names.computeIfAbsent(a.clientId(), id -> care.caseloads().client(id).map(Client::displayName).orElse(id));
+            Client client = care.caseloads().client(a.clientId()).orElse(null);
+            names.put(a.clientId(), client == null ? a.clientId() : client.displayName());
+            descriptions.put(a.key(), client == null ? a.summary() : texts.describe(a, client, fmt));
         }
         Map<String, Object> model = model(ctx, me, lang, "alerts.title");
         model.put("open", inbox.stream().filter(Alert::open).toList());
         model.put("handled", inbox.stream().filter(a -> !a.open()).toList());
         model.put("clientNames", names);
+        model.put("descriptions", descriptions);
         model.put("saved", ctx.queryParam("saved") != null);
         render(ctx, 200, "alerts", model, lang);
     }
@@ -535,7 +578,7 @@ public final class UiRoutes implements HttpsRoutes {
             return;
         }
         Map<String, Object> model = model(ctx, me, lang, "me.title");
-        timelineModel(model, me, me.clientId(), period(ctx), lang);
+        timelineModel(model, me, me.clientId(), period(ctx, lang), lang);
         consentModel(model, care.consents().history(me, me.clientId()));
         Client client = (Client) model.get("client");
         model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
