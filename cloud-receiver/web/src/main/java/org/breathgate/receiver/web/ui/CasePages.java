@@ -139,7 +139,7 @@ final class CasePages {
         model.put("maxRetests", s.maxRetests());
         model.put("abstain", s.abstainMin());
         model.put("language", schedule.map(r -> r.config().language()).orElse(DeviceConfigs.DEFAULT_LANGUAGE));
-        model.put("languages", List.of("fi", "sv", "en"));
+        model.put("deviceLanguages", List.of("fi", "sv", "en"));
         model.put("thresholdText", fmt.mgPerLitre(client.alertThreshold()));
         model.put("thresholdPerMille", fmt.perMille(client.alertThreshold(), client.perMilleFactor()));
         model.put("factors", List.of(PerMilleFactor.FINNISH_CRIMINAL_CODE.name(), PerMilleFactor.PARTITION_2100.name()));

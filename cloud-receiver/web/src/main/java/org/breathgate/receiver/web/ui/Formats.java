@@ -105,16 +105,19 @@ public final class Formats {
     }
 
     /**
-     * A date typed in the page's language ({@code 9.3.2026}, {@code 09/03/2026}) or in ISO form ({@code 2026-03-09}).
+     * A date typed as any of the pages' languages write it ({@code 9.3.2026}, {@code 9/3/2026}, day first) or in ISO form
+     * ({@code 2026-03-09}): the separators tell them apart, so a link made in one language still reads in another (switching
+     * the language keeps the period).
      *
-     * @throws java.time.format.DateTimeParseException if it is neither
+     * @throws java.time.format.DateTimeParseException if it is none of them
      */
     public LocalDate parseDate(String text) {
         String t = text == null ? "" : text.strip();
         if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
             return LocalDate.parse(t);
         }
-        return LocalDate.parse(t, inputFormat());
+        return LocalDate.parse(t, DateTimeFormatter.ofPattern(t.contains("/") ? "d/M/uuuu" : "d.M.uuuu", lang.locale())
+                .withResolverStyle(java.time.format.ResolverStyle.STRICT));
     }
 
     private DateTimeFormatter inputFormat() {
