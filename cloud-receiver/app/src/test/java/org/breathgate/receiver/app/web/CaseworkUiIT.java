@@ -228,6 +228,19 @@ class CaseworkUiIT {
     }
 
     @Test
+    void the_devices_page_says_its_figures_come_from_the_last_heartbeat() {
+        signIn(UiDeployment.TECH);
+        String row = browser.find("table.devices tbody tr").getText();
+        assertTrue(row.contains("viimeisestä tilaviestistä"), row);
+        browser.language("sv");
+        assertTrue(browser.find("table.devices tbody tr").getText().contains("senaste statusmeddelandet"));
+        browser.language("en");
+        assertTrue(browser.find("table.devices tbody tr").getText().contains("from the last heartbeat at"));
+        browser.screenshot("casework-devices-en");
+        browser.language("fi");
+    }
+
+    @Test
     void a_retest_that_showed_no_alcohol_does_not_say_it_confirms_its_test() {
         signIn(SA);
         browser.open("/clients/client-a");
