@@ -7,8 +7,9 @@ import java.util.Optional;
  * The wire types, with the topic leaf, direction, MQTT QoS and retain flag of each.
  *
  * <p>All messages use QoS 1 (at least once): evidence is deduplicated by (device, sequence
- * number), so redelivery is harmless, while QoS 0 could lose it. Only {@link #CONFIG} is retained,
- * so that a device that was offline when its schedule changed gets the newest one on reconnect.
+ * number), so redelivery is harmless, while QoS 0 could lose it. Only {@link #CONFIG} and {@link #TEST_REQUEST} are
+ * retained, so that a device that was offline when its schedule changed, or a test was asked for, gets the newest on
+ * reconnect.
  */
 public enum MessageType {
     READING("reading", Direction.UPLINK, false),
@@ -19,7 +20,12 @@ public enum MessageType {
     /** One chunk of a reading's photo ({@link PhotoChunk}). */
     PHOTO("photo", Direction.UPLINK, false),
     ACK("ack", Direction.DOWNLINK, false),
-    CONFIG("config", Direction.DOWNLINK, true);
+    CONFIG("config", Direction.DOWNLINK, true),
+    /**
+     * A worker's "please test now" ({@link TestRequest}); retained like {@link #CONFIG}, so a device that was offline gets it
+     * when it reconnects (and ignores it once its time has passed).
+     */
+    TEST_REQUEST("test_request", Direction.DOWNLINK, true);
 
     /** Which way a message type travels. */
     public enum Direction { UPLINK, DOWNLINK }
