@@ -14,6 +14,7 @@ import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * receiver key and it names this device on its own topic: an ack deletes the events the receiver
  * stored (or already had) from the outbox and moves the ones it quarantined to the dead letters,
  * and hands its photo answers to the {@link PhotoSender}; a configuration goes to the
- * {@link DownlinkListener}, and one that fails verification is reported there once. Anything else
+ * {@link DownlinkListener}, and one that fails verification is reported there once; so does a worker's test request. Anything else
  * is logged and ignored: a forged ack never deletes evidence.
  *
  * <p>Used on the publisher's thread; the counters may be read from any thread.
@@ -85,6 +86,8 @@ final class DownlinkHandler {
             handleAck(ack, answered);
         } else if (signed.message() instanceof ConfigUpdate update) {
             listener.configReceived(update, signed);
+        } else if (signed.message() instanceof TestRequest request) {
+            listener.testRequested(request);
         }
     }
 

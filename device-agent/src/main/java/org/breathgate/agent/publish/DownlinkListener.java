@@ -1,6 +1,7 @@
 package org.breathgate.agent.publish;
 
 import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.SignedMessage;
 
 /**
@@ -14,4 +15,8 @@ public interface DownlinkListener {
 
     /** A configuration message that failed verification; it was not used. {@code detail} says why. */
     void configRejected(String detail);
+
+    /** A worker's test request whose signature verified; the listener decides whether it is new and still open. */
+    default void testRequested(TestRequest request) {
+    }
 }
