@@ -290,6 +290,10 @@ class CareRulesPublicApiTest {
         List<AlertCommand> expected = engine.onExpectedTestMissing(DEVICE, T0, T0.minus(Duration.ofMinutes(30)),
                 T0.plus(Duration.ofMinutes(30)), context, lookup, received);
         List<AlertCommand> arrived = engine.onExpectedTestArrived(DEVICE, T0, missed, received, lookup);
+        List<AlertCommand> asked = engine.onRequestedTestMissing(DEVICE, 1, T0, T0.plus(Duration.ofMinutes(30)), context, lookup, received);
+        List<AlertCommand> answered = engine.onRequestedTestArrived(DEVICE, 1, missed, received, lookup);
+        String requestedKey = AlertKeys.requestedTest(DEVICE, 1);
+        assertEquals(List.of(asked, answered, requestedKey).size(), 3);
         List<AlertCommand> ending = engine.onConsentExpiring(DEVICE, "consent-1", "Unit 1", received.plus(Duration.ofDays(10)),
                 context, lookup, received);
         assertEquals(List.of(expected, arrived, ending).size(), 3);

@@ -213,7 +213,33 @@ public final class AlertEngine {
      * alert for it is resolved, saying what arrived.
      */
     public List<AlertCommand> onExpectedTestArrived(String deviceId, Instant slot, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
-        Optional<Alert> existing = alerts.find(AlertKeys.expectedTest(deviceId, slot));
+        return resolveExpected(AlertKeys.expectedTest(deviceId, slot), arrived, now, alerts);
+    }
+
+    /**
+     * A test a worker asked for ({@code test_request} number {@code request}, open from {@code issued} to {@code until}) has
+     * not reached the receiver by {@code now}: the window closed, the client's grace passed, and no reading or missed-test
+     * record answering the request arrived. Raises one {@link AlertKind#EXPECTED_TEST_MISSING} alert per request, keyed
+     * {@link AlertKeys#requestedTest} so it never meets a scheduled slot's alert.
+     */
+    public List<AlertCommand> onRequestedTestMissing(String deviceId, long request, Instant issued, Instant until, CaseContext context,
+                                                     AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(context, "context");
+        String summary = "The test asked for at " + summaries.time(issued) + " (request " + request + ", window until "
+                + summaries.time(until) + ") has not reached the service: no result and no missed-test record from device "
+                + deviceId + ". The device may be switched off or without a connection, or the test was not taken.";
+        EventTime window = new EventTime(issued, until);
+        return single(AlertKeys.requestedTest(deviceId, request), AlertKind.EXPECTED_TEST_MISSING, Severity.WARNING, summary,
+                new AlertEvidence(1, AlertEvidence.Role.EXPECTED_TEST, null, null, window, false), deviceId, context, alerts, now);
+    }
+
+    /** The device's record answering test request {@code request} arrived: its expected-test alert, if any, is resolved. */
+    public List<AlertCommand> onRequestedTestArrived(String deviceId, long request, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
+        return resolveExpected(AlertKeys.requestedTest(deviceId, request), arrived, now, alerts);
+    }
+
+    private List<AlertCommand> resolveExpected(String key, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
+        Optional<Alert> existing = alerts.find(key);
         if (existing.isEmpty() || existing.get().status() == AlertStatus.RESOLVED) {
             return List.of();
         }

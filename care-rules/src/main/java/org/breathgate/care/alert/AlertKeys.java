@@ -41,6 +41,11 @@ public final class AlertKeys {
         return "expected:" + DeviceIds.check(deviceId) + ":" + slot.getEpochSecond();
     }
 
+    /** The test a worker asked device {@code deviceId} for with test request number {@code request}. */
+    public static String requestedTest(String deviceId, long request) {
+        return "expected:" + DeviceIds.check(deviceId) + ":request:" + request;
+    }
+
     /** Consent {@code consentId} ending at {@code until}. */
     public static String consentExpiring(String deviceId, String consentId, Instant until) {
         return "consent-ending:" + DeviceIds.check(deviceId) + ":" + consentId + ":" + until.toEpochMilli();

@@ -70,6 +70,30 @@ class ExpectedTestAlertTest {
     }
 
     @Test
+    void a_requested_test_not_received_has_its_own_alert_which_a_slot_closing_at_the_same_second_neither_hides_nor_resolves() {
+        // Request 3 asked at 06:30, open until 07:00: the same instant a slot could be named by.
+        Instant asked = Instant.parse("2026-03-10T06:30:00Z");
+        Instant until = Instant.parse("2026-03-10T07:00:00Z");
+        Instant now = until.plus(Duration.ofMinutes(90));
+        stored(engine.onExpectedTestMissing("home-0001", until, until.minus(Duration.ofMinutes(30)), until.plus(Duration.ofMinutes(30)),
+                context, AlertLookup.of(store), now));
+        Alert alert = assertInstanceOf(AlertCommand.Raise.class,
+                stored(engine.onRequestedTestMissing("home-0001", 3, asked, until, context, AlertLookup.of(store), now)).get(0)).alert();
+        assertEquals(AlertKeys.requestedTest("home-0001", 3), alert.key());
+        assertEquals(AlertKind.EXPECTED_TEST_MISSING, alert.kind());
+        assertEquals(asked, alert.eventTime().earliest(), "the window is from the request to its until");
+        assertTrue(alert.summary().contains("request 3"), alert.summary());
+        assertEquals(List.of(), engine.onRequestedTestMissing("home-0001", 3, asked, until, context, AlertLookup.of(store), now),
+                "one alert per request");
+        MissedTest answered = new MissedTest("home-0001", 9, new ClockFacts(until, "boot-1", 1, true), new TestReason.Requested(3),
+                asked, until, 0);
+        stored(engine.onExpectedTestArrived("home-0001", until, answered, now.plusSeconds(60), AlertLookup.of(store)));
+        assertEquals(AlertStatus.OPEN, store.get(AlertKeys.requestedTest("home-0001", 3)).status(), "the slot's record is not the request's");
+        stored(engine.onRequestedTestArrived("home-0001", 3, answered, now.plusSeconds(120), AlertLookup.of(store)));
+        assertEquals(AlertStatus.RESOLVED, store.get(AlertKeys.requestedTest("home-0001", 3)).status());
+    }
+
+    @Test
     void a_consent_about_to_end_is_information_for_the_service_never_escalated() {
         Instant now = Instant.parse("2026-05-18T06:00:00Z");
         Alert alert = stored(engine.onConsentExpiring("home-0001", "consent-1", "Unit 1", CONSENT.validUntil(), context,

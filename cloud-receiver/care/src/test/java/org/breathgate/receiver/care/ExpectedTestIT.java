@@ -94,4 +94,38 @@ class ExpectedTestIT {
                     org.breathgate.receiver.care.alert.AlertStore.find(c, "expected:home-0001:" + nextSlot.getEpochSecond())).isPresent());
         }
     }
+
+    @Test
+    void a_test_asked_for_now_is_signed_and_sent_and_one_never_answered_is_expected_ninety_minutes_after_its_window() throws Exception {
+        try (CareFixture f = fixtureWithMorningSchedule()) {
+            Instant asked = Instant.parse("2026-02-21T10:00:00Z");
+            f.clock.set(asked);
+            org.breathgate.protocol.TestRequest request = f.care.schedules().requestTest(SA, "client-a", Duration.ofMinutes(30));
+            assertEquals(1, request.request());
+            assertEquals(asked.plus(Duration.ofMinutes(30)), request.until());
+            assertEquals("breathgate/v1/devices/home-0001/down/test_request", f.published.get(f.published.size() - 1));
+            org.breathgate.protocol.Message sent = new org.breathgate.protocol.MessageVerifier(org.breathgate.protocol.KeyResolver.of(
+                    org.breathgate.testkit.TestKeys.receiver().verificationKey())).verify(f.publishedPayloads.get(f.publishedPayloads.size() - 1),
+                    "receiver").message();
+            assertEquals(request, sent, "signed by the receiver like any configuration");
+            assertEquals(2, f.care.schedules().requestTest(SA, "client-a", Duration.ofMinutes(30)).request(), "numbers increase");
+            assertEquals(2, f.auditCount("test.requested"));
+            f.clock.set(request.until().plus(Duration.ofMinutes(89)));
+            f.processor.tick();
+            assertEquals(0, expected(f).stream().filter(a -> a.key().equals("expected:home-0001:request:1")).count());
+            f.clock.set(request.until().plus(Duration.ofMinutes(90)));
+            f.processor.tick();
+            assertEquals(1, expected(f).stream().filter(a -> a.key().equals("expected:home-0001:request:1")).count(),
+                    "a requested test that never arrived is expected like a slot");
+            // The device's missed-test record of request 1 arrives: resolved.
+            SampleMessages device = f.home.at(request.until());
+            MissedTest template = device.missedTest(1);
+            f.ingest(device.sign(new MissedTest("home-0001", 1, template.clock(), new org.breathgate.protocol.TestReason.Requested(1),
+                    asked, request.until(), 0)), request.until().plus(Duration.ofMinutes(95)));
+            assertEquals(AlertStatus.RESOLVED, stored(f, "expected:home-0001:request:1").status());
+            assertEquals(org.breathgate.care.access.ReasonCode.DENIED_ROLE, org.junit.jupiter.api.Assertions.assertThrows(
+                    org.breathgate.care.access.AccessDeniedException.class,
+                    () -> f.care.schedules().requestTest(CareFixture.CP1, "client-a", Duration.ofMinutes(30))).decision().code());
+        }
+    }
 }

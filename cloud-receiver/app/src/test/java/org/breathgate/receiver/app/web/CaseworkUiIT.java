@@ -89,12 +89,18 @@ class CaseworkUiIT {
 
         type(browser.find("#slots"), "08:00, 20:00");
         type(browser.find("#max-retests"), "1");
+        type(browser.find("#random-per-day"), "2");
+        type(browser.find("#random-from"), "9.00");
+        type(browser.find("#random-until"), "21.00");
         new Select(browser.find("#language")).selectByValue("sv");
         submit("/clients/case-2026-42/schedule");
         ConfigUpdate config = lastConfig();
         assertEquals("sv", config.language(), "the schedule reaches the device in the parent's language");
         assertEquals(1800, config.statusIntervalSeconds());
+        assertEquals(new org.breathgate.protocol.Schedule.RandomTests(2, java.time.LocalTime.of(9, 0), java.time.LocalTime.of(21, 0), 30),
+                config.schedule().random(), "random tests reach the device as typed, the Finnish way with a dot");
         String words = browser.find("ul.schedule-words").getText();
+        assertTrue(words.contains("2 satunnaista testiä päivässä"), words);
         assertTrue(words.contains("Joka päivä klo 8.00 ja 20.00."), words);
         assertTrue(words.contains("enintään kerran"), "ICU plural for one: " + words);
         assertTrue(words.contains("0,100 mg/L"), words);
@@ -104,13 +110,35 @@ class CaseworkUiIT {
         words = browser.find("ul.schedule-words").getText();
         assertTrue(words.contains("Varje dag kl. 08") && words.contains(" och 20"), words);
         assertTrue(words.contains("högst en gång"), words);
+        assertTrue(words.contains("2 slumpmässiga prov per dag"), words);
         browser.screenshot("casework-case-sv");
         browser.language("en");
         words = browser.find("ul.schedule-words").getText();
         assertTrue(words.contains("Every day at"), words);
         assertTrue(words.contains("at most once") && words.contains("15 minutes") && words.contains("0.100 mg/L"), words);
+        assertTrue(words.contains("2 random tests a day between") && words.contains("announced only when due"), words);
         browser.screenshot("casework-case-en");
         browser.language("fi");
+
+        submit("/clients/case-2026-42/request-test");
+        assertTrue(browser.text().contains("Laitteelle lähetettiin pyyntö testata 30 minuutin kuluessa."), browser.text());
+        assertEquals(List.of(UiDeployment.QUIET_DEVICE + " 1 sanna.sa"), deployment.receiver.database().inTransaction(c -> {
+            List<String> rows = new java.util.ArrayList<>();
+            try (var q = c.prepareStatement("select device_id, request, issued_by from care_test_requests where client_id = 'case-2026-42'");
+                 var rs = q.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getString(3));
+                }
+            }
+            return rows;
+        }), "the request is stored, numbered and signed for the lent device");
+        assertEquals(1L, (long) deployment.receiver.database().inTransaction(c -> {
+            try (var q = c.prepareStatement("select count(*) from care_audit_log where action = 'test.requested' and subject_id = 'case-2026-42'");
+                 var rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }), "and audited");
 
         type(browser.find("#threshold-value"), "0,150");
         submit("/clients/case-2026-42/threshold");

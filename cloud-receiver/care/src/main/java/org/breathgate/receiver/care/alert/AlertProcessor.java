@@ -100,6 +100,10 @@ public final class AlertProcessor {
             if (slot != null) {
                 commands.addAll(engine.onExpectedTestArrived(stored.deviceId(), slot, stored.event(), now, AlertStore.lookup(c)));
             }
+            Long request = requestOf(stored.event());
+            if (request != null) {
+                commands.addAll(engine.onRequestedTestArrived(stored.deviceId(), request, stored.event(), now, AlertStore.lookup(c)));
+            }
             for (Alert silent : AlertStore.unresolvedSilence(c, stored.deviceId())) {
                 commands.addAll(engine.onDeviceHeard(stored.deviceId(), silentSince(silent), stored.receivedAt(), AlertStore.lookup(c)));
             }
@@ -145,12 +149,23 @@ public final class AlertProcessor {
             return List.of();
         }
         Optional<DeviceConfigs.Issued> config = DeviceConfigs.inForce(c, a.deviceId(), a.clientId());
-        if (config.isEmpty() || config.get().config().schedule().slots().isEmpty()) {
+        if (config.isEmpty()) {
             return List.of();
         }
         Schedule schedule = config.get().config().schedule();
+        Instant lookback = latest(a.from(), now.minus(EXPECTED_TEST_LOOKBACK));
+        List<AlertCommand> requested = new ArrayList<>();
+        // A worker's test request is expected like a slot: its window is from the request to its "until".
+        for (DeviceConfigs.Requested r : DeviceConfigs.requestsClosed(c, a.deviceId(), a.clientId(), lookback,
+                now.minus(expectedTestGrace).plusMillis(1))) {
+            if (AlertStore.find(c, org.breathgate.care.alert.AlertKeys.requestedTest(a.deviceId(), r.request())).isEmpty()
+                    && !requestRecorded(c, a.deviceId(), r, now)) {
+                requested.addAll(engine.onRequestedTestMissing(a.deviceId(), r.request(), r.issued(), r.until(), context,
+                        AlertStore.lookup(c), now));
+            }
+        }
         Instant notBefore = latest(latest(config.get().issuedAt(), a.from()), now.minus(EXPECTED_TEST_LOOKBACK));
-        List<AlertCommand> commands = new ArrayList<>();
+        List<AlertCommand> commands = new ArrayList<>(requested);
         LocalDate first = notBefore.atZone(schedule.zone()).toLocalDate().minusDays(1);
         LocalDate last = now.atZone(schedule.zone()).toLocalDate();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
@@ -183,6 +198,17 @@ public final class AlertProcessor {
         return false;
     }
 
+    /** Whether any reading or missed test answering request {@code r} has arrived from the device. */
+    private static boolean requestRecorded(Connection c, String deviceId, DeviceConfigs.Requested r, Instant now) throws SQLException {
+        for (StoredEvent e : EvidenceReader.attributedTo(c, deviceId, r.issued().minus(Duration.ofHours(1)), now.plusSeconds(1))) {
+            TestReason reason = e.event() instanceof Reading x ? x.reason() : e.event() instanceof MissedTest m ? m.reason() : null;
+            if (reason instanceof TestReason.Requested q && q.request() == r.request()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The slot a scheduled test or its missed-test record is for, else {@code null}. */
     private static Instant slotOf(org.breathgate.protocol.EvidenceEvent event) {
         TestReason reason = event instanceof Reading r ? r.reason() : event instanceof MissedTest m ? m.reason() : null;
@@ -202,6 +228,12 @@ public final class AlertProcessor {
             commands.addAll(engine.onConsentExpiring(a.deviceId(), consentId, unit, v.validUntil(), context, AlertStore.lookup(c), now));
         }
         return commands;
+    }
+
+    /** The number of the worker's test request a reading or missed test answers, else {@code null}. */
+    private static Long requestOf(org.breathgate.protocol.EvidenceEvent event) {
+        TestReason reason = event instanceof Reading r ? r.reason() : event instanceof MissedTest m ? m.reason() : null;
+        return reason instanceof TestReason.Requested q ? q.request() : null;
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -288,7 +288,8 @@ public final class PdfReport {
                 case TEST:
                 case NO_SAMPLE:
                     if (i.retestOf() == null) {
-                        return text(i.late() ? "event.late" : i.onDemand() ? "event.on_demand" : "event.scheduled");
+                        return text(i.late() ? "event.late" : i.onDemand() ? "event.on_demand" : i.random() ? "event.random"
+                                : i.requested() ? "event.requested" : "event.scheduled");
                     }
                     return retestName(i);
                 case RETEST:

@@ -112,6 +112,39 @@ public final class DeviceConfigs {
         message.ifPresent(m -> downlink.publishRetained(Topics.downlink(m.message().deviceId(), MessageType.CONFIG), m.bytes()));
     }
 
+    /** Signs a receiver message (a test request) with the receiver's key. */
+    SignedMessage sign(org.breathgate.protocol.ReceiverMessage message) {
+        return signer.sign(message);
+    }
+
+    /** Sends a signed test request, retained, on the device's {@code down/test_request} topic. */
+    void publishTestRequest(SignedMessage message) {
+        downlink.publishRetained(Topics.downlink(message.message().deviceId(), MessageType.TEST_REQUEST), message.bytes());
+    }
+
+    /** The test requests of a device whose window closed in {@code [from, to)}: number, when issued, until. */
+    public record Requested(String deviceId, long request, String clientId, Instant issued, Instant until) {
+    }
+
+    /** Requests to {@code deviceId} for {@code clientId} whose window closed in {@code [from, to)}. */
+    public static java.util.List<Requested> requestsClosed(Connection c, String deviceId, String clientId, Instant from, Instant to)
+            throws SQLException {
+        java.util.List<Requested> out = new java.util.ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("select request, issued_at_ms, until_ms from care_test_requests where device_id = ? "
+                + "and client_id = ? and until_ms >= ? and until_ms < ? order by request")) {
+            q.setString(1, deviceId);
+            q.setString(2, clientId);
+            q.setLong(3, from.toEpochMilli());
+            q.setLong(4, to.toEpochMilli());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Requested(deviceId, rs.getLong(1), clientId, Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The configuration last issued for {@code clientId} (on whichever device), if any. */
     public static Optional<OnRecord> onRecord(Connection c, String clientId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select compact, issued_by from care_device_configs where client_id = ? "

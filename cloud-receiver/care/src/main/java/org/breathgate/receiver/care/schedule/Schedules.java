@@ -62,6 +62,57 @@ public final class Schedules {
         return signed;
     }
 
+    /** How long a requested test stays open unless the worker says otherwise: "please test within 30 minutes". */
+    public static final java.time.Duration DEFAULT_REQUEST_WINDOW = java.time.Duration.ofMinutes(30);
+
+    /**
+     * Asks the device lent to the client for a test now: a {@link org.breathgate.protocol.TestRequest} open for
+     * {@code window} (at most four hours), signed with the receiver's key like a configuration, stored, audited
+     * ({@code test.requested}) and published retained on the device's {@code down/test_request} topic once committed. A
+     * missed one is a missed test like any other; one that never arrives raises "expected test not received".
+     *
+     * @throws IllegalStateException if no device is lent to the client now
+     */
+    public org.breathgate.protocol.TestRequest requestTest(Actor actor, String clientId, java.time.Duration window) {
+        SignedMessage signed = gate.run(actor, "asking " + clientId + " for a test now", visit -> {
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
+            Decision d = visit.require(Operation.SET_SCHEDULE, context, "client", clientId);
+            java.sql.Connection c = visit.connection();
+            String device = org.breathgate.receiver.care.people.DeviceAssignments.ofClient(c, clientId).stream()
+                    .filter(org.breathgate.receiver.care.people.Assignment::active).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no device is lent to client " + clientId + "; assign one first"))
+                    .deviceId();
+            long number = 1;
+            try (java.sql.PreparedStatement q = c.prepareStatement("select max(request) from care_test_requests where device_id = ?")) {
+                q.setString(1, device);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        number = rs.getLong(1) + 1;
+                    }
+                }
+            }
+            org.breathgate.protocol.TestRequest request = new org.breathgate.protocol.TestRequest(device, number, visit.now(),
+                    visit.now().plus(window));
+            SignedMessage message = configs.sign(request);
+            try (java.sql.PreparedStatement s = c.prepareStatement("insert into care_test_requests (device_id, request, client_id, "
+                    + "issued_at_ms, until_ms, issued_by, compact) values (?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, device);
+                s.setLong(2, number);
+                s.setString(3, clientId);
+                s.setLong(4, request.issued().toEpochMilli());
+                s.setLong(5, request.until().toEpochMilli());
+                s.setString(6, actor.userId());
+                s.setString(7, message.compact());
+                s.executeUpdate();
+            }
+            visit.record("test.requested", "client", clientId, Visit.basis(d) + "; device " + device + " request " + number + " until "
+                    + request.until());
+            return message;
+        });
+        configs.publishTestRequest(signed);
+        return (org.breathgate.protocol.TestRequest) signed.message();
+    }
+
     /**
      * The client's schedule as last sent to a device (with its language, threshold and who set it), for whoever may open the
      * client's timeline; empty when none was ever sent.

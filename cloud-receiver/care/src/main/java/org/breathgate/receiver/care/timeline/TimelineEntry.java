@@ -181,6 +181,18 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
         return event() instanceof Reading r && r.reason() instanceof TestReason.Scheduled s && s.late();
     }
 
+    /** Whether it was (or was to be) a random test, drawn by the device. */
+    public boolean random() {
+        TestReason r = event() instanceof Reading x ? x.reason() : event() instanceof MissedTest m ? m.reason() : null;
+        return r instanceof TestReason.Random;
+    }
+
+    /** Whether it was (or was to be) a test a worker asked for ("please test now"). */
+    public boolean requested() {
+        TestReason r = event() instanceof Reading x ? x.reason() : event() instanceof MissedTest m ? m.reason() : null;
+        return r instanceof TestReason.Requested;
+    }
+
     /** Whether the parent took the test on their own. */
     public boolean onDemand() {
         return event() instanceof Reading r && r.reason() instanceof TestReason.OnDemand;

@@ -33,6 +33,7 @@ import java.util.TreeMap;
  *       when the slot was then tested late, within the late grace: it was missed in its window, and the timeline shows
  *       it) and missed retests; <b>excused</b>: of those, with a worker's excuse. So the table never says fewer missed
  *       tests than the rows above it show.</li>
+ *   <li>Random tests and tests a worker asked for count as scheduled tests (each by its drawn time or request number).</li>
  *   <li><b>scheduled</b>: the slots the device knows were due, each once: tested, or missed, or both (missed in the
  *       window, tested late); a slot with only aborted tries and no missed-test event yet is not counted until its
  *       window closes. Retests are not slots.</li>
@@ -79,6 +80,11 @@ public final class WeeklyCompliance {
             LocalDate monday = mondayOf(item.time().latest(), zone);
             Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
             if (item.event() instanceof Reading r) {
+                Object expected = expectedKey(r.reason());
+                if (expected != null && !(r.reason() instanceof TestReason.Scheduled) && item.validSample()) {
+                    t.slots.add(expected);
+                    t.taken.add(expected);
+                }
                 if (r.reason() instanceof TestReason.Scheduled s && item.validSample()) {
                     t.slots.add(s.slot());
                     if (t.taken.add(s.slot()) && s.late()) {
@@ -90,9 +96,10 @@ public final class WeeklyCompliance {
                 }
             } else if (item.event() instanceof MissedTest m) {
                 // A slot is named by its nominal time, a missed retest by its own sequence number.
-                Object missed = m.reason() instanceof TestReason.Scheduled s ? s.slot() : (Object) ("seq:" + m.seq());
-                if (m.reason() instanceof TestReason.Scheduled s) {
-                    t.slots.add(s.slot());
+                Object key = expectedKey(m.reason());
+                Object missed = key != null ? key : (Object) ("seq:" + m.seq());
+                if (key != null) {
+                    t.slots.add(key);
                 }
                 t.missed.add(missed);
                 if (item.excuse() != null) {
@@ -108,14 +115,28 @@ public final class WeeklyCompliance {
         return out;
     }
 
+    /**
+     * What names an expected test: a slot by its nominal time, a random test by its drawn time, a requested test by its
+     * number; retests and own tests are not expected tests ({@code null}).
+     */
+    private static Object expectedKey(TestReason reason) {
+        if (reason instanceof TestReason.Scheduled s) {
+            return s.slot();
+        }
+        if (reason instanceof TestReason.Random r) {
+            return "random:" + r.slot();
+        }
+        return reason instanceof TestReason.Requested q ? "request:" + q.request() : null;
+    }
+
     static LocalDate mondayOf(Instant at, ZoneId zone) {
         return at.atZone(zone).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
     }
 
     private static final class Tally {
-        final Set<Instant> taken = new HashSet<>();
+        final Set<Object> taken = new HashSet<>();
         final Set<Instant> late = new HashSet<>();
-        final Set<Instant> slots = new HashSet<>();
+        final Set<Object> slots = new HashSet<>();
         final Set<Object> missed = new HashSet<>();
         final Set<Object> excused = new HashSet<>();
         int positives;

@@ -78,6 +78,7 @@ final class CasePages {
         routes.post("/clients/{id}/return", page.apply(this::takeBack));
         routes.post("/clients/{id}/schedule", page.apply(this::schedule));
         routes.post("/clients/{id}/threshold", page.apply(this::threshold));
+        routes.post("/clients/{id}/request-test", page.apply(this::requestTest));
         routes.post("/clients/{id}/workers", page.apply(this::workers));
         routes.post("/clients/{id}/close", page.apply(this::close));
         routes.post("/clients/{id}/reopen", page.apply(this::reopen));
@@ -138,6 +139,10 @@ final class CasePages {
         model.put("retestWindow", s.retestWindowMin());
         model.put("maxRetests", s.maxRetests());
         model.put("abstain", s.abstainMin());
+        model.put("randomPerDay", s.random() == null ? 0 : s.random().perDay());
+        model.put("randomFrom", s.random() == null ? "09:00" : s.random().from().toString());
+        model.put("randomUntil", s.random() == null ? "21:00" : s.random().until().toString());
+        model.put("randomWindow", s.random() == null ? 30 : s.random().windowMin());
         model.put("language", schedule.map(r -> r.config().language()).orElse(DeviceConfigs.DEFAULT_LANGUAGE));
         model.put("deviceLanguages", List.of("fi", "sv", "en"));
         model.put("thresholdText", fmt.mgPerLitre(client.alertThreshold()));
@@ -169,8 +174,7 @@ final class CasePages {
         String slotText = Optional.ofNullable(ctx.formParam("slots")).orElse("").strip();
         for (String part : slotText.isEmpty() ? new String[0] : slotText.split("[,\\s]+")) {
             try {
-                slots.add(new Schedule.Slot(LocalTime.parse(part.replace('.', ':').length() == 4 ? "0" + part.replace('.', ':')
-                        : part.replace('.', ':')), before, after));
+                slots.add(new Schedule.Slot(clockTime(part), before, after));
             } catch (DateTimeParseException e) {
                 throw new UiRoutes.BadInput("error.input.slots");
             }
@@ -191,15 +195,39 @@ final class CasePages {
         if (!ConfigUpdate.LANGUAGES.contains(language)) {
             throw new UiRoutes.BadInput("error.input.rejected");
         }
+        Schedule.RandomTests random = null;
+        String perDayText = ctx.formParam("random_per_day");
+        int perDay = perDayText == null || perDayText.isBlank() ? 0 : number(ctx, "random_per_day", 0, 12);
+        if (perDay > 0) {
+            try {
+                random = new Schedule.RandomTests(perDay, clockTime(Optional.ofNullable(ctx.formParam("random_from")).orElse("")),
+                        clockTime(Optional.ofNullable(ctx.formParam("random_until")).orElse("")), number(ctx, "random_window", 5, 120));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw new UiRoutes.BadInput("error.input.random");
+            }
+        }
         Schedule schedule;
         try {
             schedule = new Schedule(zone, slots, reminders, number(ctx, "retest_delay", 1, 240), number(ctx, "retest_window", 1, 240),
-                    number(ctx, "max_retests", 0, 20), number(ctx, "abstain", 0, 120));
+                    number(ctx, "max_retests", 0, 20), number(ctx, "abstain", 0, 120), random);
         } catch (IllegalArgumentException e) {
             throw new UiRoutes.BadInput("error.input.schedule");
         }
         care.schedules().set(me, clientId, schedule, language);
         seeOther(ctx, casePath(clientId) + "?saved=schedule#schedule");
+    }
+
+    /** A time of day as people type it: "8:00", "08:00", "8.00" or "20.30". */
+    private static LocalTime clockTime(String text) {
+        String t = text.strip().replace('.', ':');
+        return LocalTime.parse(t.length() == 4 ? "0" + t : t);
+    }
+
+    /** "Please test within 30 minutes": signed and sent to the device at once. */
+    private void requestTest(Context ctx, Actor me, Lang lang) {
+        String clientId = ctx.pathParam("id");
+        care.schedules().requestTest(me, clientId, org.breathgate.receiver.care.schedule.Schedules.DEFAULT_REQUEST_WINDOW);
+        seeOther(ctx, casePath(clientId) + "?saved=requested#device");
     }
 
     private void threshold(Context ctx, Actor me, Lang lang) {

@@ -39,6 +39,10 @@ final class ScheduleWords {
             }
             out.add(messages.get(lang, "schedule.words.windows", list(windows, lang)));
         }
+        if (s.random() != null) {
+            out.add(messages.get(lang, "schedule.words.random", s.random().perDay(), time(s.random().from(), lang),
+                    time(s.random().until(), lang), s.random().windowMin()));
+        }
         if (!s.remindersBeforeCloseMin().isEmpty()) {
             List<String> minutes = s.remindersBeforeCloseMin().stream().sorted((a, b) -> b - a).map(String::valueOf).toList();
             out.add(messages.get(lang, "schedule.words.reminders", list(minutes, lang), s.remindersBeforeCloseMin().stream()
