@@ -142,6 +142,14 @@ if command -v java >/dev/null 2>&1; then
   fi
 fi
 
+# The Pi's own LED as the status light (panel=none): a udev rule lets the agent's group switch it.
+install -d -m 0755 "$DESTDIR/etc/udev/rules.d"
+install -m 0644 "$HERE/udev/60-breathgate-led.rules" "$DESTDIR/etc/udev/rules.d/60-breathgate-led.rules"
+if [ -z "$DESTDIR" ] && command -v udevadm >/dev/null 2>&1; then
+  udevadm control --reload-rules 2>/dev/null || true
+  udevadm trigger --subsystem-match=leds --action=add 2>/dev/null || true
+fi
+
 # Shell completion, when Java is here to generate it.
 if command -v java >/dev/null 2>&1; then
   install -d -m 0755 "$DESTDIR/usr/share/bash-completion/completions"

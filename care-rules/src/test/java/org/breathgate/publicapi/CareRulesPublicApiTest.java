@@ -43,6 +43,8 @@ import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.care.account.ThrottleDecision;
 import org.breathgate.care.account.ThrottlePolicy;
+import org.breathgate.care.account.ThrottleState;
+import org.breathgate.care.account.Totp;
 import org.breathgate.care.alert.Acknowledgement;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertCommand;
@@ -106,7 +108,8 @@ class CareRulesPublicApiTest {
     private static final Set<Class<?>> ON_THIS_PAGE = Set.of(Checks.class,
             AccessDeniedException.class, AccessPolicy.class, Actor.class, CaseStatus.class, Client.class, Decision.class,
             Operation.class, Operation.Kind.class, Organisation.class, OrganisationKind.class, ReasonCode.class, Role.class,
-            LoginThrottle.class, PasswordHasher.class, PasswordHasher.Cost.class, ThrottleDecision.class, ThrottlePolicy.class,
+            LoginThrottle.class, LoginThrottle.Key.class, PasswordHasher.class, PasswordHasher.Cost.class, ThrottleDecision.class,
+            ThrottlePolicy.class, ThrottleState.class, Totp.class,
             Acknowledgement.class, Alert.class, AlertCommand.class, AlertCommand.Acknowledged.class, AlertCommand.Escalate.class,
             AlertCommand.Raise.class, AlertCommand.Update.class, AlertEngine.class, AlertEvidence.class, AlertEvidence.Role.class,
             AlertKeys.class, AlertKind.class, AlertLookup.class, AlertRules.class, AlertStatus.class, Audience.class,
@@ -216,19 +219,58 @@ class CareRulesPublicApiTest {
 
     @Test
     void account() {
-        ThrottlePolicy policy = new ThrottlePolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15));
-        ThrottlePolicy defaults = ThrottlePolicy.DEFAULT;
-        int maxFailures = policy.maxFailures();
-        Duration window = policy.window();
-        Duration lockout = policy.lockout();
-        LoginThrottle throttle = new LoginThrottle(defaults, Clock.fixed(T0, ZoneOffset.UTC));
-        ThrottleDecision check = throttle.check("worker", "192.0.2.1");
-        ThrottleDecision failure = throttle.recordFailure("worker", "192.0.2.1");
-        throttle.recordSuccess("worker", "192.0.2.1");
+        ThrottlePolicy policy = new ThrottlePolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofHours(24));
+        ThrottlePolicy pair = ThrottlePolicy.ACCOUNT_FROM_SOURCE;
+        ThrottlePolicy source = ThrottlePolicy.SOURCE;
+        ThrottlePolicy account = ThrottlePolicy.ACCOUNT;
+        int free = policy.freeFailures();
+        Duration first = policy.firstDelay();
+        Duration max = policy.maxDelay();
+        Duration forget = policy.forgetAfter();
+        Duration delay = policy.delayAfter(6);
+        LoginThrottle throttle = new LoginThrottle(pair, source, account);
+        LoginThrottle defaults = LoginThrottle.defaults();
+        ThrottlePolicy ofKey = throttle.policy(LoginThrottle.Key.ACCOUNT);
+        ThrottleState none = ThrottleState.NONE;
+        ThrottleState now = throttle.current(LoginThrottle.Key.SOURCE, none, T0);
+        ThrottleState failed = throttle.failed(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, now, T0);
+        boolean begins = throttle.delaysBegin(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, failed);
+        ThrottleDecision check = defaults.decide(java.util.Map.of(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, failed), T0);
         boolean allowed = check.allowed();
-        Instant lockedUntil = failure.lockedUntil();
-        String lockedBy = failure.lockedBy();
+        Instant retryAt = check.retryAt();
+        LoginThrottle.Key slowedBy = check.slowedBy();
         ThrottleDecision made = new ThrottleDecision(true, null, null);
+        ThrottleDecision go = ThrottleDecision.ALLOWED;
+        ThrottleState state = new ThrottleState(1, T0, null);
+        int failures = state.failures();
+        Instant last = state.lastFailure();
+        Instant waitUntil = state.waitUntil();
+        String key = LoginThrottle.Key.ACCOUNT_FROM_SOURCE.of("worker", "192.0.2.1");
+        boolean cleared = LoginThrottle.Key.SOURCE.clearedBySuccess();
+        assertEnumsComplete(List.of(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, LoginThrottle.Key.SOURCE, LoginThrottle.Key.ACCOUNT),
+                LoginThrottle.Key.values());
+        assertEquals(LoginThrottle.Key.SOURCE, LoginThrottle.Key.valueOf("SOURCE"));
+        Totp totp = new Totp();
+        Totp sha256 = new Totp("HmacSHA256", 8);
+        long step = Totp.stepOf(T0);
+        String code = totp.code(new byte[20], step);
+        java.util.OptionalLong matched = totp.verify(new byte[20], code, T0, Long.MIN_VALUE);
+        int digits = Totp.DIGITS;
+        Duration totpStep = Totp.STEP;
+        int skew = Totp.SKEW_STEPS;
+        int secretBytes = Totp.SECRET_BYTES;
+        assertTrue(allowed && go.allowed() && made.allowed() && matched.isPresent() && !cleared && !begins);
+        assertEquals(null, retryAt);
+        assertEquals(null, slowedBy);
+        assertEquals(1, failures + free - 5);
+        assertEquals(T0, last);
+        assertEquals(null, waitUntil);
+        assertEquals("pair:worker|192.0.2.1", key);
+        assertEquals(Duration.ofSeconds(1), delay);
+        assertEquals(List.of(first, max, forget).size(), 3);
+        assertEquals(ofKey, account);
+        assertEquals(6 + 2, digits + sha256.code(new byte[20], step).length() - 6);
+        assertEquals(List.of(totpStep, skew, secretBytes).size(), 3);
 
         int maxPassword = PasswordHasher.MAX_PASSWORD_LENGTH;
         PasswordHasher.Cost owasp = PasswordHasher.Cost.OWASP_MINIMUM;
@@ -243,8 +285,7 @@ class CareRulesPublicApiTest {
         hasher.equaliseTimingForUnknownAccount("guess".toCharArray());
 
         assertTrue(allowed && verified && rehash && made.allowed());
-        assertEquals(List.of(maxFailures, window, lockout, lockedUntil == null, lockedBy == null, maxPassword, memory, iterations,
-                parallelism).size(), 9);
+        assertEquals(List.of(maxPassword, memory, iterations, parallelism, owasp).size(), 5);
     }
 
     @Test
@@ -425,7 +466,8 @@ class CareRulesPublicApiTest {
                 AuditAction.REPORT_EXPORTED, AuditAction.CLIENT_DATA_EXPORTED, AuditAction.CONSENT_RECORDED,
                 AuditAction.CONSENT_REVOKED, AuditAction.ALERT_ACKNOWLEDGED, AuditAction.MISSED_TEST_EXCUSED,
                 AuditAction.SCHEDULE_SET, AuditAction.ALERT_RULES_CHANGED, AuditAction.DATA_DELETED, AuditAction.ACCESS_DENIED,
-                AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_FAILED, AuditAction.ACCOUNT_LOCKED, AuditAction.AUDIT_VERIFIED,
+                AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_FAILED, AuditAction.LOGIN_SLOWED, AuditAction.LOGIN_REFUSED,
+                AuditAction.AUDIT_VERIFIED,
                 AuditVerification.Problem.CONTENT_CHANGED, AuditVerification.Problem.BROKEN_LINK,
                 AuditVerification.Problem.ENTRIES_MISSING, AuditVerification.Problem.OUT_OF_ORDER,
                 AuditVerification.Problem.ANCHOR_MISMATCH, AuditVerification.Problem.TRUNCATED);

@@ -102,6 +102,8 @@ public final class Demo implements AutoCloseable {
         config.put(ReceiverConfig.DATA_DIR, data.resolve("receiver").toString());
         config.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
         config.put(ReceiverConfig.MQTT_CLIENT_ID, "demo-receiver");
+        // DEMO ONLY: the demo logins sign in with a password alone; the receiver warns loudly at start and the login page says so.
+        config.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
         config.put(ReceiverConfig.WEB_PORT, Integer.toString(settings.webPort()));
         // Devices enroll on a listener of their own (their own certificate): the next port, or a free one in tests.
         config.put(ReceiverConfig.DEVICE_API_PORT, Integer.toString(settings.webPort() == 0 ? 0 : settings.webPort() + 1));

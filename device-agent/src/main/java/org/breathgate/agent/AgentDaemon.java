@@ -14,7 +14,7 @@ import org.breathgate.agent.clock.ClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.control.ControlServer;
 import org.breathgate.agent.evidence.KeyFileException;
-import org.breathgate.agent.prompt.EspeakVoice;
+import org.breathgate.agent.prompt.CommandVoice;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.hardware.DeviceDisconnectedException;
 import org.breathgate.hardware.UnsupportedSensorException;
@@ -58,7 +58,8 @@ public final class AgentDaemon implements AutoCloseable {
      *
      * @param pi4j  the Pi4J context, asked for only when the configuration uses GPIO
      * @param clock the agent's time
-     * @param voice spoken prompts; {@code null} to use espeak-ng when the configuration asks for a voice
+     * @param voice spoken prompts; {@code null} for recordings and espeak-ng ({@link CommandVoice}) when the configuration
+     *              asks for a voice
      * @throws KeyFileException if a key file is missing, unreadable or readable by others
      * @throws UnsupportedSensorException if the configured sensor cannot measure breath alcohol trustworthily
      * @throws DeviceDisconnectedException if the panel's GPIO pins cannot be claimed
@@ -69,7 +70,8 @@ public final class AgentDaemon implements AutoCloseable {
         HardwareSetup hardware = HardwareSetup.open(config, Clock.systemUTC(), pi4j);
         DeviceAgent agent = null;
         try {
-            Voice v = voice != null ? voice : EspeakVoice.createOrSilent(config.voice(), config.deviceId());
+            Voice v = voice != null ? voice
+                    : CommandVoice.create(config.voice(), config.parent().audioDir(), config.parent().audioDevice(), config.deviceId());
             agent = new DeviceAgent(config, hardware.hardware(), v, clock, new SecureRandom());
             DeviceAgent a = agent;
             ControlServer control = ControlServer.start(controlSocket(config), request -> answer(a, config, request),

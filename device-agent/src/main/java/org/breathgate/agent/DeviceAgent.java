@@ -18,6 +18,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.breathgate.agent.breathtest.SensorLink;
+import org.breathgate.agent.buttons.Gestures;
+import org.breathgate.agent.buttons.ParentButtons;
+import org.breathgate.agent.clock.AgentTimer;
 import org.breathgate.agent.breathtest.TestRunner;
 import org.breathgate.agent.clock.ClockJumpDetector;
 import org.breathgate.agent.clock.ClockSource;
@@ -32,7 +35,7 @@ import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.photo.PhotoKeeper;
 import org.breathgate.agent.photo.PhotoSender;
 import org.breathgate.agent.photo.PhotoTaker;
-import org.breathgate.agent.prompt.Prompt;
+import org.breathgate.agent.prompt.LightKeeper;
 import org.breathgate.agent.prompt.Prompter;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.agent.publish.DownlinkListener;
@@ -42,8 +45,11 @@ import org.breathgate.agent.schedule.ScheduleKeeper;
 import org.breathgate.agent.schedule.ScheduleState;
 import org.breathgate.agent.schedule.TestSchedule;
 import org.breathgate.agent.status.StatusReporter;
+import org.breathgate.agent.support.SupportDesk;
 import org.breathgate.hardware.BeepPattern;
 import org.breathgate.hardware.Button;
+import org.breathgate.hardware.LightColour;
+import org.breathgate.hardware.LightPattern;
 import org.breathgate.hardware.camera.CameraConfig;
 import org.breathgate.protocol.ConfigUpdate;
 import org.breathgate.protocol.DeviceStatus;
@@ -55,7 +61,10 @@ import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.SigningKey;
-import org.breathgate.protocol.SupportRequest;
+import org.breathgate.protocol.SensorState;
+import org.breathgate.protocol.SupportNeed;
+import org.breathgate.protocol.SupportReply;
+import org.breathgate.protocol.TestReason;
 import org.breathgate.protocol.VerificationKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +77,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each job has its own class: {@link ScheduleKeeper} (the schedule and its prompts),
  * {@link TestRunner} and {@link SensorLink} (a breath test and the breathalyser), {@link PhotoKeeper}
  * (a reading's photo), {@link ConfigUpdates} (the receiver's configuration), {@link StatusReporter}
- * (heartbeats and the status file), {@link MqttPublisher} (sending and the receiver's acks). This
- * class builds them, owns their threads and answers for the agent as a whole.
+ * (heartbeats and the status file), {@link MqttPublisher} (sending and the receiver's acks),
+ * {@link SupportDesk} (the help button's menu, support requests and the service's replies),
+ * {@link Gestures} and {@link ParentButtons} (what a press of each button does), {@link LightKeeper}
+ * (what the light shows when no prompt's light is held). This class builds them, owns their threads
+ * and answers for the agent as a whole.
  *
  * <p>Threads, each named for the device: the <em>agent</em> thread owns the schedule and does all
  * recording (so sequence numbers and schedule state change in one place); the <em>test</em> thread
@@ -106,6 +118,9 @@ public final class DeviceAgent implements AutoCloseable {
     private final ConfigUpdates configs;
     private final StatusReporter status;
     private final MqttPublisher publisher;
+    private final LightKeeper light;
+    private final SupportDesk support;
+    private final Gestures gestures;
 
     // Agent thread only.
     private ScheduledFuture<?> heartbeats;
@@ -135,7 +150,9 @@ public final class DeviceAgent implements AutoCloseable {
         this.outbox = Outbox.open(config.outboxFile(), id, config.outboxBudgetBytes());
         try {
             this.recorder = new EvidenceRecorder(id, signer, clock, outbox, this::wakePublisher);
-            this.prompter = new Prompter(hardware.panel().light(), hardware.panel().buzzer(), voice, config.language());
+            this.light = new LightKeeper(hardware.panel().light(), clock::monotonicMs, this::standingLight);
+            this.prompter = new Prompter(light, hardware.panel().buzzer(), voice, config.language(),
+                    config.parent().audioLanguage().orElse(null), config.parent().speakResults(), clock::wall, this::zone);
             this.agentThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-agent-" + id));
             this.testThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-test-" + id));
             this.statusInterval = config.statusInterval();
@@ -154,6 +171,11 @@ public final class DeviceAgent implements AutoCloseable {
             this.status = new StatusReporter(config, VERSION, clock, outbox, sensor, voice, prompter, photos::cameraFault,
                     configs::version, this::publisherStats, this::publishStatus);
             this.photoSender = new PhotoSender(id, outbox.photos(), signer, clock::facts, config.mqtt().ackTimeout());
+            AgentTimer timer = this::later;
+            this.support = new SupportDesk(id, recorder, outbox.support(), prompter, light, clock, timer, config.parent().menuStep(),
+                    this::zone);
+            ParentButtons buttons = new ParentButtons(tests, schedule, support, prompter, clock);
+            this.gestures = new Gestures(timer, config.parent().doublePress(), buttons::gesture);
             this.publisher = new MqttPublisher(config.mqtt(), id, outbox, receiverVerifier, signer, status::heartbeat,
                     new Downlink(), random, photoSender);
         } catch (RuntimeException e) {
@@ -195,14 +217,27 @@ public final class DeviceAgent implements AutoCloseable {
                 outbox.stats().lastSeq(), configs.version());
     }
 
-    /** As if the parent pressed "start test". */
+    /**
+     * Starts the test that is due, or one on demand, at once: what the technician's {@code breathgate-agent test}
+     * asks for. (The parent's test button goes through the gestures: a single press when no test is due first
+     * says when the next one is.)
+     */
     public void requestTest() {
-        pressed(Button.START_TEST, clock.wall());
+        if (!closed) {
+            onAgentThread(tests::startPressed);
+        }
     }
 
-    /** As if the parent pressed "I need support". */
+    /** As if the parent pressed the help button: opens the spoken help menu (or chooses in it). */
     public void requestSupport() {
         pressed(Button.SUPPORT, clock.wall());
+    }
+
+    /** Records a support request for {@code need}, as if the parent had chosen it in the help menu. */
+    public void requestSupport(SupportNeed need) {
+        if (!closed) {
+            onAgentThread(() -> support.request(need));
+        }
     }
 
     /** A snapshot for the technician CLI and the demo; safe from any thread. */
@@ -314,18 +349,21 @@ public final class DeviceAgent implements AutoCloseable {
             return;
         }
         hardware.panel().buzzer().play(BeepPattern.CLICK);
-        onAgentThread(() -> {
-            if (button == Button.SUPPORT) {
-                supportPressed();
-            } else {
-                tests.startPressed();
-            }
-        });
+        onAgentThread(() -> gestures.pressed(button));
     }
 
-    private void supportPressed() {
-        recorder.record((seq, facts) -> new SupportRequest(config.deviceId(), seq, facts));
-        prompter.show(Prompt.SUPPORT_SENT);
+    /** Runs {@code task} on the agent thread after {@code delay}: the help menu's steps, the double-press wait. */
+    private AgentTimer.Scheduled later(Duration delay, Runnable task) {
+        try {
+            ScheduledFuture<?> f = agentThread.schedule(guarded(() -> {
+                if (!closed) {
+                    task.run();
+                }
+            }), delay.toMillis(), TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return () -> { }; // stopping
+        }
     }
 
     private void tick() {
@@ -336,13 +374,61 @@ public final class DeviceAgent implements AutoCloseable {
         if (schedule.tick(now, clock.monotonicMs())) {
             status.checkStorage();
         }
+        light.refresh();
     }
 
-    /** Puts a configuration from the receiver to use: schedule, threshold, language, heartbeat interval. */
+    /** The schedule's time zone (days and times are said in it); before the schedule exists, the configured one. */
+    private java.time.ZoneId zone() {
+        ScheduleKeeper s = schedule;
+        return s != null ? s.zone() : config.rules().schedule().zone();
+    }
+
+    /**
+     * What the light shows when no prompt's light is held (docs/agent.md, "The light"), most pressing first: the
+     * help menu; a breathalyser problem; a test due; a help request on its way or answered; a retest coming; else
+     * "on, nothing to do". Empty during a breath test, whose prompts follow one another. Agent thread.
+     */
+    private Optional<LightKeeper.Light> standingLight() {
+        if (tests.running()) {
+            return Optional.empty();
+        }
+        if (support.menuOpen()) {
+            return support.standing();
+        }
+        SensorState sensorState = sensor.state();
+        if (sensorState == SensorState.DISCONNECTED || sensorState == SensorState.FAULT) {
+            return Optional.of(new LightKeeper.Light(LightColour.AMBER, LightPattern.TRIPLE_FLASH));
+        }
+        Instant now = clock.wall();
+        TestSchedule.NextTest next = schedule.nextTest(now);
+        if (next instanceof TestSchedule.NextTest.Now due) {
+            boolean late = due.reason() instanceof TestReason.Scheduled s && s.late();
+            return Optional.of(new LightKeeper.Light(late ? LightColour.AMBER : LightColour.BLUE, LightPattern.SLOW_BLINK));
+        }
+        Optional<LightKeeper.Light> help = support.standing();
+        if (help.isPresent()) {
+            return help;
+        }
+        if (schedule.retestPending(now)) {
+            return Optional.of(new LightKeeper.Light(LightColour.AMBER, LightPattern.LONG_BLINK));
+        }
+        return Optional.of(new LightKeeper.Light(LightColour.WHITE, LightPattern.HEARTBEAT));
+    }
+
+    /**
+     * Puts a configuration from the receiver to use: schedule, threshold, language, heartbeat interval, and, when it
+     * says them, whether results are spoken and the recordings' language (else the local settings stay).
+     */
     private void use(ConfigUpdate u) {
         schedule.useSchedule(u.schedule());
         tests.useThreshold(u.threshold());
         prompter.setLanguage(u.language());
+        if (u.speakResults() != null) {
+            prompter.setSpeakResults(u.speakResults());
+        }
+        if (u.audioLanguage() != null) {
+            prompter.setAudioLanguage(u.audioLanguage());
+        }
         statusInterval = Duration.ofSeconds(u.statusIntervalSeconds());
     }
 
@@ -376,7 +462,7 @@ public final class DeviceAgent implements AutoCloseable {
         publisher.publishStatus(heartbeat);
     }
 
-    /** The publisher's thread tells of configurations; they are handled on the agent thread. */
+    /** The publisher's thread tells of configurations, support replies and refusals; they are handled on the agent thread. */
     private final class Downlink implements DownlinkListener {
         @Override
         public void configReceived(ConfigUpdate config, SignedMessage signed) {
@@ -397,6 +483,20 @@ public final class DeviceAgent implements AutoCloseable {
             LOG.warn("A configuration message failed verification and was not used: {}", detail);
             if (!closed) {
                 onAgentThread(() -> configs.rejected(detail));
+            }
+        }
+
+        @Override
+        public void supportReplyReceived(SupportReply reply) {
+            if (!closed) {
+                onAgentThread(() -> support.replyReceived(reply));
+            }
+        }
+
+        @Override
+        public void quarantined(long seq) {
+            if (!closed) {
+                onAgentThread(() -> support.refused(seq));
             }
         }
     }

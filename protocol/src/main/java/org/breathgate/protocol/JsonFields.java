@@ -106,6 +106,21 @@ final class JsonFields {
         return value.booleanValue();
     }
 
+    Boolean optBool(String key) throws InvalidMessageException {
+        JsonNode value = optional(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(key, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    Instant optInstant(String key) throws InvalidMessageException {
+        return optText(key) == null ? null : instant(key);
+    }
+
     Instant instant(String key) throws InvalidMessageException {
         String text = text(key);
         try {

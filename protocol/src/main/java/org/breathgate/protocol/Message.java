@@ -4,7 +4,7 @@ package org.breathgate.protocol;
  * Every message Breathgate puts on the wire, in either direction.
  *
  * <p>Devices send {@link DeviceMessage}s (readings, missed tests, tamper events, support requests,
- * status heartbeats); the receiver sends {@link ReceiverMessage}s (acks and configuration). Every
+ * status heartbeats); the receiver sends {@link ReceiverMessage}s (acks, configuration, replies to support requests). Every
  * message travels as a JWS signed by its sender: see {@code docs/protocol.md}.
  */
 public sealed interface Message permits DeviceMessage, ReceiverMessage {

@@ -106,6 +106,7 @@ public final class MessageJson {
             case PHOTO -> decodePhotoChunk(root, device);
             case ACK -> decodeAck(root, device);
             case CONFIG -> decodeConfig(root, device);
+            case SUPPORT_REPLY -> decodeSupportReply(root, device);
             case TEST_REQUEST -> decodeTestRequest(root, device);
         };
         Map<String, String> extensions = new LinkedHashMap<>();
@@ -228,7 +229,29 @@ public final class MessageJson {
     private static SupportRequest decodeSupport(JsonFields root, String device) throws InvalidMessageException {
         long seq = root.longValue("seq");
         ClockFacts clock = decodeClock(root);
-        return root.construct("support_request", () -> new SupportRequest(device, seq, clock));
+        SupportNeed need = root.optEnum("need", SupportNeed.class);
+        if (need == null) {
+            if (root.has("need_chosen")) {
+                throw root.invalid("need_chosen", "is only said together with need");
+            }
+            return root.construct("support_request", () -> new SupportRequest(device, seq, clock));
+        }
+        boolean chosen = root.bool("need_chosen");
+        return root.construct("support_request", () -> new SupportRequest(device, seq, clock, need, chosen));
+    }
+
+    private static SupportReply decodeSupportReply(JsonFields root, String device) throws InvalidMessageException {
+        var issued = root.instant("issued");
+        List<SupportReply.Entry> entries = new ArrayList<>();
+        for (JsonFields r : root.objects("requests")) {
+            long seq = r.longValue("seq");
+            SupportReply.State state = r.enumValue("state", SupportReply.State.class);
+            SupportReply.Role by = r.enumValue("by", SupportReply.Role.class);
+            var from = r.optInstant("contact_from");
+            var before = r.optInstant("contact_before");
+            entries.add(r.construct("request", () -> new SupportReply.Entry(seq, state, by, from, before)));
+        }
+        return root.construct("support_reply", () -> new SupportReply(device, issued, entries));
     }
 
     private static DeviceStatus decodeStatus(JsonFields root, String device) throws InvalidMessageException {
@@ -302,8 +325,10 @@ public final class MessageJson {
         int threshold = root.intValue("threshold_ug_l");
         String language = root.text("language");
         int statusInterval = root.intValue("status_interval_s");
+        Boolean speakResults = root.optBool("speak_results");
+        String audioLanguage = root.optText("audio_language");
         return root.construct("config", () -> new ConfigUpdate(device, version, issued, schedule,
-                new BreathAlcohol(threshold), language, statusInterval));
+                new BreathAlcohol(threshold), language, statusInterval, speakResults, audioLanguage));
     }
 
     private static TestRequest decodeTestRequest(JsonFields root, String device) throws InvalidMessageException {
@@ -340,6 +365,10 @@ public final class MessageJson {
             } else if (message instanceof SupportRequest s) {
                 g.writeNumberField("seq", s.seq());
                 writeClock(g, s.clock());
+                if (s.need() != null) {
+                    g.writeStringField("need", s.need().wireName());
+                    g.writeBooleanField("need_chosen", s.needChosen());
+                }
             } else if (message instanceof DeviceStatus s) {
                 writeStatus(g, s);
             } else if (message instanceof PhotoChunk p) {
@@ -355,6 +384,8 @@ public final class MessageJson {
                 writeAck(g, a);
             } else if (message instanceof ConfigUpdate c) {
                 writeConfig(g, c);
+            } else if (message instanceof SupportReply r) {
+                writeSupportReply(g, r);
             } else if (message instanceof TestRequest t) {
                 g.writeNumberField("request", t.request());
                 g.writeStringField("issued", DateTimeFormatter.ISO_INSTANT.format(t.issued()));
@@ -531,5 +562,30 @@ public final class MessageJson {
         g.writeNumberField("threshold_ug_l", c.threshold().microgramsPerLitre());
         g.writeStringField("language", c.language());
         g.writeNumberField("status_interval_s", c.statusIntervalSeconds());
+        if (c.speakResults() != null) {
+            g.writeBooleanField("speak_results", c.speakResults());
+        }
+        if (c.audioLanguage() != null) {
+            g.writeStringField("audio_language", c.audioLanguage());
+        }
+    }
+
+    private static void writeSupportReply(JsonGenerator g, SupportReply r) throws IOException {
+        g.writeStringField("issued", DateTimeFormatter.ISO_INSTANT.format(r.issued()));
+        g.writeArrayFieldStart("requests");
+        for (SupportReply.Entry e : r.requests()) {
+            g.writeStartObject();
+            g.writeNumberField("seq", e.seq());
+            g.writeStringField("state", e.state().wireName());
+            g.writeStringField("by", e.by().wireName());
+            if (e.contactFrom() != null) {
+                g.writeStringField("contact_from", DateTimeFormatter.ISO_INSTANT.format(e.contactFrom()));
+            }
+            if (e.contactBefore() != null) {
+                g.writeStringField("contact_before", DateTimeFormatter.ISO_INSTANT.format(e.contactBefore()));
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 }

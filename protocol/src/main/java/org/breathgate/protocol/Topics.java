@@ -6,8 +6,8 @@ import java.util.Optional;
  * The MQTT topic layout, defined once.
  *
  * <pre>
- * breathgate/v1/devices/{deviceId}/up/{type}     device to receiver: reading, missed_test, tamper, support_request, status
- * breathgate/v1/devices/{deviceId}/down/{type}   receiver to device: ack, config
+ * breathgate/v1/devices/{deviceId}/up/{type}     device to receiver: reading, missed_test, tamper, support_request, status, photo
+ * breathgate/v1/devices/{deviceId}/down/{type}   receiver to device: ack, config, support_reply
  * </pre>
  *
  * A broker ACL lets a device publish only under its own {@code up/} topics and subscribe only to

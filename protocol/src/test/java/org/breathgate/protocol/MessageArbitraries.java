@@ -19,7 +19,7 @@ final class MessageArbitraries {
     }
 
     static Arbitrary<Message> messages() {
-        return Arbitraries.oneOf(readings(), missedTests(), tampers(), supportRequests(), statuses(), acks(), configs());
+        return Arbitraries.oneOf(readings(), missedTests(), tampers(), supportRequests(), statuses(), acks(), configs(), supportReplies());
     }
 
     static Arbitrary<String> deviceIds() {
@@ -96,7 +96,19 @@ final class MessageArbitraries {
     }
 
     static Arbitrary<Message> supportRequests() {
-        return Combinators.combine(deviceIds(), seqs(), clocks()).as(SupportRequest::new);
+        return Combinators.combine(deviceIds(), seqs(), clocks(), Arbitraries.of(SupportNeed.class).injectNull(0.3),
+                Arbitraries.of(true, false)).as((device, seq, clock, need, chosen) ->
+                new SupportRequest(device, seq, clock, need, need != null && chosen));
+    }
+
+    static Arbitrary<Message> supportReplies() {
+        Arbitrary<SupportReply.Entry> entries = Combinators.combine(seqs(), Arbitraries.of(SupportReply.State.class),
+                Arbitraries.of(SupportReply.Role.class), instants().injectNull(0.4), Arbitraries.longs().between(1, 7L * 24 * 3600))
+                .as((seq, state, by, from, length) -> state == SupportReply.State.CLOSED ? SupportReply.Entry.closed(seq, by)
+                        : SupportReply.Entry.seen(seq, by, from, (from == null ? EARLIEST : from).plusSeconds(length)));
+        return Combinators.combine(deviceIds(), instants(),
+                entries.list().ofMinSize(1).ofMaxSize(SupportReply.MAX_REQUESTS).uniqueElements(SupportReply.Entry::seq))
+                .as(SupportReply::new);
     }
 
     static Arbitrary<Message> statuses() {
@@ -129,9 +141,12 @@ final class MessageArbitraries {
                 Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 120)).as(Schedule::new);
         return Combinators.combine(deviceIds(), Arbitraries.longs().between(1, 1L << 40), instants(), schedules,
                 Arbitraries.integers().between(1, 10_000), Arbitraries.of("fi", "sv", "en"),
-                Arbitraries.integers().between(30, 86_400))
-                .as((device, version, issued, schedule, threshold, language, interval) ->
-                        new ConfigUpdate(device, version, issued, schedule, new BreathAlcohol(threshold), language, interval));
+                Arbitraries.integers().between(30, 86_400),
+                Combinators.combine(Arbitraries.of(true, false).injectNull(0.4), Arbitraries.of("fi", "se", "smn", "sms").injectNull(0.5))
+                        .as(net.jqwik.api.Tuple::of))
+                .as((device, version, issued, schedule, threshold, language, interval, prompts) ->
+                        new ConfigUpdate(device, version, issued, schedule, new BreathAlcohol(threshold), language, interval,
+                                prompts.get1(), prompts.get2()));
     }
 
     static List<Message> fixed() {

@@ -187,4 +187,15 @@ class MessageVerifierTest {
         MessageSigner otherDevice = new MessageSigner(SigningKey.fromSeed(new KeyId("home-0002", 1), Samples.seed(3)));
         assertThrows(IllegalArgumentException.class, () -> otherDevice.sign(Samples.positive(41)));
     }
+
+    @Test
+    void a_support_reply_signed_by_a_device_is_refused_and_a_changed_one_does_not_verify() {
+        assertEquals(Rejection.DEVICE_MISMATCH, rejectionOf(signedRaw(header("EdDSA"),
+                new String(MessageJson.encode(Samples.supportReply()), StandardCharsets.UTF_8)), Samples.DEVICE));
+        String genuine = new MessageSigner(Samples.receiverKey()).sign(Samples.supportReply()).compact();
+        String[] parts = genuine.split("\\.");
+        String changed = parts[0] + "." + B64.encodeToString(new String(MessageJson.encode(Samples.supportReply()), StandardCharsets.UTF_8)
+                .replace("14:00:00Z", "20:00:00Z").getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertEquals(Rejection.BAD_SIGNATURE, rejectionOf(changed, KeyId.RECEIVER));
+    }
 }

@@ -46,7 +46,8 @@ class ProtocolDocTest {
     void every_enum_value_on_the_wire_is_documented() throws IOException {
         String doc = Files.readString(DOC);
         for (Enum<?>[] values : new Enum<?>[][] {Outcome.values(), AbortReason.values(), TamperKind.values(),
-                SensorState.values(), Ack.Result.values(), MessageType.values()}) {
+                SensorState.values(), Ack.Result.values(), MessageType.values(), SupportNeed.values(), SupportReply.State.values(),
+                SupportReply.Role.values()}) {
             for (Enum<?> value : values) {
                 String wire = value instanceof MessageType t ? t.wireName() : value.name().toLowerCase(java.util.Locale.ROOT);
                 assertTrue(doc.contains("`" + wire + "`"), "docs/protocol.md does not name " + wire);

@@ -65,6 +65,8 @@ final class Samples {
                         Instant.parse("2026-11-25T17:30:00Z"), Instant.parse("2026-11-25T18:30:00Z"), 2),
                 new TamperEvent(DEVICE, 44, CLOCK, TamperKind.SENSOR_DISCONNECTED, "serial port /dev/ttyUSB0 went silent"),
                 new SupportRequest(DEVICE, 45, CLOCK),
+                new SupportRequest(DEVICE, 46, CLOCK, SupportNeed.CALL_ME, true),
+                new SupportRequest(DEVICE, 47, CLOCK, SupportNeed.HELP_NOW, false),
                 new DeviceStatus(DEVICE, CLOCK, true, 86_400, 45, 3, 4096, 64L << 20, 2L << 30, SensorState.READY,
                         LocalDate.parse("2027-05-01"), "0.1.0", 7, List.of("clock_unsynchronised")),
                 new Ack(DEVICE, Instant.parse("2026-11-25T06:02:12.001Z"), List.of(
@@ -76,6 +78,10 @@ final class Samples {
                                 List.of(Schedule.Slot.at(LocalTime.of(8, 0)), new Schedule.Slot(LocalTime.of(20, 0), 15, 45))),
                         new BreathAlcohol(100), "fi", 300),
                 new ConfigUpdate(DEVICE, 8, Instant.parse("2026-11-24T12:00:00Z"),
+                        Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0)))),
+                        new BreathAlcohol(100), "fi", 1800, false, "se"),
+                supportReply(),
+                new ConfigUpdate(DEVICE, 9, Instant.parse("2026-11-24T12:00:00Z"),
                         Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0))))
                                 .withRandom(new Schedule.RandomTests(2, LocalTime.of(9, 0), LocalTime.of(21, 0), 30)),
                         new BreathAlcohol(100), "sv", 1800),
@@ -84,5 +90,12 @@ final class Samples {
                         Instant.parse("2026-11-25T13:17:00Z"), Instant.parse("2026-11-25T13:47:00Z"), 0),
                 new Reading(DEVICE, 47, CLOCK, new TestReason.Requested(3), Outcome.PASS, BreathAlcohol.ZERO,
                         new BreathAlcohol(100), null, 4_000, null, SENSOR));
+    }
+
+    /** Request 46 seen by its worker, a call expected before 16:00 Helsinki time; request 45 closed. */
+    static SupportReply supportReply() {
+        return new SupportReply(DEVICE, Instant.parse("2026-11-25T08:10:00.125Z"), List.of(
+                SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, Instant.parse("2026-11-25T14:00:00Z")),
+                SupportReply.Entry.closed(45, SupportReply.Role.ON_CALL)));
     }
 }

@@ -66,7 +66,18 @@ class SizeLimitTest {
                 Collections.nCopies(8, 240), 240, 240, 20, 120,
                 new Schedule.RandomTests(12, LocalTime.of(0, 0), LocalTime.of(23, 59), 115));
         assertFits(new ConfigUpdate(LONGEST_DEVICE, Long.MAX_VALUE, Instant.parse("2026-11-25T06:02:11.250Z"), schedule,
-                new BreathAlcohol(10_000), "sv", 86_400));
+                new BreathAlcohol(10_000), "sv", 86_400, false, "smn"));
+    }
+
+    @Test
+    void the_largest_support_request_and_support_reply_fit() throws Exception {
+        assertFits(new SupportRequest(LONGEST_DEVICE, EvidenceEvent.MAX_SEQUENCE, CLOCK, SupportNeed.DEVICE_PROBLEM, false));
+        List<SupportReply.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < SupportReply.MAX_REQUESTS; i++) {
+            entries.add(SupportReply.Entry.seen(EvidenceEvent.MAX_SEQUENCE - i, SupportReply.Role.TECHNICIAN,
+                    Instant.parse("2026-11-25T06:02:11.251Z"), Instant.parse("2026-11-26T06:02:11.252Z")));
+        }
+        assertFits(new SupportReply(LONGEST_DEVICE, Instant.parse("2026-11-25T06:02:11.250Z"), entries));
     }
 
     @Test

@@ -39,11 +39,21 @@ class TopicsTest {
     }
 
     @Test
-    void only_config_and_test_requests_are_retained_and_everything_is_qos_1() {
+    void only_config_support_replies_and_test_requests_are_retained_and_everything_is_qos_1() {
         for (MessageType type : MessageType.values()) {
             assertEquals(1, type.qos());
-            assertEquals(type == MessageType.CONFIG || type == MessageType.TEST_REQUEST, type.retained());
+            assertEquals(type == MessageType.CONFIG || type == MessageType.SUPPORT_REPLY || type == MessageType.TEST_REQUEST,
+                    type.retained());
         }
+    }
+
+    @Test
+    void a_support_reply_travels_down_on_its_own_topic_which_a_device_filter_covers() {
+        String topic = Topics.downlink("home-0001", MessageType.SUPPORT_REPLY);
+        assertEquals("breathgate/v1/devices/home-0001/down/support_reply", topic);
+        assertEquals(new Topics.Address("home-0001", MessageType.SUPPORT_REPLY), Topics.parse(topic).orElseThrow());
+        assertTrue(Topics.parse("breathgate/v1/devices/home-0001/up/support_reply").isEmpty(), "never uplink");
+        assertTrue(topic.startsWith(Topics.downlinkFilter("home-0001").replace("+", "")));
     }
 
     @Test

@@ -3,19 +3,20 @@ package org.breathgate.care.account;
 import java.time.Instant;
 
 /**
- * Whether a login attempt may go ahead.
+ * Whether a sign-in attempt may go ahead.
  *
- * @param allowed     whether to check the password at all
- * @param lockedUntil when the lock ends, or {@code null} when allowed
- * @param lockedBy    what is locked: {@code "account"} or {@code "source"}, or {@code null} when allowed
+ * @param allowed  whether to check the credentials at all
+ * @param retryAt  when the next attempt may be made, or {@code null} when allowed
+ * @param slowedBy which key made it wait ({@link LoginThrottle.Key}), or {@code null} when allowed
  */
-public record ThrottleDecision(boolean allowed, Instant lockedUntil, String lockedBy) {
+public record ThrottleDecision(boolean allowed, Instant retryAt, LoginThrottle.Key slowedBy) {
 
     public ThrottleDecision {
-        if (allowed != (lockedUntil == null) || allowed != (lockedBy == null)) {
-            throw new IllegalArgumentException("a refusal says until when and what is locked; an allowance says neither");
+        if (allowed != (retryAt == null) || allowed != (slowedBy == null)) {
+            throw new IllegalArgumentException("a refusal says until when and which key; an allowance says neither");
         }
     }
 
-    static final ThrottleDecision ALLOWED = new ThrottleDecision(true, null, null);
+    /** Go ahead. */
+    public static final ThrottleDecision ALLOWED = new ThrottleDecision(true, null, null);
 }

@@ -17,7 +17,10 @@ public enum AuditAction {
     ACCESS_DENIED("access.denied"),
     LOGIN_SUCCEEDED("login.succeeded"),
     LOGIN_FAILED("login.failed"),
-    ACCOUNT_LOCKED("account.locked"),
+    /** Failed sign-ins began to delay further attempts for a key (an account from an address, an address, an account). */
+    LOGIN_SLOWED("login.slowed"),
+    /** A sign-in through an identity provider, an invitation or a second factor was refused; the detail says why. */
+    LOGIN_REFUSED("login.refused"),
     AUDIT_VERIFIED("audit.verified");
 
     private final String code;

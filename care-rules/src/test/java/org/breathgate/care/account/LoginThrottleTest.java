@@ -2,11 +2,10 @@ package org.breathgate.care.account;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,96 +13,118 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoginThrottleTest {
 
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock { // care does not depend on testkit: its tests stay free of MQTT and databases
-        Instant now = Instant.parse("2026-03-10T09:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
+    private final LoginThrottle throttle = LoginThrottle.defaults();
 
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
+    /** Stored states, as the receiver's database keeps them, for one account and address at a time. */
+    private final Map<String, ThrottleState> stored = new java.util.HashMap<>();
 
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
+    private Map<LoginThrottle.Key, ThrottleState> states(String account, String source) {
+        Map<LoginThrottle.Key, ThrottleState> m = new EnumMap<>(LoginThrottle.Key.class);
+        for (LoginThrottle.Key k : LoginThrottle.Key.values()) {
+            m.put(k, stored.getOrDefault(k.of(account, source), ThrottleState.NONE));
         }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        return m;
     }
 
-    private final TestClock clock = new TestClock();
-    private final LoginThrottle throttle = new LoginThrottle(ThrottlePolicy.DEFAULT, clock);
-
-    private void fail(int times, String account, String source) {
-        for (int i = 0; i < times; i++) {
-            throttle.recordFailure(account, source);
+    /** One failed attempt as the receiver makes it: decide, and if allowed count the failure against every key. */
+    private ThrottleDecision attempt(String account, String source, Instant now) {
+        ThrottleDecision d = throttle.decide(states(account, source), now);
+        if (d.allowed()) {
+            for (LoginThrottle.Key k : LoginThrottle.Key.values()) {
+                String name = k.of(account, source);
+                stored.put(name, throttle.failed(k, stored.getOrDefault(name, ThrottleState.NONE), now));
+            }
         }
+        return d;
     }
 
     @Test
-    void four_failures_still_allow_a_fifth_try() {
-        fail(4, "anna", "10.0.0.1");
-        assertTrue(throttle.check("anna", "10.0.0.1").allowed());
-    }
-
-    @Test
-    void the_fifth_failure_locks_the_account_for_fifteen_minutes() {
-        fail(5, "anna", "10.0.0.1");
-        ThrottleDecision d = throttle.check("anna", "10.0.0.2");
-        assertFalse(d.allowed());
-        assertEquals("account", d.lockedBy());
-        assertEquals(clock.now.plus(Duration.ofMinutes(15)), d.lockedUntil());
-    }
-
-    @Test
-    void the_lock_ends_after_fifteen_minutes() {
-        fail(5, "anna", "10.0.0.1");
-        clock.advance(Duration.ofMinutes(15));
-        assertTrue(throttle.check("anna", "10.0.0.1").allowed());
-    }
-
-    @Test
-    void failures_older_than_the_window_do_not_count() {
-        fail(4, "anna", "10.0.0.1");
-        clock.advance(Duration.ofMinutes(15));
-        fail(1, "anna", "10.0.0.1");
-        assertTrue(throttle.check("anna", "10.0.0.1").allowed());
-    }
-
-    @Test
-    void one_source_failing_on_many_accounts_is_locked() {
+    void five_failures_are_free_and_the_sixth_makes_the_next_attempt_wait_half_a_minute() {
         for (int i = 0; i < 5; i++) {
-            throttle.recordFailure("user" + i, "203.0.113.9");
+            assertTrue(attempt("anna", "10.0.0.1", T0).allowed());
         }
-        ThrottleDecision d = throttle.check("anna", "203.0.113.9");
+        assertTrue(throttle.decide(states("anna", "10.0.0.1"), T0).allowed(), "five failures cost nothing");
+        assertTrue(attempt("anna", "10.0.0.1", T0).allowed());
+        ThrottleDecision d = throttle.decide(states("anna", "10.0.0.1"), T0);
         assertFalse(d.allowed());
-        assertEquals("source", d.lockedBy());
-        assertTrue(throttle.check("anna", "10.0.0.1").allowed());
+        assertEquals(T0.plusSeconds(30), d.retryAt());
+        assertEquals(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, d.slowedBy());
+        assertTrue(throttle.decide(states("anna", "10.0.0.1"), T0.plusSeconds(30)).allowed());
     }
 
     @Test
-    void a_success_clears_the_accounts_failures_but_not_the_sources() {
-        fail(4, "anna", "203.0.113.9");
-        throttle.recordSuccess("anna", "203.0.113.9");
-        fail(1, "anna", "10.0.0.1");
-        assertTrue(throttle.check("anna", "10.0.0.1").allowed());
-        fail(1, "bob", "203.0.113.9");
-        assertEquals("source", throttle.check("bob", "203.0.113.9").lockedBy());
+    void each_further_failure_doubles_the_wait_up_to_fifteen_minutes() {
+        Instant now = T0;
+        for (int i = 0; i < 40; i++) {
+            ThrottleDecision d = throttle.decide(states("anna", "10.0.0.1"), now);
+            if (!d.allowed()) {
+                now = d.retryAt();
+            }
+            assertTrue(attempt("anna", "10.0.0.1", now).allowed());
+        }
+        ThrottleState s = stored.get("pair:anna|10.0.0.1");
+        assertEquals(Duration.ofMinutes(15), Duration.between(s.lastFailure(), s.waitUntil()));
+        assertEquals(Duration.ofMinutes(4), ThrottlePolicy.ACCOUNT_FROM_SOURCE.delayAfter(9));
     }
 
     @Test
-    void failures_while_locked_do_not_lengthen_the_lock() {
-        fail(5, "anna", "10.0.0.1");
-        Instant until = throttle.check("anna", "10.0.0.1").lockedUntil();
-        clock.advance(Duration.ofMinutes(10));
-        fail(3, "anna", "10.0.0.1");
-        assertEquals(until, throttle.check("anna", "10.0.0.1").lockedUntil());
+    void a_stranger_failing_on_purpose_delays_a_named_worker_elsewhere_by_at_most_a_minute() {
+        Instant now = T0;
+        for (int i = 0; i < 200; i++) {
+            // The stranger spreads guesses over many addresses so no address is slowed.
+            attempt("anna", "198.51.100." + (i % 250), now);
+            now = now.plusMillis(10);
+        }
+        ThrottleDecision forAnna = throttle.decide(states("anna", "10.0.0.7"), now);
+        assertFalse(forAnna.allowed(), "the account as a whole is slowed");
+        assertEquals(LoginThrottle.Key.ACCOUNT, forAnna.slowedBy());
+        assertTrue(Duration.between(now, forAnna.retryAt()).compareTo(Duration.ofMinutes(1)) <= 0, forAnna.toString());
+        assertTrue(throttle.decide(states("anna", "10.0.0.7"), now.plus(Duration.ofMinutes(1))).allowed(),
+                "no lock-out: a minute later anna may try");
+    }
+
+    @Test
+    void one_address_trying_many_accounts_is_slowed_after_twenty_failures() {
+        for (int i = 0; i < 20; i++) {
+            assertTrue(attempt("user" + i, "203.0.113.9", T0).allowed());
+        }
+        ThrottleDecision d = throttle.decide(states("someone-else", "203.0.113.9"), T0);
+        assertTrue(d.allowed(), "twenty are free");
+        attempt("user20", "203.0.113.9", T0);
+        d = throttle.decide(states("someone-else", "203.0.113.9"), T0);
+        assertFalse(d.allowed());
+        assertEquals(LoginThrottle.Key.SOURCE, d.slowedBy());
+        assertTrue(throttle.decide(states("someone-else", "10.0.0.1"), T0).allowed(), "another address is not slowed");
+    }
+
+    @Test
+    void failures_are_forgotten_after_a_day_without_any() {
+        for (int i = 0; i < 6; i++) {
+            attempt("anna", "10.0.0.1", T0);
+        }
+        ThrottleState s = stored.get("pair:anna|10.0.0.1");
+        assertEquals(6, throttle.current(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, s, T0.plus(Duration.ofHours(23))).failures());
+        assertEquals(ThrottleState.NONE, throttle.current(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, s, T0.plus(Duration.ofHours(24))));
+    }
+
+    @Test
+    void delays_begin_once_per_key_so_the_audit_log_gets_one_entry_not_one_per_guess() {
+        ThrottleState s = ThrottleState.NONE;
+        int begins = 0;
+        for (int i = 0; i < 12; i++) {
+            s = throttle.failed(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, s, T0.plusSeconds(i * 3600L));
+            if (throttle.delaysBegin(LoginThrottle.Key.ACCOUNT_FROM_SOURCE, s)) {
+                begins++;
+            }
+        }
+        assertEquals(1, begins);
+    }
+
+    @Test
+    void a_success_clears_the_account_keys_but_not_the_address() {
+        assertTrue(LoginThrottle.Key.ACCOUNT_FROM_SOURCE.clearedBySuccess());
+        assertTrue(LoginThrottle.Key.ACCOUNT.clearedBySuccess());
+        assertFalse(LoginThrottle.Key.SOURCE.clearedBySuccess(), "a guesser with one valid account cannot reset their address");
     }
 }

@@ -54,6 +54,9 @@ import org.breathgate.protocol.DeviceIds;
  *                        can read connection and sensor state without stopping it;
  *                        {@code <data.dir>/status.json} by default
  * @param photo           the camera ({@code camera*} keys) and the photos' disk budget; no camera by default
+ * @param keyStore        see above
+ * @param parent          what is said aloud, recordings and sound card, button timing, the Pi's own LED
+ *                        ({@code speak.*}, {@code audio.*}, {@code buttons.*}, {@code help.*}, {@code light.*} keys)
  */
 public record AgentConfig(
         String deviceId,
@@ -76,7 +79,8 @@ public record AgentConfig(
         Optional<Enrollment> enrollment,
         Path statusFile,
         org.breathgate.agent.photo.PhotoSettings photo,
-        KeyStore keyStore) {
+        KeyStore keyStore,
+        org.breathgate.agent.prompt.ParentSettings parent) {
 
     /**
      * 100 µg/L: the receiver's default alert threshold for a client ({@code Client.DEFAULT_THRESHOLD} in care-rules), so a
@@ -91,6 +95,18 @@ public record AgentConfig(
         FILE,
         /** A P-256 key made inside the TPM 2.0 module, which never leaves it; signs ES256. */
         TPM
+    }
+
+    /** A configuration with the default {@link org.breathgate.agent.prompt.ParentSettings}. */
+    public AgentConfig(String deviceId, Path keyFile, int keyVersion, Map<Integer, Path> receiverKeys, Path dataDir,
+                       long outboxBudgetBytes, Mqtt mqtt, Sensor sensor, ScheduleRules rules, BreathAlcohol threshold,
+                       String language, boolean voice, Duration statusInterval, Duration tickInterval,
+                       Duration clockJumpTolerance, BreathalyserConfig breathalyser, Optional<PanelConfig> panel,
+                       Optional<Enrollment> enrollment, Path statusFile, org.breathgate.agent.photo.PhotoSettings photo,
+                       KeyStore keyStore) {
+        this(deviceId, keyFile, keyVersion, receiverKeys, dataDir, outboxBudgetBytes, mqtt, sensor, rules, threshold, language,
+                voice, statusInterval, tickInterval, clockJumpTolerance, breathalyser, panel, enrollment, statusFile, photo, keyStore,
+                org.breathgate.agent.prompt.ParentSettings.defaults(dataDir));
     }
 
     /** A configuration with a file key. */
@@ -115,6 +131,7 @@ public record AgentConfig(
     }
 
     public AgentConfig {
+        Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(keyStore, "keyStore");
         Objects.requireNonNull(photo, "photo");
         Objects.requireNonNull(breathalyser, "breathalyser");

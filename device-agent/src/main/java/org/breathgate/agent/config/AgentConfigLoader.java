@@ -112,7 +112,8 @@ public final class AgentConfigLoader {
 
     private AgentConfig build() throws ConfigException {
         for (String key : values.keySet()) {
-            if (!KEYS.contains(key) && !org.breathgate.agent.photo.PhotoSettings.KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
+            if (!KEYS.contains(key) && !org.breathgate.agent.photo.PhotoSettings.KEYS.contains(key)
+                    && !org.breathgate.agent.prompt.ParentSettings.KEYS.contains(key) && !key.matches("receiver\\.key\\.[1-9][0-9]{0,8}")) {
                 problems.add(key + ": unknown key (see docs/agent.md for the keys)");
             }
         }
@@ -169,9 +170,16 @@ public final class AgentConfigLoader {
                     Duration.ofMillis(optional("schedule.minute.ms", 60_000, v -> intIn(v, 10, 60_000))));
         }
         BreathAlcohol threshold = optional("threshold.ugl", AgentConfig.DEFAULT_THRESHOLD, v -> new BreathAlcohol(intIn(v, 1, 10_000)));
-        String language = optional("language", "fi", v -> {
+        // "se" (Northern Sámi) has no synthesised voice: it means the service's Sámi recordings, and Finnish speech
+        // for any sentence without one; the same as language=fi with audio.language=se.
+        boolean sami = "se".equals(values.get("language"));
+        if (sami && values.get("audio.language") != null && !values.get("audio.language").isEmpty()
+                && !values.get("audio.language").equals("se")) {
+            problems.add("language: 'se' means audio.language=se, but audio.language is '" + values.get("audio.language") + "'");
+        }
+        String language = sami ? "fi" : optional("language", "fi", v -> {
             if (!ConfigUpdate.LANGUAGES.contains(v)) {
-                throw new IllegalArgumentException("must be fi, sv or en");
+                throw new IllegalArgumentException("must be fi, sv, en, or se (Northern Sámi recordings with Finnish speech)");
             }
             return v;
         });
@@ -180,11 +188,16 @@ public final class AgentConfigLoader {
         Duration tick = Duration.ofMillis(optional("tick.ms", 1000, v -> intIn(v, 10, 60_000)));
         Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
         org.breathgate.agent.photo.PhotoSettings photo = org.breathgate.agent.photo.PhotoSettings.parse(values, problems);
+        org.breathgate.agent.prompt.ParentSettings parent = org.breathgate.agent.prompt.ParentSettings.parse(values, dataDir, problems);
+        if (sami) {
+            parent = new org.breathgate.agent.prompt.ParentSettings(parent.speakResults(), Optional.of("se"), parent.audioDir(),
+                    parent.audioDevice(), parent.doublePress(), parent.menuStep(), parent.boardLed());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(deviceId, keyFile, keyVersion, receiverKeys, dataDir, budget, mqtt, sensor, rules,
-                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo, keyStore);
+                threshold, language, voice, status, tick, jump, breathalyser, panel, enrollment, statusFile, photo, keyStore, parent);
     }
 
     private AgentConfig.Sensor sensor() {

@@ -12,7 +12,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import java.util.Base64;
+import org.breathgate.protocol.InvalidMessageException;
+import org.breathgate.protocol.MessageJson;
 import org.breathgate.protocol.MessageType;
+import org.breathgate.protocol.SupportRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,7 @@ public final class Outbox implements AutoCloseable {
     private final long budgetBytes;
     private final PhotoStore photos;
     private final AgentState state;
+    private final SupportStore support;
     // Prepared once: an append is one commit, and preparing SQL on every append costs more than binding it.
     private final PreparedStatement insertEvent;
     private long lastSeq;
@@ -73,6 +78,7 @@ public final class Outbox implements AutoCloseable {
         this.deadLetters = (int) db.queryLong("SELECT COUNT(*) FROM dead_letter");
         this.photos = new PhotoStore(db);
         this.state = new AgentState(db);
+        this.support = new SupportStore(db);
     }
 
     /**
@@ -139,6 +145,9 @@ public final class Outbox implements AutoCloseable {
                     insertEvent.setLong(4, now);
                     insertEvent.executeUpdate();
                     out.add(event);
+                    if (event.type() == MessageType.SUPPORT_REQUEST) {
+                        support.insert(supportRequest(event));
+                    }
                     if (jpeg != null && out.size() - 1 == photoOf) {
                         photos.insert(seq, jpeg, now);
                     }
@@ -218,6 +227,7 @@ public final class Outbox implements AutoCloseable {
                     }
                     delete.setLong(1, seq);
                     deleted += delete.executeUpdate();
+                    support.delivered(seq);
                 }
                 if (newestReadingCompact != null) {
                     db.putMeta("last_reading_seq", Long.toString(newestReading));
@@ -254,6 +264,7 @@ public final class Outbox implements AutoCloseable {
                 int deleted = delete.executeUpdate();
                 // A quarantined reading's photo is never sent, and not kept: it is nobody's evidence.
                 photos.deleteRow(seq);
+                support.refused(seq, reason);
                 db.commit();
                 if (deleted == 0) {
                     return false;
@@ -312,6 +323,11 @@ public final class Outbox implements AutoCloseable {
         return photos;
     }
 
+    /** The parent's support requests and the service's word on them, kept in this file. */
+    public SupportStore support() {
+        return support;
+    }
+
     /** The agent's schedule state and receiver configuration kept in this file. */
     public AgentState state() {
         return state;
@@ -333,6 +349,18 @@ public final class Outbox implements AutoCloseable {
                 throw new OutboxException("closing the outbox " + db.file + " failed: " + e.getMessage(), e);
             }
             db.close();
+        }
+    }
+
+    /** The support request a just-signed event holds (its payload, read back: the outbox keeps its facts beside it). */
+    private static SupportRequest supportRequest(StoredEvent event) {
+        String compact = event.compact();
+        int first = compact.indexOf('.');
+        int second = compact.indexOf('.', first + 1);
+        try {
+            return (SupportRequest) MessageJson.decode(Base64.getUrlDecoder().decode(compact.substring(first + 1, second))).message();
+        } catch (InvalidMessageException | RuntimeException e) {
+            throw new IllegalStateException("support request " + event.seq() + " was signed but its payload cannot be read back", e);
         }
     }
 

@@ -59,6 +59,11 @@ final class OutboxDb implements AutoCloseable {
                 // A reading's photo, stored in the reading's own transaction; next_chunk: how far sending got.
                 s.execute("CREATE TABLE IF NOT EXISTS photo_outbox (seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
                         + " jpeg BLOB NOT NULL, next_chunk INTEGER NOT NULL DEFAULT 0, stored_at INTEGER NOT NULL)");
+                // The parent's support requests and the service's word on each (SupportStore): kept after the
+                // request leaves the outbox, so that a restart still knows what the parent was told.
+                s.execute("CREATE TABLE IF NOT EXISTS support_request (seq INTEGER PRIMARY KEY, need TEXT, need_chosen INTEGER NOT NULL,"
+                        + " made_at INTEGER NOT NULL, delivered INTEGER NOT NULL DEFAULT 0, refused TEXT, state TEXT, by_role TEXT,"
+                        + " contact_from INTEGER, contact_before INTEGER, reply_issued INTEGER, answered_at INTEGER)");
             }
             return new OutboxDb(file, db);
         } catch (SQLException | IOException e) {

@@ -1,10 +1,10 @@
 package org.breathgate.agent.prompt;
 
-/** Speaks a prompt aloud, for parents who do not read easily. Must return at once. */
+/** Speaks to the parent, for parents who do not read easily. {@link #say} must return at once. */
 public interface Voice extends AutoCloseable {
 
-    /** Speaks {@code text} in {@code language} ({@code fi}, {@code sv} or {@code en}), replacing anything still queued. */
-    void speak(String text, String language);
+    /** Says {@code speech}: a recording of each sentence where one is installed, synthesised speech otherwise. */
+    void say(Speech speech);
 
     /** Whether this voice makes any sound. */
     boolean audible();
@@ -12,11 +12,11 @@ public interface Voice extends AutoCloseable {
     @Override
     void close();
 
-    /** A voice that says nothing: when speech is off or no speech synthesiser is installed. */
+    /** A voice that says nothing: when speech is off or nothing can speak. */
     static Voice silent() {
         return new Voice() {
             @Override
-            public void speak(String text, String language) {
+            public void say(Speech speech) {
                 // Light and buzzer still carry the prompt.
             }
 

@@ -15,6 +15,7 @@ import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.TestRequest;
+import org.breathgate.protocol.SupportReply;
 import org.breathgate.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What the receiver sends down to this device, believed only when its signature verifies with a
  * receiver key and it names this device on its own topic: an ack deletes the events the receiver
- * stored (or already had) from the outbox and moves the ones it quarantined to the dead letters,
- * and hands its photo answers to the {@link PhotoSender}; a configuration goes to the
- * {@link DownlinkListener}, and one that fails verification is reported there once; so does a worker's test request. Anything else
- * is logged and ignored: a forged ack never deletes evidence.
+ * stored (or already had) from the outbox and moves the ones it quarantined to the dead letters
+ * (telling the {@link DownlinkListener} of each), and hands its photo answers to the {@link PhotoSender};
+ * a configuration, a reply to support requests and a worker's test request go to the listener, and a configuration
+ * that fails verification is reported there once. Anything else — a forged or unsigned message of any type, a type
+ * this version does not know — is logged and ignored: a forged ack never deletes evidence, a forged
+ * support reply never tells the parent their request was seen, and a forged test request never prompts a test.
  *
  * <p>Used on the publisher's thread; the counters may be read from any thread.
  */
@@ -86,6 +89,8 @@ final class DownlinkHandler {
             handleAck(ack, answered);
         } else if (signed.message() instanceof ConfigUpdate update) {
             listener.configReceived(update, signed);
+        } else if (signed.message() instanceof SupportReply reply) {
+            listener.supportReplyReceived(reply);
         } else if (signed.message() instanceof TestRequest request) {
             listener.testRequested(request);
         }
@@ -98,6 +103,7 @@ final class DownlinkHandler {
             if (entry.result() == Ack.Result.QUARANTINED) {
                 if (outbox.quarantine(entry.seq(), entry.reason())) {
                     quarantined++;
+                    listener.quarantined(entry.seq());
                 }
             } else {
                 done.add(entry.seq());

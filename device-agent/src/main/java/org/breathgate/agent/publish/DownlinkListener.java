@@ -3,10 +3,11 @@ package org.breathgate.agent.publish;
 import org.breathgate.protocol.ConfigUpdate;
 import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.SupportReply;
 
 /**
- * Told of configuration messages from the receiver. Called on the publisher's thread: hand work
- * elsewhere and return quickly.
+ * Told of what the receiver sends down besides acks: configurations, replies to support requests, and events
+ * it did not accept. Called on the publisher's thread: hand work elsewhere and return quickly.
  */
 public interface DownlinkListener {
 
@@ -18,5 +19,13 @@ public interface DownlinkListener {
 
     /** A worker's test request whose signature verified; the listener decides whether it is new and still open. */
     default void testRequested(TestRequest request) {
+    }
+
+    /** A reply to support requests whose signature verified; the listener decides which of it is news. */
+    default void supportReplyReceived(SupportReply reply) {
+    }
+
+    /** The receiver quarantined the event numbered {@code seq} (it is now in the dead letters). */
+    default void quarantined(long seq) {
     }
 }

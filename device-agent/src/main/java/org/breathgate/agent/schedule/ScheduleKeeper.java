@@ -191,6 +191,21 @@ public final class ScheduleKeeper {
         return true;
     }
 
+    /** When the parent is asked for a test next, as seen at {@code now}. */
+    public TestSchedule.NextTest nextTest(Instant now) {
+        return schedule.nextTest(now);
+    }
+
+    /** Whether a retest is pending but not yet due. */
+    public boolean retestPending(Instant now) {
+        return schedule.retestPending(now);
+    }
+
+    /** The schedule's time zone, in which its times are said. */
+    public java.time.ZoneId zone() {
+        return schedule.rules().schedule().zone();
+    }
+
     /** Takes the receiver's schedule (slots, windows, reminders, retests) in place of the one in use. */
     public void useSchedule(Schedule newSchedule) {
         schedule.replaceRules(schedule.rules().withSchedule(newSchedule));

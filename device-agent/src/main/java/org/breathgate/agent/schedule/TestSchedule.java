@@ -186,6 +186,53 @@ public final class TestSchedule {
     }
 
     /**
+     * When the parent is asked for a test next, as seen at {@code now}: a test due now (a retest, the open
+     * window, or a slot still testable late), else the earlier of a pending retest and the next window.
+     */
+    public NextTest nextTest(Instant now) {
+        TestReason reason = reasonForTestAt(now);
+        if (!(reason instanceof TestReason.OnDemand)) {
+            return new NextTest.Now(reason);
+        }
+        Instant retest = chain != null ? chain.due() : null;
+        Instant slot = null;
+        Instant from = now;
+        List<Window> windows = rules.compressed() ? compressedWindows(from, now.plus(rules.minutes(24 * 60)))
+                : windows(from, now.plusSeconds(24 * 3600));
+        windows.sort(Comparator.comparing(Window::opens));
+        for (Window w : windows) {
+            if (w.opens().isAfter(now) && (resolvedThrough == null || w.slot().isAfter(resolvedThrough))) {
+                slot = w.slot();
+                break;
+            }
+        }
+        if (retest != null && (slot == null || !slot.isBefore(retest))) {
+            return new NextTest.At(retest, true);
+        }
+        return slot == null ? new NextTest.None() : new NextTest.At(slot, false);
+    }
+
+    /** The answer to "when is my next test?". */
+    public sealed interface NextTest {
+        /** A test is due now, for {@code reason}. */
+        record Now(TestReason reason) implements NextTest {
+        }
+
+        /** The next test is at {@code at}: a slot's time, or when a retest comes due. */
+        record At(Instant at, boolean retest) implements NextTest {
+        }
+
+        /** No slots, no retest pending. */
+        record None() implements NextTest {
+        }
+    }
+
+    /** Whether a retest is pending but not yet due: a positive was recorded and a new test will be asked for. */
+    public boolean retestPending(Instant now) {
+        return chain != null && now.isBefore(chain.due());
+    }
+
+    /**
      * A reading with sequence number {@code seq} was stored. Aborted and invalid samples leave the
      * window open (the parent may try again) and are counted; a valid result closes what it was for;
      * a positive starts or continues a retest chain.

@@ -159,4 +159,55 @@ class AgentConfigLoaderTest {
             assertTrue(e.getMessage().contains(key), key + " in: " + e.getMessage());
         }
     }
+
+    @Test
+    void results_are_not_spoken_recordings_are_looked_for_in_the_data_folder_and_the_pis_led_is_found_by_default() throws Exception {
+        var p = AgentConfigLoader.fromMap(minimal()).parent();
+        assertFalse(p.speakResults(), "children may be listening");
+        assertEquals(Path.of("/var/lib/breathgate/audio"), p.audioDir());
+        assertEquals(java.util.Optional.empty(), p.audioLanguage());
+        assertEquals("default", p.audioDevice());
+        assertEquals(Duration.ofMillis(700), p.doublePress());
+        assertEquals(Duration.ofSeconds(8), p.menuStep());
+        assertEquals("auto", p.boardLed());
+    }
+
+    @Test
+    void northern_sami_is_a_language_of_recordings_with_finnish_speech_beside_it() throws Exception {
+        Map<String, String> m = minimal();
+        m.put("language", "se");
+        AgentConfig sami = AgentConfigLoader.fromMap(m);
+        assertEquals("fi", sami.language(), "sentences without a Sámi recording are spoken in Finnish");
+        assertEquals(java.util.Optional.of("se"), sami.parent().audioLanguage());
+        m.put("audio.language", "smn");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        assertTrue(e.getMessage().contains("language: 'se' means audio.language=se"), e.getMessage());
+        m.put("language", "sv");
+        m.put("audio.language", "se");
+        m.put("audio.device", "plughw:CARD=Device,DEV=0");
+        m.put("speak.results", "true");
+        AgentConfig c = AgentConfigLoader.fromMap(m);
+        assertEquals("sv", c.language(), "Sámi recordings with Swedish speech beside them");
+        assertEquals(java.util.Optional.of("se"), c.parent().audioLanguage());
+        assertEquals("plughw:CARD=Device,DEV=0", c.parent().audioDevice());
+        assertTrue(c.parent().speakResults());
+        m.put("language", "de");
+        assertTrue(assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m)).getMessage().contains("language:"));
+    }
+
+    @Test
+    void wrong_voice_light_and_button_settings_are_each_named() {
+        Map<String, String> m = minimal();
+        m.put("audio.language", "Sami");
+        m.put("audio.device", "hw:0; rm -rf /");
+        m.put("speak.results", "yes");
+        m.put("buttons.double.press.ms", "50");
+        m.put("help.menu.step.ms", "x");
+        m.put("light.board", "ACT");
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.fromMap(m));
+        for (String key : List.of("audio.language", "audio.device", "speak.results", "buttons.double.press.ms", "help.menu.step.ms",
+                "light.board")) {
+            assertTrue(e.getMessage().contains(key + ":"), key + " in " + e.getMessage());
+        }
+    }
 }

@@ -85,11 +85,15 @@ class AgentEndToEndIT {
     }
 
     private DeviceAgent start(String deviceId, Breathalyser breathalyser, Map<String, String> extra) throws Exception {
+        return start(deviceId, breathalyser, extra, Voice.silent());
+    }
+
+    private DeviceAgent start(String deviceId, Breathalyser breathalyser, Map<String, String> extra, Voice voice) throws Exception {
         receiver = receiver == null ? new TestReceiver(broker.uri(), deviceId) : receiver;
         Map<String, String> s = AgentFixture.settings(dir, deviceId, broker.uri());
         s.putAll(extra);
         panel = new SoftPanel(Clock.systemUTC());
-        agent = new DeviceAgent(AgentFixture.config(s), new Hardware(breathalyser, panel), Voice.silent(),
+        agent = new DeviceAgent(AgentFixture.config(s), new Hardware(breathalyser, panel), voice,
                 new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
         agent.start();
         return agent;
@@ -126,7 +130,7 @@ class AgentEndToEndIT {
     @Test
     void the_support_button_sends_a_support_request() throws Exception {
         start("home-e2e-3", new FakeBreathalyser(Clock.systemUTC()), Map.of());
-        agent.requestSupport();
+        agent.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
         receiver.await(() -> receiver.stored("home-e2e-3").size() == 1, WAIT, "the support request");
         assertInstanceOf(SupportRequest.class, receiver.events("home-e2e-3").get(0));
     }
@@ -150,6 +154,23 @@ class AgentEndToEndIT {
     }
 
     @Test
+    void a_signed_configuration_may_let_results_be_said_aloud_which_the_device_does_not_by_default() throws Exception {
+        org.breathgate.agent.prompt.RecordingVoice voice = new org.breathgate.agent.prompt.RecordingVoice();
+        start("home-e2e-7", new FakeBreathalyser(Clock.systemUTC()).thenMeasures(380).thenMeasures(380), Map.of(), voice);
+        agent.requestTest();
+        voice.await("Thank you. The test is saved.", 0, 20_000);
+        assertTrue(voice.texts().stream().noneMatch(t -> t.contains("alcohol")), "by default no result is said: " + voice.texts());
+        Schedule schedule = Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of());
+        receiver.send("home-e2e-7", new MessageSigner(TestKeys.receiver()).sign(new ConfigUpdate("home-e2e-7", 1, Instant.now(), schedule,
+                new BreathAlcohol(100), "en", 600, true, null)));
+        receiver.await(() -> agent.status().configVersion() == 1, WAIT, "config version 1");
+        int before = voice.count();
+        agent.requestTest();
+        voice.await("The test showed alcohol.", before, 20_000);
+        receiver.sendRaw("home-e2e-7", MessageType.CONFIG, ""); // clear the retained message for later runs
+    }
+
+    @Test
     void a_configuration_with_a_bad_signature_is_not_used_and_becomes_a_tamper_event() throws Exception {
         start("home-e2e-5", new FakeBreathalyser(Clock.systemUTC()), Map.of());
         MessageSigner forger = new MessageSigner(TestKeys.key(org.breathgate.protocol.KeyId.receiver(9)));
@@ -167,7 +188,7 @@ class AgentEndToEndIT {
     void a_quarantined_event_moves_to_the_dead_letter_table_and_is_reported_in_status() throws Exception {
         start("home-e2e-6", new FakeBreathalyser(Clock.systemUTC()), Map.of());
         receiver.quarantineNext(1, "invalid_field");
-        agent.requestSupport();
+        agent.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
         receiver.await(() -> agent.outboxStats().deadLetters() == 1, WAIT, "the dead letter");
         assertEquals(0, agent.outboxStats().depth());
         assertTrue(agent.status().warnings().contains("quarantined_events"));

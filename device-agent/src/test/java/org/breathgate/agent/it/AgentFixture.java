@@ -43,6 +43,7 @@ public final class AgentFixture {
         m.put("tick.ms", "50");
         m.put("voice", "false");
         m.put("language", "en");
+        m.put("light.board", "none"); // whatever LEDs the machine running the tests has, leave them alone
         return m;
     }
 

@@ -19,6 +19,7 @@ import org.breathgate.agent.AgentDaemon;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.prompt.Voice;
+import org.breathgate.protocol.SupportNeed;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.testkit.MosquittoBroker;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon's wiring of GPIO from configuration, on Pi4J's mock platform (there is no Pi here): a
  * GPIO interlock as the breathalyser and the panel's buttons, light and buzzer on pins. Pressing the
- * mock "I need support" button sends a signed support request to the receiver; closing the daemon
- * shuts the Pi4J context down.
+ * mock help button once, and nothing more, sends a signed support request for help now when the spoken menu
+ * ends; closing the daemon shuts the Pi4J context down.
  */
 @Timeout(60)
 class GpioWiringIT {
@@ -40,7 +41,7 @@ class GpioWiringIT {
     Path dir;
 
     @Test
-    void the_support_button_on_gpio_sends_a_support_request_and_the_light_is_driven() throws Exception {
+    void one_press_of_the_help_button_on_gpio_and_nothing_more_sends_a_request_for_help_now_and_the_light_is_driven() throws Exception {
         Context pi4j = Pi4J.newContextBuilder().add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
         AtomicBoolean asked = new AtomicBoolean();
         try (MosquittoBroker broker = MosquittoBroker.start(); TestReceiver receiver = new TestReceiver(broker.uri(), DEVICE)) {
@@ -49,6 +50,7 @@ class GpioWiringIT {
                     "interlock.ready.pin", "17", "interlock.pass.pin", "27", "interlock.fail.pin", "22",
                     "interlock.active.high", "true")); // mock inputs start LOW: inactive, as a healthy idle interlock
             s.putAll(Map.of("panel", "gpio", "panel.start.pin", "5", "panel.support.pin", "6", "panel.led.pin", "13", "panel.buzzer.pin", "19"));
+            s.put("help.menu.step.ms", "300"); // the menu's seven steps pass in about two seconds
             AgentConfig config = AgentFixture.config(s);
             try (AgentDaemon daemon = AgentDaemon.start(config, () -> {
                 asked.set(true);
@@ -58,9 +60,11 @@ class GpioWiringIT {
                 Thread.sleep(100);
                 input(pi4j, 6).mockState(DigitalState.LOW); // pressed
                 receiver.await(() -> receiver.stored(DEVICE).size() == 1, Duration.ofSeconds(20), "the support request");
-                assertInstanceOf(SupportRequest.class, receiver.events(DEVICE).get(0));
+                SupportRequest request = assertInstanceOf(SupportRequest.class, receiver.events(DEVICE).get(0));
+                assertEquals(SupportNeed.HELP_NOW, request.need(), "nobody chose: the most urgent");
+                assertEquals(false, request.needChosen());
                 receiver.await(() -> output(pi4j, 13).state() == DigitalState.HIGH, Duration.ofSeconds(5),
-                        "the status light on GPIO 13 to show 'support sent'");
+                        "the status light on GPIO 13 to show the request on its way");
             }
             assertEquals(true, asked.get(), "the daemon asked for a Pi4J context");
             assertEquals(0, pi4j.registry().all().size(), "closing the daemon released every pin");

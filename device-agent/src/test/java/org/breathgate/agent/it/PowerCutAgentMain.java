@@ -44,7 +44,7 @@ public final class PowerCutAgentMain {
             if (loop) {
                 agent.requestTest();
                 if (values.nextInt(50) == 0) {
-                    agent.requestSupport();
+                    agent.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
                 }
             }
             Thread.sleep(3);

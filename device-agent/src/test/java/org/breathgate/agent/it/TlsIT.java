@@ -53,7 +53,7 @@ class TlsIT {
              TestReceiver receiver = new TestReceiver(broker.uri(), "home-tls-1")) {
             try (DeviceAgent agent = start("home-tls-1", Map.of("mqtt.uri", broker.tlsUri(),
                     "mqtt.tls.ca", broker.certificates().caCertificate().toString()))) {
-                agent.requestSupport();
+                agent.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
                 receiver.await(() -> receiver.stored("home-tls-1").size() == 1, Duration.ofSeconds(20), "the support request over TLS");
                 assertInstanceOf(SupportRequest.class, receiver.events("home-tls-1").get(0));
             }
@@ -67,7 +67,7 @@ class TlsIT {
              TestReceiver receiver = new TestReceiver(broker.uri(), "home-tls-2")) {
             try (DeviceAgent agent = start("home-tls-2", Map.of("mqtt.uri", broker.tlsUri(),
                     "mqtt.tls.ca", other.caCertificate().toString()))) {
-                agent.requestSupport();
+                agent.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
                 Thread.sleep(4000); // several reconnect attempts (backoff 100 ms .. 1 s)
                 assertEquals(0, agent.status().publisher().connects(), "no connection was ever made");
                 assertEquals(1, agent.outboxStats().depth(), "the event waits in the outbox");
@@ -92,13 +92,13 @@ class TlsIT {
             assertTrue(Ports.awaitAccepting(mtlsPort, Duration.ofSeconds(10)), "the mutual-TLS listener is up");
             String uri = "ssl://127.0.0.1:" + mtlsPort;
             try (DeviceAgent without = start("home-tls-4", Map.of("mqtt.uri", uri, "mqtt.tls.ca", certs.caCertificate().toString()))) {
-                without.requestSupport();
+                without.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
                 Thread.sleep(3000);
                 assertEquals(0, without.status().publisher().connects(), "without a client certificate the broker refuses");
             }
             try (DeviceAgent with = start("home-tls-3", Map.of("mqtt.uri", uri, "mqtt.tls.ca", certs.caCertificate().toString(),
                     "mqtt.tls.keystore", keystore.toString(), "mqtt.tls.keystore.password", "changeit"))) {
-                with.requestSupport();
+                with.requestSupport(org.breathgate.protocol.SupportNeed.CALL_ME);
                 receiver.await(() -> receiver.stored("home-tls-3").size() == 1, Duration.ofSeconds(20), "the support request over mutual TLS");
             }
             assertTrue(receiver.stored("home-tls-4").isEmpty());

@@ -60,6 +60,10 @@ class InstallScriptIT {
         assertTrue(unit.contains("-jar /opt/breathgate/breathgate-agent.jar run --config /etc/breathgate/agent.properties"), unit);
         assertTrue(!unit.contains("@PREFIX@"), unit);
 
+        String udev = Files.readString(destdir.resolve("etc/udev/rules.d/60-breathgate-led.rules"));
+        assertTrue(udev.contains("KERNEL==\"ACT|led0\"") && udev.contains("chgrp breathgate /sys%p/trigger /sys%p/brightness"),
+                "the agent's group may switch the Pi's own LED: " + udev);
+        assertTrue(unit.contains("ReadWritePaths=-/sys/class/leds/ACT -/sys/class/leds/led0"), unit);
         assertEquals("rwxr-x---", mode(destdir.resolve("etc/breathgate")));
         assertEquals("rwxr-x---", mode(destdir.resolve("var/lib/breathgate")));
         String completion = Files.readString(destdir.resolve("usr/share/bash-completion/completions/breathgate-agent"));

@@ -95,22 +95,10 @@ class AgentCameraIT {
         var config = AgentFixture.config(s);
         Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
         SoftPanel panel = new SoftPanel(Clock.systemUTC());
-        Voice voice = new Voice() {
-            @Override
-            public void speak(String text, String lang) {
-                said.add(text);
-                lights.add(panel.light().current());
-            }
-
-            @Override
-            public boolean audible() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Voice voice = new org.breathgate.agent.prompt.RecordingVoice(speech -> {
+            said.add(speech.text());
+            lights.add(panel.light().current());
+        });
         agent = new DeviceAgent(config, new Hardware(breathalyser, panel, Optional.of(cam)), voice,
                 new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
         agent.start();

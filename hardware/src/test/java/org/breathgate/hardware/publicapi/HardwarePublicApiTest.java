@@ -162,9 +162,11 @@ class HardwarePublicApiTest {
         assertEquals(1, BeepPattern.CLICK.steps().size());
         assertEquals(4, BeepPattern.values().length);
         assertTrue(LightPattern.FAST_BLINK.blinks());
-        assertEquals(LightPattern.SLOW_BLINK.on(), LightPattern.SLOW_BLINK.off());
+        assertEquals(LightPattern.SLOW_BLINK.steps().get(0), LightPattern.SLOW_BLINK.steps().get(1));
+        assertEquals(Duration.ofSeconds(2), LightPattern.DOUBLE_FLASH.cycle());
+        assertTrue(LightPattern.HEARTBEAT.litAt(Duration.ZERO));
         assertFalse(LightPattern.valueOf("STEADY").blinks());
-        assertEquals(4, LightPattern.values().length);
+        assertEquals(8, LightPattern.values().length);
         assertEquals(LightColour.AMBER, LightColour.valueOf("AMBER"));
         assertEquals(4, LightColour.values().length);
         assertEquals(Button.SUPPORT, Button.valueOf("SUPPORT"));
@@ -187,6 +189,14 @@ class HardwarePublicApiTest {
             try (DevicePanel panel = Breathalysers.openPanel(PanelConfig.singleLed(5, 6, 13, 19), CLOCK, pi4j)) {
                 usePanel(panel);
             }
+            java.nio.file.Path led = java.nio.file.Files.createTempDirectory("bg-led");
+            java.nio.file.Files.writeString(led.resolve("trigger"), "none [mmc0] heartbeat");
+            java.nio.file.Files.writeString(led.resolve("max_brightness"), "1");
+            java.nio.file.Files.writeString(led.resolve("brightness"), "0");
+            try (DevicePanel board = Breathalysers.openBoardLed(led, CLOCK)) {
+                usePanel(board);
+            }
+            assertEquals("mmc0", java.nio.file.Files.readString(led.resolve("trigger")));
         } finally {
             pi4j.shutdown();
         }

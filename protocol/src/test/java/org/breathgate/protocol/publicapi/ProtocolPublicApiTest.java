@@ -53,6 +53,8 @@ import org.breathgate.protocol.SensorState;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.StoredJws;
+import org.breathgate.protocol.SupportNeed;
+import org.breathgate.protocol.SupportReply;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TamperKind;
@@ -156,6 +158,10 @@ class ProtocolPublicApiTest {
         SupportRequest support = new SupportRequest(DEVICE, 45, CLOCK);
         assertEquals(List.of(DEVICE, 45L, CLOCK, MessageType.SUPPORT_REQUEST),
                 List.of(support.deviceId(), support.seq(), support.clock(), support.type()));
+        SupportRequest callMe = new SupportRequest(DEVICE, 46, CLOCK, SupportNeed.valueOf("CALL_ME"), true);
+        assertEquals(List.of("call_me", true), List.of(callMe.need().wireName(), callMe.needChosen()));
+        assertEquals(null, support.need());
+        assertEquals(3, SupportNeed.values().length);
         List<EvidenceEvent> evidence = List.of(reading, missed, tamper, support);
         assertEquals(45, EvidenceEvent.checkSeq(evidence.get(3).seq()));
         assertThrows(IllegalArgumentException.class, () -> EvidenceEvent.checkSeq(EvidenceEvent.MAX_SEQUENCE + 1));
@@ -227,7 +233,25 @@ class ProtocolPublicApiTest {
         assertEquals(List.of(DEVICE, 7L, T, schedule, new BreathAlcohol(50), 1800, MessageType.CONFIG),
                 List.of(config.deviceId(), config.version(), config.issued(), config.schedule(), config.threshold(),
                         config.statusIntervalSeconds(), config.type()));
-        List<ReceiverMessage> fromReceiver = List.of(ack, config);
+        ConfigUpdate prompts = new ConfigUpdate(DEVICE, 8, T, schedule, new BreathAlcohol(50), "fi", 1800, false, "se");
+        assertEquals(List.of(false, "se"), List.of(prompts.speakResults(), prompts.audioLanguage()));
+        assertEquals(null, config.speakResults());
+        assertTrue(ConfigUpdate.AUDIO_LANGUAGE.matcher("smn").matches());
+
+        SupportReply.Entry seen = SupportReply.Entry.seen(46, SupportReply.Role.valueOf("WORKER"), null, T.plusSeconds(3600));
+        SupportReply.Entry closed = SupportReply.Entry.closed(45, SupportReply.Role.ON_CALL);
+        SupportReply reply = new SupportReply(DEVICE, T, List.of(seen, closed));
+        assertEquals(List.of(DEVICE, T, List.of(seen, closed), MessageType.SUPPORT_REPLY),
+                List.of(reply.deviceId(), reply.issued(), reply.requests(), reply.type()));
+        assertEquals(new SupportReply.Entry(46, SupportReply.State.SEEN, SupportReply.Role.WORKER, null, T.plusSeconds(3600)), seen);
+        assertEquals(List.of(46L, "seen", "worker", T.plusSeconds(3600)),
+                List.of(seen.seq(), seen.state().wireName(), seen.by().wireName(), seen.contactBefore()));
+        assertEquals(null, seen.contactFrom());
+        assertEquals(List.of("closed", "on_call"), List.of(closed.state().wireName(), closed.by().wireName()));
+        assertEquals(2, SupportReply.State.values().length);
+        assertEquals(3, SupportReply.Role.values().length);
+        assertTrue(SupportReply.MAX_REQUESTS > 0);
+        List<ReceiverMessage> fromReceiver = List.of(ack, config, reply);
         List<Message> all = new ArrayList<>(evidence);
         all.addAll(fromReceiver);
         assertTrue(all.stream().allMatch(m -> m.deviceId().equals(DEVICE)));
@@ -345,6 +369,7 @@ class ProtocolPublicApiTest {
         assertEquals(MessageType.QOS, MessageType.READING.qos());
         assertEquals(9, MessageType.values().length);
         assertTrue(MessageType.TEST_REQUEST.retained());
+        assertTrue(MessageType.SUPPORT_REPLY.retained());
         assertEquals(MessageType.Direction.UPLINK, MessageType.Direction.valueOf("UPLINK"));
         assertEquals(2, MessageType.Direction.values().length);
 
@@ -388,7 +413,10 @@ class ProtocolPublicApiTest {
                 "org.breathgate.protocol.TestReason$Random", "org.breathgate.protocol.TestReason$Requested",
                 "org.breathgate.protocol.SensorFacts", "org.breathgate.protocol.SensorState", "org.breathgate.protocol.SignedMessage",
                 "org.breathgate.protocol.SigningKey", "org.breathgate.protocol.SigningKey$EcdsaSha256Signer",
-                "org.breathgate.protocol.SigningKey$SigningFailedException", "org.breathgate.protocol.StoredJws", "org.breathgate.protocol.SupportRequest", "org.breathgate.protocol.TamperEvent",
+                "org.breathgate.protocol.SigningKey$SigningFailedException", "org.breathgate.protocol.StoredJws", "org.breathgate.protocol.SupportNeed",
+                "org.breathgate.protocol.SupportReply", "org.breathgate.protocol.SupportReply$Entry",
+                "org.breathgate.protocol.SupportReply$Role", "org.breathgate.protocol.SupportReply$State",
+                "org.breathgate.protocol.SupportRequest", "org.breathgate.protocol.TamperEvent",
                 "org.breathgate.protocol.TamperKind", "org.breathgate.protocol.TestReason",
                 "org.breathgate.protocol.TestReason$OnDemand", "org.breathgate.protocol.TestReason$Retest",
                 "org.breathgate.protocol.TestReason$Scheduled", "org.breathgate.protocol.Topics",

@@ -63,7 +63,7 @@ public final class AlertLatencyBenchmark {
         people(null, base, "people", "add-client", "--id", "case-bench", "--name", "Parent B", "--organisation", "sa-1",
                 "--threshold-mg-l", "0.10");
         people("kolme iloista kirahvia\n", base, "people", "add-user", "--id", "anna", "--role", "substance-abuse-worker",
-                "--organisation", "sa-1", "--email", "anna@example.org", "--language", "en");
+                "--organisation", "sa-1", "--email", "anna@example.org", "--language", "en", "--password-stdin");
         people(null, base, "people", "assign-device", "--device", DEVICE, "--client", "case-bench", "--from", lent.toString());
 
         int smtpPort = Ports.free();

@@ -563,10 +563,10 @@ class SecurityIT {
         people(null, base, "people", "add-client", "--id", "case-secret", "--name", SECRET, "--organisation", "sa-2");
         for (String user : List.of("anna", "carl", "dora")) {
             people(PASSWORD + "\n", base, "people", "add-user", "--id", user, "--role", "substance-abuse-worker", "--organisation", "sa-1",
-                    "--email", user + "@example.org", "--language", "en");
+                    "--email", user + "@example.org", "--language", "en", "--password-stdin");
         }
         people(PASSWORD + "\n", base, "people", "add-user", "--id", "bertta", "--role", "substance-abuse-worker", "--organisation", "sa-2",
-                "--email", "bertta@example.org", "--language", "en");
+                "--email", "bertta@example.org", "--language", "en", "--password-stdin");
         people(null, base, "people", "assign-device", "--device", device, "--client", "case-web-1", "--from",
                 Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
 
@@ -575,6 +575,8 @@ class SecurityIT {
         s.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         s.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(org.breathgate.testkit.Ports.free()));
         s.put(ReceiverConfig.MQTT_CLIENT_ID, "security-web");
+        // Passwords are attacked here; the second factor has its own tests (SecondFactorIT, OidcSignInIT).
+        s.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
         s.put(ReceiverConfig.WEB_PORT, "0");
         s.put(ReceiverConfig.DEVICE_API_PORT, "0");
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(s), Clock.systemUTC(), List.of())) {
@@ -757,21 +759,23 @@ class SecurityIT {
                     other.isEmpty() ? "refused by the access policy" : other.toString()));
             assertEquals(List.of(), other, "another organisation's client");
 
-            // ---- brute force on dora's account: 12 wrong passwords, each from another address (a distributed guesser),
-            // then the right one from a fresh address, by API and by form: the account lock must hold.
+            // ---- brute force on dora's account (progressive delays, not a lock a stranger can keep her in):
+            // 6 wrong passwords from one address, then the right one from it by API and by form: the address waits (429);
+            // then 21 wrong passwords from 21 other addresses, then the right one from a fresh address: the account as a
+            // whole waits, at most a minute.
             Browser guesser = new Browser(url, certificate);
             int guesses = 0;
             int signedIn = 0;
             Map<Integer, Integer> statuses = new TreeMap<>();
-            for (int i = 0; i < 12; i++) {
-                Browser.Response r = guesser.signInFrom("127.0.2." + (i + 1), "dora", "guess-" + i);
+            for (int i = 0; i < 6; i++) {
+                Browser.Response r = guesser.signInFrom("127.0.0.1", "dora", "guess-" + i);
                 guesses++;
                 statuses.merge(r.status(), 1, Integer::sum);
                 if (r.status() == 200) {
                     signedIn++;
                 }
             }
-            Browser.Response right = guesser.signInFrom("127.0.2.99", "dora", PASSWORD);
+            Browser.Response right = guesser.signInFrom("127.0.0.1", "dora", PASSWORD);
             guesses++;
             statuses.merge(right.status(), 1, Integer::sum);
             if (right.status() == 200) {
@@ -783,10 +787,27 @@ class SecurityIT {
             Browser.Response formRight = formGuesser.form("POST", "/login", Map.of("username", "dora", "password", PASSWORD, "_csrf", token));
             guesses++;
             String formWhere = formRight.header("Location").orElse("");
-            if (!formWhere.contains("error=")) {
+            if (!formWhere.contains("error=slowed")) {
                 signedIn++;
             }
-            table.add(new Row("brute-force login (12 wrong passwords from 12 addresses, then the right one by API and by form)", guesses,
+            for (int i = 0; i < 21; i++) {
+                Browser.Response r = guesser.signInFrom("127.0.2." + (i + 1), "dora", "spread-" + i);
+                guesses++;
+                statuses.merge(r.status(), 1, Integer::sum);
+                if (r.status() == 200) {
+                    signedIn++;
+                }
+            }
+            Browser.Response spreadRight = guesser.signInFrom("127.0.2.99", "dora", PASSWORD);
+            guesses++;
+            statuses.merge(spreadRight.status(), 1, Integer::sum);
+            if (spreadRight.status() == 200) {
+                signedIn++;
+            }
+            long retryAfter = spreadRight.header("Retry-After").map(Long::parseLong).orElse(-1L);
+            assertTrue(spreadRight.status() == 429 && retryAfter > 0 && retryAfter <= 61,
+                    "a stranger's spread guesses slow dora down by at most a minute: " + spreadRight.status() + " Retry-After " + retryAfter);
+            table.add(new Row("brute-force login (6 wrong from one address, then the right one by API and form; 21 from 21 addresses, then the right one)", guesses,
                     signedIn, "answers " + statuses + ", form -> " + formWhere));
             assertEquals(0, signedIn, "brute force signed in");
             assertEquals(0, differs, "user enumeration");

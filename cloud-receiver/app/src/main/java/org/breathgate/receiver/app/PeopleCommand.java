@@ -19,6 +19,7 @@ import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.UserAccount;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.care.signin.Accounts;
 import org.breathgate.receiver.evidence.db.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,14 +39,16 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code breathgate-receiver people ...}: set up a service without SQL — organisations, user accounts, clients, and
- * which device is lent to which client. Every change is audited with the actor {@code cli:<os user>}. Passwords are
- * read from the console (asked twice) or, without one, from the first line of standard input; never from the command
- * line, where other users and the shell history would see them.
+ * which device is lent to which client. Every change is audited with the actor {@code cli:<os user>}. A new account gets an
+ * invitation link, with which the person sets their own password; only for scripted set-ups ({@code --password-stdin}) is a
+ * password read from the first line of standard input, never from the command line, where other users and the shell
+ * history would see it.
  */
 @Command(name = "people", mixinStandardHelpOptions = true,
         description = "Administer organisations, user accounts, clients and device assignments.",
         subcommands = {PeopleCommand.AddOrganisation.class, PeopleCommand.AddUser.class, PeopleCommand.SetContact.class,
-                PeopleCommand.AddClient.class, PeopleCommand.AssignDevice.class, PeopleCommand.ListUsers.class})
+                PeopleCommand.AddClient.class, PeopleCommand.AssignDevice.class, PeopleCommand.ListUsers.class, PeopleCommand.Invite.class,
+                PeopleCommand.BindIdentity.class, PeopleCommand.ParentCode.class, PeopleCommand.ResetSecondFactor.class})
 final class PeopleCommand {
 
     /** Shortest password accepted: 12 characters (a passphrase of a few words is easier to remember and longer). */
@@ -93,7 +96,7 @@ final class PeopleCommand {
     }
 
     @Command(name = "add-user", mixinStandardHelpOptions = true,
-            description = "Add a user account; the password is read from the console (twice) or the first line of standard input.")
+            description = "Add a user account and print an invitation link with which the person sets their own password.")
     static final class AddUser implements Callable<Integer> {
         @CommandLine.ParentCommand
         PeopleCommand people;
@@ -110,6 +113,11 @@ final class PeopleCommand {
         String email;
         @Option(names = "--language", defaultValue = "fi", description = "fi, sv or en (default fi).")
         String language;
+        @Option(names = "--name", description = "The person's name, as a parent may be shown it (signin.show-worker-names-to-parents).")
+        String name;
+        @Option(names = "--password-stdin", description = "For scripted set-ups only: read a password from the first line of standard"
+                + " input instead of printing an invitation link.")
+        boolean passwordStdin;
 
         @Override
         public Integer call() {
@@ -117,7 +125,8 @@ final class PeopleCommand {
             UserAccount.checkEmail(email);
             String lang = UserAccount.checkLanguage(language);
             ReceiverConfig config = people.config();
-            char[] password = readNewPassword();
+            char[] password = passwordStdin ? readNewPassword() : null;
+            Accounts.Invited invited = null;
             try (Database database = Database.open(config.database().jdbcUrl())) {
                 if (organisation != null && new Organisations(database).find(organisation).isEmpty()) {
                     throw new IllegalArgumentException("no organisation " + organisation + "; add it first (people add-organisation)");
@@ -125,15 +134,132 @@ final class PeopleCommand {
                 if (client != null && new Clients(database).find(client).isEmpty()) {
                     throw new IllegalArgumentException("no client " + client + "; add it first (people add-client)");
                 }
-                new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()))
-                        .add(actor, password, email, lang, Instant.now());
-                audited(gate(config, database), "user.created", "user", id, actor.role().name()
-                        + (organisation == null ? "" : " of " + organisation) + (client == null ? "" : " for client " + client)
-                        + (email == null ? ", no e-mail" : ", e-mail set") + ", language " + lang);
+                if (password != null) {
+                    new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()))
+                            .add(actor, password, email, lang, Instant.now());
+                    if (name != null) {
+                        new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom())).setDisplayName(id, name);
+                    }
+                    audited(gate(config, database), "user.created", "user", id, actor.role().name()
+                            + (organisation == null ? "" : " of " + organisation) + (client == null ? "" : " for client " + client)
+                            + (email == null ? ", no e-mail" : ", e-mail set") + ", language " + lang + ", password from standard input");
+                } else {
+                    invited = gate(config, database).runAsReceiver(CliActor.name(), "adding user " + id,
+                            visit -> Accounts.createInvited(visit, actor, email, lang, name));
+                }
             } finally {
-                Arrays.fill(password, '\0');
+                if (password != null) {
+                    Arrays.fill(password, '\0');
+                }
             }
             System.out.println("added user " + id + " (" + actor.role() + (organisation == null ? "" : ", " + organisation) + ")");
+            if (invited != null) {
+                printLink(config, invited);
+            }
+            return 0;
+        }
+    }
+
+    /** Prints an invitation link: shown once, kept only as a hash. */
+    static void printLink(ReceiverConfig config, Accounts.Invited invited) {
+        String base = config.web().publicUrl() != null ? config.web().publicUrl() : "https://" + config.web().host() + ":" + config.web().port();
+        System.out.println("invitation link (give it to the person; it works once, until " + invited.expiresAt() + "):");
+        System.out.println("  " + base + "/invite?code=" + invited.code());
+    }
+
+    @Command(name = "invite", mixinStandardHelpOptions = true,
+            description = "A new invitation link for an existing account (a forgotten password); earlier unused links stop working.")
+    static final class Invite implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PeopleCommand people;
+        @Option(names = "--id", required = true, description = "The user id.")
+        String id;
+
+        @Override
+        public Integer call() {
+            ReceiverConfig config = people.config();
+            try (Database database = Database.open(config.database().jdbcUrl())) {
+                printLink(config, gate(config, database).runAsReceiver(CliActor.name(), "inviting " + id, visit -> Accounts.invite(visit, id)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reset-second-factor", mixinStandardHelpOptions = true,
+            description = "Remove a user's authenticator and recovery codes (a lost phone): they set up a new one at their next sign-in.")
+    static final class ResetSecondFactor implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PeopleCommand people;
+        @Option(names = "--id", required = true, description = "The user id.")
+        String id;
+
+        @Override
+        public Integer call() {
+            ReceiverConfig config = people.config();
+            try (Database database = Database.open(config.database().jdbcUrl())) {
+                gate(config, database).runAsReceiver(CliActor.name(), "resetting the second factor of " + id, visit -> {
+                    Accounts.resetSecondFactor(visit, id);
+                    return null;
+                });
+            }
+            System.out.println("the authenticator of " + id + " is removed; they set up a new one at their next sign-in");
+            return 0;
+        }
+    }
+
+    @Command(name = "bind-identity", mixinStandardHelpOptions = true,
+            description = "Bind a worker's account to their subject at an identity provider (signin.oidc.<provider>.*).")
+    static final class BindIdentity implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PeopleCommand people;
+        @Option(names = "--id", required = true, description = "The user id.")
+        String id;
+        @Option(names = "--provider", required = true, description = "The provider's id in the configuration.")
+        String provider;
+        @Option(names = "--subject", description = "The provider's subject (its sub claim; Entra ID: the oid-based sub of this app).")
+        String subject;
+        @Option(names = "--email", description = "A verified e-mail address (providers with match = email).")
+        String email;
+        @Option(names = "--upn", description = "The user principal name (providers with match = upn).")
+        String upn;
+
+        @Override
+        public Integer call() {
+            int given = (subject == null ? 0 : 1) + (email == null ? 0 : 1) + (upn == null ? 0 : 1);
+            if (given != 1) {
+                throw new IllegalArgumentException("give exactly one of --subject, --email and --upn");
+            }
+            String kind = subject != null ? "sub" : email != null ? "email" : "upn";
+            String value = subject != null ? subject : email != null ? email : upn;
+            ReceiverConfig config = people.config();
+            try (Database database = Database.open(config.database().jdbcUrl())) {
+                gate(config, database).runAsReceiver(CliActor.name(), "binding an identity to " + id, visit -> {
+                    Accounts.bindStaff(visit, config.signIn().providers(), id, provider, kind, value);
+                    return null;
+                });
+            }
+            System.out.println("bound " + kind + " at " + provider + " to " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "parent-code", mixinStandardHelpOptions = true,
+            description = "A one-time code for a client's parent to bind their strong identification once (hand it over in person).")
+    static final class ParentCode implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PeopleCommand people;
+        @Option(names = "--client", required = true, description = "The client id.")
+        String client;
+
+        @Override
+        public Integer call() {
+            ReceiverConfig config = people.config();
+            Accounts.Invited invited;
+            try (Database database = Database.open(config.database().jdbcUrl())) {
+                invited = gate(config, database).runAsReceiver(CliActor.name(), "a parent's code for " + client,
+                        visit -> Accounts.parentCode(visit, client));
+            }
+            System.out.println("parent's one-time code for " + client + " (works once, until " + invited.expiresAt() + "): " + invited.code());
             return 0;
         }
     }

@@ -1,8 +1,6 @@
 package org.breathgate.receiver.app;
 
-import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.care.retention.RetentionPolicy;
 import org.breathgate.care.webhook.RetryBackoff;
@@ -12,6 +10,10 @@ import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
+import org.breathgate.receiver.app.config.SignInSecretFile;
+import org.breathgate.receiver.care.signin.ProviderSignIn;
+import org.breathgate.receiver.care.signin.SessionPolicy;
+import org.breathgate.receiver.care.signin.SignInSettings;
 import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.alert.AlertProcessor;
 import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
@@ -54,10 +56,12 @@ import org.breathgate.receiver.ingest.photo.PhotoIngest;
 import org.breathgate.receiver.web.api.ApiRoutes;
 import org.breathgate.receiver.web.api.PeopleRoutes;
 import org.breathgate.receiver.web.api.PhotoRoutes;
-import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.TrustedProxies;
 import org.breathgate.receiver.web.auth.WebAuth;
+import org.breathgate.receiver.web.ui.SignInPages;
 import org.breathgate.receiver.web.ui.PhotoReviewPage;
 import org.breathgate.receiver.web.ui.UiRoutes;
+import org.breathgate.receiver.web.ui.AccessibilityPage;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,10 +199,10 @@ public final class Receiver implements AutoCloseable {
         ingest.start();
 
         // Care for people, with the downlink port wired to ingest's connection.
-        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()));
+        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()),
+                config.signIn().passwordHashesAtOnce(), Users.DEFAULT_HASH_WAIT);
         care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
-                new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> UUID.randomUUID().toString(), delivery::wake,
-                config.care().zone(), clock));
+                signInSettings(config), () -> UUID.randomUUID().toString(), delivery::wake, config.care().zone(), clock));
 
         // The two HTTPS listeners: devices' and people's, each with its own certificate.
         if (!config.deviceApi().enabled()) {
@@ -215,6 +219,20 @@ public final class Receiver implements AutoCloseable {
         }
         LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
+    }
+
+    /** How people sign in; a loud warning when the demo-only setting turned the second factor off. */
+    private static SignInSettings signInSettings(ReceiverConfig config) {
+        SignInSettings.SecondFactor factor = SignInSettings.SecondFactor.REQUIRED_FOR_STAFF;
+        if (!config.signIn().secondFactorRequired()) {
+            factor = SignInSettings.SecondFactor.OFF_DEMO_ONLY;
+            LOG.warn("*** {} = off-demo-only: workers, technicians and administrators sign in WITHOUT a second factor."
+                    + " This is for the demo only; never run a real service like this. ***", ReceiverConfig.SIGNIN_SECOND_FACTOR);
+        }
+        SessionPolicy sessions = new SessionPolicy(Duration.ofSeconds(config.web().sessionIdleSeconds()),
+                SessionPolicy.DEFAULT.absoluteTimeout(), SessionPolicy.DEFAULT.maxSessions());
+        return new SignInSettings(sessions, factor, SignInSecretFile.loadOrCreate(config.signIn().secretFile(), new SecureRandom()),
+                config.signIn().showWorkerNames());
     }
 
     private <T extends AutoCloseable> T started(T part) {
@@ -343,13 +361,23 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(TlsIdentity.KEY_FILE), (url, identity) -> {
                     ZoneId zone = config.care().zone();
                     // Sign-in and sessions first: its before-handler resolves the session and refuses unsafe requests without the CSRF token.
-                    WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+                    ProviderSignIn providers = new ProviderSignIn(care.signIn(), config.signIn().providers(),
+                            URI.create(url + SignInPages.CALLBACK_PATH), URI.create(url + SignInPages.AFTER_LOGOUT_PATH), new SecureRandom(), clock);
+                    for (var p : providers.providers()) {
+                        LOG.info("sign-in through {} ({}, for {}): register the redirect URI {} and the post-logout URI {} there", p.id(),
+                                p.issuer(), p.audience().name().toLowerCase(Locale.ROOT), providers.redirectUri(), url + SignInPages.AFTER_LOGOUT_PATH);
+                    }
+                    WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.of(config.signIn().trustedProxies()), providers::logoutAt);
                     return List.of(auth,
+                            new SignInPages(auth, providers, zone),
+                            new org.breathgate.receiver.web.ui.AccountPages(auth, care, zone),
+                            new org.breathgate.receiver.web.ui.AuditPage(auth, care, zone),
                             new ApiRoutes(auth, care, zone, clock),
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
-                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone));
+                            new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone),
+                            new AccessibilityPage(auth, zone, w.accessibilityContact()));
                 });
     }
 

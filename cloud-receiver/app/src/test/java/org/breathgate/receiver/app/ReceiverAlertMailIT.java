@@ -87,11 +87,11 @@ class ReceiverAlertMailIT {
         assertEquals(0, cli(out, null, concat(base, "people", "add-client", "--id", "case-2026-17", "--name", "Parent A",
                 "--organisation", "sa-1", "--threshold-mg-l", "0.10")));
         assertEquals(0, cli(out, PASSWORD + "\n", concat(base, "people", "add-user", "--id", "anna", "--role", "substance-abuse-worker",
-                "--organisation", "sa-1", "--email", "anna@example.org", "--language", "en")));
+                "--organisation", "sa-1", "--email", "anna@example.org", "--language", "en", "--password-stdin")));
         assertEquals(0, cli(out, null, concat(base, "people", "assign-device", "--device", DEVICE, "--client", "case-2026-17",
                 "--from", lent.toString())));
         // Refused: a password too short, and a password on the command line is not even an option.
-        assertNotEquals(0, cli(out, "short\n", concat(base, "people", "add-user", "--id", "bob", "--role", "technician")));
+        assertNotEquals(0, cli(out, "short\n", concat(base, "people", "add-user", "--id", "bob", "--role", "technician", "--password-stdin")));
         assertNotEquals(0, cli(out, null, concat(base, "people", "add-user", "--id", "bob", "--role", "technician",
                 "--password", "kolme iloista kirahvia")));
 

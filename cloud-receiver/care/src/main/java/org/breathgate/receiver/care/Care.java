@@ -1,6 +1,7 @@
 package org.breathgate.receiver.care;
 
 import org.breathgate.care.account.LoginThrottle;
+import org.breathgate.receiver.care.signin.SignInSettings;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.care.admin.PeopleAdmin;
@@ -11,6 +12,8 @@ import org.breathgate.receiver.care.consent.Consents;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.care.export.ClientExport;
 import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.history.AuditViews;
+import org.breathgate.receiver.care.history.WhoLooked;
 import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
@@ -49,10 +52,12 @@ import java.util.function.Supplier;
  * @param signIn    checking who someone is; the sign-in events of the audit log
  * @param cases     a case's device loans, closing and reopening it
  * @param routing   who is responsible for a client, caseload handovers, the organisations' on-call and escalation lists
+ * @param whoLooked a parent's view of who looked at their results, from the audit log
+ * @param audit     the audit log for administrators: filters, export, the chain's verification
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
-                   Routing routing) {
+                   Routing routing, WhoLooked whoLooked, AuditViews audit) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -68,6 +73,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(signIn, "signIn");
         Objects.requireNonNull(cases, "cases");
         Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(whoLooked, "whoLooked");
+        Objects.requireNonNull(audit, "audit");
     }
 
     /**
@@ -81,13 +88,13 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
      * @param configSigner signs devices' configurations with the receiver's key
      * @param downlink     sends a signed configuration to its device (the app wires it to ingest's MQTT connection)
      * @param users        the accounts (their password hashing cost)
-     * @param throttle     sign-in throttling
+     * @param signIn       how people sign in: sessions, the second factor, the sign-in secret
      * @param ids          new consent ids
      * @param alertsStored run after an operation stored alerts (wakes the delivery worker)
      * @param zone         the care zone: dates, weeks and "today"
      */
     public record Needs(CareGate gate, Database database, DeviceRegistry registry, PhotoStore photoStore, AlertEngine engine,
-                        MessageSigner configSigner, DownlinkPublisher downlink, Users users, LoginThrottle throttle,
+                        MessageSigner configSigner, DownlinkPublisher downlink, Users users, SignInSettings signIn,
                         Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock) {
     }
 
@@ -106,8 +113,11 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),
                         new java.security.SecureRandom()), n.zone(), n.clock()),
                 new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database()), configs),
-                new SignIn(n.gate(), n.users(), n.throttle(), n.clock()),
+                new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
+                        n.clock()),
                 new Cases(n.gate(), n.registry(), configs),
-                new Routing(n.gate()));
+                new Routing(n.gate()),
+                new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
+                new AuditViews(n.gate()));
     }
 }

@@ -6,9 +6,7 @@ import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
-import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.people.Users;
@@ -95,7 +93,9 @@ final class CareFixture implements AutoCloseable {
                     publishedPayloads.add(payload);
                 },
                 new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom())),
-                new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> "consent-" + ids.incrementAndGet(), () -> { },
+                new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT,
+                            org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,
+                            org.breathgate.receiver.care.signin.SignInSecret.random(new SecureRandom())), () -> "consent-" + ids.incrementAndGet(), () -> { },
                 ZoneId.of("Europe/Helsinki"), clock));
         this.processor = new AlertProcessor(database, assignments, engine, clock);
         this.scheduler = new CareScheduler(processor, audit, null, clock);

@@ -133,7 +133,8 @@ public final class HttpsServer implements AutoCloseable {
         return web;
     }
 
-    private static String statusCode(int status) {
+    /** The JSON {@code error} code of an HTTP status Javalin answered by itself (404 for an unknown address, 405, 413). */
+    public static String statusCode(int status) {
         switch (status) {
             case 400:
                 return "invalid_request";
@@ -157,8 +158,11 @@ public final class HttpsServer implements AutoCloseable {
         ctx.header("Cache-Control", "no-store");
     }
 
-    /** Writes the JSON error body. */
-    static void error(Context ctx, int status, String code, String message) {
+    /**
+     * Writes the JSON error body {@code {"error": code, "message": message}}: what every error is for the API and devices.
+     * (The people's pages answer a browser that asks for HTML with a page instead: web.ui.ErrorPages.)
+     */
+    public static void error(Context ctx, int status, String code, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("error", code);
         body.put("message", message == null ? code : message);

@@ -28,13 +28,14 @@ import org.breathgate.hardware.LightColour;
 import org.breathgate.hardware.LightPattern;
 import org.breathgate.hardware.PanelConfig;
 import org.breathgate.hardware.StatusLight;
+import org.breathgate.hardware.internal.light.Blinker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Buttons, LED(s) and buzzer on GPIO. Buttons are active low with pull-ups and debounced here
- * (with the injected clock) because not every Pi4J provider debounces. Blinking and beeping run on
- * one named daemon thread owned by the panel.
+ * (with the injected clock) because not every Pi4J provider debounces. Blinking ({@link Blinker}) and
+ * beeping run on one named daemon thread owned by the panel.
  */
 final class GpioPanel implements DevicePanel, Buttons, StatusLight, Buzzer {
 
@@ -48,8 +49,8 @@ final class GpioPanel implements DevicePanel, Buttons, StatusLight, Buzzer {
     private final Map<Button, Instant> lastPress = new EnumMap<>(Button.class);
     private final Map<Integer, DigitalOutput> ledByPin = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
+    private final Blinker blinker;
     private DigitalOutput buzzerPin;
-    private ScheduledFuture<?> blinking;
     private final List<ScheduledFuture<?>> beeping = new ArrayList<>();
 
     GpioPanel(PanelConfig config, Clock clock, Context pi4j) {
@@ -61,6 +62,7 @@ final class GpioPanel implements DevicePanel, Buttons, StatusLight, Buzzer {
             t.setDaemon(true);
             return t;
         });
+        this.blinker = new Blinker(timer);
         try {
             button("bg-button-start", config.startButtonPin(), Button.START_TEST);
             button("bg-button-support", config.supportButtonPin(), Button.SUPPORT);
@@ -128,41 +130,13 @@ final class GpioPanel implements DevicePanel, Buttons, StatusLight, Buzzer {
 
     @Override
     public synchronized void show(LightColour colour, LightPattern pattern) {
-        if (blinking != null) {
-            blinking.cancel(false);
-            blinking = null;
-        }
+        blinker.stop();
         ledByPin.values().forEach(DigitalOutput::low);
         if (pattern == LightPattern.OFF) {
             return;
         }
         DigitalOutput led = ledByPin.get(config.ledPins().get(colour));
-        led.high();
-        if (pattern.blinks()) {
-            blinking = timer.schedule(new Blink(led, pattern), pattern.on().toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private final class Blink implements Runnable {
-        private final DigitalOutput led;
-        private final LightPattern pattern;
-
-        Blink(DigitalOutput led, LightPattern pattern) {
-            this.led = led;
-            this.pattern = pattern;
-        }
-
-        @Override
-        public void run() {
-            synchronized (GpioPanel.this) {
-                if (blinking == null || blinking.isCancelled()) {
-                    return;
-                }
-                led.toggle();
-                Duration next = led.isHigh() ? pattern.on() : pattern.off();
-                blinking = timer.schedule(this, next.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
+        blinker.play(lit -> led.state(lit ? DigitalState.HIGH : DigitalState.LOW), pattern);
     }
 
     @Override
@@ -189,11 +163,8 @@ final class GpioPanel implements DevicePanel, Buttons, StatusLight, Buzzer {
 
     @Override
     public synchronized void close() {
+        blinker.stop();
         timer.shutdownNow();
-        if (blinking != null) {
-            blinking.cancel(false);
-            blinking = null;
-        }
         ledByPin.values().forEach(DigitalOutput::low);
         silence();
         listeners.clear();

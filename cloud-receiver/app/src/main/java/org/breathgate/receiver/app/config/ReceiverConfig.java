@@ -23,6 +23,8 @@ import java.util.Set;
  * @param care        the care workflow (zone, retention, photo storage)
  * @param mail        alert e-mail over SMTP
  * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
+ * @param signIn      how people sign in: identity providers, the second factor, the sign-in secret, trusted proxies
+ * @param alerting    who hears of what, and when: office hours, expected tests, devices offline, consents ending
  */
 public record ReceiverConfig(
         Path dataDir,
@@ -36,6 +38,7 @@ public record ReceiverConfig(
         Care care,
         Mail mail,
         Delivery delivery,
+        SignIn signIn,
         Alerting alerting) {
 
     public static final String CARE_OFFICE_HOURS = "care.office-hours";
@@ -60,6 +63,8 @@ public record ReceiverConfig(
     public static final String WEB_PUBLIC_URL = "web.public-url";
     public static final String WEB_TLS_CERT_FILE = "web.tls.cert-file";
     public static final String WEB_TLS_KEY_FILE = "web.tls.key-file";
+    public static final String WEB_SESSION_IDLE_SECONDS = "web.session-idle-seconds";
+    public static final String WEB_ACCESSIBILITY_CONTACT = "web.accessibility-contact";
     public static final String DEVICE_API_ENABLED = "device-api.enabled";
     public static final String DEVICE_API_HOST = "device-api.host";
     public static final String DEVICE_API_PORT = "device-api.port";
@@ -85,6 +90,16 @@ public record ReceiverConfig(
     public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
     public static final String DELIVERY_THREADS = "delivery.threads";
     public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
+    public static final String WEB_TRUSTED_PROXIES = "web.trusted-proxies";
+    public static final String SIGNIN_SECOND_FACTOR = "signin.second-factor";
+    public static final String SIGNIN_SECRET_FILE = "signin.secret-file";
+    public static final String SIGNIN_PASSWORD_HASHES_AT_ONCE = "signin.password-hashes-at-once";
+    public static final String SIGNIN_SHOW_WORKER_NAMES = "signin.show-worker-names-to-parents";
+    /** Keys of identity providers: {@code signin.oidc.<id>.<field>}, fields in {@link #OIDC_FIELDS}. */
+    public static final String SIGNIN_OIDC_PREFIX = "signin.oidc.";
+    public static final Set<String> OIDC_FIELDS = Set.of("name", "issuer", "client-id", "client-secret-file", "client-key-file", "for",
+            "organisations", "match", "require-mfa", "mfa-acr", "mfa-amr", "acr-values", "scopes", "identity-code-claim",
+            "clock-skew-seconds");
 
     /** The longest code lifetime an admin may ask for, and so the largest default: 14 days. */
     public static final int MAX_CODE_LIFETIME_HOURS = 14 * 24;
@@ -157,16 +172,30 @@ public record ReceiverConfig(
      * @param tlsCertFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
      *                    ({@code tls-cert.pem})
      * @param tlsKeyFile  its PEM private key; set exactly when {@code tlsCertFile} is
+     * @param sessionIdleSeconds a signed-in session unused this long ends; default 1800 (30 minutes, care.signin.SessionPolicy)
+     * @param accessibilityContact where the accessibility statement tells people to send accessibility feedback (an e-mail
+     *                    address, a web form's address or a phone number of the service), or {@code null}: then it says to ask
+     *                    the worker or the service
      */
-    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+    public record Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile, int sessionIdleSeconds,
+                      String accessibilityContact) {
 
         public static final int DEFAULT_PORT = 8443;
+        public static final int DEFAULT_SESSION_IDLE_SECONDS = 1800;
 
         public Web {
             Objects.requireNonNull(host, "host");
             if ((tlsCertFile == null) != (tlsKeyFile == null)) {
                 throw new IllegalArgumentException("a TLS certificate file and key file go together");
             }
+            if (sessionIdleSeconds < 1) {
+                throw new IllegalArgumentException("the session idle time must be positive");
+            }
+        }
+
+        /** The default session idle time and no accessibility contact. */
+        public Web(boolean enabled, String host, int port, String publicUrl, Path tlsCertFile, Path tlsKeyFile) {
+            this(enabled, host, port, publicUrl, tlsCertFile, tlsKeyFile, DEFAULT_SESSION_IDLE_SECONDS, null);
         }
 
         /** No people's listener. */
@@ -318,15 +347,39 @@ public record ReceiverConfig(
         }
     }
 
+    /**
+     * How people sign in; see docs/receiver.md, "Sign-in".
+     *
+     * @param providers          OpenID Connect identity providers ({@code signin.oidc.<id>.*}), in id order
+     * @param secondFactor       {@code signin.second-factor}: {@code required} (the default: staff enter a TOTP code after their
+     *                           password) or {@code off-demo-only}
+     * @param secretFile         {@code signin.secret-file}: the sign-in secret (made on first start, 0600); the same file on every
+     *                           instance; default {@code <dataDir>/signin-secret}
+     * @param passwordHashesAtOnce {@code signin.password-hashes-at-once}: Argon2id computations at once (about 19 MiB each); default 4
+     * @param trustedProxies     {@code web.trusted-proxies}: addresses and CIDR ranges of reverse proxies whose
+     *                           {@code X-Forwarded-For} names the client; default none
+     * @param showWorkerNames    {@code signin.show-worker-names-to-parents}: whether a parent's "who looked" names the worker
+     *                           (when the account has a name); default false: role and organisation only
+     */
+    public record SignIn(java.util.List<org.breathgate.receiver.care.signin.oidc.OidcProvider> providers, boolean secondFactorRequired,
+                         Path secretFile, int passwordHashesAtOnce, java.util.List<String> trustedProxies, boolean showWorkerNames) {
+        public SignIn {
+            providers = java.util.List.copyOf(providers);
+            Objects.requireNonNull(secretFile, "secretFile");
+            trustedProxies = java.util.List.copyOf(trustedProxies);
+        }
+    }
+
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
-            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
+            WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
-            DELIVERY_TIMEOUT_SECONDS, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES, CARE_DEVICE_OFFLINE_HEARTBEATS,
-            CARE_CONSENT_WARNING_DAYS);
+            DELIVERY_TIMEOUT_SECONDS, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
+            SIGNIN_SHOW_WORKER_NAMES, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES,
+            CARE_DEVICE_OFFLINE_HEARTBEATS, CARE_CONSENT_WARNING_DAYS);
 
     /**
      * Who hears of what, and when (docs/receiver.md, "Configuration reference").
@@ -350,11 +403,6 @@ public record ReceiverConfig(
         }
     }
 
-    /** A configuration with the default {@link Alerting}. */
-    public ReceiverConfig(Path dataDir, Broker broker, Mqtt mqtt, Database database, ReceiverKey receiverKey, Web web, DeviceApi deviceApi,
-                          Enrollment enrollment, Care care, Mail mail, Delivery delivery) {
-        this(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, Alerting.defaults());
-    }
 
     public ReceiverConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -368,17 +416,18 @@ public record ReceiverConfig(
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(signIn, "signIn");
         Objects.requireNonNull(alerting, "alerting");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, alerting);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, signIn, alerting);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, alerting);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, signIn, alerting);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

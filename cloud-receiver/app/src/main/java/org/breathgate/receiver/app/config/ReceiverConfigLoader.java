@@ -76,6 +76,8 @@ import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PORT;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_PUBLIC_URL;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_CERT_FILE;
 import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_TLS_KEY_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_SESSION_IDLE_SECONDS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.WEB_ACCESSIBILITY_CONTACT;
 
 /**
  * Reads and checks the receiver's configuration keys ({@link ReceiverConfig#KEYS}) into a {@link ReceiverConfig}, naming
@@ -119,8 +121,10 @@ final class ReceiverConfigLoader {
     static ReceiverConfig from(Map<String, String> values) {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(KEYS);
+        unknown.removeIf(ReceiverConfigLoader::isProviderKey);
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS));
+            throw new ConfigException("unknown configuration key(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS)
+                    + " and " + ReceiverConfig.SIGNIN_OIDC_PREFIX + "<id>." + new TreeSet<>(ReceiverConfig.OIDC_FIELDS));
         }
         Map<String, String> v = new LinkedHashMap<>();
         values.forEach((key, value) -> {
@@ -169,7 +173,7 @@ final class ReceiverConfigLoader {
         }
         return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v), alerting(v, care(v).zone()));
+                mail(v), delivery(v), SignInConfig.signIn(v, dataDir), alerting(v, care(v).zone()));
     }
 
     private static ReceiverConfig.Alerting alerting(Map<String, String> v, ZoneId zone) {
@@ -184,6 +188,15 @@ final class ReceiverConfigLoader {
                 intValue(v, ReceiverConfig.CARE_EXPECTED_TEST_GRACE_MINUTES, d.expectedTestGraceMinutes(), 0, 24 * 60),
                 intValue(v, ReceiverConfig.CARE_DEVICE_OFFLINE_HEARTBEATS, d.deviceOfflineHeartbeats(), 1, 100),
                 intValue(v, ReceiverConfig.CARE_CONSENT_WARNING_DAYS, d.consentWarningDays(), 1, 90));
+    }
+
+    private static boolean isProviderKey(String key) {
+        if (!key.startsWith(ReceiverConfig.SIGNIN_OIDC_PREFIX)) {
+            return false;
+        }
+        String rest = key.substring(ReceiverConfig.SIGNIN_OIDC_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && ReceiverConfig.OIDC_FIELDS.contains(rest.substring(dot + 1));
     }
 
     private static Mail mail(Map<String, String> v) {
@@ -226,6 +239,18 @@ final class ReceiverConfigLoader {
         return new Delivery(signIn, base, cap,
                 intValue(v, DELIVERY_MAX_ATTEMPTS, 24, 1, 1000), intValue(v, DELIVERY_THREADS, 4, 1, 64),
                 intValue(v, DELIVERY_TIMEOUT_SECONDS, 10, 1, 300));
+    }
+
+    static int intSetting(Map<String, String> values, String key, int defaultValue, int min, int max) {
+        return intValue(values, key, defaultValue, min, max);
+    }
+
+    static boolean booleanSetting(Map<String, String> values, String key, boolean defaultValue) {
+        return booleanValue(values, key, defaultValue);
+    }
+
+    static Path readableFileSetting(Map<String, String> values, String key) {
+        return readableFile(values, key);
     }
 
     static String firstLine(String key, Path file) {
@@ -292,7 +317,9 @@ final class ReceiverConfigLoader {
             throw new ConfigException(WEB_TLS_CERT_FILE + " and " + WEB_TLS_KEY_FILE + " go together: set both (a certificate you were"
                     + " given) or neither (a self-signed one in the data folder)");
         }
-        return new Web(enabled, host, port, publicUrl, cert, key);
+        int idle = intValue(v, WEB_SESSION_IDLE_SECONDS, Web.DEFAULT_SESSION_IDLE_SECONDS, 30, 12 * 3600);
+        String contact = v.get(WEB_ACCESSIBILITY_CONTACT);
+        return new Web(enabled, host, port, publicUrl, cert, key, idle, contact == null || contact.isBlank() ? null : contact.strip());
     }
 
     private static Enrollment enrollment(Map<String, String> v, String brokerUri, Path mqttCaFile) {

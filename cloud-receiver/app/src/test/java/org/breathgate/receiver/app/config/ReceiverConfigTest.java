@@ -78,6 +78,60 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void sign_in_settings_default_to_a_required_second_factor_and_read_identity_providers_per_id() throws Exception {
+        ReceiverConfig defaults = ReceiverConfig.defaults(dir);
+        assertTrue(defaults.signIn().secondFactorRequired(), "the second factor is required unless the demo-only setting says otherwise");
+        assertEquals(dir.resolve("signin-secret"), defaults.signIn().secretFile());
+        assertEquals(4, defaults.signIn().passwordHashesAtOnce());
+        assertEquals(java.util.List.of(), defaults.signIn().trustedProxies());
+        assertEquals(java.util.List.of(), defaults.signIn().providers());
+
+        Path secret = Files.writeString(dir.resolve("client-secret"), "s3cret\n");
+        Map<String, String> v = new java.util.HashMap<>();
+        v.put("signin.oidc.entra.issuer", "https://login.microsoftonline.com/tenant/v2.0");
+        v.put("signin.oidc.entra.client-id", "breathgate");
+        v.put("signin.oidc.entra.client-secret-file", secret.toString());
+        v.put("signin.oidc.entra.organisations", "sa-1, cp-1");
+        v.put("signin.oidc.suomifi.issuer", "https://tunnistus.suomi.fi/oidc");
+        v.put("signin.oidc.suomifi.client-id", "bg");
+        v.put("signin.oidc.suomifi.client-secret-file", secret.toString());
+        v.put("signin.oidc.suomifi.for", "parents");
+        v.put("web.trusted-proxies", "10.0.0.0/24, ::1");
+        v.put("signin.second-factor", "off-demo-only");
+        ReceiverConfig c = ReceiverConfig.from(v);
+        assertEquals(2, c.signIn().providers().size());
+        var entra = c.signIn().providers().get(0);
+        assertEquals("entra", entra.id());
+        assertEquals(java.util.Set.of("sa-1", "cp-1"), entra.organisations());
+        assertTrue(entra.requireMfa(), "staff providers require multi-factor sign-in by default");
+        assertEquals(java.util.Set.of("mfa"), entra.mfaAmr());
+        assertEquals("urn:oid:1.2.246.21", c.signIn().providers().get(1).identityCodeClaim());
+        assertEquals(java.util.List.of("10.0.0.0/24", "::1"), c.signIn().trustedProxies());
+        assertEquals(false, c.signIn().secondFactorRequired());
+
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("signin.second-factor", "off")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.trusted-proxies", "proxy.example.org")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("signin.oidc.entra.colour", "blue")), "an unknown field");
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("signin.oidc.entra.client-id", "x")), "no issuer");
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("signin.oidc.entra.issuer", "http://idp.example.org",
+                "signin.oidc.entra.client-id", "x", "signin.oidc.entra.client-secret-file", secret.toString())), "http only on loopback");
+    }
+
+    @Test
+    void the_session_idle_time_and_the_accessibility_contact_are_read_with_defaults() {
+        ReceiverConfig.Web defaults = ReceiverConfig.from(Map.of()).web();
+        assertEquals(1800, defaults.sessionIdleSeconds(), "30 minutes, the session policy's default");
+        assertNull(defaults.accessibilityContact());
+        ReceiverConfig.Web set = ReceiverConfig.from(Map.of("web.session-idle-seconds", "900", "web.accessibility-contact",
+                " saavutettavuus@hyvinvointialue.example.fi ")).web();
+        assertEquals(900, set.sessionIdleSeconds());
+        assertEquals("saavutettavuus@hyvinvointialue.example.fi", set.accessibilityContact());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.session-idle-seconds", "10")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.session-idle-seconds", "86400")),
+                "longer than the 12-hour absolute limit");
+    }
+
+    @Test
     void flags_override_the_file() throws Exception {
         Path file = Files.writeString(dir.resolve("receiver.properties"),
                 "broker.uri = tcp://broker.example:1883\njdbc.url = jdbc:postgresql://db/breathgate\n");

@@ -23,6 +23,11 @@ import java.util.stream.Stream;
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (classic WebDriver protocol), with a
  * fresh profile. Never downloads a browser: both paths are fixed, so Selenium Manager is not asked.
+ *
+ * <p>Every page it loads ({@link #open}, {@link #clickAndWait}, and so {@link #signIn} and {@link #language}) is checked by
+ * {@link AccessibilityCheck}: axe-core's WCAG 2.0/2.1 A and AA rules and reflow at 1280 and 320 CSS pixels, in Finnish,
+ * Swedish and English. A violation fails the test there, naming the rule and the element. A page another test adds is
+ * checked without anything more to write.
  */
 final class Browser implements AutoCloseable {
 
@@ -30,6 +35,8 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     final WebDriver driver;
+    /** Checks every page this browser loads against WCAG 2.0/2.1 A and AA at 1280 and 320 pixels, in fi, sv and en. */
+    final AccessibilityCheck accessibility;
     private final Path profile;
     private final Path screenshots;
     private final String baseUrl;
@@ -55,9 +62,17 @@ final class Browser implements AutoCloseable {
                 .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        this.accessibility = new AccessibilityCheck(driver, screenshots.resolveSibling("accessibility"));
     }
 
+    /** Opens {@code path} (a GET) and checks the page's accessibility ({@link AccessibilityCheck}). */
     void open(String path) {
+        driver.get(baseUrl + path);
+        accessibility.check(false);
+    }
+
+    /** Opens {@code path} without the accessibility check: for a test that looks at one state of a page on purpose. */
+    void openUnchecked(String path) {
         driver.get(baseUrl + path);
     }
 
@@ -78,7 +93,9 @@ final class Browser implements AutoCloseable {
         // A mark on the old document's window: a new document starts without it. (Waiting for the old
         // <html> element to go stale is not enough: ChromeDriver sometimes answers "does not belong to
         // the document" instead of "stale element" while the new page loads.)
-        ((JavascriptExecutor) driver).executeScript("window.__breathgateOldPage = true;");
+        Object posts = ((JavascriptExecutor) driver).executeScript("window.__breathgateOldPage = true;"
+                + " const f = arguments[0].form || arguments[0].closest('form');"
+                + " return !!f && (f.getAttribute('method') || 'get').toLowerCase() === 'post';", element);
         element.click();
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
             try {
@@ -88,6 +105,7 @@ final class Browser implements AutoCloseable {
                 return false; // between documents: ask again
             }
         });
+        accessibility.check(Boolean.TRUE.equals(posts));
     }
 
     /** Switches the language with the header's links, as a person would. */
@@ -183,6 +201,14 @@ final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            accessibility.writeSummary();
+        } finally {
+            quit();
+        }
+    }
+
+    private void quit() {
         try {
             driver.quit();
         } finally {

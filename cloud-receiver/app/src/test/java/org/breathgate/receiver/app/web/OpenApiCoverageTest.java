@@ -5,9 +5,7 @@ import org.breathgate.receiver.web.api.PeopleRoutes;
 
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
-import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.evidence.db.TestDatabases;
@@ -25,7 +23,7 @@ import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentSettings;
 import org.breathgate.receiver.ingest.deviceapi.FailureLimiter;
 import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.TrustedProxies;
 import org.breathgate.testkit.TestKeys;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.web.auth.WebAuth;
@@ -108,9 +106,11 @@ class OpenApiCoverageTest {
             Users users = new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom()));
             Care care = Care.of(new Care.Needs(new CareGate(database, audit, clock), database, registry,
                     new PhotoStore(PhotoSettings.defaults(databases.newFolder())), new AlertEngine(ZoneOffset.UTC),
-                    new MessageSigner(TestKeys.receiver()), (topic, payload) -> { }, users, new LoginThrottle(ThrottlePolicy.DEFAULT, clock),
+                    new MessageSigner(TestKeys.receiver()), (topic, payload) -> { }, users, new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT,
+                            org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,
+                            org.breathgate.receiver.care.signin.SignInSecret.random(new SecureRandom())),
                     () -> "id", () -> { }, ZoneOffset.UTC, clock));
-            WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+            WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.NONE, s -> java.util.Optional.empty());
             EnrollmentSettings settings = new EnrollmentSettings(URI.create("https://receiver.test:8443"), URI.create("ssl://mqtt.test:8883"),
                     "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", List.of(TestKeys.receiver().verificationKey()),
                     EnrollmentSettings.DEFAULT_EXPIRY, EnrollmentSettings.MAX_EXPIRY);

@@ -56,6 +56,7 @@ class ReceiverWebIT {
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "web-it");
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
+        settings.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only"); // the listener is tested here, not the second factor
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of())) {
             HttpsServer web = receiver.web().orElseThrow(() -> new AssertionError("the web server runs without enrollment settings"));
             new Organisations(receiver.database()).add(new Organisation("sa-1", "Service", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));

@@ -84,6 +84,11 @@ final class UiDeployment implements AutoCloseable {
     long missedSeq;
 
     UiDeployment() throws Exception {
+        this(Map.of());
+    }
+
+    /** With {@code extra} configuration keys (e.g. a short {@code web.session-idle-seconds}) over the tests' own. */
+    UiDeployment(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put(ReceiverConfig.DATA_DIR, databases.newFolder().toString());
         settings.put(ReceiverConfig.JDBC_URL, databases.newUrl(Database.Dialect.SQLITE));
@@ -94,6 +99,9 @@ final class UiDeployment implements AutoCloseable {
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.CARE_ZONE, ZONE.getId());
+        // The pages are tested here, not the second factor (SecondFactorIT): staff sign in with a password alone.
+        settings.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
+        settings.putAll(extra);
         receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of());
         try {
             if (!receiver.awaitReady(WAIT)) {

@@ -93,8 +93,9 @@ class WebUiIT {
         signIn(CP2);
         assertFalse(browser.text().contains("Parent A"), "no consent for cp-2");
         browser.open("/clients/client-a");
-        // A client one may not know of is answered as one that does not exist (ids cannot be probed).
+        // Without a consent the unit may not even know the client exists: answered exactly as an unknown client.
         assertEquals("Asiakasta ei löydy", browser.find("h1").getText());
+        assertEquals("Asiakasta ei ole, tai hänen tietonsa eivät ole sinun nähtävissäsi.", browser.find("p.message").getText());
         browser.screenshot("denied-child-protection-worker-without-consent-fi");
 
         signIn(TECH);
@@ -110,7 +111,7 @@ class WebUiIT {
         assertTrue(browser.text().contains("Kittilä, perhe K."), browser.text());
         browser.screenshot("enrollment-code-technician-fi");
         browser.open("/clients/client-a");
-        assertEquals("Asiakasta ei löydy", browser.find("h1").getText());
+        assertEquals("Asiakasta ei löydy", browser.find("h1").getText(), "a technician is told nothing of clients");
         browser.open("/alerts");
         assertEquals("Tehtävä ei kuulu roolisi tehtäviin.", browser.find("p.message").getText());
 
@@ -130,7 +131,7 @@ class WebUiIT {
         int phoneWidth = browser.pageWidthAt(390);
         assertTrue(phoneWidth <= 390, "on a phone the page fits its width (wide tables scroll inside it): " + phoneWidth);
         browser.open("/clients/client-b");
-        assertEquals("Näet vain omat tietosi.", browser.find("p.message").getText());
+        assertEquals("Asiakasta ei löydy", browser.find("h1").getText(), "another parent's page is answered as an unknown one");
         browser.open("/devices");
         assertEquals("Tehtävä ei kuulu roolisi tehtäviin.", browser.find("p.message").getText());
     }
@@ -242,6 +243,8 @@ class WebUiIT {
 
         assertEquals("/alerts", browser.path());
         assertEquals("Kuittaus tallennettiin.", browser.find("p.message[role=status]").getText());
+        assertTrue(browser.driver.getTitle().startsWith("Kuittaus tallennettiin. – Ilmoitukset ("),
+                "the window title, read first, says it was saved and how many wait: " + browser.driver.getTitle());
         assertTrue(browser.text().contains(note), "the note is shown as text, not run: " + browser.text());
         List<Alert> inbox = deployment.receiver.care().alerts().alertsFor(SA);
         Alert confirmed = inbox.stream().filter(a -> a.kind() == AlertKind.CONFIRMED_POSITIVE).findFirst().orElseThrow();
@@ -313,6 +316,7 @@ class WebUiIT {
         browser.clickAndWait(consent.findElement(By.cssSelector("form.revoke button")));
         assertEquals("/me", browser.path());
         assertEquals("Suostumuksesi peruutettiin. Yksikkö ei enää näe tietojasi.", browser.find("p.message[role=status]").getText());
+        assertTrue(browser.driver.getTitle().startsWith("Suostumuksesi peruutettiin."), browser.driver.getTitle());
 
         signIn(CP2);
         assertTrue(browser.text().contains("Parent B"), "the consent for Parent B still holds");

@@ -19,6 +19,8 @@ import org.breathgate.receiver.care.people.Clients;
 import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.UserAccount;
 import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.care.signin.Accounts;
+import org.breathgate.receiver.care.signin.oidc.OidcProvider;
 
 import java.util.List;
 import java.util.Optional;
@@ -66,14 +68,15 @@ public final class PeopleAdmin {
     }
 
     /**
-     * Creates the account of {@code account} with {@code password} (hashed here; the caller clears the array).
+     * Creates the account of {@code account} without a password, with an invitation link the person sets their own password
+     * with (nobody else ever knows it): audited {@code user.created} and {@code invitation.created}.
      *
      * @throws org.breathgate.care.access.AccessDeniedException if {@code admin} may not manage users (audited)
      * @throws IllegalArgumentException if a worker's organisation or a parent's client does not exist, or the e-mail address
      *                                  or language is not usable
      * @throws IllegalStateException    if the user id is taken
      */
-    public void createUser(Actor admin, Actor account, char[] password, String email, String language) {
+    public Accounts.Invited createUser(Actor admin, Actor account, String email, String language, String displayName) {
         gate.look(admin, "creating user " + account.userId(), visit -> visit.require(Operation.MANAGE_USERS, "users", "all"));
         if (account.role() == Role.SUBSTANCE_ABUSE_WORKER || account.role() == Role.CHILD_PROTECTION_WORKER) {
             OrganisationKind kind = account.role() == Role.SUBSTANCE_ABUSE_WORKER ? OrganisationKind.SUBSTANCE_ABUSE_SERVICE
@@ -85,15 +88,38 @@ public final class PeopleAdmin {
         if (account.role() == Role.PARENT && clients.find(account.clientId()).isEmpty()) {
             throw new IllegalArgumentException("client_id names no client");
         }
-        if (users.find(account.userId()).isPresent()) {
-            throw new IllegalStateException("a user " + account.userId() + " exists already");
-        }
-        users.add(account, password, email, language, gate.now());
-        gate.run(admin, "recording the new user " + account.userId(), visit -> {
-            visit.record("user.created", "user", account.userId(), account.role().name()
-                    + (account.organisationId() == null ? "" : ", organisation " + account.organisationId())
-                    + (account.clientId() == null ? "" : ", client " + account.clientId()));
+        return gate.run(admin, "creating the user " + account.userId(), visit -> {
+            visit.require(Operation.MANAGE_USERS, "user", account.userId());
+            return Accounts.createInvited(visit, account, email, language, displayName);
+        });
+    }
+
+    /** A new invitation link for {@code userId} (a forgotten password): the old password stays until the link is used. */
+    public Accounts.Invited invite(Actor admin, String userId) {
+        return gate.run(admin, "inviting " + userId, visit -> {
+            visit.require(Operation.MANAGE_USERS, "user", userId);
+            return Accounts.invite(visit, userId);
+        });
+    }
+
+    /** Binds an identity provider's subject to a worker's account ({@link Operation#MANAGE_USERS}). */
+    public void bindIdentity(Actor admin, List<OidcProvider> providers, String userId, String providerId, String kind, String subject) {
+        gate.run(admin, "binding an identity to " + userId, visit -> {
+            visit.require(Operation.MANAGE_USERS, "user", userId);
+            Accounts.bindStaff(visit, providers, userId, providerId, kind, subject);
             return null;
+        });
+    }
+
+    /**
+     * A one-time code for the parent of {@code clientId} to bind their strong identification with: for the client's
+     * substance-abuse worker ({@link Operation#MANAGE_CLIENT}), handed over in person or printed.
+     */
+    public Accounts.Invited parentCode(Actor worker, String clientId) {
+        return gate.run(worker, "making a parent's code for " + clientId, visit -> {
+            visit.requireRole(Set.of(Role.SUBSTANCE_ABUSE_WORKER), Operation.MANAGE_CLIENT, "client", clientId);
+            visit.require(Operation.MANAGE_CLIENT, CaseContexts.load(visit.connection(), clientId), "client", clientId);
+            return Accounts.parentCode(visit, clientId);
         });
     }
 

@@ -16,8 +16,14 @@ import java.util.regex.Pattern;
  * @param lockedUntil  until when logins are refused, or {@code null}
  * @param email        where alerts are e-mailed ({@code care.delivery}), or {@code null}: the in-app inbox only
  * @param language     the user's language for e-mail and screens: {@code fi}, {@code sv} or {@code en}
+ * @param displayName  the person's name as a parent may be shown it ("who looked"), or {@code null}
+ * @param totpEnabled  whether a TOTP second factor is set up
  */
-public record UserAccount(Actor actor, String passwordHash, Instant lockedUntil, String email, String language) {
+public record UserAccount(Actor actor, String passwordHash, Instant lockedUntil, String email, String language, String displayName,
+                          boolean totpEnabled) {
+
+    /** The stored password hash of an account without a password: invited and not yet accepted, or signs in elsewhere. */
+    public static final String NO_PASSWORD = "!";
 
     /** The languages texts are written in. */
     public static final Set<String> LANGUAGES = Set.of("fi", "sv", "en");
@@ -32,11 +38,24 @@ public record UserAccount(Actor actor, String passwordHash, Instant lockedUntil,
         Objects.requireNonNull(passwordHash, "passwordHash");
         checkEmail(email);
         language = checkLanguage(language);
+        if (displayName != null && (displayName.isBlank() || displayName.length() > 200)) {
+            throw new IllegalArgumentException("a display name is 1-200 characters");
+        }
     }
 
     /** An account without an e-mail address, in the default language. */
     public UserAccount(Actor actor, String passwordHash, Instant lockedUntil) {
-        this(actor, passwordHash, lockedUntil, null, DEFAULT_LANGUAGE);
+        this(actor, passwordHash, lockedUntil, null, DEFAULT_LANGUAGE, null, false);
+    }
+
+    /** Whether the account has a password of its own (not only an invitation or an identity provider). */
+    public boolean hasPassword() {
+        return !NO_PASSWORD.equals(passwordHash);
+    }
+
+    /** Whether this account must use a second factor when it signs in with a password: everyone but parents. */
+    public boolean staff() {
+        return actor.role() != org.breathgate.care.access.Role.PARENT;
     }
 
     /** {@code email} if it is {@code null} or a plain address, else an {@link IllegalArgumentException}. */

@@ -15,7 +15,8 @@ import java.time.Instant;
  * The report's chart, drawn from the same {@link Chart} the web page draws: the same scale and ticks, marks, shapes, colours
  * and words; only the drawing is the PDF's. Each word and each mark is marked content with its text ({@code /Span} with
  * {@code /ActualText}), inside a {@code /Figure} whose alternative text is the chart's one-sentence summary, so a reader of
- * the PDF's text gets what a reader of the page's SVG gets.
+ * the PDF's text gets what a reader of the page's SVG gets. In the report's structure tree the chart is a {@code Figure}
+ * element with the same alternative text ({@link PdfTags}).
  */
 final class PdfChart {
 
@@ -32,10 +33,18 @@ final class PdfChart {
 
     private final PDPageContentStream cs;
     private final PDFont regular;
+    private final PdfTags tags;
+    private final org.apache.pdfbox.pdmodel.PDPage page;
+    private final org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement figure;
 
-    PdfChart(PDPageContentStream cs, PDFont regular) {
+    /** Draws on {@code page} as the content of {@code figure}, whose alternative text is the chart's summary. */
+    PdfChart(PDPageContentStream cs, PDFont regular, PdfTags tags, org.apache.pdfbox.pdmodel.PDPage page,
+             org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement figure) {
         this.cs = cs;
         this.regular = regular;
+        this.tags = tags;
+        this.page = page;
+        this.figure = figure;
     }
 
     /**
@@ -44,7 +53,9 @@ final class PdfChart {
      * @return where the page continues: the y just below the legend
      */
     float draw(Chart chart, float margin, float right, float y) throws IOException {
-        cs.beginMarkedContent(COSName.getPDFName("Figure"), properties(COSName.ALT, chart.summary()));
+        COSDictionary alt = new COSDictionary();
+        alt.setString(COSName.ALT, chart.summary());
+        tags.begin(cs, page, figure, alt);
         float left = margin + 56;
         float plot = PLOT;
         float band = BAND;

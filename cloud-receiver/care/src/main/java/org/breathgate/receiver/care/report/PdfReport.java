@@ -5,9 +5,11 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement;
+import org.apache.pdfbox.pdmodel.documentinterchange.taggedpdf.PDTableAttributeObject;
 import org.apache.pdfbox.pdmodel.font.PDFont;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.consent.ConsentVersion;
@@ -25,6 +27,7 @@ import org.breathgate.receiver.care.photo.PhotoState;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -49,6 +52,22 @@ import java.util.TimeZone;
  * colours and words), weekly compliance, and the table of events with how each was
  * verified. Texts come from {@code i18n/report_<lang>.properties} (fi, sv, en); numbers and dates are
  * formatted for the language.
+ *
+ * <p>The PDF is tagged for screen readers (PDF/UA-1 as far as PDFBox 3 allows, {@link PdfTags}): its language and title,
+ * headings, the weekly and event tables with header cells, the chart as a figure with the chart's one-sentence summary as
+ * its alternative text, page numbers as artifacts. One font is embedded (subset), DejaVu Sans ({@value #FONT}, from Debian's
+ * fonts-dejavu-core; Bitstream Vera licence with public-domain DejaVu changes, which allows bundling it with software under
+ * the EUPL: {@code fonts/DejaVuSans-LICENSE.txt}), so every Latin letter prints as written, the Northern Sámi ones
+ * included (Áilu Čuđe); headings are the same face drawn bolder (fill and stroke), so there is only one font to embed. A
+ * character the font lacks prints as {@code ?} rather than breaking the report.
+ *
+ * <p>Adding a section keeps the tags right by drawing through the writer: {@code heading(text, 2, size)} starts an
+ * {@code H2}, {@code paragraph(...)} and {@code labelled(...)} a {@code P} each, {@code row(table, ...)} a {@code TR} of
+ * {@code TH}/{@code TD} cells under a {@code Table} from {@code tags.element("Table", tags.document())}; {@code at(...)}
+ * draws text as content of the current element ({@code tag}). Lines and shapes that carry no text go inside a
+ * {@code Figure} with an alternative text, or are marked {@code PdfTags.beginArtifact(cs, "Layout")}: nothing on a page
+ * may be left outside both (PDF/UA); {@code PdfReportTest} checks that every top-level marked sequence has an id or is an
+ * artifact.
  *
  * <p>Pure rendering: it shows exactly the timeline it is given. What a requester may see is decided before, in the care
  * gate ({@link ReportService}); what each event is, once, in the {@link TimelineEntry}.
@@ -104,7 +123,14 @@ public final class PdfReport {
     private static final float TOP = PDRectangle.A4.getHeight() - MARGIN;
     private static final float BOTTOM = MARGIN + 20;
     private static final float[] RED = {0.75f, 0.1f, 0.1f};
-    private static final float[] GREY = {0.45f, 0.45f, 0.45f};
+    private static final float[] GREY = {0.4f, 0.4f, 0.4f};
+    /** The one font the report embeds (a resource of this module). */
+    static final String FONT = "/fonts/DejaVuSans.ttf";
+
+    /** The report's two weights of its one font: bold is drawn by filling and stroking the glyphs. */
+    enum Face {
+        REGULAR, BOLD
+    }
 
     private PdfReport() {
     }
@@ -127,16 +153,27 @@ public final class PdfReport {
         final Content c;
         final ResourceBundle texts;
         final Locale locale;
-        final PDFont regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-        final PDFont bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+        final PDFont font;
+        final Face regular = Face.REGULAR;
+        final Face bold = Face.BOLD;
+        PdfTags tags;
+        PDPage page;
+        /** The structure element the text drawn next belongs to. */
+        PDStructureElement tag;
         final DateTimeFormatter dateTime;
         final DateTimeFormatter date;
         final List<PDPage> pages = new ArrayList<>();
         PDPageContentStream cs;
         float y;
 
-        Writer(PDDocument doc, Content content) {
+        Writer(PDDocument doc, Content content) throws IOException {
             this.doc = doc;
+            try (InputStream in = PdfReport.class.getResourceAsStream(FONT)) {
+                if (in == null) {
+                    throw new IllegalStateException("the receiver jar lacks " + FONT);
+                }
+                this.font = PDType0Font.load(doc, in, true);
+            }
             this.c = content;
             this.locale = Locale.forLanguageTag(content.language());
             this.texts = ResourceBundle.getBundle("i18n.report", locale,
@@ -164,6 +201,7 @@ public final class PdfReport {
             Calendar produced = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
             produced.setTimeInMillis(c.producedAt().toEpochMilli());
             info.setCreationDate(produced);
+            tags = new PdfTags(doc, c.language(), info.getTitle(), c.requester().userId(), produced);
             newPage();
             header();
             chart();
@@ -173,12 +211,19 @@ public final class PdfReport {
             paragraph(text("verification.note"), 8, GREY);
             cs.close();
             footers();
+            tags.finish();
+        }
+
+        /** A heading of {@code level} (1 for the report's title, 2 for a section). */
+        void heading(String s, int level, float size) throws IOException {
+            tag = tags.element("H" + level, tags.document());
+            line(s, bold, size, null);
         }
 
         // ------------------------------------------------------------------ sections
 
         void header() throws IOException {
-            line(text("title"), bold, 16, null);
+            heading(text("title"), 1, 16);
             y -= 4;
             labelled(text("client"), c.client().displayName() + " (" + c.client().id() + ")");
             labelled(text("period"), date.format(c.from().atZone(c.zone())) + " - "
@@ -210,14 +255,16 @@ public final class PdfReport {
         void chart() throws IOException {
             Chart chart = ChartModel.of(c.timeline(), c.language(), c.zone());
             need(PdfChart.HEIGHT);
-            line(chart.title(), bold, 11, null);
-            y = new PdfChart(cs, regular).draw(chart, MARGIN, MARGIN + WIDTH, y) - 20;
+            heading(chart.title(), 2, 11);
+            PDStructureElement figure = tags.element("Figure", tags.document());
+            figure.setAlternateDescription(chart.summary());
+            y = new PdfChart(cs, font, tags, page, figure).draw(chart, MARGIN, MARGIN + WIDTH, y) - 20;
         }
 
         void weeks() throws IOException {
             List<WeeklyCompliance.Week> weeks = WeeklyCompliance.of(c.items(), c.zone());
             need(50);
-            line(text("weeks"), bold, 11, null);
+            heading(text("weeks"), 2, 11);
             if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.missed() == 0 && w.positives() == 0)) {
                 paragraph(text("no.weeks"), 9, null);
                 y -= 8;
@@ -225,25 +272,28 @@ public final class PdfReport {
             }
             String[] head = {text("week"), text("scheduled"), text("taken"), text("late"), text("missed"), text("excused"), text("positives")};
             float[] cols = {0, 130, 195, 250, 320, 380, 450};
-            row(head, cols, bold, 8);
+            PDStructureElement table = tags.element("Table", tags.document());
+            row(table, head, cols, bold, 8, null, true, false);
             for (WeeklyCompliance.Week w : weeks) {
                 need(12);
-                row(new String[] {w.label() + " (" + date.format(w.monday()) + ")", Integer.toString(w.scheduled()),
+                row(table, new String[] {w.label() + " (" + date.format(w.monday()) + ")", Integer.toString(w.scheduled()),
                         Integer.toString(w.taken()), Integer.toString(w.late()), Integer.toString(w.missed()),
-                        Integer.toString(w.excused()), Integer.toString(w.positives())}, cols, regular, 8);
+                        Integer.toString(w.excused()), Integer.toString(w.positives())}, cols, regular, 8, null, false, true);
             }
             y -= 10;
         }
 
         void table() throws IOException {
             need(40);
-            line(text("table"), bold, 11, null);
+            heading(text("table"), 2, 11);
             if (c.items().isEmpty()) {
                 paragraph(text("no.events"), 9, null);
                 return;
             }
             float[] cols = {0, 95, 270, 400};
-            row(new String[] {text("col.time"), text("col.event"), text("col.result"), text("col.outcome")}, cols, bold, 8);
+            PDStructureElement table = tags.element("Table", tags.document());
+            row(table, new String[] {text("col.time"), text("col.event"), text("col.result"), text("col.outcome")}, cols, bold, 8, null, true,
+                    false);
             for (TimelineEntry i : c.items()) {
                 List<String> details = new ArrayList<>();
                 details.add(format("verified", i.deviceId(), i.stored().keyId().toString(),
@@ -271,7 +321,9 @@ public final class PdfReport {
                 need(12 + 9 * wrapped.size());
                 float[] colour = i.positive() ? RED : null;
                 String time = dateTime.format(t.latest().atZone(c.zone())) + (t.isExact() ? "" : " *");
-                row(new String[] {time, "#" + i.seq() + " " + eventName(i), result(i), outcome(i)}, cols, regular, 8, colour);
+                PDStructureElement[] cells = row(table, new String[] {time, "#" + i.seq() + " " + eventName(i), result(i), outcome(i)}, cols,
+                        regular, 8, colour, false, false);
+                tag = cells[1]; // how the event was verified belongs to the event's cell
                 for (String w : wrapped) {
                     at(MARGIN + 20, y - 7, regular, 7, w, GREY);
                     y -= 9;
@@ -374,7 +426,7 @@ public final class PdfReport {
             if (cs != null) {
                 cs.close();
             }
-            PDPage page = new PDPage(PDRectangle.A4);
+            page = new PDPage(PDRectangle.A4);
             doc.addPage(page);
             pages.add(page);
             cs = new PDPageContentStream(doc, page);
@@ -391,16 +443,18 @@ public final class PdfReport {
             for (int p = 0; p < pages.size(); p++) {
                 try (PDPageContentStream footer = new PDPageContentStream(doc, pages.get(p), PDPageContentStream.AppendMode.APPEND, true)) {
                     String label = c.client().displayName() + " - " + format("page", Integer.toString(p + 1), Integer.toString(pages.size()));
+                    PdfTags.beginArtifact(footer, "Pagination");
                     footer.beginText();
-                    footer.setFont(regular, 7);
+                    footer.setFont(font, 7);
                     footer.newLineAtOffset(MARGIN, MARGIN - 10);
-                    footer.showText(safe(regular, label));
+                    footer.showText(safe(font, label));
                     footer.endText();
+                    footer.endMarkedContent();
                 }
             }
         }
 
-        void line(String s, PDFont font, float size, float[] colour) throws IOException {
+        void line(String s, Face font, float size, float[] colour) throws IOException {
             need(size + 4);
             at(MARGIN, y - size, font, size, s, colour);
             y -= size + 4;
@@ -408,12 +462,14 @@ public final class PdfReport {
 
         void labelled(String label, String value) throws IOException {
             need(13);
+            tag = tags.element("P", tags.document());
             at(MARGIN, y - 9, bold, 9, label + ":");
             at(MARGIN + 95, y - 9, regular, 9, value);
             y -= 13;
         }
 
         void paragraph(String s, float size, float[] colour) throws IOException {
+            tag = tags.element("P", tags.document());
             for (String l : wrap(s, regular, size, WIDTH)) {
                 line(l, regular, size, colour);
                 y += 2; // paragraph lines sit closer than headings
@@ -421,39 +477,62 @@ public final class PdfReport {
             y -= 2;
         }
 
-        void row(String[] cells, float[] cols, PDFont font, float size) throws IOException {
-            row(cells, cols, font, size, null);
-        }
-
-        void row(String[] cells, float[] cols, PDFont font, float size, float[] colour) throws IOException {
+        /**
+         * One row of {@code table}: a {@code TR} whose cells are column headers ({@code header}), or data cells whose first is
+         * the row's header ({@code rowHeader}).
+         *
+         * @return the row's cell elements
+         */
+        PDStructureElement[] row(PDStructureElement table, String[] cells, float[] cols, Face font, float size, float[] colour, boolean header,
+                                 boolean rowHeader) throws IOException {
             need(size + 4);
+            PDStructureElement tr = tags.element("TR", table);
+            PDStructureElement[] out = new PDStructureElement[cells.length];
             for (int i = 0; i < cells.length; i++) {
+                out[i] = header ? tags.headerCell(tr, PDTableAttributeObject.SCOPE_COLUMN)
+                        : rowHeader && i == 0 ? tags.headerCell(tr, PDTableAttributeObject.SCOPE_ROW) : tags.element("TD", tr);
+                tag = out[i];
                 float room = (i + 1 < cols.length ? cols[i + 1] : WIDTH) - cols[i] - 4;
-                at(MARGIN + cols[i], y - size, font, size, fit(cells[i], font, size, room), colour);
+                if (!cells[i].isEmpty()) {
+                    at(MARGIN + cols[i], y - size, font, size, fit(cells[i], font, size, room), colour);
+                }
             }
             y -= size + 4;
+            return out;
         }
 
-        void at(float x, float yy, PDFont font, float size, String s) throws IOException {
-            at(x, yy, font, size, s, null);
+        void at(float x, float yy, Face face, float size, String s) throws IOException {
+            at(x, yy, face, size, s, null);
         }
 
-        void at(float x, float yy, PDFont font, float size, String s, float[] colour) throws IOException {
+        /** Draws {@code s} as content of the current structure element ({@link #tag}). */
+        void at(float x, float yy, Face face, float size, String s, float[] colour) throws IOException {
+            tags.begin(cs, page, tag, null);
             cs.beginText();
             cs.setFont(font, size);
             float[] rgb = colour == null ? new float[] {0, 0, 0} : colour;
             cs.setNonStrokingColor(rgb[0], rgb[1], rgb[2]);
+            if (face == Face.BOLD) {
+                cs.setStrokingColor(rgb[0], rgb[1], rgb[2]);
+                cs.setLineWidth(size / 28f);
+                cs.setRenderingMode(RenderingMode.FILL_STROKE);
+            }
             cs.newLineAtOffset(x, yy);
             cs.showText(safe(font, s));
             cs.endText();
+            if (face == Face.BOLD) {
+                cs.setRenderingMode(RenderingMode.FILL);
+                cs.setStrokingColor(0f, 0f, 0f);
+            }
             cs.setNonStrokingColor(0f, 0f, 0f);
+            cs.endMarkedContent();
         }
 
-        float width(PDFont font, float size, String s) throws IOException {
+        float width(Face face, float size, String s) throws IOException {
             return font.getStringWidth(safe(font, s)) / 1000 * size;
         }
 
-        String fit(String s, PDFont font, float size, float room) throws IOException {
+        String fit(String s, Face font, float size, float room) throws IOException {
             if (width(font, size, s) <= room) {
                 return s;
             }
@@ -464,7 +543,7 @@ public final class PdfReport {
             return cut + "...";
         }
 
-        List<String> wrap(String s, PDFont font, float size, float room) throws IOException {
+        List<String> wrap(String s, Face font, float size, float room) throws IOException {
             List<String> lines = new ArrayList<>();
             for (String para : s.split("\n")) {
                 StringBuilder current = new StringBuilder();
@@ -486,11 +565,15 @@ public final class PdfReport {
 
     }
 
-    /** {@code s} with every character the standard font cannot show replaced by '?', so no name or note breaks the report. */
+    /** {@code s} with every character the font cannot show replaced by '?', so no name or note breaks the report. */
     static String safe(PDFont font, String s) {
         StringBuilder out = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> {
             String ch = new String(Character.toChars(cp));
+            if (!hasGlyph(font, cp)) {
+                out.append('?');
+                return;
+            }
             try {
                 font.encode(ch);
                 out.append(ch);
@@ -499,5 +582,17 @@ public final class PdfReport {
             }
         });
         return out.toString();
+    }
+
+    /** Whether the embedded font draws {@code codePoint} (PDFBox would otherwise draw its empty "missing" glyph). */
+    private static boolean hasGlyph(PDFont font, int codePoint) {
+        if (font instanceof PDType0Font t0 && t0.getDescendantFont() instanceof org.apache.pdfbox.pdmodel.font.PDCIDFontType2 cid) {
+            try {
+                return Character.isWhitespace(codePoint) || cid.getTrueTypeFont().getUnicodeCmapLookup().getGlyphId(codePoint) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

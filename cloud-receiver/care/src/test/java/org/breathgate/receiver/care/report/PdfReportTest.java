@@ -67,7 +67,7 @@ class PdfReportTest {
     }
 
     @Test
-    void names_the_standard_font_cannot_show_do_not_break_the_report_and_long_periods_get_more_pages() throws Exception {
+    void characters_the_font_lacks_do_not_break_the_report_and_long_periods_get_more_pages() throws Exception {
         SampleMessages home = SampleMessages.of("home-0001");
         List<TimelineEntry> items = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -76,12 +76,12 @@ class PdfReportTest {
             EvidenceEvent e = i % 9 == 4 ? s.positiveReading(i + 1) : s.soberReading(i + 1);
             items.add(TestTimelines.entry(e, s.sign(e).compact(), at, null, null, java.util.Set.of()));
         }
-        byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Áile Ŋuolla \u2603", "sa-1"), FROM,
+        byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Áile Ŋuolla \u6F22", "sa-1"), FROM,
                 TO, items, 0), Actor.parent("parent-a", "client-a"), TO, null, ZoneId.of("Europe/Helsinki"), "en"));
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             assertTrue(doc.getNumberOfPages() >= 3, "60 events do not fit on one page: " + doc.getNumberOfPages());
             String text = new PDFTextStripper().getText(doc);
-            assertTrue(text.contains("Áile ?uolla ?"), "characters outside the font's encoding become '?': " + text.substring(0, 300));
+            assertTrue(text.contains("Áile Ŋuolla ?"), "Sámi letters print; a CJK character the font lacks becomes '?': " + text.substring(0, 300));
             assertTrue(text.contains("#60 Scheduled test"), text);
             assertTrue(text.contains("Page 3 of"), text);
         }
@@ -130,5 +130,123 @@ class PdfReportTest {
         assertTrue(cp.contains("Photo: taken."), cp);
         assertTrue(cp.contains("Photo: none (the camera did not take the photo in time)."), cp);
         assertTrue(!cp.contains("does not match") && !cp.contains("waiting for review") && !cp.contains("sanna.sa"), cp);
+    }
+
+    // ------------------------------------------------------------------ accessibility (issue 22): one font, tagged
+
+    private static final ZoneId HELSINKI = ZoneId.of("Europe/Helsinki");
+    private static final String SAMI = "Áilu Čuđe";
+
+    /** A report of a client with a Sámi name: a sober test, a positive and its retest, a missed test. */
+    private static byte[] samiReport(String lang) {
+        SampleMessages home = SampleMessages.of("home-0001");
+        List<TimelineEntry> items = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Instant at = FROM.plus(Duration.ofDays(i + 1));
+            SampleMessages s = home.at(at);
+            EvidenceEvent e = i == 1 ? s.positiveReading(i + 1) : s.soberReading(i + 1);
+            items.add(TestTimelines.entry(e, s.sign(e).compact(), at, null, null, java.util.Set.of()));
+        }
+        return PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-s", SAMI, "sa-1"), FROM, TO, items, 0),
+                Actor.substanceAbuseWorker("sanna.sa", "sa-1"), TO, null, HELSINKI, lang));
+    }
+
+    @Test
+    void a_northern_sami_name_prints_exactly_as_pdftotext_reads_it() throws Exception {
+        java.nio.file.Path pdftotext = java.nio.file.Path.of("/usr/bin/pdftotext");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(pdftotext),
+                "needs poppler-utils' pdftotext (apt-get install poppler-utils; .ci/run installs it)");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("breathgate-report-", ".pdf");
+        try {
+            java.nio.file.Files.write(file, samiReport("fi"));
+            Process p = new ProcessBuilder(pdftotext.toString(), "-enc", "UTF-8", file.toString(), "-").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), text);
+            assertTrue(text.contains(SAMI + " (client-s)"), "pdftotext reads the name as written: " + text.substring(0, Math.min(400, text.length())));
+            assertTrue(!text.contains("?uđe") && !text.contains("?u?e"), text);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void the_report_embeds_one_font_with_the_sami_letters() throws Exception {
+        try (PDDocument doc = Loader.loadPDF(samiReport("fi"))) {
+            java.util.Set<String> fonts = new java.util.TreeSet<>();
+            for (org.apache.pdfbox.pdmodel.PDPage page : doc.getPages()) {
+                for (org.apache.pdfbox.cos.COSName name : page.getResources().getFontNames()) {
+                    org.apache.pdfbox.pdmodel.font.PDFont font = page.getResources().getFont(name);
+                    assertTrue(font.isEmbedded(), font.getName() + " is embedded");
+                    fonts.add(font.getName().replaceFirst("^[A-Z]{6}\\+", ""));
+                }
+            }
+            assertEquals(java.util.Set.of("DejaVuSans"), fonts, "one font, embedded as a subset");
+        }
+    }
+
+    /** The structure tree as text: each element's type (and alternative text, header scope), nested by indentation. */
+    private static void outline(org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureNode node, String indent,
+                                StringBuilder out) {
+        for (Object kid : node.getKids()) {
+            if (kid instanceof org.apache.pdfbox.pdmodel.documentinterchange.logicalstructure.PDStructureElement e) {
+                out.append(indent).append(e.getStructureType());
+                if (e.getAlternateDescription() != null) {
+                    out.append(" alt=").append(e.getAlternateDescription());
+                }
+                var attributes = e.getAttributes();
+                for (int i = 0; i < attributes.size(); i++) {
+                    Object a = attributes.getObject(i);
+                    if (a instanceof org.apache.pdfbox.pdmodel.documentinterchange.taggedpdf.PDTableAttributeObject t && t.getScope() != null) {
+                        out.append(" scope=").append(t.getScope());
+                    }
+                }
+                out.append('\n');
+                outline(e, indent + "  ", out);
+            }
+        }
+    }
+
+    @Test
+    void the_report_is_tagged_with_language_title_headings_tables_with_header_cells_and_the_charts_text_alternative() throws Exception {
+        for (String lang : List.of("fi", "sv", "en")) {
+            Properties texts = bundle(lang);
+            try (PDDocument doc = Loader.loadPDF(samiReport(lang))) {
+                var catalog = doc.getDocumentCatalog();
+                assertEquals(lang, catalog.getLanguage(), "document language");
+                assertTrue(catalog.getMarkInfo() != null && catalog.getMarkInfo().isMarked(), "marked as tagged");
+                assertTrue(catalog.getViewerPreferences().displayDocTitle(), "the title, not the file name, in the window");
+                assertTrue(doc.getDocumentInformation().getTitle().endsWith(SAMI), doc.getDocumentInformation().getTitle());
+                String xmp = new String(catalog.getMetadata().toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(xmp.contains("pdfuaid:part") && xmp.contains(SAMI), "XMP names PDF/UA part 1 and the title: " + xmp);
+
+                StringBuilder tree = new StringBuilder();
+                outline(catalog.getStructureTreeRoot(), "", tree);
+                String t = tree.toString();
+                assertTrue(t.startsWith("Document\n  H1\n  P\n"), lang + ": the title heads the document\n" + t);
+                assertEquals(3, t.split("\n  H2\n", -1).length - 1, lang + ": chart, weeks and events are sections\n" + t);
+                assertTrue(t.contains("  Figure alt=" + org.breathgate.receiver.care.chart.ChartModel.of(
+                        TestTimelines.view(Client.open("client-s", SAMI, "sa-1"), FROM, TO, List.of(), 0), lang, HELSINKI).summary().substring(0, 10)),
+                        lang + ": the chart is a figure with its summary as alternative text\n" + t);
+                assertEquals(2, t.split("\n  Table\n", -1).length - 1, lang + ": two real tables\n" + t);
+                assertTrue(t.contains("  Table\n    TR\n      TH scope=Column\n"), lang + ": column headers\n" + t);
+                assertTrue(t.contains("    TR\n      TH scope=Row\n      TD\n"), lang + ": a week's row names its week\n" + t);
+                assertTrue(t.contains("TD\n"), t);
+
+                // Every piece of text on the pages belongs to an element or is an artifact (PDF/UA: nothing untagged).
+                for (org.apache.pdfbox.pdmodel.PDPage page : doc.getPages()) {
+                    assertTrue(page.getStructParents() >= 0, "each page is in the parent tree");
+                }
+                var stripper = new org.apache.pdfbox.text.PDFMarkedContentExtractor();
+                stripper.processPage(doc.getPage(0));
+                StringBuilder untagged = new StringBuilder();
+                for (var mc : stripper.getMarkedContents()) {
+                    if (mc.getMCID() < 0 && !"Artifact".equals(mc.getTag())) {
+                        untagged.append(mc.getTag()).append(' ');
+                    }
+                }
+                assertEquals("", untagged.toString().strip(), lang + ": top-level content without an id");
+                assertTrue(text(samiReport(lang)).contains(texts.getProperty("title")));
+            }
+        }
     }
 }

@@ -43,8 +43,8 @@ import java.util.Optional;
  */
 public final class PeopleRoutes implements HttpsRoutes {
 
-    /** Shortest password accepted for a new account (NIST SP 800-63B asks for at least 8; workers see sensitive data). */
-    public static final int MIN_PASSWORD_LENGTH = 12;
+    /** Where an invitation link leads (the pages' invitation form); the API answers with this path and the code. */
+    public static final String INVITATION_PATH = "/invite";
 
     private final WebAuth auth;
     private final Care care;
@@ -60,6 +60,7 @@ public final class PeopleRoutes implements HttpsRoutes {
     public void register(RoutesConfig routes) {
         routes.get(ApiRoutes.PREFIX + "/users", guard(this::listUsers));
         routes.post(ApiRoutes.PREFIX + "/users", guard(this::createUser));
+        routes.post(ApiRoutes.PREFIX + "/users/{id}/invitation", guard(this::invite));
         routes.post(ApiRoutes.PREFIX + "/clients", guard(this::createClient));
         routes.put(ApiRoutes.PREFIX + "/clients/{client}/threshold", this::threshold);
     }
@@ -115,23 +116,41 @@ public final class PeopleRoutes implements HttpsRoutes {
             throw new ApiException(400, "invalid_request", "workers need organisation_id, parents client_id, other roles neither: "
                     + e.getMessage());
         }
-        String password = text(body, "password", 1024);
-        if (password.length() < MIN_PASSWORD_LENGTH) {
-            throw new ApiException(400, "invalid_request", "password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        if (body.has("password")) {
+            throw new ApiException(400, "invalid_request", "an administrator no longer sets passwords: the answer carries an invitation"
+                    + " link with which the person sets their own");
         }
         String email = optional(body, "email");
         String language = Optional.ofNullable(optional(body, "language")).orElse(UserAccount.DEFAULT_LANGUAGE);
-        char[] chars = password.toCharArray();
+        String name = optional(body, "display_name");
+        org.breathgate.receiver.care.signin.Accounts.Invited invited;
         try {
-            care.people().createUser(admin, actor, chars, email, language);
+            invited = care.people().createUser(admin, actor, email, language, name);
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_request", e.getMessage());
         } catch (IllegalStateException e) {
             throw new ApiException(409, "conflict", e.getMessage());
-        } finally {
-            Arrays.fill(chars, '\0');
         }
-        HttpsServer.json(ctx, 201, WebAuth.actorJson(actor));
+        ObjectNode out = WebAuth.actorJson(actor);
+        out.put("invitation_path", INVITATION_PATH + "?code=" + invited.code());
+        out.put("invitation_expires_at", invited.expiresAt().toString());
+        HttpsServer.json(ctx, 201, out);
+    }
+
+    /** {@code POST /api/v1/users/{id}/invitation}: a new invitation link (a forgotten password); the old password stays until it is used. */
+    private void invite(Context ctx, Actor admin) {
+        care.people().requireUserManager(admin);
+        String id = ctx.pathParam("id");
+        org.breathgate.receiver.care.signin.Accounts.Invited invited;
+        try {
+            invited = care.people().invite(admin, id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, "not_found", e.getMessage());
+        }
+        ObjectNode out = ApiJson.JSON.createObjectNode();
+        out.put("invitation_path", INVITATION_PATH + "?code=" + invited.code());
+        out.put("invitation_expires_at", invited.expiresAt().toString());
+        HttpsServer.json(ctx, 201, out);
     }
 
     private void createClient(Context ctx, Actor actor) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * reveal a client the actor cannot see at all (neither its timeline nor its consents): then 404, exactly like a client that
  * does not exist. The audit log keeps the real reason either way.
  */
-final class Refusals {
+public final class Refusals {
 
     /** Refusals that would tell the asker a client, consent or alert exists. */
     private static final Set<ReasonCode> HIDDEN = EnumSet.of(ReasonCode.DENIED_ROLE, ReasonCode.DENIED_OTHER_ORGANISATION,
@@ -24,10 +24,18 @@ final class Refusals {
     }
 
     static ApiException answer(Caseloads caseloads, Decision d, Actor actor, String clientId) {
-        if (HIDDEN.contains(d.code()) && (clientId == null || !caseloads.mayKnowOf(actor, clientId))) {
+        if (hidesClient(caseloads, d, actor, clientId)) {
             return notFound("client");
         }
         return new ApiException(403, d.code().code(), d.reason());
+    }
+
+    /**
+     * Whether refusal {@code d} must be answered exactly like a client that does not exist, because saying why would tell
+     * {@code actor} that {@code clientId} exists (the pages answer alike too, web.ui.UiRoutes).
+     */
+    public static boolean hidesClient(Caseloads caseloads, Decision d, Actor actor, String clientId) {
+        return HIDDEN.contains(d.code()) && (clientId == null || !caseloads.mayKnowOf(actor, clientId));
     }
 
     static ApiException notFound(String what) {

@@ -8,6 +8,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.breathgate.care.access.Actor;
+import org.breathgate.receiver.care.people.PasswordHashingBusy;
+import org.breathgate.receiver.care.signin.Session;
+import org.breathgate.receiver.care.signin.SessionPolicy;
+import org.breathgate.receiver.care.signin.Sessions;
 import org.breathgate.receiver.care.signin.SignIn;
 import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
@@ -19,21 +23,24 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Sign-in, sessions and CSRF protection for the receiver's web pages and REST API.
  *
  * <h2>How to use</h2>
  * <pre>{@code
- * WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+ * WebAuth auth = new WebAuth(care.signIn(), clock, TrustedProxies.NONE, session -> Optional.empty());
  * HttpsServer.start(settings, identity, List.of(auth, new ApiRoutes(auth, ...), new UiRoutes(auth, ...)));
  * // auth must come first in the list: its before-handler resolves the session and enforces CSRF.
  *
@@ -51,14 +58,19 @@ import java.util.Set;
  * <h2>Routes it adds</h2>
  * <ul>
  *   <li>{@code POST /login} (form {@code username}, {@code password}, {@code _csrf}, optional {@code next}):
- *       303 to {@code next} (a local path; default {@code /}) with a <b>new</b> session cookie, or 303 to
- *       {@code /login?error=failed} (unknown user or wrong password: the same answer),
- *       {@code /login?error=locked} (too many failures) or {@code /login?error=expired} (the form's token is
- *       missing or stale: show the form again), each keeping {@code &next=}.</li>
- *   <li>{@code POST /logout} (form {@code _csrf}): ends the session, 303 to {@code /login?signed_out=1}.</li>
- *   <li>{@code POST /api/v1/session} (JSON {@code {"username","password"}}, {@code Content-Type: application/json}):
+ *       303 to {@code next} (a local path; default {@code /}) with a <b>new</b> session cookie; for staff, 303 to
+ *       {@value #SECOND_FACTOR_PATH} (or {@value #SECOND_FACTOR_SETUP_PATH} without an authenticator yet) with the
+ *       half-done sign-in kept in the pre-login session; or 303 to {@code /login?error=failed} (unknown user or wrong
+ *       password: the same answer), {@code /login?error=slowed&wait=N} (too many failures: wait N seconds),
+ *       {@code /login?error=busy} or {@code /login?error=expired} (the form's token is missing or stale), each keeping
+ *       {@code &next=}. The second-factor pages are the pages' ({@code web.ui}); they finish with {@link #signIn}.</li>
+ *   <li>{@code POST /logout} (form {@code _csrf}): ends the session, 303 to {@code /login?signed_out=1}, or to the identity
+ *       provider's end-session endpoint for a session that began there.</li>
+ *   <li>{@code POST /api/v1/session} (JSON {@code {"username","password","totp"}}, {@code Content-Type: application/json}):
  *       200 {@code {"user":{...},"csrf_token":"...","expires_at":"..."}} and the session cookie; 401
- *       {@code login_failed}; 429 {@code login_locked} with {@code Retry-After}.</li>
+ *       {@code login_failed}; 401 {@code second_factor_required} (staff: send {@code totp}, a code of the authenticator
+ *       or a recovery code); 403 {@code second_factor_setup_required}; 429 {@code login_locked} with {@code Retry-After};
+ *       503 {@code busy}.</li>
  *   <li>{@code GET /api/v1/session}: the same body for the current session, or 401.</li>
  *   <li>{@code DELETE /api/v1/session} (header {@code X-CSRF-Token}): 204, signed out.</li>
  * </ul>
@@ -72,10 +84,11 @@ import java.util.Set;
  * session must carry that session's CSRF token as form field {@value #CSRF_FIELD} or header
  * {@value #CSRF_HEADER}, else 403 {@code csrf_failed} (the login endpoints check their own). Requests
  * without a session cookie are not CSRF-checked: they carry no ambient authority (device endpoints).
- * Who someone is, and what the audit log keeps of it, is the care room's {@link SignIn}: login failures are counted per
- * account and per source address, a locked account is stored so a restart does not lift it, and
- * {@code login.succeeded}, {@code login.failed}, {@code account.locked}, {@code logout} and {@code session.expired} are
- * audited there.
+ * Sessions are in the database ({@link Sessions}), so a restart signs nobody out and every receiver on one database shares
+ * them. Who someone is, and what the audit log keeps of it, is the care room's {@link SignIn}: failures slow further
+ * attempts per account and address, per address and per account, in the database, and {@code login.succeeded},
+ * {@code login.failed}, {@code login.slowed}, {@code logout} and {@code session.expired} are audited there. The client's
+ * address is the connection's, or behind a {@link TrustedProxies trusted proxy} the one it forwards.
  */
 public final class WebAuth implements HttpsRoutes {
 
@@ -92,19 +105,30 @@ public final class WebAuth implements HttpsRoutes {
     public static final String LOGIN_PATH = "/login";
     public static final String LOGOUT_PATH = "/logout";
     public static final String SESSION_API_PATH = "/api/v1/session";
+    /** The pages of the second factor (rendered and handled by the pages). */
+    public static final String SECOND_FACTOR_PATH = "/login/second-factor";
+    public static final String SECOND_FACTOR_SETUP_PATH = "/login/second-factor/setup";
 
     private static final String ATTRIBUTE = "breathgate.session";
     private static final Set<HandlerType> UNSAFE = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     private final SignIn signIn;
+    private final Sessions sessions;
     private final SessionPolicy policy;
     private final Clock clock;
-    private final SessionStore sessions;
+    private final TrustedProxies proxies;
+    private final Function<Session, Optional<URI>> providerLogout;
 
-    public WebAuth(SignIn signIn, SessionPolicy policy, Clock clock, SecureRandom random) {
+    /**
+     * @param proxies        reverse proxies whose {@code X-Forwarded-For} is believed
+     * @param providerLogout where to send a browser whose session began at an identity provider, to end it there too
+     */
+    public WebAuth(SignIn signIn, Clock clock, TrustedProxies proxies, Function<Session, Optional<URI>> providerLogout) {
         this.signIn = Objects.requireNonNull(signIn, "signIn");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.sessions = signIn.sessions();
+        this.policy = sessions.policy();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sessions = new SessionStore(policy, random);
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.providerLogout = Objects.requireNonNull(providerLogout, "providerLogout");
     }
 
     @Override
@@ -123,7 +147,12 @@ public final class WebAuth implements HttpsRoutes {
 
     /** Who is signed in on this request, if anyone. */
     public Optional<Actor> actor(Context ctx) {
-        return Optional.ofNullable(state(ctx).live).map(WebSession::actor);
+        return Optional.ofNullable(state(ctx).live).map(Session::actor);
+    }
+
+    /** This request's session (signed in or pre-login), if any. */
+    public Optional<Session> session(Context ctx) {
+        return Optional.ofNullable(state(ctx).live);
     }
 
     /** The signed-in actor, or 401 {@code unauthenticated} (for API handlers). */
@@ -138,8 +167,10 @@ public final class WebAuth implements HttpsRoutes {
         if (actor.isPresent()) {
             return actor.get();
         }
-        String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        throw new SignInRequired(safeNext(next), state(ctx).expired);
+        // A form sent after the session ended comes back to the first page, not to the form's address (which takes POSTs
+        // only); the note typed into it waits in the browser (/static/session.js) for the page to be opened again.
+        String next = ctx.method() == HandlerType.GET ? ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) : null;
+        throw new SignInRequired(next == null ? null : safeNext(next), state(ctx).expired);
     }
 
     /**
@@ -147,15 +178,55 @@ public final class WebAuth implements HttpsRoutes {
      * (and sets its cookie) when the visitor has none, so the login form is protected too.
      */
     public String csrfToken(Context ctx) {
+        return ensureSession(ctx).csrfToken();
+    }
+
+    /** Whether {@code submitted} is this request's session's CSRF token (for the pages' own sign-in forms). */
+    public boolean csrfMatches(Context ctx, String submitted) {
         State state = state(ctx);
-        if (state.live == null) {
-            Instant now = clock.instant();
-            String id = sessions.create(null, now);
-            setCookie(ctx, id);
-            state.id = id;
-            state.live = sessions.find(id, now).live();
+        return state.live != null && tokenMatches(state.live, submitted);
+    }
+
+    /** The half-done sign-in of this request's pre-login session (password right, second factor to come), if it is still open. */
+    public Optional<Session.Pending> pending(Context ctx) {
+        State state = state(ctx);
+        if (state.live == null || state.live.signedIn() || state.live.pending() == null
+                || !clock.instant().isBefore(state.live.pending().until())) {
+            return Optional.empty();
         }
-        return state.live.csrfToken();
+        return Optional.of(state.live.pending());
+    }
+
+    /** Keeps {@code pending} (or with {@code null} clears it) in this request's pre-login session. */
+    public void pend(Context ctx, Session.Pending pending) {
+        ensureSession(ctx);
+        State state = state(ctx);
+        sessions.setPending(state.id, pending);
+        state.live = sessions.find(state.id, clock.instant()).live();
+    }
+
+    /**
+     * Signs {@code actor} in on this request with a brand-new session id (whatever session came with the request ends).
+     *
+     * @param method     how they signed in ({@code password}, {@code password+totp}, {@code oidc:<provider>})
+     * @param providerId the identity provider, or {@code null}
+     * @param idToken    the provider's ID token (for signing out there), or {@code null}
+     */
+    public void signIn(Context ctx, Actor actor, String method, String providerId, String idToken) {
+        State state = state(ctx);
+        String id = sessions.signIn(state.id, actor, method, providerId, idToken, clock.instant());
+        state.id = id;
+        state.live = sessions.find(id, clock.instant()).live();
+        state.expired = false;
+        setCookie(ctx, id);
+    }
+
+    /** The client's address as an audit subject id: the connection's, or behind a trusted proxy the forwarded one. */
+    public String source(Context ctx) {
+        String peer = ctx.req().getRemoteAddr();
+        List<String> forwarded = Collections.list(ctx.req().getHeaders("X-Forwarded-For"));
+        String ip = proxies.client(peer, forwarded);
+        return ip == null || ip.isEmpty() ? "unknown-address" : ip.replaceAll("[\\s\\p{Cntrl}]", "_");
     }
 
     /** Ends every session of {@code userId} at once (for account removal or a password change). */
@@ -168,12 +239,17 @@ public final class WebAuth implements HttpsRoutes {
         return policy;
     }
 
+    /** The care room's sign-in (the pages' second-factor and identity-provider steps use it). */
+    public SignIn care() {
+        return signIn;
+    }
+
     // ------------------------------------------------------------------ the before-handler
 
     /** What the before-handler found for this request. */
     private static final class State {
         String id;
-        WebSession live;
+        Session live;
         boolean expired;
     }
 
@@ -184,6 +260,18 @@ public final class WebAuth implements HttpsRoutes {
             ctx.attribute(ATTRIBUTE, s);
         }
         return s;
+    }
+
+    private Session ensureSession(Context ctx) {
+        State state = state(ctx);
+        if (state.live == null) {
+            Instant now = clock.instant();
+            String id = sessions.createPreLogin(now);
+            setCookie(ctx, id);
+            state.id = id;
+            state.live = sessions.find(id, now).live();
+        }
+        return state.live;
     }
 
     private void beforeRequest(Context ctx) {
@@ -197,7 +285,7 @@ public final class WebAuth implements HttpsRoutes {
             return; // these check their own token (login) or replace the session (JSON login)
         }
         if (!tokenMatches(state.live, submittedToken(ctx))) {
-            LOG.info("CSRF token missing or wrong: {} {} from {}", ctx.method(), path, ctx.ip());
+            LOG.info("CSRF token missing or wrong: {} {} from {}", ctx.method(), path, source(ctx));
             throw new ApiException(403, "csrf_failed", "this request needs the session's CSRF token (form field "
                     + CSRF_FIELD + " or header " + CSRF_HEADER + ")");
         }
@@ -210,13 +298,13 @@ public final class WebAuth implements HttpsRoutes {
             return state;
         }
         Instant now = clock.instant();
-        SessionStore.Lookup found = sessions.find(id, now);
+        Sessions.Lookup found = sessions.find(id, now);
         if (found.expired() != null && found.expired().signedIn()) {
             state.expired = true;
             signIn.sessionEnded(found.expired().actor(), now.isBefore(found.expired().createdAt().plus(policy.absoluteTimeout()))
                     ? "idle timeout" : "absolute timeout");
         }
-        WebSession live = found.live();
+        Session live = found.live();
         if (live != null && live.signedIn() && !signIn.stillValid(live.actor())) {
             sessions.remove(id);
             live = null;
@@ -238,7 +326,7 @@ public final class WebAuth implements HttpsRoutes {
         return null;
     }
 
-    private static boolean tokenMatches(WebSession session, String submitted) {
+    private static boolean tokenMatches(Session session, String submitted) {
         return submitted != null && MessageDigest.isEqual(session.csrfToken().getBytes(StandardCharsets.US_ASCII),
                 submitted.getBytes(StandardCharsets.UTF_8));
     }
@@ -252,13 +340,43 @@ public final class WebAuth implements HttpsRoutes {
             ctx.redirect(loginUrl("expired", next), HttpStatus.SEE_OTHER);
             return;
         }
-        SignIn.Attempt attempt = signIn.attempt(ctx.formParam("username"), ctx.formParam("password"), source(ctx.ip()));
-        if (attempt.outcome() != SignIn.Outcome.SIGNED_IN) {
-            ctx.redirect(loginUrl(attempt.outcome() == SignIn.Outcome.LOCKED ? "locked" : "failed", next), HttpStatus.SEE_OTHER);
+        SignIn.Attempt attempt;
+        try {
+            attempt = signIn.password(ctx.formParam("username"), ctx.formParam("password"), source(ctx));
+        } catch (PasswordHashingBusy e) {
+            ctx.redirect(loginUrl("busy", next), HttpStatus.SEE_OTHER);
             return;
         }
-        startSession(ctx, state, attempt.actor());
-        ctx.redirect(next == null ? "/" : next, HttpStatus.SEE_OTHER);
+        Instant now = clock.instant();
+        switch (attempt.outcome()) {
+            case SIGNED_IN:
+                signIn(ctx, attempt.actor(), attempt.method(), null, null);
+                ctx.redirect(next == null ? "/" : next, HttpStatus.SEE_OTHER);
+                return;
+            case SECOND_FACTOR:
+                pend(ctx, new Session.Pending(attempt.pendingUserId(), Session.Pending.TOTP, null, now.plus(SignIn.PENDING_FOR)));
+                ctx.redirect(SECOND_FACTOR_PATH + (next == null ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)),
+                        HttpStatus.SEE_OTHER);
+                return;
+            case SECOND_FACTOR_SETUP:
+                SignIn.TotpSetup setup = signIn.newTotp(attempt.pendingUserId());
+                pend(ctx, new Session.Pending(attempt.pendingUserId(), Session.Pending.TOTP_SETUP, setup.sealed(),
+                        now.plus(SignIn.PENDING_FOR.multipliedBy(2))));
+                ctx.redirect(SECOND_FACTOR_SETUP_PATH + (next == null ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)),
+                        HttpStatus.SEE_OTHER);
+                return;
+            case SLOWED:
+                ctx.redirect(slowedUrl(attempt.retryAt(), next), HttpStatus.SEE_OTHER);
+                return;
+            default:
+                ctx.redirect(loginUrl("failed", next), HttpStatus.SEE_OTHER);
+        }
+    }
+
+    /** {@code /login?error=slowed&wait=N}: the pages say how long to wait. */
+    public String slowedUrl(Instant retryAt, String next) {
+        long wait = Math.max(1, Duration.between(clock.instant(), retryAt).toSeconds() + 1);
+        return loginUrl("slowed", next) + (next == null ? "?" : "&") + "wait=" + wait;
     }
 
     private void jsonLogin(Context ctx) {
@@ -273,21 +391,38 @@ public final class WebAuth implements HttpsRoutes {
         } catch (IOException e) {
             throw new ApiException(400, "invalid_request", "the body is not JSON");
         }
-        if (body == null || !body.isObject() || !body.path("username").isTextual() || !body.path("password").isTextual()) {
-            throw new ApiException(400, "invalid_request", "send {\"username\": \"...\", \"password\": \"...\"}");
+        if (body == null || !body.isObject() || !body.path("username").isTextual() || !body.path("password").isTextual()
+                || !(body.path("totp").isMissingNode() || body.path("totp").isNull() || body.path("totp").isTextual())) {
+            throw new ApiException(400, "invalid_request", "send {\"username\": \"...\", \"password\": \"...\"} and, for staff,"
+                    + " \"totp\": \"123456\"");
         }
-        SignIn.Attempt attempt = signIn.attempt(body.get("username").asText(), body.get("password").asText(), source(ctx.ip()));
-        if (attempt.outcome() == SignIn.Outcome.LOCKED) {
-            long wait = Math.max(1, Duration.between(clock.instant(), attempt.lockedUntil()).toSeconds());
-            throw new ApiException(429, "login_locked", "too many failed sign-ins; try again in " + ((wait + 59) / 60) + " minutes",
-                    Map.of("Retry-After", Long.toString(wait)));
+        String source = source(ctx);
+        SignIn.Attempt attempt;
+        try {
+            attempt = signIn.password(body.get("username").asText(), body.get("password").asText(), source);
+            if (attempt.outcome() == SignIn.Outcome.SECOND_FACTOR && body.path("totp").isTextual()) {
+                attempt = signIn.secondFactor(attempt.pendingUserId(), body.get("totp").asText(), source);
+            }
+        } catch (PasswordHashingBusy e) {
+            throw new ApiException(503, "busy", e.getMessage(), Map.of("Retry-After", "1"));
         }
-        if (attempt.outcome() == SignIn.Outcome.FAILED) {
-            throw new ApiException(401, "login_failed", "the user name or the password is not right");
+        switch (attempt.outcome()) {
+            case SLOWED:
+                long wait = Math.max(1, Duration.between(clock.instant(), attempt.retryAt()).toSeconds() + 1);
+                throw new ApiException(429, "login_locked", "too many failed sign-ins; try again in " + wait + " seconds",
+                        Map.of("Retry-After", Long.toString(wait)));
+            case FAILED:
+                throw new ApiException(401, "login_failed", "the user name, the password or the code is not right");
+            case SECOND_FACTOR:
+                throw new ApiException(401, "second_factor_required", "this account needs a code from its authenticator app: send"
+                        + " \"totp\" with the password (or a recovery code)");
+            case SECOND_FACTOR_SETUP:
+                throw new ApiException(403, "second_factor_setup_required", "set up an authenticator app first: sign in once on the"
+                        + " web page (" + LOGIN_PATH + ")");
+            default:
+                signIn(ctx, attempt.actor(), attempt.method(), null, null);
+                HttpsServer.json(ctx, 200, sessionBody(state(ctx).live));
         }
-        State state = state(ctx);
-        startSession(ctx, state, attempt.actor());
-        HttpsServer.json(ctx, 200, sessionBody(state.live));
     }
 
     private void sessionInfo(Context ctx) {
@@ -296,8 +431,22 @@ public final class WebAuth implements HttpsRoutes {
     }
 
     private void formLogout(Context ctx) {
-        endSession(ctx);
+        Optional<URI> there = endSession(ctx);
+        if (there.isPresent()) {
+            // A form's answer may not redirect to another site (form-action 'self'): a page moves on by itself.
+            ctx.status(200).contentType("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'self'")
+                    .result("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+                            + escape(there.get().toString()) + "\"><title>Breathgate</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>"
+                            + "<body><main><p><a id=\"provider-logout\" href=\"" + escape(there.get().toString()) + "\">"
+                            + "Kirjaudu ulos myös tunnistuspalvelusta · Logga ut även från identifieringstjänsten · Sign out at the"
+                            + " identity provider too</a></p></main></body></html>");
+            return;
+        }
         ctx.redirect(LOGIN_PATH + "?signed_out=1", HttpStatus.SEE_OTHER);
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private void jsonLogout(Context ctx) {
@@ -306,45 +455,34 @@ public final class WebAuth implements HttpsRoutes {
         ctx.status(204);
     }
 
-    private void endSession(Context ctx) {
+    /** Ends this request's session; returns where to end it at the identity provider too, if it began there. */
+    private Optional<URI> endSession(Context ctx) {
         State state = state(ctx);
+        Optional<URI> there = Optional.empty();
         if (state.live != null) {
             sessions.remove(state.id);
             if (state.live.signedIn()) {
-                signIn.signedOut(state.live.actor(), source(ctx.ip()));
+                signIn.signedOut(state.live.actor(), source(ctx));
+                if (state.live.providerId() != null) {
+                    there = providerLogout.apply(state.live);
+                }
             }
         }
         state.live = null;
         state.id = null;
         clearCookie(ctx);
-    }
-
-    /** Signs {@code actor} in with a brand-new session id; whatever session came with the request ends. */
-    private void startSession(Context ctx, State state, Actor actor) {
-        if (state.id != null) {
-            sessions.remove(state.id);
-        }
-        Instant now = clock.instant();
-        String id = sessions.create(actor, now);
-        state.id = id;
-        state.live = sessions.find(id, now).live();
-        state.expired = false;
-        setCookie(ctx, id);
-    }
-
-    /** The client address as an audit subject id (no spaces or control characters). */
-    private static String source(String ip) {
-        return ip == null || ip.isEmpty() ? "unknown-address" : ip.replaceAll("[\\s\\p{Cntrl}]", "_");
+        return there;
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private ObjectNode sessionBody(WebSession session) {
+    private ObjectNode sessionBody(Session session) {
         ObjectNode out = JSON.createObjectNode();
         out.set("user", actorJson(session.actor()));
         out.put("csrf_token", session.csrfToken());
         out.put("expires_at", session.endsAt(policy).toString());
         out.put("idle_timeout_seconds", policy.idleTimeout().toSeconds());
+        out.put("method", session.method());
         return out;
     }
 
@@ -367,7 +505,7 @@ public final class WebAuth implements HttpsRoutes {
     }
 
     /** {@code next} if it is a local path (no scheme, no host, no {@code //}), else {@code null}: no open redirects. */
-    static String safeNext(String next) {
+    public static String safeNext(String next) {
         if (next == null || next.isEmpty() || next.length() > 2000 || !next.startsWith("/") || next.startsWith("//")
                 || next.startsWith("/\\") || next.startsWith(LOGIN_PATH)) {
             return null;
@@ -381,7 +519,8 @@ public final class WebAuth implements HttpsRoutes {
         return next;
     }
 
-    private static String loginUrl(String error, String next) {
+    /** {@code /login?error=...&next=...}. */
+    public static String loginUrl(String error, String next) {
         StringBuilder url = new StringBuilder(LOGIN_PATH);
         char sep = '?';
         if (error != null) {

@@ -30,9 +30,13 @@ import java.util.Optional;
  */
 final class Pages {
 
-    /** The pages' policy: own stylesheet and images, forms only to us, nothing else (no script at all). */
-    public static final String PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'";
+    /**
+     * The pages' policy: own stylesheet, images and one small script file ({@code /static/session.js}: the warning before the
+     * idle sign-out, which asks {@code /api/v1/session}), forms only to us, nothing else: no inline script or style, no
+     * other origin. Every page works without the script.
+     */
+    public static final String PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     /** The cookie remembering the reader's language choice. */
     public static final String LANG_COOKIE = "breathgate_lang";
 
@@ -82,8 +86,21 @@ final class Pages {
             m.put("roleKey", "role." + me.role().name().toLowerCase(java.util.Locale.ROOT));
             m.put("csrf", auth.csrfToken(ctx));
             m.put("nav", nav(me, ctx.path()));
+            long idle = auth.policy().idleTimeout().toSeconds();
+            long warn = warningLead(idle);
+            m.put("sessionSeconds", idle);
+            m.put("sessionWarnSeconds", warn);
+            m.put("sessionWarnMinutes", (warn + 59) / 60);
         }
         return m;
+    }
+
+    /**
+     * How long before the idle sign-out the page warns: two minutes (WCAG 2.2.1 asks for at least 20 seconds to say "stay"),
+     * or half the idle time when that is shorter.
+     */
+    static long warningLead(long idleSeconds) {
+        return Math.min(120, idleSeconds / 2);
     }
 
     private List<Map<String, Object>> nav(Actor me, String path) {
@@ -103,6 +120,9 @@ final class Pages {
             case ADMINISTRATOR:
                 items.add(navItem("/admin", "nav.admin", path)); // CasePages.ADMIN_PATH: their own first page
                 items.add(navItem("/devices", "nav.devices", path));
+                if (me.role() == Role.ADMINISTRATOR) {
+                    items.add(navItem("/audit", "nav.audit", path)); // AuditPage
+                }
                 break;
             case PARENT:
                 items.add(navItem("/me", "nav.me", path));
@@ -110,6 +130,7 @@ final class Pages {
             default:
                 throw new IllegalStateException(me.role().name());
         }
+        items.add(navItem("/account", "nav.account", path)); // AccountPages: everyone's own password and sign-in
         return items;
     }
 

@@ -6,6 +6,7 @@ import org.breathgate.receiver.care.chart.ChartModel;
 import org.breathgate.receiver.care.caseload.Caseloads;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.web.api.PhotoRoutes;
+import org.breathgate.receiver.web.api.Refusals;
 import org.breathgate.receiver.care.timeline.TimelineEntry;
 import org.breathgate.receiver.care.timeline.TimelineView;
 
@@ -51,14 +52,16 @@ import java.util.Set;
 /**
  * The web pages: login, caseload, a client's timeline (chart, table, weekly compliance), the alert inbox,
  * consents, devices and enrollment codes, and the parent's own view. Server-rendered HTML, plain forms
- * (each with the session's CSRF token), no script: every page works with JavaScript off.
+ * (each with the session's CSRF token); every page works with JavaScript off. One small same-origin script,
+ * {@code /static/session.js}, warns before the idle sign-out and keeps notes being typed (WCAG 2.2.1).
  *
  * <p>Authorisation and auditing are the care room's ({@link Care}, through its one gate): a page asks it and shows what it
  * returns; a refusal becomes a calm 403 page naming the reason. Sign-in, sessions and CSRF checks are
  * {@link WebAuth}'s, which must be registered before these routes.
  *
  * <p>Pages carry their own Content-Security-Policy: the server-wide {@code default-src 'none'} plus
- * {@code style-src 'self'} for the one stylesheet and {@code form-action 'self'}; no inline script or style.
+ * {@code style-src 'self'} for the one stylesheet, {@code script-src 'self'} for the one script file and
+ * {@code form-action 'self'}; no inline script or style ({@link Pages#PAGE_CSP}).
  */
 public final class UiRoutes implements HttpsRoutes {
 
@@ -78,6 +81,7 @@ public final class UiRoutes implements HttpsRoutes {
     private final Pages pages;
     private final Messages messages;
     private final byte[] css;
+    private final byte[] sessionScript;
 
     /**
      * @param codeLifetime how long an enrollment code made on the devices page stays valid
@@ -90,6 +94,7 @@ public final class UiRoutes implements HttpsRoutes {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.css = resource("ui/static/app.css");
+        this.sessionScript = resource("ui/static/session.js");
         this.pages = new Pages(auth, zone);
         this.messages = pages.messages();
     }
@@ -99,9 +104,10 @@ public final class UiRoutes implements HttpsRoutes {
         // First: "/clients/new" must not be taken for the timeline of a client called "new".
         new CasePages(pages, care, clock, zone).register(routes, this::page);
         routes.get("/", this::home);
-        routes.get(WebAuth.LOGIN_PATH, this::login);
         routes.get("/lang/{code}", this::switchLanguage);
         routes.get("/static/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").header("Cache-Control", "max-age=3600").result(css));
+        routes.get("/static/session.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").header("Cache-Control", "max-age=3600")
+                .result(sessionScript));
         routes.get("/caseload", page(this::caseload));
         routes.get("/clients/{id}", page(this::timeline));
         routes.post("/clients/{id}/excuse", page(this::excuse));
@@ -114,6 +120,7 @@ public final class UiRoutes implements HttpsRoutes {
         routes.post("/devices/enrollment-codes", page(this::createCode));
         routes.get("/me", page(this::parentView));
         routes.get("/me/export.json", page(this::parentExport));
+        new ErrorPages(pages, auth).register(routes);
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -135,13 +142,15 @@ public final class UiRoutes implements HttpsRoutes {
             String clientId = ctx.pathParamMap().get("id");
             try {
                 if (clientId != null && care.caseloads().client(clientId).isEmpty()) {
-                    notFound(ctx, me, lang);
+                    noSuchClient(ctx, me, lang);
                     return;
                 }
                 handler.handle(ctx, me, lang);
+            } catch (NoSuchClient e) {
+                noSuchClient(ctx, me, lang);
             } catch (AccessDeniedException e) {
-                if (clientId != null && !care.caseloads().mayKnowOf(me, clientId)) {
-                    notFound(ctx, me, lang);
+                if (clientId != null && Refusals.hidesClient(care.caseloads(), e.decision(), me, clientId)) {
+                    noSuchClient(ctx, me, lang); // saying why would tell that the client exists: answered as an unknown one
                     return;
                 }
                 Map<String, Object> model = model(ctx, me, lang, "error.denied.title");
@@ -168,11 +177,30 @@ public final class UiRoutes implements HttpsRoutes {
         };
     }
 
-    /** The answer for a client that does not exist or that the reader may not know of: the same for both. */
-    private void notFound(Context ctx, Actor me, Lang lang) {
-        Map<String, Object> model = model(ctx, me, lang, "error.not_found.title");
-        model.put("messageKey", "error.not_found.client");
+    /**
+     * A client id that names no client. Answered exactly like a refusal that would reveal a client exists (another
+     * organisation's, a unit without consent, another parent's): one page, one status, so ids cannot be probed; as the API
+     * answers both 404 ({@link Refusals}).
+     */
+    private static final class NoSuchClient extends RuntimeException {
+        NoSuchClient() {
+            super("no such client, or not one you may see");
+        }
+    }
+
+    private void noSuchClient(Context ctx, Actor me, Lang lang) {
+        Map<String, Object> model = model(ctx, me, lang, "error.no_client.title");
+        model.put("messageKey", "error.no_client");
         render(ctx, 404, "error", model, lang);
+    }
+
+    /** The path's client id, if it names a client; else {@link NoSuchClient}. */
+    private String existingClient(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.isEmpty() || id.length() > 128 || care.caseloads().client(id).isEmpty()) {
+            throw new NoSuchClient();
+        }
+        return id;
     }
 
     /** Input a person typed that the page cannot use; the message is a message key. */
@@ -235,26 +263,6 @@ public final class UiRoutes implements HttpsRoutes {
             default:
                 throw new IllegalStateException(me.role().name());
         }
-    }
-
-    private void login(Context ctx) {
-        Lang lang = lang(ctx);
-        if (auth.actor(ctx).isPresent() && ctx.queryParam("error") == null) {
-            seeOther(ctx, "/");
-            return;
-        }
-        Map<String, Object> model = model(ctx, null, lang, "login.title");
-        model.put("csrf", auth.csrfToken(ctx));
-        String next = ctx.queryParam("next");
-        model.put("next", next != null && next.startsWith("/") && !next.startsWith("//") ? next : "");
-        String error = ctx.queryParam("error");
-        if (error != null && Set.of("failed", "locked", "expired").contains(error)) {
-            model.put("errorKey", "login.error." + error);
-        }
-        if (ctx.queryParam("signed_out") != null) {
-            model.put("noticeKey", "login.signed_out");
-        }
-        render(ctx, 200, "login", model, lang);
     }
 
     /** Sets the language cookie and goes back to the page (a local path only: no open redirect). */
@@ -326,7 +334,7 @@ public final class UiRoutes implements HttpsRoutes {
     }
 
     private void timeline(Context ctx, Actor me, Lang lang) {
-        String clientId = ctx.pathParam("id");
+        String clientId = existingClient(ctx);
         if (me.role() == Role.PARENT && clientId.equals(me.clientId())) {
             seeOther(ctx, "/me" + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
             return;
@@ -384,7 +392,7 @@ public final class UiRoutes implements HttpsRoutes {
     }
 
     private void excuse(Context ctx, Actor me, Lang lang) {
-        String clientId = ctx.pathParam("id");
+        String clientId = existingClient(ctx);
         String deviceId = required(ctx, "device", 64);
         long seq;
         try {
@@ -410,7 +418,7 @@ public final class UiRoutes implements HttpsRoutes {
     // ------------------------------------------------------------------ consents
 
     private void consents(Context ctx, Actor me, Lang lang) {
-        String clientId = ctx.pathParam("id");
+        String clientId = existingClient(ctx);
         if (me.role() == Role.PARENT && clientId.equals(me.clientId())) {
             seeOther(ctx, "/me#access");
             return;
@@ -468,7 +476,7 @@ public final class UiRoutes implements HttpsRoutes {
     }
 
     private void recordConsent(Context ctx, Actor me, Lang lang) {
-        String clientId = ctx.pathParam("id");
+        String clientId = existingClient(ctx);
         String unit = required(ctx, "unit", 128);
         LocalDate from;
         LocalDate until;
@@ -584,6 +592,7 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
+        WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
         render(ctx, 200, "me", model, lang);
     }
 

@@ -34,6 +34,7 @@ import static org.breathgate.receiver.web.api.ApiServer.SA_OTHER;
 import static org.breathgate.receiver.web.api.ApiServer.TECH;
 import static org.breathgate.receiver.web.api.ApiServer.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -254,7 +255,7 @@ class ApiAuthorisationIT {
         matrix.put(endpoint("devices", "GET", "/api/v1/devices", null), new int[] {403, 403, 403, 403, 200, 200, 403});
         matrix.put(endpoint("users", "GET", "/api/v1/users", null), new int[] {403, 403, 403, 403, 403, 200, 403});
         matrix.put(endpoint("create user", "POST", "/api/v1/users", "{\"id\":\"worker-sa3\",\"role\":\"SUBSTANCE_ABUSE_WORKER\","
-                + "\"organisation_id\":\"sa-1\",\"password\":\"a long enough password\",\"language\":\"sv\"}"),
+                + "\"organisation_id\":\"sa-1\",\"language\":\"sv\"}"),
                 new int[] {403, 403, 403, 403, 403, 201, 403});
         matrix.put(endpoint("open a case", "POST", "/api/v1/clients", "{\"id\":\"client-c\",\"display_name\":\"Parent C\"}"),
                 new int[] {201, 409, 403, 403, 403, 403, 403});
@@ -264,6 +265,7 @@ class ApiAuthorisationIT {
             browsers.put(a, server.login(a));
         }
         List<String> wrong = new ArrayList<>();
+        String invitationPath = null;
         for (Map.Entry<Endpoint, int[]> row : matrix.entrySet()) {
             // Refusals first, so that the allowed call (which may change state) comes last.
             List<Integer> order = new ArrayList<>();
@@ -290,6 +292,9 @@ class ApiAuthorisationIT {
                     wrong.add(row.getKey().name() + " as " + a.userId() + ": expected " + row.getValue()[i] + ", got " + r.statusCode()
                             + " " + (r.body() instanceof String ? r.body() : ""));
                 }
+                if (row.getKey().name().equals("create user") && r.statusCode() == 201) {
+                    invitationPath = new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) r.body()).path("invitation_path").asText(null);
+                }
             }
             HttpResponse<?> anonymous = row.getKey().call().apply(new ApiServer.Browser());
             if (anonymous.statusCode() != 401) {
@@ -309,6 +314,11 @@ class ApiAuthorisationIT {
                 + server.published);
         assertEquals("sa-1", body(server.get(browsers.get(SA), "/api/v1/clients")).findValuesAsText("organisation_id").stream().distinct()
                 .reduce("", String::concat), "the new case is in the worker's own organisation");
+        // Nobody typed a password for the new account: it signs in only after its person accepted the invitation.
+        assertEquals(401, server.jsonLogin("worker-sa3", "a long enough password").statusCode(), "no password before the invitation");
+        assertNotNull(invitationPath, "the administrator's answer carries the invitation link");
+        String code = invitationPath.substring(invitationPath.indexOf("code=") + "code=".length());
+        server.care.signIn().acceptInvitation(code, "a long enough password".toCharArray(), "127.0.0.1");
         assertEquals(200, server.jsonLogin("worker-sa3", "a long enough password").statusCode(), "the new account can sign in");
         assertTrue(server.published.stream().anyMatch(t -> t.equals("breathgate/v1/devices/home-0001/down/test_request")),
                 "the test request went out: " + server.published);

@@ -11,9 +11,7 @@ import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
-import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.protocol.EvidenceEvent;
 import org.breathgate.protocol.MessageSigner;
@@ -34,7 +32,7 @@ import org.breathgate.receiver.evidence.store.Write;
 import org.breathgate.receiver.https.TlsIdentity;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
-import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.TrustedProxies;
 import org.breathgate.receiver.web.auth.WebAuth;
 import org.breathgate.testkit.ManualClock;
 import org.breathgate.testkit.SampleMessages;
@@ -100,41 +98,75 @@ final class ApiServer implements AutoCloseable {
     final List<String> published = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
+    final String url;
+    final org.breathgate.receiver.care.signin.SignInSecret secret;
+    private final TestDatabases databases;
+
     ApiServer(TestDatabases databases, Instant start) throws Exception {
         this(databases, start, Database.Dialect.SQLITE);
     }
 
     ApiServer(TestDatabases databases, Instant start, Database.Dialect dialect) throws Exception {
-        this.clock = new ManualClock(start);
-        this.database = databases.open(dialect);
+        this(databases, new ManualClock(start), databases.newUrl(dialect), true, TrustedProxies.NONE,
+                org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,
+                org.breathgate.receiver.care.signin.SignInSecret.random(new SecureRandom()));
+    }
+
+    /** With the second factor the receiver requires by default (staff enter a TOTP code). */
+    static ApiServer requiringSecondFactor(TestDatabases databases, Instant start) throws Exception {
+        return new ApiServer(databases, new ManualClock(start), databases.newUrl(Database.Dialect.SQLITE), true, TrustedProxies.NONE,
+                org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.REQUIRED_FOR_STAFF,
+                org.breathgate.receiver.care.signin.SignInSecret.random(new SecureRandom()));
+    }
+
+    /** A second receiver on this one's database (as after a restart, or another instance behind a load balancer), same clock. */
+    ApiServer restartedOnSameDatabase() throws Exception {
+        return restartedOnSameDatabase(TrustedProxies.NONE);
+    }
+
+    ApiServer restartedOnSameDatabase(TrustedProxies proxies) throws Exception {
+        return new ApiServer(databases, clock, url, false, proxies, care.signIn().settings().secondFactor(), secret);
+    }
+
+    private ApiServer(TestDatabases databases, ManualClock clock, String url, boolean seed, TrustedProxies proxies,
+                      org.breathgate.receiver.care.signin.SignInSettings.SecondFactor factor,
+                      org.breathgate.receiver.care.signin.SignInSecret secret) throws Exception {
+        this.databases = databases;
+        this.clock = clock;
+        this.url = url;
+        this.secret = secret;
+        this.database = Database.open(url);
         try {
             audit = new AuditLog(database, null);
             store = new EvidenceStore(database);
             reader = new EvidenceReader(database);
             registry = new DeviceRegistry(database, clock);
-            registry.enroll(TestKeys.device("home-0001").verificationKey());
             gate = new CareGate(database, audit, clock);
             AlertEngine engine = new AlertEngine(ZONE);
             DeviceAssignments assignments = new DeviceAssignments(database);
             scheduler = new CareScheduler(new AlertProcessor(database, assignments, engine, clock), audit, null, clock);
-            Organisations organisations = new Organisations(database);
-            organisations.add(new Organisation("sa-1", "Substance-abuse service 1", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
-            organisations.add(new Organisation("sa-2", "Substance-abuse service 2", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
-            organisations.add(new Organisation("cp-1", "Child protection unit 1", OrganisationKind.CHILD_PROTECTION_UNIT));
-            organisations.add(new Organisation("cp-2", "Child protection unit 2", OrganisationKind.CHILD_PROTECTION_UNIT));
-            Clients clients = new Clients(database);
-            clients.add(Client.open("client-a", "Parent A", "sa-1"), LENT);
-            clients.add(Client.open("client-b", "Parent B", "sa-2"), LENT);
-            assignments.assign("home-0001", "client-a", LENT);
             // A cheap Argon2id cost: the tests check the sign-in logic, not the hash's strength.
             users = new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom()));
-            for (Actor a : EVERYONE) {
-                users.add(a, PASSWORD.toCharArray(), LENT);
+            if (seed) {
+                registry.enroll(TestKeys.device("home-0001").verificationKey());
+                Organisations organisations = new Organisations(database);
+                organisations.add(new Organisation("sa-1", "Substance-abuse service 1", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
+                organisations.add(new Organisation("sa-2", "Substance-abuse service 2", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
+                organisations.add(new Organisation("cp-1", "Child protection unit 1", OrganisationKind.CHILD_PROTECTION_UNIT));
+                organisations.add(new Organisation("cp-2", "Child protection unit 2", OrganisationKind.CHILD_PROTECTION_UNIT));
+                Clients clients = new Clients(database);
+                clients.add(Client.open("client-a", "Parent A", "sa-1"), LENT);
+                clients.add(Client.open("client-b", "Parent B", "sa-2"), LENT);
+                assignments.assign("home-0001", "client-a", LENT);
+                for (Actor a : EVERYONE) {
+                    users.add(a, PASSWORD.toCharArray(), LENT);
+                }
             }
             care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(databases.newFolder())), engine,
                     new MessageSigner(TestKeys.receiver()), (topic, payload) -> published.add(topic), users,
-                    new LoginThrottle(ThrottlePolicy.DEFAULT, clock), () -> "consent-" + ids.incrementAndGet(), () -> { }, ZONE, clock));
-            WebAuth auth = new WebAuth(care.signIn(), SessionPolicy.DEFAULT, clock, new SecureRandom());
+                    new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT, factor,
+                            secret), () -> "consent-" + ids.incrementAndGet(), () -> { }, ZONE, clock));
+            WebAuth auth = new WebAuth(care.signIn(), clock, proxies, s -> java.util.Optional.empty());
             // Stands in for the pages' login form (h3's GET /login): the token a form would carry.
             HttpsRoutes loginPage = routes -> {
                 routes.get(WebAuth.LOGIN_PATH, ctx -> ctx.result("csrf=" + auth.csrfToken(ctx)));

@@ -17,7 +17,6 @@ import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.care.account.LoginThrottle;
 import org.breathgate.care.account.PasswordHasher;
-import org.breathgate.care.account.ThrottlePolicy;
 import org.breathgate.care.alert.AlertEngine;
 import org.breathgate.care.alert.AlertKind;
 import org.breathgate.protocol.Reading;
@@ -34,7 +33,7 @@ import org.breathgate.receiver.evidence.store.EvidenceStore;
 import org.breathgate.receiver.evidence.store.Write;
 import org.breathgate.receiver.https.TlsIdentity;
 import org.breathgate.receiver.https.HttpsServer;
-import org.breathgate.receiver.web.auth.SessionPolicy;
+import org.breathgate.receiver.web.auth.TrustedProxies;
 import org.breathgate.receiver.web.auth.WebAuth;
 import org.breathgate.testkit.ManualClock;
 import org.breathgate.testkit.SampleMessages;
@@ -113,8 +112,10 @@ class PhotoRoutesIT {
         });
         CareGate gate = new CareGate(database, audit, clock);
         photos = new PhotoService(gate, store, new AlertEngine(ZoneId.of("Europe/Helsinki")), () -> { });
-        WebAuth auth = new WebAuth(new SignIn(gate, users, new LoginThrottle(ThrottlePolicy.DEFAULT, clock), clock), SessionPolicy.DEFAULT,
-                clock, new SecureRandom());
+        WebAuth auth = new WebAuth(new SignIn(gate, database, users, LoginThrottle.defaults(), new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT,
+                            org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,
+                            org.breathgate.receiver.care.signin.SignInSecret.random(new SecureRandom())),
+                new SecureRandom(), clock), clock, TrustedProxies.NONE, s -> java.util.Optional.empty());
         TlsIdentity identity = TlsIdentity.selfSigned(List.of(), new SecureRandom());
         web = HttpsServer.start(HttpsServer.Settings.loopbackAnyPort(), identity, List.of(auth, new PhotoRoutes(auth::requireApi, photos)));
         http = HttpClient.newBuilder().sslContext(pinned(identity.certificate())).connectTimeout(Duration.ofSeconds(5)).build();

@@ -91,33 +91,98 @@ class WebAuthIT {
     }
 
     @Test
-    void five_failures_lock_the_account_also_against_the_right_password_until_the_lock_ends() throws Exception {
-        for (int i = 0; i < 4; i++) {
+    void five_failures_are_free_and_the_sixth_makes_the_next_attempt_wait_even_with_the_right_password() throws Exception {
+        for (int i = 0; i < 6; i++) {
             assertEquals(401, server.jsonLogin(SA.userId(), "guess-" + i).statusCode());
         }
-        HttpResponse<String> fifth = server.jsonLogin(SA.userId(), "guess-4");
-        assertEquals(429, fifth.statusCode(), fifth.body());
-        assertEquals("login_locked", body(fifth).get("error").asText());
-        assertEquals("900", fifth.headers().firstValue("Retry-After").orElseThrow());
         HttpResponse<String> right = server.jsonLogin(SA.userId(), PASSWORD);
-        assertEquals(429, right.statusCode(), "locked: the right password is not even checked");
-        assertEquals(Instant.parse("2026-03-10T08:15:00Z"), server.users.find(SA.userId()).orElseThrow().lockedUntil(),
-                "the lock is stored with the account (survives a restart)");
-        assertTrue(server.auditCount("account.locked") >= 1);
+        assertEquals(429, right.statusCode(), "slowed: the right password is not even checked");
+        assertEquals("login_locked", body(right).get("error").asText());
+        assertEquals("31", right.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(1, server.auditCount("login.slowed"), "one entry when the delays begin, not one per attempt");
 
-        server.clock.advance(Duration.ofMinutes(15));
-        assertEquals(200, server.jsonLogin(SA.userId(), PASSWORD).statusCode());
-        assertNull(server.users.find(SA.userId()).orElseThrow().lockedUntil(), "a successful sign-in clears the stored lock");
+        server.clock.advance(Duration.ofSeconds(30));
+        assertEquals(200, server.jsonLogin(SA.userId(), PASSWORD).statusCode(), "no lock: after the wait the right password works");
     }
 
     @Test
-    void an_unknown_user_name_is_locked_the_same_way() throws Exception {
+    void the_throttle_is_in_the_database_so_a_restarted_receiver_remembers_it() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            server.jsonLogin(SA.userId(), "guess-" + i);
+        }
+        try (ApiServer restarted = server.restartedOnSameDatabase()) {
+            assertEquals(429, restarted.jsonLogin(SA.userId(), PASSWORD).statusCode());
+        }
+    }
+
+    @Test
+    void an_unknown_user_name_is_slowed_the_same_way() throws Exception {
         HttpResponse<String> last = null;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 7; i++) {
             last = server.jsonLogin("nobody-at-all", "guess-" + i);
         }
         assertEquals(429, last.statusCode());
         assertEquals("login_locked", body(last).get("error").asText());
+    }
+
+    @Test
+    void attempts_racing_in_parallel_are_counted_one_by_one_so_no_more_than_the_free_ones_are_checked() throws Exception {
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return server.jsonLogin(SA.userId(), "parallel-guess-" + n).statusCode();
+                }));
+            }
+            go.countDown();
+            int checked = 0;
+            int slowed = 0;
+            for (java.util.concurrent.Future<Integer> f : answers) {
+                int status = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (status == 401) {
+                    checked++;
+                } else if (status == 429) {
+                    slowed++;
+                }
+            }
+            assertEquals(6, checked, "5 free failures and the one that starts the delay; the rest were refused unchecked");
+            assertEquals(threads - 6, slowed);
+            assertEquals(6, server.auditCount("login.failed"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_forwarded_for_header_from_a_client_that_is_no_trusted_proxy_is_ignored() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            server.send("POST", "/api/v1/session", null, "application/json", "{\"username\":\"" + SA.userId() + "\",\"password\":\"g" + i
+                    + "\"}", Map.of("X-Forwarded-For", "198.51.100." + i));
+        }
+        assertEquals(429, server.jsonLogin(SA.userId(), PASSWORD).statusCode(), "the claimed addresses did not give fresh counts");
+        assertTrue(server.audit.entries().stream().filter(e -> e.action().equals("login.failed")).allMatch(e -> e.detail().contains("127.0.0.1")));
+    }
+
+    @Test
+    void behind_a_trusted_proxy_the_forwarded_client_address_is_the_one_counted() throws Exception {
+        try (ApiServer proxied = server.restartedOnSameDatabase(org.breathgate.receiver.web.auth.TrustedProxies.of(List.of("127.0.0.0/8")))) {
+            for (int i = 0; i < 6; i++) {
+                proxied.send("POST", "/api/v1/session", null, "application/json", "{\"username\":\"" + SA.userId() + "\",\"password\":\"g"
+                        + i + "\"}", Map.of("X-Forwarded-For", "203.0.113.7, 127.0.0.2"));
+            }
+            HttpResponse<String> elsewhere = proxied.send("POST", "/api/v1/session", null, "application/json", "{\"username\":\""
+                    + SA.userId() + "\",\"password\":\"" + PASSWORD + "\"}", Map.of("X-Forwarded-For", "192.0.2.55"));
+            assertEquals(200, elsewhere.statusCode(), "the worker at another address behind the same proxy is not slowed: " + elsewhere.body());
+            HttpResponse<String> guesser = proxied.send("POST", "/api/v1/session", null, "application/json", "{\"username\":\""
+                    + SA.userId() + "\",\"password\":\"" + PASSWORD + "\"}", Map.of("X-Forwarded-For", "203.0.113.7"));
+            assertEquals(429, guesser.statusCode(), "the guessing address is");
+            assertTrue(proxied.audit.entries().stream().anyMatch(e -> e.action().equals("login.failed") && e.detail().contains("203.0.113.7")));
+        }
     }
 
     @Test
@@ -246,5 +311,73 @@ class WebAuthIT {
         });
         assertEquals(1, removed);
         assertEquals(401, server.get(b, "/api/v1/me").statusCode());
+    }
+
+    @Test
+    void a_session_made_on_one_receiver_is_valid_on_another_on_the_same_database_and_survives_a_restart() throws Exception {
+        ApiServer.Browser b = server.login(SA);
+        try (ApiServer other = server.restartedOnSameDatabase()) {
+            HttpResponse<String> me = other.get(b, "/api/v1/me");
+            assertEquals(200, me.statusCode(), me.body());
+            assertEquals(204, other.json("DELETE", b, "/api/v1/session", null).statusCode(), "the CSRF token is shared too");
+        }
+        assertEquals(401, server.get(b, "/api/v1/me").statusCode(), "signed out on the other instance means signed out here");
+    }
+
+    @Test
+    void staff_without_an_authenticator_are_told_to_set_one_up_and_with_one_need_its_code() throws Exception {
+        try (ApiServer strict = ApiServer.requiringSecondFactor(databases, START)) {
+            HttpResponse<String> first = strict.jsonLogin(SA.userId(), PASSWORD);
+            assertEquals(403, first.statusCode(), first.body());
+            assertEquals("second_factor_setup_required", body(first).get("error").asText());
+
+            byte[] secret = enrolTotp(strict, SA.userId());
+            HttpResponse<String> noCode = strict.jsonLogin(SA.userId(), PASSWORD);
+            assertEquals(401, noCode.statusCode());
+            assertEquals("second_factor_required", body(noCode).get("error").asText());
+
+            org.breathgate.care.account.Totp totp = new org.breathgate.care.account.Totp();
+            strict.clock.advance(Duration.ofSeconds(30)); // the set-up used the current step's code
+            String code = totp.code(secret, org.breathgate.care.account.Totp.stepOf(strict.clock.instant()));
+            HttpResponse<String> ok = strict.send("POST", "/api/v1/session", null, "application/json",
+                    "{\"username\":\"" + SA.userId() + "\",\"password\":\"" + PASSWORD + "\",\"totp\":\"" + code + "\"}", Map.of());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals("password+totp", body(ok).get("method").asText());
+            HttpResponse<String> replay = strict.send("POST", "/api/v1/session", null, "application/json",
+                    "{\"username\":\"" + SA.userId() + "\",\"password\":\"" + PASSWORD + "\",\"totp\":\"" + code + "\"}", Map.of());
+            assertEquals(401, replay.statusCode(), "a code works once");
+
+            HttpResponse<String> parent = strict.jsonLogin(ApiServer.PARENT.userId(), PASSWORD);
+            assertEquals(200, parent.statusCode(), "parents are not asked for a second factor");
+        }
+    }
+
+    @Test
+    void a_recovery_code_signs_in_once_in_place_of_the_authenticator() throws Exception {
+        try (ApiServer strict = ApiServer.requiringSecondFactor(databases, START)) {
+            org.breathgate.receiver.care.signin.SignIn signIn = strict.care.signIn();
+            org.breathgate.receiver.care.signin.SignIn.TotpSetup setup = signIn.newTotp(ApiServer.ADMIN.userId());
+            byte[] secret = strict.secret.open(setup.sealed());
+            String code = new org.breathgate.care.account.Totp().code(secret, org.breathgate.care.account.Totp.stepOf(strict.clock.instant()));
+            List<String> recovery = signIn.confirmTotp(ApiServer.ADMIN.userId(), setup.sealed(), code, "127.0.0.1").recoveryCodes();
+            assertEquals(10, recovery.size());
+            String body = "{\"username\":\"" + ApiServer.ADMIN.userId() + "\",\"password\":\"" + PASSWORD + "\",\"totp\":\""
+                    + recovery.get(3).toUpperCase() + "\"}";
+            HttpResponse<String> ok = strict.send("POST", "/api/v1/session", null, "application/json", body, Map.of());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals("password+recovery_code", body(ok).get("method").asText());
+            assertEquals(401, strict.send("POST", "/api/v1/session", null, "application/json", body, Map.of()).statusCode(),
+                    "each recovery code works once");
+        }
+    }
+
+    /** Sets up an authenticator for {@code userId} as the set-up page does; returns its secret. */
+    private static byte[] enrolTotp(ApiServer strict, String userId) {
+        org.breathgate.receiver.care.signin.SignIn.TotpSetup setup = strict.care.signIn().newTotp(userId);
+        byte[] secret = strict.secret.open(setup.sealed());
+        String code = new org.breathgate.care.account.Totp().code(secret, org.breathgate.care.account.Totp.stepOf(strict.clock.instant()));
+        assertEquals(org.breathgate.receiver.care.signin.SignIn.Outcome.SIGNED_IN,
+                strict.care.signIn().confirmTotp(userId, setup.sealed(), code, "127.0.0.1").outcome());
+        return secret;
     }
 }

@@ -1,4 +1,4 @@
-package org.breathgate.receiver.web.auth;
+package org.breathgate.receiver.care.signin;
 
 import java.time.Duration;
 import java.util.Objects;
