@@ -367,7 +367,7 @@ class ProtocolPublicApiTest {
         assertEquals(MessageType.Direction.DOWNLINK, MessageType.CONFIG.direction());
         assertTrue(MessageType.CONFIG.retained());
         assertEquals(MessageType.QOS, MessageType.READING.qos());
-        assertEquals(9, MessageType.values().length);
+        assertEquals(10, MessageType.values().length);
         assertTrue(MessageType.TEST_REQUEST.retained());
         assertTrue(MessageType.SUPPORT_REPLY.retained());
         assertEquals(MessageType.Direction.UPLINK, MessageType.Direction.valueOf("UPLINK"));

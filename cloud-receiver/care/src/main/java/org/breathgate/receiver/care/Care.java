@@ -107,7 +107,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new Alerts(n.gate(), n.database(), n.engine()),
                 new Schedules(n.gate(), configs),
                 new ClientExport(n.gate()),
-                new ReportService(n.gate(), timelines, n.zone()),
+                new ReportService(n.gate(), timelines, n.registry(), n.zone()),
                 new PhotoService(n.gate(), n.photoStore(), n.engine(), n.alertsStored()),
                 new Caseloads(n.gate(), n.database()),
                 new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),

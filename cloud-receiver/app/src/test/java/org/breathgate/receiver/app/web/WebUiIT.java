@@ -184,7 +184,7 @@ class WebUiIT {
         WebElement retest = browser.find("#ev-home-0001-" + deployment.confirmingRetestSeq);
         WebElement link = retest.findElement(By.cssSelector("a[href='#ev-home-0001-" + deployment.confirmedPositiveSeq + "']"));
         // It names the test it confirms by its time, not by a sequence number of the device.
-        assertTrue(link.getText().startsWith("varmistaa testin ") && link.getText().contains("klo"), link.getText());
+        assertTrue(link.getText().matches("varmistaa testin \\d{1,2}\\.\\d{1,2}\\.\\d{4}\\D+\\d{1,2}[.:]\\d{2}"), link.getText());
         assertTrue(retest.getText().contains("0,230"), "mg/L value: " + retest.getText());
         assertTrue(retest.getText().contains("≈ 0,52"), "per mille by FI-RL-23 (0.230 × 2.27): " + retest.getText());
         link.click();
@@ -243,7 +243,7 @@ class WebUiIT {
 
         assertEquals("/alerts", browser.path());
         assertEquals("Kuittaus tallennettiin.", browser.find("p.message[role=status]").getText());
-        assertTrue(browser.driver.getTitle().startsWith("Kuittaus tallennettiin. – Ilmoitukset ("),
+        assertTrue(browser.driver.getTitle().startsWith("Kuittaus tallennettiin. – Hälytykset ("),
                 "the window title, read first, says it was saved and how many wait: " + browser.driver.getTitle());
         assertTrue(browser.text().contains(note), "the note is shown as text, not run: " + browser.text());
         List<Alert> inbox = deployment.receiver.care().alerts().alertsFor(SA);

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Dates, times and numbers as a reader of {@code lang} expects them, in the service's time zone
- * (Europe/Helsinki by default): {@code 9.3.2026 klo 8.00} in Finnish, {@code 9 Mar 2026, 08:00} in English. Public only
+ * (Europe/Helsinki by default): {@code 9.3.2026 8.00} in Finnish (the JDK's CLDR medium date and short time), {@code 9 Mar 2026, 08:00} in English. Public only
  * because the templates call it (as {@code fmt}) by reflection.
  */
 public final class Formats {
