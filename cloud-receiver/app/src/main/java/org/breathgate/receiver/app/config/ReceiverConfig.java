@@ -26,6 +26,7 @@ import java.util.Set;
  * @param health      the operator's listener: health checks and metrics (docs/operations.md, "Monitor")
  * @param ingest      what ingest bounds and checks at the door: the quarantine's caps and retention, the clock tolerance
  * @param signIn      how people sign in: identity providers, the second factor, the sign-in secret, trusted proxies
+ * @param alerting    who hears of what, and when: office hours, expected tests, devices offline, consents ending
  */
 public record ReceiverConfig(
         Path dataDir,
@@ -41,7 +42,13 @@ public record ReceiverConfig(
         Delivery delivery,
         Health health,
         Ingest ingest,
-        SignIn signIn) {
+        SignIn signIn,
+        Alerting alerting) {
+
+    public static final String CARE_OFFICE_HOURS = "care.office-hours";
+    public static final String CARE_EXPECTED_TEST_GRACE_MINUTES = "care.expected-test-grace-minutes";
+    public static final String CARE_DEVICE_OFFLINE_HEARTBEATS = "care.device-offline-heartbeats";
+    public static final String CARE_CONSENT_WARNING_DAYS = "care.consent-warning-days";
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -472,7 +479,31 @@ public record ReceiverConfig(
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
             DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION,
             INGEST_CLOCK_TOLERANCE, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
-            SIGNIN_SHOW_WORKER_NAMES);
+            SIGNIN_SHOW_WORKER_NAMES, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES,
+            CARE_DEVICE_OFFLINE_HEARTBEATS, CARE_CONSENT_WARNING_DAYS);
+
+    /**
+     * Who hears of what, and when (docs/receiver.md, "Configuration reference").
+     *
+     * @param officeHours              the substance-abuse service's working hours, e.g. {@code MON-FRI 08:00-16:00} (in the care
+     *                                 zone); outside them alerts also go to the organisation's on-call list
+     * @param expectedTestGraceMinutes minutes after a scheduled window closes before a test not received raises "expected test
+     *                                 not received" (90; 0 switches the check off)
+     * @param deviceOfflineHeartbeats  a device not heard from for this many heartbeat intervals is reported to the technicians
+     * @param consentWarningDays       days before a consent ends that the responsible worker is told
+     */
+    public record Alerting(String officeHours, int expectedTestGraceMinutes, int deviceOfflineHeartbeats, int consentWarningDays) {
+
+        public Alerting {
+            Objects.requireNonNull(officeHours, "officeHours");
+        }
+
+        /** MON-FRI 08:00-16:00, 90 minutes, 3 heartbeats, 14 days. */
+        public static Alerting defaults() {
+            return new Alerting("MON-FRI 08:00-16:00", 90, 3, 14);
+        }
+    }
+
 
     public ReceiverConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -489,16 +520,17 @@ public record ReceiverConfig(
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(alerting, "alerting");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn, alerting);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn, alerting);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

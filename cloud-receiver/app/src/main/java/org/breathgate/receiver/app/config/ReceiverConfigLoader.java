@@ -188,7 +188,7 @@ final class ReceiverConfigLoader {
                 intValue(v, EMBEDDED_MAX_QUEUED_MESSAGES, 20_000, 100, 10_000_000), deviceLogins(v, brokerUri, username)),
                 new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v), health(v), ingest(v), SignInConfig.signIn(v, dataDir));
+                mail(v), delivery(v), health(v), ingest(v), SignInConfig.signIn(v, dataDir), alerting(v, care(v).zone()));
     }
 
     private static ReceiverConfig.Health health(Map<String, String> v) {
@@ -283,6 +283,20 @@ final class ReceiverConfigLoader {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private static ReceiverConfig.Alerting alerting(Map<String, String> v, ZoneId zone) {
+        ReceiverConfig.Alerting d = ReceiverConfig.Alerting.defaults();
+        String hours = v.getOrDefault(ReceiverConfig.CARE_OFFICE_HOURS, d.officeHours());
+        try {
+            org.breathgate.receiver.care.routing.OfficeHours.parse(hours, zone);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ReceiverConfig.CARE_OFFICE_HOURS + ": " + e.getMessage(), e);
+        }
+        return new ReceiverConfig.Alerting(hours,
+                intValue(v, ReceiverConfig.CARE_EXPECTED_TEST_GRACE_MINUTES, d.expectedTestGraceMinutes(), 0, 24 * 60),
+                intValue(v, ReceiverConfig.CARE_DEVICE_OFFLINE_HEARTBEATS, d.deviceOfflineHeartbeats(), 1, 100),
+                intValue(v, ReceiverConfig.CARE_CONSENT_WARNING_DAYS, d.consentWarningDays(), 1, 90));
     }
 
     private static boolean isProviderKey(String key) {

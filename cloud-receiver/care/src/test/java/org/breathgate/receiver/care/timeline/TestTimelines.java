@@ -33,11 +33,16 @@ public final class TestTimelines {
 
     /** The entries of {@code events}, each stored at the receipt time given beside it, on one timeline. */
     public static List<TimelineEntry> entries(List<EvidenceEvent> events, List<Instant> receivedAt) {
-        Set<Long> shown = new HashSet<>();
-        events.forEach(e -> shown.add(e.seq()));
+        java.util.Map<Long, Instant> shown = new java.util.HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            shown.put(events.get(i).seq(), org.breathgate.care.consent.EventTime
+                    .of(events.get(i).clock(), receivedAt.get(i)).shown());
+        }
         java.util.ArrayList<TimelineEntry> out = new java.util.ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            out.add(entry(events.get(i), "x.y.z", receivedAt.get(i), null, null, shown));
+            KeyId key = new KeyId(events.get(i).deviceId(), 1);
+            out.add(TimelineEntry.of(new StoredEvent(key, "x.y.z", events.get(i), receivedAt.get(i)), null, null,
+                    new SignatureCheck.Result(events.get(i).deviceId(), key.toString(), 1, SignatureCheck.Status.VERIFIED), shown));
         }
         return out;
     }

@@ -194,6 +194,12 @@ final class ApiJson {
             n.put("of", r.of());
             n.put("chain_start", r.chainStart());
             n.put("attempt", r.attempt());
+        } else if (reason instanceof TestReason.Random r) {
+            n.put("kind", "random");
+            n.put("slot", r.slot().toString());
+        } else if (reason instanceof TestReason.Requested q) {
+            n.put("kind", "requested");
+            n.put("request", q.request());
         } else {
             n.put("kind", "on_demand");
         }
