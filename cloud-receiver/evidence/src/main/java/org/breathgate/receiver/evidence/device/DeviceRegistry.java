@@ -248,7 +248,8 @@ public final class DeviceRegistry implements KeyResolver {
         });
     }
 
-    private static List<DeviceKey> keys(Connection c, String deviceId) throws SQLException {
+    /** Every key version of {@code deviceId}, oldest first, with type and attestation, read on {@code c} (a caller's transaction). */
+    public static List<DeviceKey> keys(Connection c, String deviceId) throws SQLException {
         List<DeviceKey> keys = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("select k.key_version, k.public_key, k.added_at_ms, k.revoked_at_ms, k.key_type,"
                 + " a.attested_at_ms, a.tpm_manufacturer, a.tpm_model, a.tpm_version, a.ek_certificate_sha256, a.ek_issuer, a.trust_anchor,"

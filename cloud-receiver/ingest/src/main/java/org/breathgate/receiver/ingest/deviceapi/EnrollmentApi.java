@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *       {@code enrollment_line};</li>
  *   <li>{@code POST /api/v1/enrollments} (the code is the credential), exactly as
  *       {@code docs/protocol.md} "Enrollment over HTTPS" says, with an Ed25519 or a P-256 key;</li>
- *   <li>{@code POST /api/v1/enrollments/attestation}, step 1 of TPM attestation ("TPM attestation at enrollment"), only
- *       when {@link DeviceAttestation#isOffered()} (else 404, as for any path not served); step 2 is the
+ *   <li>{@code POST /api/v1/enrollments/attestation}, step 1 of TPM attestation ("TPM attestation at enrollment"), when
+ *       {@link DeviceAttestation#isOffered()} (else 404 {@code not_found}, as for a path not served); step 2 is the
  *       {@code attestation} field of the enrollment.</li>
  * </ul>
  * Failed codes and failed admin tokens are counted per client address; ten within ten minutes get
@@ -82,13 +82,15 @@ public final class EnrollmentApi implements HttpsRoutes {
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/enrollment-codes", this::createCode);
         routes.post("/api/v1/enrollments", this::enroll);
-        if (attestation.isOffered()) {
-            routes.post("/api/v1/enrollments/attestation", this::attestationChallenge);
-        }
+        routes.post("/api/v1/enrollments/attestation", this::attestationChallenge);
     }
 
     /** Step 1 of TPM attestation: the code is checked (and a bad one counted) but not used. */
     private void attestationChallenge(Context ctx) {
+        if (!attestation.isOffered()) {
+            // as for a path not served: the device then enrolls its key without attestation and says so
+            throw new ApiException(404, "not_found", "this receiver does not offer TPM attestation (no TPM vendor CA is configured)");
+        }
         checkRate(ctx);
         JsonNode body = parse(ctx.body());
         EnrollmentCode code = code(ctx, body);
