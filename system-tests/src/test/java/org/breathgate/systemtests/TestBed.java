@@ -51,6 +51,11 @@ final class TestBed implements AutoCloseable {
     private HttpClient http;
 
     TestBed(Path dir) throws Exception {
+        this(dir, Map.of());
+    }
+
+    /** With more receiver settings (e.g. {@code enrollment.tpm-vendor-ca-files}). */
+    TestBed(Path dir, Map<String, String> extraSettings) throws Exception {
         Path data = dir.resolve("receiver");
         int mqttPort = Ports.free();
         int tlsPort = Ports.free();
@@ -65,6 +70,7 @@ final class TestBed implements AutoCloseable {
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + tlsPort);
         settings.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, brokerTls.caCertificate().toString());
+        settings.putAll(extraSettings);
         ReceiverConfig config = ReceiverConfig.from(settings);
         // The receiver's clock runs with real time, shifted by what a test adds to expire codes.
         Clock clock = new Clock() {

@@ -333,18 +333,28 @@ final class ReceiverConfigLoader {
         List<Path> vendorCas = new ArrayList<>();
         String cas = v.get(ENROLLMENT_TPM_VENDOR_CA_FILES);
         if (cas != null && !cas.isBlank()) {
+            List<String> pems = new ArrayList<>();
             for (String part : cas.split(",")) {
                 if (part.isBlank()) {
                     continue;
                 }
                 Path file = readableFile(Map.of(ENROLLMENT_TPM_VENDOR_CA_FILES, part.strip()), ENROLLMENT_TPM_VENDOR_CA_FILES);
                 try {
-                    TrustAnchors.fromPem(List.of(Files.readString(file, StandardCharsets.US_ASCII)));
+                    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                    if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                        throw new IllegalArgumentException("no -----BEGIN CERTIFICATE----- in it");
+                    }
+                    pems.add(pem);
                 } catch (IOException | IllegalArgumentException e) {
-                    throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + ": " + file + " is not PEM certificate(s) with at least one"
-                            + " self-signed root, or not readable: " + e.getMessage(), e);
+                    throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + ": " + file + " is not PEM certificate(s): " + e.getMessage(), e);
                 }
                 vendorCas.add(file);
+            }
+            try {
+                TrustAnchors.fromPem(pems);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + " " + vendorCas + ": " + e.getMessage()
+                        + " (give the vendors' self-signed root certificates, and the intermediate CAs that issue EK certificates)", e);
             }
         }
         boolean require = booleanValue(v, ENROLLMENT_REQUIRE_TPM_KEY, false);
