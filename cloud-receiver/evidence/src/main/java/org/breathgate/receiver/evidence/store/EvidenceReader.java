@@ -235,6 +235,45 @@ public final class EvidenceReader {
         }
     }
 
+    /**
+     * The stored events of {@code type} (every device) received at or after {@code since}, newest first, at most
+     * {@code limit}: e.g. the support requests a service's list of requests shows.
+     */
+    public static List<StoredEvent> ofTypeReceivedSince(Connection c, org.breathgate.protocol.MessageType type, Instant since, int limit)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where type = ? and received_at_ms >= ? "
+                + "order by received_at_ms desc, device_id, seq desc")) {
+            q.setString(1, type.wireName());
+            q.setLong(2, since.toEpochMilli());
+            q.setMaxRows(limit);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    events.add(storedEvent(rs));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** The stored events of {@code type} of {@code deviceId}, newest {@code seq} first, at most {@code limit}. */
+    public static List<StoredEvent> ofDeviceAndType(Connection c, String deviceId, org.breathgate.protocol.MessageType type, int limit)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where device_id = ? and type = ? "
+                + "order by seq desc")) {
+            q.setString(1, deviceId);
+            q.setString(2, type.wireName());
+            q.setMaxRows(limit);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    events.add(storedEvent(rs));
+                }
+            }
+            return events;
+        }
+    }
+
     /** The stored event {@code deviceId#seq}, if any, in the caller's transaction. */
     public static Optional<StoredEvent> event(Connection c, String deviceId, long seq) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where device_id = ? and seq = ?")) {
