@@ -80,6 +80,17 @@ public final class EvidenceReader {
         });
     }
 
+    /** How many evidence events are stored, from every device (a restored backup is checked against its manifest with it). */
+    public long count() {
+        return read("count of all evidence", c -> {
+            try (PreparedStatement q = c.prepareStatement("select count(*) from evidence");
+                 ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** The device's latest status, if it ever sent one. */
     public Optional<LatestStatus> latestStatus(String deviceId) {
         return read("status of " + deviceId, c -> {

@@ -256,8 +256,11 @@ public final class MqttIngest implements AutoCloseable {
         /** Never throws: Paho would drop the connection. */
         @Override
         public void messageArrived(String topic, MqttMessage message, long generation) {
+            stats.countReceived();
             try {
+                long verifyStart = System.nanoTime();
                 Ingestor.Decision decision = classifyPatiently(topic, message.getPayload());
+                stats.timeVerification(System.nanoTime() - verifyStart);
                 if (decision != null && decision.photo() != null) {
                     if (photos != null) {
                         int id = message.getId();
@@ -329,10 +332,12 @@ public final class MqttIngest implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 lingerForMore(batch);
+                long commitStart = System.nanoTime();
                 List<Write.Result> results = writeDurably(batch);
                 if (results == null) {
                     return;
                 }
+                stats.timeCommit(System.nanoTime() - commitStart);
                 stats.countBatch(batch.size());
                 afterCommit(batch, results);
             } catch (InterruptedException e) {
