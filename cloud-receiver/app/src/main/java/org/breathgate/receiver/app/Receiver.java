@@ -54,6 +54,8 @@ import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
+import org.breathgate.attestation.TrustAnchors;
+import org.breathgate.receiver.ingest.deviceapi.DeviceAttestation;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentSettings;
@@ -412,7 +414,7 @@ public final class Receiver implements AutoCloseable {
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
                                 ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
                     }
-                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts));
+                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts, config.enrollment().requireTpmKey()));
                     return routes;
                 });
     }
@@ -427,7 +429,28 @@ public final class Receiver implements AutoCloseable {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
         return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
-                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), deviceAttestation(w));
+    }
+
+    /** TPM attestation at enrollment: offered when TPM vendors' CA files are configured, required when the operator says so. */
+    private DeviceAttestation deviceAttestation(ReceiverConfig.Enrollment w) {
+        if (w.tpmVendorCaFiles().isEmpty()) {
+            LOG.info("TPM attestation at enrollment not offered (no {}): every device key is enrolled as a software key",
+                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES);
+            return DeviceAttestation.notOffered(clock);
+        }
+        List<String> pems = new ArrayList<>();
+        for (Path file : w.tpmVendorCaFiles()) {
+            try {
+                pems.add(Files.readString(file, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES + " " + file + ": " + e.getMessage(), e);
+            }
+        }
+        TrustAnchors vendors = TrustAnchors.fromPem(pems);
+        LOG.info("TPM attestation at enrollment offered{}: EK certificates must chain to {}", w.requireTpmKey() ? " and REQUIRED" : "",
+                vendors.roots().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
+        return DeviceAttestation.offered(vendors, w.requireTpmKey(), clock, new SecureRandom());
     }
 
     /**

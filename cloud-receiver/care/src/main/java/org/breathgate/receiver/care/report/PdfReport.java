@@ -352,6 +352,10 @@ public final class PdfReport {
                 List<String> details = new ArrayList<>();
                 details.add(format("verified", i.deviceId(), i.stored().keyId().toString(),
                         dateTime.format(i.stored().receivedAt().atZone(c.zone()))));
+                if (i.signature().verified()) {
+                    details.add(i.signature().hardwareBound() ? format("key.tpm", i.signature().algorithm(), i.signature().tpm())
+                            : format("key.software", i.signature().algorithm()));
+                }
                 EventTime t = i.time();
                 if (t.isExact()) {
                     details.add(text("clock.synced"));

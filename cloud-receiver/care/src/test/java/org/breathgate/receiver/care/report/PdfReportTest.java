@@ -82,6 +82,31 @@ class PdfReportTest {
     }
 
     @Test
+    void each_event_says_whether_its_key_was_proven_to_be_held_in_a_tpm_in_each_language() throws Exception {
+        SampleMessages home = SampleMessages.of("home-0001");
+        Instant first = FROM.plus(Duration.ofHours(6));
+        Instant second = FROM.plus(Duration.ofHours(30));
+        String tpm = "TPM id:00001014 swtpm, EK certificate sha256:be5706e35720483c chaining to CN=swtpm-localca-rootca";
+        List<TimelineEntry> items = List.of(
+                TestTimelines.entry(home.at(first).soberReading(1), "x.y.z", first, new org.breathgate.receiver.care.timeline.SignatureCheck.Result(
+                        "home-0001", "home-0001:1", 1, org.breathgate.receiver.care.timeline.SignatureCheck.Status.VERIFIED, "ES256",
+                        org.breathgate.receiver.care.timeline.SignatureCheck.KeyHome.TPM_ATTESTED, tpm)),
+                TestTimelines.entry(home.at(second).soberReading(2), "x.y.z", second, new org.breathgate.receiver.care.timeline.SignatureCheck.Result(
+                        "home-0001", "home-0001:2", 2, org.breathgate.receiver.care.timeline.SignatureCheck.Status.VERIFIED, "ES256",
+                        org.breathgate.receiver.care.timeline.SignatureCheck.KeyHome.SOFTWARE, null)));
+        for (String lang : List.of("fi", "sv", "en")) {
+            String text = text(PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,
+                    items, 0), Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, null, ZoneId.of("Europe/Helsinki"), lang)))
+                    .replaceAll("\\s+", " ");
+            Properties texts = bundle(lang);
+            String attested = java.text.MessageFormat.format(texts.getProperty("key.tpm"), "ES256", tpm);
+            String software = java.text.MessageFormat.format(texts.getProperty("key.software"), "ES256");
+            assertTrue(text.contains(attested), lang + ": " + text);
+            assertTrue(text.contains(software), lang + ": " + text);
+        }
+    }
+
+    @Test
     void an_empty_period_says_so_in_each_language() throws Exception {
         for (String lang : List.of("fi", "sv", "en")) {
             byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,

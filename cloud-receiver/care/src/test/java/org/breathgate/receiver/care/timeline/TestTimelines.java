@@ -26,6 +26,12 @@ public final class TestTimelines {
                 new SignatureCheck.Result(event.deviceId(), key.toString(), 1, SignatureCheck.Status.VERIFIED), shownSeqs);
     }
 
+    /** {@code event} as stored at {@code receivedAt}, checked as {@code signature} says (e.g. a TPM-attested key), alone on its timeline. */
+    public static TimelineEntry entry(EvidenceEvent event, String compact, Instant receivedAt, SignatureCheck.Result signature) {
+        return TimelineEntry.of(new StoredEvent(new KeyId(event.deviceId(), signature.keyVersion()), compact, event, receivedAt), null, null,
+                signature, Set.of(event.seq()));
+    }
+
     /** {@code event} as stored at {@code receivedAt}, with no excuse or photo, alone on its timeline. */
     public static TimelineEntry entry(EvidenceEvent event, Instant receivedAt) {
         return entry(event, "x.y.z", receivedAt, null, null, Set.of());

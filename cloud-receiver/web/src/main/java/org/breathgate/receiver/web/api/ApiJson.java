@@ -163,6 +163,10 @@ final class ApiJson {
         v.put("signature_verified", true);
         v.put("verified_at", item.stored().receivedAt().toString());
         v.put("clock_synchronised", e.clock().synced());
+        // where the signing key lives, from the one check the page and the PDF show too
+        v.put("algorithm", item.signature().algorithm());
+        v.put("key_home", item.signature().home());
+        v.put("tpm", item.signature().tpm());
         return n;
     }
 

@@ -361,6 +361,9 @@ public final class ApiRoutes implements HttpsRoutes {
                 ObjectNode kn = keys.addObject();
                 kn.put("key_id", k.keyId().toString());
                 kn.put("revoked", k.revoked());
+                kn.put("algorithm", k.type().jwsAlgorithm());
+                kn.put("key_home", org.breathgate.receiver.care.timeline.SignatureCheck.homeOf(k).name().toLowerCase(Locale.ROOT));
+                kn.put("tpm", k.attestationRecord().map(org.breathgate.receiver.evidence.device.KeyAttestation::summary).orElse(null));
             }
             LatestStatus s = row.status();
             if (s == null) {
