@@ -41,7 +41,7 @@ class AgentConfigLoaderTest {
         assertEquals(128, c.mqtt().maxInflight());
         assertEquals("fi", c.language());
         assertTrue(c.mqtt().tls());
-        assertEquals(Duration.ofMinutes(30), c.statusInterval());
+        assertEquals(Duration.ofHours(1), c.statusInterval());
     }
 
     @Test
