@@ -120,7 +120,8 @@ class CareRulesPublicApiTest {
             DeletionTask.class, DeletionTask.ClientResults.class, DeletionTask.Photo.class, PhotoRef.class, RetentionPolicy.class,
             RetryBackoff.class, RetryDecision.class, RetryDecision.DeadLetter.class, RetryDecision.RetryAfter.class,
             WebhookSigner.class, WebhookVerification.class,
-            org.breathgate.care.support.SupportRouting.class, org.breathgate.care.support.SupportRouting.Route.class);
+            org.breathgate.care.support.SupportRouting.class, org.breathgate.care.support.SupportRouting.Route.class,
+            org.breathgate.care.support.SupportRouting.Reach.class);
 
     @Test
     void checks() {
@@ -596,6 +597,16 @@ class CareRulesPublicApiTest {
                 org.breathgate.care.support.SupportRouting.Route.ON_CALL, org.breathgate.care.support.SupportRouting.Route.TECHNICIAN);
         assertEnumsComplete(values, org.breathgate.care.support.SupportRouting.Route.values());
         assertEquals(route, org.breathgate.care.support.SupportRouting.Route.fromCode(route.code()));
+        org.breathgate.care.support.SupportRouting.Reach reach = new org.breathgate.care.support.SupportRouting.Reach(
+                java.util.Set.of("w"), java.util.Set.of("o"), false);
+        assertEquals(java.util.Set.of("w"), reach.named());
+        assertEquals(java.util.Set.of("o"), reach.onCall());
+        assertFalse(reach.officeHours());
+        assertTrue(org.breathgate.care.support.SupportRouting.Reach.NOBODY_NAMED.named().isEmpty());
+        org.breathgate.care.access.Actor onCall = org.breathgate.care.access.Actor.substanceAbuseWorker("o", "sa-1");
+        assertTrue(org.breathgate.care.support.SupportRouting.mayHandle(onCall, route, client, reach).allowed());
+        assertEquals(org.breathgate.protocol.SupportReply.Role.ON_CALL,
+                org.breathgate.care.support.SupportRouting.replyRole(onCall, route, reach));
     }
 
     @Test

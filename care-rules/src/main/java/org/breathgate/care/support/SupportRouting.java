@@ -9,6 +9,7 @@ import org.breathgate.protocol.SupportNeed;
 import org.breathgate.protocol.SupportReply;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where a parent's support request goes, and who may open and close it: the one place that routes a request by its
@@ -17,14 +18,17 @@ import java.util.Objects;
  * <p>The route follows the need: {@code call_me} to the family's worker, {@code help_now} (and a request from an older
  * device, without a need) to the on-call list, {@code device_problem} to the technician.
  *
- * <p><b>Who that is, today.</b> The receiver does not yet know a client's responsible workers, the on-call list or the
- * service's office hours (they are being built separately). Until it does, this class routes to people by role, one rule
- * per route, so the switch to named workers and an on-call list is made here and nowhere else:
+ * <p><b>Who that is.</b> The people are named by the service ({@link Reach}): the client's responsible workers and deputy,
+ * and the service's on-call list; whether it is office hours decides whether the on-call list is reached for a
+ * {@code call_me}:
  * <ul>
- *   <li>{@code worker} and {@code on_call}: every substance-abuse worker of the client's own service;</li>
- *   <li>{@code technician}: every technician, <em>and</em> the client's service's workers (a device problem is also a
+ *   <li>{@code worker} ({@code call_me}): the client's named workers; out of office hours the on-call list as well;</li>
+ *   <li>{@code on_call} ({@code help_now}, or no need): the client's named workers and the on-call list, at any hour;</li>
+ *   <li>{@code technician}: every technician, <em>and</em> every worker of the client's service (a device problem is also a
  *       family without a working device; the worker decides whether to call).</li>
  * </ul>
+ * A client with no named workers has every substance-abuse worker of their service in that place, as alerts do (nothing is
+ * lost to a missing setting). Another service's workers are never reached.
  * A technician sees only the request (device, time, need), never results: the care rules keep their role away from clients.
  * Child-protection workers never see support requests (a request for help is not shared).
  */
@@ -50,6 +54,34 @@ public final class SupportRouting {
         }
     }
 
+    /**
+     * The people a client's requests can reach, as the service named them, and the hour.
+     *
+     * @param named       the client's responsible workers and deputy (user ids); empty: none named
+     * @param onCall      the members of the client's service's on-call list (user ids)
+     * @param officeHours whether it is now the service's office hours
+     */
+    public record Reach(Set<String> named, Set<String> onCall, boolean officeHours) {
+
+        /** Nobody named, no on-call list: every worker of the client's service handles every route. */
+        public static final Reach NOBODY_NAMED = new Reach(Set.of(), Set.of(), true);
+
+        public Reach {
+            named = Set.copyOf(named);
+            onCall = Set.copyOf(onCall);
+        }
+
+        /** Whether {@code userId} is one of the family's own workers: named, or any worker when none is named. */
+        boolean familyWorker(String userId) {
+            return named.isEmpty() || named.contains(userId);
+        }
+
+        /** Whether {@code userId} is reached through the on-call list on {@code route} now. */
+        boolean throughOnCall(String userId, Route route) {
+            return onCall.contains(userId) && (route == Route.ON_CALL || (route == Route.WORKER && !officeHours));
+        }
+    }
+
     private SupportRouting() {
     }
 
@@ -71,17 +103,36 @@ public final class SupportRouting {
     }
 
     /**
-     * Whether {@code actor} is one of the people a request of {@code client} on {@code route} goes to: may see it in their
-     * list of support requests, open it (the parent hears it was seen) and close it.
+     * Whether {@code actor} is one of the people a request of {@code client} on {@code route} goes to, when nobody is named
+     * for the client and the service has no on-call list: every worker of the client's service.
      */
     public static Decision mayHandle(Actor actor, Route route, Client client) {
+        return mayHandle(actor, route, client, Reach.NOBODY_NAMED);
+    }
+
+    /**
+     * Whether {@code actor} is one of the people a request of {@code client} on {@code route} goes to, given who the service
+     * named ({@code reach}): may see it in their list of support requests, open it (the parent hears it was seen) and close it.
+     */
+    public static Decision mayHandle(Actor actor, Route route, Client client, Reach reach) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(reach, "reach");
         switch (actor.role()) {
             case SUBSTANCE_ABUSE_WORKER:
-                return Decision.of(client.substanceAbuseOrganisationId().equals(actor.organisationId())
-                        ? ReasonCode.ALLOWED_OWN_ORGANISATION : ReasonCode.DENIED_OTHER_ORGANISATION);
+                if (!client.substanceAbuseOrganisationId().equals(actor.organisationId())) {
+                    return Decision.of(ReasonCode.DENIED_OTHER_ORGANISATION);
+                }
+                if (route == Route.TECHNICIAN || reach.familyWorker(actor.userId())) {
+                    return Decision.of(ReasonCode.ALLOWED_OWN_ORGANISATION);
+                }
+                if (reach.throughOnCall(actor.userId(), route)) {
+                    return new Decision(true, ReasonCode.ALLOWED_FOR_ROLE, "on the service's on-call list", null);
+                }
+                return new Decision(false, ReasonCode.DENIED_ROLE, route == Route.WORKER && reach.onCall().contains(actor.userId())
+                        ? "a call-me request reaches the on-call list only out of office hours"
+                        : "the request goes to the client's named workers and the on-call list", null);
             case TECHNICIAN:
                 return Decision.of(route == Route.TECHNICIAN ? ReasonCode.ALLOWED_FOR_ROLE : ReasonCode.DENIED_ROLE);
             default:
@@ -89,12 +140,24 @@ public final class SupportRouting {
         }
     }
 
-    /**
-     * Who the device is told saw or closed the request: a role, never a name. A technician is {@code technician}; a
-     * worker of the service is {@code worker}. ({@code on_call} is for a member of the on-call list, which the receiver
-     * does not know yet: until it does, the service's workers answer the on-call route as themselves.)
-     */
+    /** As {@link #replyRole(Actor, Route, Reach)} with nobody named: a technician or a worker. */
     public static SupportReply.Role replyRole(Actor actor) {
         return actor.role() == Role.TECHNICIAN ? SupportReply.Role.TECHNICIAN : SupportReply.Role.WORKER;
+    }
+
+    /**
+     * Who the device is told saw or closed the request: a role, never a name. A technician is {@code technician}; a member
+     * of the on-call list who is reached through that list (not one of the family's named workers) is {@code on_call};
+     * any other worker of the service is {@code worker}.
+     */
+    public static SupportReply.Role replyRole(Actor actor, Route route, Reach reach) {
+        if (actor.role() == Role.TECHNICIAN) {
+            return SupportReply.Role.TECHNICIAN;
+        }
+        String id = actor.userId();
+        if (route != Route.TECHNICIAN && reach.throughOnCall(id, route) && !reach.named().contains(id)) {
+            return SupportReply.Role.ON_CALL;
+        }
+        return SupportReply.Role.WORKER;
     }
 }

@@ -246,7 +246,8 @@ public final class Receiver implements AutoCloseable {
         users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()),
                 config.signIn().passwordHashesAtOnce(), Users.DEFAULT_HASH_WAIT);
         care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
-                signInSettings(config), () -> UUID.randomUUID().toString(), delivery::wake, config.care().zone(), clock));
+                signInSettings(config), () -> UUID.randomUUID().toString(), delivery::wake, config.care().zone(), clock,
+                OfficeHours.parse(config.alerting().officeHours(), config.care().zone())));
 
         // The two HTTPS listeners: devices' and people's, each with its own certificate.
         if (!config.deviceApi().enabled()) {

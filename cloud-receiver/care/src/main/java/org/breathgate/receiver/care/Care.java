@@ -26,6 +26,7 @@ import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
 import org.breathgate.receiver.care.signin.SignIn;
 import org.breathgate.receiver.care.support.SupportRequests;
+import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.timeline.Timelines;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
@@ -98,10 +99,19 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
      * @param ids          new consent ids
      * @param alertsStored run after an operation stored alerts (wakes the delivery worker)
      * @param zone         the care zone: dates, weeks and "today"
+     * @param officeHours  the service's office hours ({@code care.office-hours}): whom support requests reach, contact times
      */
     public record Needs(CareGate gate, Database database, DeviceRegistry registry, PhotoStore photoStore, AlertEngine engine,
                         MessageSigner configSigner, DownlinkPublisher downlink, Users users, SignInSettings signIn,
-                        Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock) {
+                        Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock, OfficeHours officeHours) {
+
+        /** With the default office hours ({@link OfficeHours#DEFAULT}) in {@code zone}. */
+        public Needs(CareGate gate, Database database, DeviceRegistry registry, PhotoStore photoStore, AlertEngine engine,
+                     MessageSigner configSigner, DownlinkPublisher downlink, Users users, SignInSettings signIn,
+                     Supplier<String> ids, Runnable alertsStored, ZoneId zone, Clock clock) {
+            this(gate, database, registry, photoStore, engine, configSigner, downlink, users, signIn, ids, alertsStored, zone, clock,
+                    OfficeHours.parse(OfficeHours.DEFAULT, zone));
+        }
     }
 
     /** The care room, wired with plain constructors. */
@@ -125,7 +135,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new Routing(n.gate()),
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
                 new AuditViews(n.gate()),
-                new SupportRequests(n.gate(), n.configSigner(), n.downlink()),
+                new SupportRequests(n.gate(), n.configSigner(), n.downlink(), n.officeHours()),
                 new VerificationBundle(n.gate(), n.registry()));
     }
 }

@@ -24,6 +24,9 @@ import org.breathgate.protocol.SupportReply;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.receiver.care.support.SupportRequests;
 import org.breathgate.receiver.care.support.SupportRequests.Item;
+import org.breathgate.receiver.care.people.Users;
+import org.breathgate.receiver.care.routing.AlertRouting;
+import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.testkit.SampleMessages;
@@ -42,6 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SupportRequestsIT {
 
     private static final Instant PRESSED = Instant.parse("2026-02-20T07:58:00Z");
+    private static final Instant FRIDAY_16 = Instant.parse("2026-02-20T14:00:00Z");
     private static final String TOPIC = "breathgate/v1/devices/home-0001/down/support_reply";
 
     private final TestDatabases databases = new TestDatabases();
@@ -112,8 +116,8 @@ class SupportRequestsIT {
             Item seen = f.care.support().open(SA, "home-0001", 46);
             assertEquals(SupportRequests.State.SEEN, seen.state());
             SupportReply first = lastReply(f);
-            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, null)), first.requests(),
-                    "a request nobody opened (45) has no entry");
+            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, FRIDAY_16)), first.requests(),
+                    "a request nobody opened (45) has no entry; seen on Friday at 10:10, contact before 16:00 Helsinki time");
             assertEquals(f.clock.instant(), first.issued());
 
             // Opening it again changes nothing and sends nothing.
@@ -123,7 +127,7 @@ class SupportRequestsIT {
             // Closing another in the same millisecond: the reply lists both, newest first, issued later than the last.
             f.care.support().close(SA, "home-0001", 45, "Called back, all well.");
             SupportReply second = lastReply(f);
-            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, null),
+            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, FRIDAY_16),
                     SupportReply.Entry.closed(45, SupportReply.Role.WORKER)), second.requests());
             assertTrue(second.issued().isAfter(first.issued()), "a device ignores a reply no newer than the one it has");
             assertThrows(IllegalStateException.class, () -> f.care.support().close(SA, "home-0001", 45, "again"), "closed is final");
@@ -154,7 +158,7 @@ class SupportRequestsIT {
 
             press(f, 8, SupportNeed.DEVICE_PROBLEM, PRESSED.plusSeconds(60));
             f.care.support().open(TECH, "home-0001", 8);
-            assertEquals(List.of(SupportReply.Entry.seen(8, SupportReply.Role.TECHNICIAN, null, null)), lastReply(f).requests());
+            assertEquals(List.of(SupportReply.Entry.seen(8, SupportReply.Role.TECHNICIAN, null, FRIDAY_16)), lastReply(f).requests());
             assertThrows(IllegalArgumentException.class, () -> f.care.support().open(SA, "home-0001", 99), "no such request");
         }
     }
@@ -171,6 +175,63 @@ class SupportRequestsIT {
             List<Item> mine = f.care.support().ofParent(parent);
             assertEquals(List.of("home-0001#12", "home-0001#11"), refs(mine));
             assertEquals(List.of(SupportRequests.State.OPEN, SupportRequests.State.SEEN), mine.stream().map(Item::state).toList());
+        }
+    }
+
+    /** worker-sa named for client-a, worker-named2 beside; worker-oncall on sa-1's on-call list; worker-rest neither. */
+    private static void nameWorkers(CareFixture f) {
+        Users users = new Users(f.database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new java.security.SecureRandom()));
+        for (String id : List.of("worker-sa", "worker-oncall", "worker-rest")) {
+            users.add(Actor.substanceAbuseWorker(id, "sa-1"), "correct horse battery".toCharArray(), id + "@example.org", "en",
+                    CareFixture.LENT);
+        }
+        f.care.routing().setDuties(SA, "client-a", List.of("worker-sa"), null);
+        f.care.routing().setContacts(ADMIN, "sa-1", AlertRouting.Contacts.ON_CALL, List.of("worker-oncall"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void requests_reach_the_familys_named_workers_and_the_on_call_list_out_of_hours_or_for_help_now(Database.Dialect dialect)
+            throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            nameWorkers(f);
+            Actor onCall = Actor.substanceAbuseWorker("worker-oncall", "sa-1");
+            Actor rest = Actor.substanceAbuseWorker("worker-rest", "sa-1");
+            press(f, 21, SupportNeed.CALL_ME, PRESSED);
+            press(f, 22, SupportNeed.HELP_NOW, PRESSED.plusSeconds(60));
+            press(f, 23, SupportNeed.DEVICE_PROBLEM, PRESSED.plusSeconds(120));
+
+            f.clock.set(Instant.parse("2026-02-20T08:10:00Z")); // Friday 10:10 in Helsinki: office hours
+            assertEquals(List.of("home-0001#23", "home-0001#22", "home-0001#21"), refs(f.care.support().listFor(SA)));
+            assertEquals(List.of("home-0001#23", "home-0001#22"), refs(f.care.support().listFor(onCall)),
+                    "in office hours a call-me request is the named worker's alone");
+            assertEquals(List.of("home-0001#23"), refs(f.care.support().listFor(rest)), "only a device problem reaches every worker");
+            assertThrows(AccessDeniedException.class, () -> f.care.support().open(rest, "home-0001", 21));
+            assertThrows(AccessDeniedException.class, () -> f.care.support().open(onCall, "home-0001", 21));
+
+            f.care.support().open(onCall, "home-0001", 22);
+            assertEquals(List.of(SupportReply.Entry.seen(22, SupportReply.Role.ON_CALL, null, null)), lastReply(f).requests(),
+                    "help now, seen from the on-call list: on_call, and contact may come at once");
+
+            f.clock.set(Instant.parse("2026-02-20T15:30:00Z")); // Friday 17:30 in Helsinki: out of office hours
+            assertEquals(List.of("home-0001#23", "home-0001#22", "home-0001#21"), refs(f.care.support().listFor(onCall)));
+            f.care.support().open(onCall, "home-0001", 21);
+            assertEquals(SupportReply.Entry.seen(21, SupportReply.Role.ON_CALL, Instant.parse("2026-02-23T06:00:00Z"),
+                    Instant.parse("2026-02-23T14:00:00Z")), lastReply(f).requests().get(1),
+                    "call me seen on Friday evening: Monday between 8:00 and 16:00 in Helsinki");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_call_me_seen_after_hours_by_the_named_worker_names_the_next_working_day(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            nameWorkers(f);
+            press(f, 31, SupportNeed.CALL_ME, PRESSED);
+            f.clock.set(Instant.parse("2026-02-24T15:30:00Z")); // Tuesday 17:30 in Helsinki
+            f.care.support().open(SA, "home-0001", 31);
+            assertEquals(List.of(SupportReply.Entry.seen(31, SupportReply.Role.WORKER, Instant.parse("2026-02-25T06:00:00Z"),
+                    Instant.parse("2026-02-25T14:00:00Z"))), lastReply(f).requests(), "Wednesday 8:00-16:00");
         }
     }
 }

@@ -136,8 +136,9 @@ public final class Visit {
      * the client's service, a technician for a device problem); a refusal is audited about {@code support_request
      * <device>#<seq>}.
      */
-    public Decision requireSupportHandling(SupportRouting.Route route, CaseContext context, String requestRef) {
-        return allowedOrRefused(Operation.VIEW_SUPPORT_REQUESTS, SupportRouting.mayHandle(person(), route, context.client()),
+    public Decision requireSupportHandling(SupportRouting.Route route, CaseContext context, SupportRouting.Reach reach,
+                                           String requestRef) {
+        return allowedOrRefused(Operation.VIEW_SUPPORT_REQUESTS, SupportRouting.mayHandle(person(), route, context.client(), reach),
                 "support_request", requestRef);
     }
 
@@ -152,8 +153,8 @@ public final class Visit {
     }
 
     /** Whether the actor is one of the people a support request on {@code route} goes to (for their list of requests). */
-    public Decision checkSupportHandling(SupportRouting.Route route, CaseContext context) {
-        return SupportRouting.mayHandle(person(), route, context.client());
+    public Decision checkSupportHandling(SupportRouting.Route route, CaseContext context, SupportRouting.Reach reach) {
+        return SupportRouting.mayHandle(person(), route, context.client(), reach);
     }
 
     /** As {@link #check(Operation, CaseContext, EventTime)} for a system operation. */

@@ -100,7 +100,7 @@ public final class AlertRouting {
     }
 
     /** The client's responsible workers and deputy, responsible first. */
-    static List<String> duties(Connection c, String clientId) throws SQLException {
+    public static List<String> duties(Connection c, String clientId) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("select user_id from care_client_workers where client_id = ? "
                 + "order by case duty when 'RESPONSIBLE' then 0 else 1 end, user_id")) {
@@ -115,7 +115,7 @@ public final class AlertRouting {
     }
 
     /** The members of one of the organisation's contact lists. */
-    static List<String> contacts(Connection c, String organisationId, Contacts list) throws SQLException {
+    public static List<String> contacts(Connection c, String organisationId, Contacts list) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("select user_id from care_organisation_contacts where organisation_id = ? "
                 + "and list = ? order by user_id")) {

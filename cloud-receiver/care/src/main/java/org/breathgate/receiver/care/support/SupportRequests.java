@@ -18,6 +18,7 @@ import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.gate.Visit;
 import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.StoredEvent;
@@ -100,15 +101,20 @@ public final class SupportRequests {
     private final CareGate gate;
     private final MessageSigner signer;
     private final DownlinkPublisher downlink;
+    private final OfficeHours hours;
+    private final ContactTimes contactTimes;
 
     /**
      * @param signer   signs replies with the receiver's current key ({@code receiver:N}), as configurations
      * @param downlink publishes them retained on the device's {@code down/support_reply} topic
+     * @param hours    the service's office hours ({@code care.office-hours}): who is reached, and the contact times
      */
-    public SupportRequests(CareGate gate, MessageSigner signer, DownlinkPublisher downlink) {
+    public SupportRequests(CareGate gate, MessageSigner signer, DownlinkPublisher downlink, OfficeHours hours) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.downlink = Objects.requireNonNull(downlink, "downlink");
+        this.hours = Objects.requireNonNull(hours, "hours");
+        this.contactTimes = new ContactTimes(hours);
     }
 
     /**
@@ -122,6 +128,7 @@ public final class SupportRequests {
                     org.breathgate.care.access.Role.TECHNICIAN), Operation.VIEW_SUPPORT_REQUESTS, "support-requests", actor.userId());
             Connection c = visit.connection();
             Map<String, CaseContext> contexts = new HashMap<>();
+            Map<String, SupportRouting.Reach> reaches = new HashMap<>();
             List<Item> shown = new ArrayList<>();
             for (StoredEvent stored : EvidenceReader.ofTypeReceivedSince(c, MessageType.SUPPORT_REQUEST, visit.now().minus(LIST_WINDOW),
                     LIST_MAX)) {
@@ -133,10 +140,11 @@ public final class SupportRequests {
                 if (context == null) {
                     context = CaseContexts.load(c, clientId.get());
                     contexts.put(clientId.get(), context);
+                    reaches.put(clientId.get(), SupportReach.load(c, context, hours, visit.now()));
                 }
                 SupportRequest request = (SupportRequest) stored.event();
                 Route route = SupportRouting.route(request.need());
-                Decision d = visit.checkSupportHandling(route, context);
+                Decision d = visit.checkSupportHandling(route, context, reaches.get(clientId.get()));
                 if (d.allowed()) {
                     Item item = forViewer(actor, item(c, stored, context));
                     visit.record("support_request.listed", "support_request", item.ref(), Visit.basis(d) + "; route " + route.code());
@@ -158,14 +166,15 @@ public final class SupportRequests {
     public Item open(Actor actor, String deviceId, long seq) {
         Changed changed = gate.run(actor, "opening support request " + deviceId + "#" + seq, visit -> {
             Target t = target(visit, deviceId, seq);
-            Decision d = visit.requireSupportHandling(t.route, t.context, deviceId + "#" + seq);
+            SupportRouting.Reach reach = SupportReach.load(visit.connection(), t.context, hours, visit.now());
+            Decision d = visit.requireSupportHandling(t.route, t.context, reach, deviceId + "#" + seq);
             Item before = item(visit.connection(), t.stored, t.context);
             if (before.state() != State.OPEN) {
                 visit.record("support_request.viewed", "support_request", before.ref(), Visit.basis(d) + "; " + before.state().code());
                 return new Changed(forViewer(actor, before), null);
             }
-            SupportReply.Role role = SupportRouting.replyRole(actor);
-            if (!markSeen(visit, t, actor, role)) {
+            SupportReply.Role role = SupportRouting.replyRole(actor, t.route, reach);
+            if (!markSeen(visit, t, actor, role, contactTimes.of(t.route, role, visit.now()))) {
                 // A colleague opened it in the same moment (another receiver on the same database): theirs told the device.
                 Item now = item(visit.connection(), t.stored, t.context);
                 visit.record("support_request.viewed", "support_request", now.ref(), Visit.basis(d) + "; " + now.state().code());
@@ -193,15 +202,16 @@ public final class SupportRequests {
         }
         Changed changed = gate.run(actor, "closing support request " + deviceId + "#" + seq, visit -> {
             Target t = target(visit, deviceId, seq);
-            Decision d = visit.requireSupportHandling(t.route, t.context, deviceId + "#" + seq);
+            SupportRouting.Reach reach = SupportReach.load(visit.connection(), t.context, hours, visit.now());
+            Decision d = visit.requireSupportHandling(t.route, t.context, reach, deviceId + "#" + seq);
             Item before = item(visit.connection(), t.stored, t.context);
-            SupportReply.Role role = SupportRouting.replyRole(actor);
+            SupportReply.Role role = SupportRouting.replyRole(actor, t.route, reach);
             long now = visit.now().toEpochMilli();
             if (before.state() == State.CLOSED) {
                 throw new IllegalStateException("support request " + before.ref() + " is closed already");
             }
             if (before.state() == State.OPEN) {
-                markSeen(visit, t, actor, role);
+                markSeen(visit, t, actor, role, ContactTimes.Window.NONE); // closed at once: a closed entry names no time
             }
             try (PreparedStatement s = visit.connection().prepareStatement("update care_support_handling set state = 'closed', "
                     + "closed_at_ms = ?, closed_by = ?, closed_role = ?, closed_note = ? where device_id = ? and seq = ? "
@@ -312,9 +322,11 @@ public final class SupportRequests {
     }
 
     /** Records that {@code actor} saw the request; false when someone else's opening got there first. */
-    private static boolean markSeen(Visit visit, Target t, Actor actor, SupportReply.Role role) throws SQLException {
+    private static boolean markSeen(Visit visit, Target t, Actor actor, SupportReply.Role role, ContactTimes.Window contact)
+            throws SQLException {
         try (PreparedStatement s = visit.connection().prepareStatement("insert into care_support_handling (device_id, seq, client_id, "
-                + "route, state, seen_at_ms, seen_by, seen_role) values (?, ?, ?, ?, 'seen', ?, ?, ?) on conflict (device_id, seq) do nothing")) {
+                + "route, state, seen_at_ms, seen_by, seen_role, contact_from_ms, contact_before_ms) values (?, ?, ?, ?, 'seen', ?, ?, ?, ?, ?) "
+                + "on conflict (device_id, seq) do nothing")) {
             s.setString(1, t.stored.deviceId());
             s.setLong(2, t.stored.seq());
             s.setString(3, t.context.client().id());
@@ -322,6 +334,8 @@ public final class SupportRequests {
             s.setLong(5, visit.now().toEpochMilli());
             s.setString(6, actor.userId());
             s.setString(7, role.wireName());
+            s.setObject(8, contact.from() == null ? null : contact.from().toEpochMilli(), java.sql.Types.BIGINT);
+            s.setObject(9, contact.before() == null ? null : contact.before().toEpochMilli(), java.sql.Types.BIGINT);
             return s.executeUpdate() == 1;
         }
     }
