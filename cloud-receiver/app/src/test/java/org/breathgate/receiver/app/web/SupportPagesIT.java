@@ -129,12 +129,26 @@ class SupportPagesIT {
         assertTrue(waiting.contains("Soittakaa minulle · Parent A"), waiting);
         assertTrue(waiting.contains("Laitteessa on vika · Parent A"), waiting);
         browser.screenshot("support-list-worker-fi");
+        Instant before = Instant.now();
         browser.clickAndWait(browser.find("#support-" + DEVICE + "-" + callMe + " a"));
+        Instant after = Instant.now();
         assertTrue(browser.find("#support-state").getText().startsWith("Nähty "), browser.find("#support-state").getText());
+        String contact = browser.find("#support-contact").getText();
         browser.screenshot("support-request-seen-fi");
 
+        // Nobody is named for the client: the service's workers stand in; contact times from the default office hours.
         SupportReply seen = nextReply();
-        assertEquals(List.of(SupportReply.Entry.seen(callMe, SupportReply.Role.WORKER, null, null)), seen.requests());
+        org.breathgate.receiver.care.support.ContactTimes times = new org.breathgate.receiver.care.support.ContactTimes(
+                org.breathgate.receiver.care.routing.OfficeHours.parse(org.breathgate.receiver.care.routing.OfficeHours.DEFAULT,
+                        java.time.ZoneId.of("Europe/Helsinki")));
+        List<SupportReply.Entry> expected = new java.util.ArrayList<>();
+        for (Instant at : List.of(before, after)) {
+            var w = times.of(org.breathgate.care.support.SupportRouting.Route.WORKER, SupportReply.Role.WORKER, at);
+            expected.add(SupportReply.Entry.seen(callMe, SupportReply.Role.WORKER, w.from(), w.before()));
+        }
+        assertTrue(expected.contains(seen.requests().get(0)), seen.requests() + " is none of " + expected);
+        assertEquals(1, seen.requests().size());
+        assertTrue(contact.startsWith(seen.requests().get(0).contactFrom() == null ? "ennen " : ""), contact);
         assertEquals(DEVICE, seen.deviceId());
     }
 

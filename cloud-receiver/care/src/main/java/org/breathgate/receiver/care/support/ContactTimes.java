@@ -21,8 +21,7 @@ import java.util.Objects;
  *       once: no times. Seen outside office hours by a worker of the service (no on-call list reached it) it gets the
  *       next working day's times, like a {@code call_me}.</li>
  * </ul>
- * Working days are the office hours' days; the receiver knows no public holidays (set them as days off in the office hours
- * only by leaving such a weekday out).
+ * Working days are the office hours' days; the receiver knows no public holidays.
  */
 public final class ContactTimes {
 
