@@ -63,6 +63,7 @@ import org.breathgate.receiver.ingest.deviceapi.FailureLimiter;
 import org.breathgate.receiver.ingest.mqtt.IngestStats;
 import org.breathgate.receiver.ingest.mqtt.MqttIngest;
 import org.breathgate.receiver.ingest.mqtt.MqttSettings;
+import org.breathgate.receiver.ingest.mqtt.RetiredDownlinks;
 import org.breathgate.receiver.ingest.photo.PhotoIngest;
 import org.breathgate.receiver.web.api.ApiRoutes;
 import org.breathgate.receiver.web.api.PeopleRoutes;
@@ -138,6 +139,7 @@ public final class Receiver implements AutoCloseable {
     /** The background set-up of an external broker's accounts (retried until the broker answers), stopped first by close(). */
     private final List<AutoCloseable> brokerSetup = new ArrayList<>();
     private EmbeddedMqttBroker broker;
+    private RetiredDownlinks retiredDownlinks;
     private TlsIdentity brokerTls;
     private BrokerAccounts brokerAccounts;
     private Database database;
@@ -241,6 +243,9 @@ public final class Receiver implements AutoCloseable {
                 limits.quarantineOverall(), limits.quarantineRetention()));
         ingest = started(new MqttIngest(settings, registry, evidenceStore, receiverKey, clock, all, photoIngest, limits.clockTolerance()));
         ingest.start();
+        // A retired device's retained downlink messages (config, support_reply, test_request) are cleared on the broker.
+        retiredDownlinks = started(new RetiredDownlinks(database, (topic, payload) -> ingest.publishDownlink(topic, payload, true), clock));
+        retiredDownlinks.start(RetiredDownlinks.EVERY);
 
         // Care for people, with the downlink port wired to ingest's connection.
         users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()),
@@ -707,6 +712,7 @@ public final class Receiver implements AutoCloseable {
         if (deviceApi != null) {
             deviceApi.server().close();
         }
+        retiredDownlinks.close();
         ingest.close();
         photoIngest.close();
         careScheduler.close();

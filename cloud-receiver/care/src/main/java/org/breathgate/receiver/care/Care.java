@@ -135,7 +135,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new Routing(n.gate()),
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
                 new AuditViews(n.gate()),
-                new SupportRequests(n.gate(), n.configSigner(), n.downlink(), n.officeHours()),
+                new SupportRequests(n.gate(), n.configSigner(), n.downlink(), n.officeHours(), n.registry()),
                 new VerificationBundle(n.gate(), n.registry()));
     }
 }

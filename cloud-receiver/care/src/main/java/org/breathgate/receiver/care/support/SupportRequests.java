@@ -20,6 +20,7 @@ import org.breathgate.receiver.care.gate.Visit;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 
@@ -103,14 +104,17 @@ public final class SupportRequests {
     private final DownlinkPublisher downlink;
     private final OfficeHours hours;
     private final ContactTimes contactTimes;
+    private final DeviceRegistry registry;
 
     /**
      * @param signer   signs replies with the receiver's current key ({@code receiver:N}), as configurations
      * @param downlink publishes them retained on the device's {@code down/support_reply} topic
      * @param hours    the service's office hours ({@code care.office-hours}): who is reached, and the contact times
+     * @param registry the devices: nothing is published to a retired one (its retained topics were cleared)
      */
-    public SupportRequests(CareGate gate, MessageSigner signer, DownlinkPublisher downlink, OfficeHours hours) {
+    public SupportRequests(CareGate gate, MessageSigner signer, DownlinkPublisher downlink, OfficeHours hours, DeviceRegistry registry) {
         this.gate = Objects.requireNonNull(gate, "gate");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.downlink = Objects.requireNonNull(downlink, "downlink");
         this.hours = Objects.requireNonNull(hours, "hours");
@@ -341,7 +345,7 @@ public final class SupportRequests {
     }
 
     private void publish(String deviceId, SignedMessage reply) {
-        if (reply != null) {
+        if (reply != null && !registry.device(deviceId).map(org.breathgate.receiver.evidence.device.Device::revoked).orElse(false)) {
             downlink.publishRetained(Topics.downlink(deviceId, MessageType.SUPPORT_REPLY), reply.bytes());
         }
     }
