@@ -522,6 +522,7 @@ public final class Receiver implements AutoCloseable {
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
                             new org.breathgate.receiver.web.ui.SupportPages(auth, care.support(), zone),
+                            new org.breathgate.receiver.web.ui.DeviceKeyPages(auth, care.bundles()),
                             new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone),
                             new AccessibilityPage(auth, zone, w.accessibilityContact()));
                 });

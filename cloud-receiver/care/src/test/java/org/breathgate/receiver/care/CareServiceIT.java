@@ -384,6 +384,27 @@ class CareServiceIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void the_parents_export_holds_who_looked_at_their_results_and_a_workers_export_does_not(Database.Dialect dialect)
+            throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            confirmedPositive(f);
+            f.care.timelines().timeline(SA, "client-a", YEAR_START, YEAR_END);
+            org.breathgate.care.access.Actor parent = org.breathgate.care.access.Actor.parent("parent-a", "client-a");
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var mine = mapper.readTree(f.care.export().export(parent, "client-a"));
+            var log = mine.get("accessLog");
+            assertEquals(1, log.size(), log.toString());
+            assertEquals("viewed_results", log.get(0).get("what").asText());
+            assertEquals("client_relationship", log.get(0).get("why").asText());
+            assertEquals(f.care.whoLooked().of(parent, "client-a").get(0).at().toString(), log.get(0).get("at").asText(),
+                    "the same looks as the parent's page shows");
+            var workers = mapper.readTree(f.care.export().export(SA, "client-a"));
+            assertEquals(null, workers.get("accessLog"), "the access log is the parent's");
+        }
+    }
+
     // ------------------------------------------------------------------ audit
 
     @ParameterizedTest

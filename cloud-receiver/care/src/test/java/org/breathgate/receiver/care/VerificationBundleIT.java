@@ -82,6 +82,56 @@ class VerificationBundleIT {
     }
 
     @Test
+    void a_pdf_report_carries_the_bundle_of_exactly_the_messages_it_shows_and_they_check_with_openssl() throws Exception {
+        byte[] pdf;
+        try (CareFixture f = new CareFixture(databases.newUrl(Database.Dialect.SQLITE), databases.newFolder())) {
+            SampleMessages home = f.home.at(T);
+            f.ingest(home.sign(home.soberReading(1)), T.plusSeconds(5));
+            f.ingest(home.sign(home.positiveReading(2)), T.plusSeconds(3600));
+            SampleMessages later = f.home.at(T.plus(java.time.Duration.ofDays(3)));
+            f.ingest(later.sign(later.soberReading(3)), T.plus(java.time.Duration.ofDays(3)));
+            // A report of the first day only: the third reading is not in it, nor in its bundle.
+            pdf = f.care.reports().report(CareFixture.SA, "client-a", T.minusSeconds(3600), T.plus(java.time.Duration.ofDays(1)), "en");
+        }
+        byte[] zip = org.breathgate.receiver.care.export.ReportBundle.attached(pdf);
+        assertTrue(zip != null, "the report has the bundle attached");
+        Path bundle = unzip(zip, dir.resolve("report-bundle"));
+        assertTrue(Files.exists(bundle.resolve(VerificationBundle.HOW_TO)));
+        String fingerprint = TestKeys.device("home-0001").verificationKey().fingerprint();
+        assertTrue(Files.readString(bundle.resolve("keys/keys.txt")).contains("home-0001:1 | ED25519 | sha256:" + fingerprint));
+        Run ok = verify(bundle);
+        assertEquals(0, ok.exit(), ok.output());
+        assertEquals(2, lines(ok.output(), "VALID "), ok.output());
+        assertTrue(!Files.exists(bundle.resolve("messages/home-0001_3.jws")), "only what the report shows");
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+            assertTrue(text.replace(" ", "").contains(fingerprint.substring(0, 8)), "the fingerprint is printed in the report too");
+        }
+    }
+
+    @Test
+    void the_device_key_history_is_for_the_parent_and_the_clients_service_with_the_same_fingerprints_as_the_bundle()
+            throws Exception {
+        try (CareFixture f = new CareFixture(databases.newUrl(Database.Dialect.SQLITE), databases.newFolder())) {
+            String fingerprint = TestKeys.device("home-0001").verificationKey().fingerprint();
+            for (org.breathgate.care.access.Actor reader : java.util.List.of(PARENT, CareFixture.SA)) {
+                String text = f.care.bundles().keyHistory(reader, "client-a");
+                assertTrue(text.contains("\ndevice home-0001 lent " + CareFixture.LENT + " - \n"), text);
+                assertTrue(text.contains("key home-0001:1 | ED25519 | added ") && text.contains("| revoked - | sha256:" + fingerprint
+                        + " | software\n-----BEGIN PUBLIC KEY-----\n"), text);
+                assertTrue(text.contains(TestKeys.device("home-0001").verificationKey().toPem().strip()), text);
+            }
+            assertEquals(2, f.auditCount("device_keys.viewed"));
+            for (org.breathgate.care.access.Actor refused : java.util.List.of(CareFixture.SA_OTHER, CareFixture.TECH,
+                    org.breathgate.care.access.Actor.parent("parent-b", "client-b"))) {
+                org.junit.jupiter.api.Assertions.assertThrows(org.breathgate.care.access.AccessDeniedException.class,
+                        () -> f.care.bundles().keyHistory(refused, "client-a"), refused.userId());
+            }
+            assertEquals(3, f.auditCount("access.denied"));
+        }
+    }
+
+    @Test
     void every_message_the_receiver_stored_checks_with_openssl_alone_and_a_changed_one_does_not() throws Exception {
         byte[] zip;
         try (CareFixture f = new CareFixture(databases.newUrl(Database.Dialect.SQLITE), databases.newFolder())) {

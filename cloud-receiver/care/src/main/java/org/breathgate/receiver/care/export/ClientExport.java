@@ -45,15 +45,23 @@ public final class ClientExport {
     }
 
     private final CareGate gate;
+    private final boolean showWorkerNames;
 
     public ClientExport(CareGate gate) {
+        this(gate, false);
+    }
+
+    /** @param showWorkerNames whether the access log names the workers who looked, as the parent's page does */
+    public ClientExport(CareGate gate, boolean showWorkerNames) {
         this.gate = Objects.requireNonNull(gate, "gate");
+        this.showWorkerNames = showWorkerNames;
     }
 
     /**
      * Everything held about the client, as JSON (the parent's right of access): the client record, device
-     * assignments, consent history, every evidence event with its exact signed bytes, excuses and alerts.
-     * Audited ({@code client_data.exported}).
+     * assignments with each device's public keys, consent history, every evidence event with its exact signed bytes, excuses
+     * and alerts, and in the parent's own export who else looked at their results ({@code accessLog}, as the parent's page
+     * shows it). Audited ({@code client_data.exported}).
      */
     public String export(Actor actor, String clientId) {
         return gate.run(actor, "exporting the data of " + clientId, visit -> {
@@ -135,9 +143,27 @@ public final class ClientExport {
             for (Alert a : AlertStore.ofClient(c, clientId)) {
                 alerts.add(AlertJson.tree(a));
             }
+            // Who else looked at the client's results: the parent's page's "who looked", in the parent's own export.
+            int looks = -1;
+            if (actor.role() == org.breathgate.care.access.Role.PARENT
+                    && visit.check(Operation.VIEW_ACCESS_LOG_OF_CLIENT, context, null).allowed()) {
+                ArrayNode log = root.putArray("accessLog");
+                for (org.breathgate.receiver.care.history.WhoLooked.Look l
+                        : org.breathgate.receiver.care.history.WhoLooked.read(c, clientId, actor.userId(), showWorkerNames)) {
+                    ObjectNode ln = log.addObject();
+                    ln.put("at", l.at().toString());
+                    ln.put("what", l.what().name().toLowerCase(java.util.Locale.ROOT));
+                    ln.put("role", l.role() == null ? null : l.role().name().toLowerCase(java.util.Locale.ROOT));
+                    ln.put("organisationId", l.organisationId());
+                    ln.put("workerName", l.workerName());
+                    ln.put("why", l.why().name().toLowerCase(java.util.Locale.ROOT));
+                    ln.put("consentId", l.consentId());
+                }
+                looks = log.size();
+            }
             visit.record(AuditAction.CLIENT_DATA_EXPORTED.code(), "client", clientId,
                     Visit.basis(d) + "; " + eventCount + " events, " + context.consents().versions().size() + " consent versions, "
-                            + alerts.size() + " alerts");
+                            + alerts.size() + " alerts" + (looks < 0 ? "" : ", " + looks + " looks"));
             try {
                 return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

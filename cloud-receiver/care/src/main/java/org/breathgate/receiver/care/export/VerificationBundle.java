@@ -105,6 +105,40 @@ public final class VerificationBundle {
         });
     }
 
+    /**
+     * The public key history of the client's devices as plain text (UTF-8): for each device lent to the client, its period
+     * and every key it ever had (id, type, added, revoked, SHA-256 fingerprint, key home) with its PEM, so a worker, the
+     * parent or their lawyer can check a signature, or compare a fingerprint printed in a report, against the receiver's
+     * record. For whoever may open the client's timeline ({@link Operation#VIEW_TIMELINE}: the client's service, a
+     * consented child-protection unit, the parent); audited {@code device_keys.viewed}.
+     */
+    public String keyHistory(Actor actor, String clientId) {
+        return gate.run(actor, "reading the device keys of " + clientId, visit -> {
+            Connection c = visit.connection();
+            CaseContext context = CaseContexts.load(c, clientId);
+            Decision d = visit.require(Operation.VIEW_TIMELINE, context, "client", clientId);
+            StringBuilder out = new StringBuilder("# Breathgate: the public keys of the devices lent to ").append(clientId)
+                    .append(", as the receiver recorded them (").append(visit.now()).append(")\n")
+                    .append("# fingerprint: SHA-256 of the raw public key; key home tpm_attested: proven at enrollment to be held in the"
+                            + " device's TPM; software: not proven\n");
+            Set<String> devices = new LinkedHashSet<>();
+            for (Assignment a : DeviceAssignments.ofClient(c, clientId)) {
+                devices.add(a.deviceId());
+                out.append("\ndevice ").append(a.deviceId()).append(" lent ").append(a.from()).append(" - ")
+                        .append(a.until() == null ? "" : a.until().toString()).append('\n');
+                for (DeviceKey k : DeviceRegistry.keys(c, a.deviceId())) {
+                    out.append("key ").append(k.keyId()).append(" | ").append(k.key().type().name()).append(" | added ")
+                            .append(k.addedAt()).append(" | revoked ").append(k.revokedAt() == null ? "-" : k.revokedAt().toString())
+                            .append(" | sha256:").append(k.key().fingerprint()).append(" | ")
+                            .append(org.breathgate.receiver.care.timeline.SignatureCheck.homeOf(k).name().toLowerCase(java.util.Locale.ROOT))
+                            .append('\n').append(k.key().toPem().strip()).append('\n');
+                }
+            }
+            visit.record("device_keys.viewed", "client", clientId, Visit.basis(d) + "; devices " + devices);
+            return out.toString();
+        });
+    }
+
     private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
         ZipEntry e = new ZipEntry(name);
         zip.putNextEntry(e);

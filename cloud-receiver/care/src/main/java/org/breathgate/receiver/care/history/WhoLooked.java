@@ -61,37 +61,47 @@ public final class WhoLooked {
     public List<Look> of(Actor parent, String clientId) {
         return gate.run(parent, "showing who looked at the results of " + clientId, visit -> {
             visit.require(Operation.VIEW_ACCESS_LOG_OF_CLIENT, CaseContexts.load(visit.connection(), clientId), "client", clientId);
-            List<Look> looks = new ArrayList<>();
-            try (PreparedStatement q = visit.connection().prepareStatement("select a.at_ms, a.action, a.detail, u.role, u.organisation_id, "
-                    + "u.display_name from care_audit_log a left join care_users u on u.id = a.actor where a.subject_type = 'client' "
-                    + "and a.subject_id = ? and a.action in (?, ?, ?) and a.actor <> ? order by a.seq desc limit " + MAX_SHOWN)) {
-                q.setString(1, clientId);
-                q.setString(2, AuditAction.TIMELINE_VIEWED.code());
-                q.setString(3, AuditAction.REPORT_EXPORTED.code());
-                q.setString(4, AuditAction.CLIENT_DATA_EXPORTED.code());
-                q.setString(5, parent.userId());
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        String action = rs.getString(2);
-                        What what = action.equals(AuditAction.TIMELINE_VIEWED.code()) ? What.VIEWED_RESULTS
-                                : action.equals(AuditAction.REPORT_EXPORTED.code()) ? What.EXPORTED_REPORT : What.EXPORTED_ALL_DATA;
-                        String detail = rs.getString(3);
-                        Why why = detail.startsWith("allowed.own_organisation") ? Why.CLIENT_RELATIONSHIP
-                                : detail.startsWith("allowed.consent") ? Why.CONSENT : Why.OTHER;
-                        String consent = null;
-                        int at = detail.indexOf("(consent ");
-                        if (why == Why.CONSENT && at >= 0) {
-                            int end = detail.indexOf(' ', at + 9);
-                            consent = end > 0 ? detail.substring(at + 9, end) : null;
-                        }
-                        String role = rs.getString(4);
-                        looks.add(new Look(Sql.instant(rs, 1), what, role == null ? null : Role.valueOf(role), rs.getString(5),
-                                showWorkerNames ? rs.getString(6) : null, why, consent));
-                    }
-                }
-            }
+            List<Look> looks = read(visit.connection(), clientId, parent.userId(), showWorkerNames);
             visit.record(AUDIT_VIEWED, "client", clientId, looks.size() + " looks shown");
             return List.copyOf(looks);
         });
+    }
+
+    /**
+     * The looks at {@code clientId}'s results by others than {@code exceptUserId}, newest first (at most {@link #MAX_SHOWN}),
+     * read inside a visit that has decided the reader may see them (the parent's page, the parent's export).
+     */
+    public static List<Look> read(java.sql.Connection c, String clientId, String exceptUserId, boolean showWorkerNames)
+            throws java.sql.SQLException {
+        List<Look> looks = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("select a.at_ms, a.action, a.detail, u.role, u.organisation_id, "
+                + "u.display_name from care_audit_log a left join care_users u on u.id = a.actor where a.subject_type = 'client' "
+                + "and a.subject_id = ? and a.action in (?, ?, ?) and a.actor <> ? order by a.seq desc limit " + MAX_SHOWN)) {
+            q.setString(1, clientId);
+            q.setString(2, AuditAction.TIMELINE_VIEWED.code());
+            q.setString(3, AuditAction.REPORT_EXPORTED.code());
+            q.setString(4, AuditAction.CLIENT_DATA_EXPORTED.code());
+            q.setString(5, exceptUserId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String action = rs.getString(2);
+                    What what = action.equals(AuditAction.TIMELINE_VIEWED.code()) ? What.VIEWED_RESULTS
+                            : action.equals(AuditAction.REPORT_EXPORTED.code()) ? What.EXPORTED_REPORT : What.EXPORTED_ALL_DATA;
+                    String detail = rs.getString(3);
+                    Why why = detail.startsWith("allowed.own_organisation") ? Why.CLIENT_RELATIONSHIP
+                            : detail.startsWith("allowed.consent") ? Why.CONSENT : Why.OTHER;
+                    String consent = null;
+                    int at = detail.indexOf("(consent ");
+                    if (why == Why.CONSENT && at >= 0) {
+                        int end = detail.indexOf(' ', at + 9);
+                        consent = end > 0 ? detail.substring(at + 9, end) : null;
+                    }
+                    String role = rs.getString(4);
+                    looks.add(new Look(Sql.instant(rs, 1), what, role == null ? null : Role.valueOf(role), rs.getString(5),
+                            showWorkerNames ? rs.getString(6) : null, why, consent));
+                }
+            }
+        }
+        return looks;
     }
 }

@@ -26,6 +26,12 @@ import java.util.Objects;
  */
 public final class ReportService {
 
+    /** The attached bundle's description, in the report's language. */
+    private static final java.util.Map<String, String> BUNDLE_DESCRIPTION = java.util.Map.of(
+            "fi", "Tarkistettava aineisto: raportin allekirjoitetut viestit, laitteiden avaimet ja ohje (HOW-TO-CHECK.txt, verify-bundle.sh)",
+            "sv", "Material att kontrollera: rapportens signerade meddelanden, apparaternas nycklar och anvisning (HOW-TO-CHECK.txt, verify-bundle.sh)",
+            "en", "Evidence to check: the signed messages in this report, the device keys and how to check them (HOW-TO-CHECK.txt, verify-bundle.sh)");
+
     private final CareGate gate;
     private final Timelines timelines;
     private final org.breathgate.receiver.evidence.device.DeviceRegistry registry;
@@ -67,8 +73,11 @@ public final class ReportService {
                 visit -> visit.require(Operation.EXPORT_REPORT, CaseContexts.load(visit.connection(), clientId), "client", clientId));
         TimelineView timeline = timelines.timeline(actor, clientId, from, to);
         Instant now = gate.now();
-        byte[] pdf = PdfReport.render(new PdfReport.Content(timeline, actor, now, d.consentBasis(), zone, language,
-                keysOf(timeline)));
+        java.util.List<org.breathgate.protocol.VerificationKey> keys = keysOf(timeline);
+        byte[] pdf = PdfReport.render(new PdfReport.Content(timeline, actor, now, d.consentBasis(), zone, language, keys));
+        // The signed messages shown, their keys and the OpenSSL script, attached: evidence a reader can check without us.
+        pdf = org.breathgate.receiver.care.export.ReportBundle.attach(pdf, org.breathgate.receiver.care.export.ReportBundle.zip(
+                timeline.entries().stream().map(e -> e.stored()).toList(), keys), BUNDLE_DESCRIPTION.get(language));
         gate.run(actor, "recording the report of " + clientId, visit -> {
             visit.record(AuditAction.REPORT_EXPORTED.code(), "client", clientId, Visit.basis(d) + "; " + from + " to " + to + "; pdf "
                     + language + "; shown " + timeline.entries().size() + ", withheld " + timeline.withheld());
