@@ -118,6 +118,7 @@ final class ParentPage {
             model.put("lastKind", kind);
             model.put("lastWhen", fmt.dateTime(last.shownAt()));
             model.put("lastExcused", last.excuse() != null);
+            model.put("lastUnsynced", !last.clockSynced()); // its time is the receipt, the latest it can have been
         }
 
         model.put("supportRequests", care.support().ofParent(me));
