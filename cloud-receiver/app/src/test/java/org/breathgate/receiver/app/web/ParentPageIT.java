@@ -223,6 +223,8 @@ class ParentPageIT {
         assertTrue(text("#last-result").matches("Teit testin .+\\. Testissä ei ollut alkoholia\\."), text("#last-result"));
         assertTrue(text("#who-sees").contains("Olet antanut luvan."), text("#who-sees"));
         screenshot("parent-first-selkokieli");
+        ((JavascriptExecutor) browser.driver).executeScript("window.scrollTo(0, 0)");
+        Files.write(screenshots.resolve("parent-first-selkokieli-top.png"), chrome().getScreenshotAs(OutputType.BYTES)); // docs/ui.md
 
         browser.openUnchecked("/me"); // a new visit: the choice is remembered
         phone(800);
