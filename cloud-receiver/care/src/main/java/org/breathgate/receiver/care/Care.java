@@ -35,6 +35,7 @@ import org.breathgate.receiver.evidence.photo.PhotoStore;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Objects;
+import org.breathgate.receiver.care.word.ParentWord;
 import java.util.function.Supplier;
 
 /**
@@ -58,10 +59,12 @@ import java.util.function.Supplier;
  * @param audit     the audit log for administrators: filters, export, the chain's verification
  * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
  * @param bundles   a client's verification bundle: signed messages, device keys and a script to check them with OpenSSL
+ * @param word      the parent's own word: explanations beside events, planned absences and the worker's decisions
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
-                   Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles) {
+                   Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles,
+                   ParentWord word) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -81,6 +84,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(support, "support");
         Objects.requireNonNull(bundles, "bundles");
+        Objects.requireNonNull(word, "word");
     }
 
     /**
@@ -126,6 +130,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
                 new AuditViews(n.gate()),
                 new SupportRequests(n.gate(), n.configSigner(), n.downlink()),
-                new VerificationBundle(n.gate(), n.registry()));
+                new VerificationBundle(n.gate(), n.registry()),
+                new ParentWord(n.gate()));
     }
 }
