@@ -170,7 +170,7 @@ public final class PdfReport {
         /** The structure element the text drawn next belongs to. */
         PDStructureElement tag;
         final DateTimeFormatter dateTime;
-        final org.breathgate.receiver.care.timeline.WordLines words;
+        final org.breathgate.receiver.care.chart.WordLines words;
         final DateTimeFormatter date;
         final List<PDPage> pages = new ArrayList<>();
         PDPageContentStream cs;
@@ -185,7 +185,7 @@ public final class PdfReport {
                 this.font = PDType0Font.load(doc, in, true);
             }
             this.c = content;
-            this.words = new org.breathgate.receiver.care.timeline.WordLines(content.language(), content.zone());
+            this.words = new org.breathgate.receiver.care.chart.WordLines(content.language(), content.zone());
             this.locale = Locale.forLanguageTag(content.language());
             this.texts = ResourceBundle.getBundle("i18n.report", locale,
                     ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));

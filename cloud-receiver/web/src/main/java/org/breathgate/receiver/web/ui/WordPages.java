@@ -10,7 +10,7 @@ import org.breathgate.care.word.Explanation;
 import org.breathgate.care.word.PlannedAbsence;
 import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.timeline.TimelineEntry;
-import org.breathgate.receiver.care.timeline.WordLines;
+import org.breathgate.receiver.care.chart.WordLines;
 import org.breathgate.receiver.care.word.ParentWord;
 
 import java.net.URLEncoder;

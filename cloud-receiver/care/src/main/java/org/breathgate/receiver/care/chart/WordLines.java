@@ -1,8 +1,8 @@
-package org.breathgate.receiver.care.timeline;
+package org.breathgate.receiver.care.chart;
 
 import org.breathgate.care.word.Explanation;
 import org.breathgate.care.word.PlannedAbsence;
-import org.breathgate.receiver.care.chart.ChartModel;
+import org.breathgate.receiver.care.timeline.TimelineEntry;
 
 import java.text.MessageFormat;
 import java.time.Instant;
