@@ -82,6 +82,11 @@ class ParentWordIT {
                     refusal(() -> f.care.word().explain(OTHER_PARENT, "home-0001", 1, Explanation.Choice.MEDICINE, null)));
             assertThrows(IllegalArgumentException.class,
                     () -> f.care.word().explain(PARENT, "home-0001", 99, Explanation.Choice.MEDICINE, null));
+            com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(f.care.export().export(PARENT, "client-a")).get("events").get(0);
+            assertEquals("mouthwash", event.get("explanations").get(0).get("choice").asText(), event.toString());
+            assertEquals("Gargled at 5.55", event.get("explanations").get(0).get("text").asText());
+            assertEquals(2, event.get("explanations").size(), "the parent's right of access covers their word");
             assertEquals(2, f.auditCount("explanation.added"));
             assertEquals(2, f.auditCount("access.denied"));
         }
@@ -122,6 +127,11 @@ class ParentWordIT {
                     "an accepted absence changes no alert");
             List<PlannedAbsence> mine = f.care.word().ofParent(PARENT);
             assertEquals(List.of("Get well soon"), mine.stream().map(PlannedAbsence::decisionNote).toList());
+            com.fasterxml.jackson.databind.JsonNode absence = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(f.care.export().export(PARENT, "client-a")).get("plannedAbsences").get(0);
+            assertEquals(announced.id(), absence.get("id").asText(), absence.toString());
+            assertEquals("Knee operation", absence.get("text").asText());
+            assertEquals("accepted", absence.get("status").asText());
             assertEquals(1, f.auditCount("absence.announced"));
             assertEquals(1, f.auditCount("absence.accepted"));
         }
