@@ -77,7 +77,7 @@ class ParentWordIT {
     @Order(1)
     void the_parent_explains_a_positive_test_from_their_own_timeline() {
         browser.signIn(PARENT.userId(), PASSWORD);
-        browser.open("/me");
+        browser.open("/me/details");
         browser.language("en");
         browser.clickAndWait(browser.find(row(deployment.confirmedPositiveSeq) + " a.explain-link"));
         assertTrue(browser.path().endsWith("/" + deployment.confirmedPositiveSeq + "/explain"), browser.path());
@@ -98,7 +98,7 @@ class ParentWordIT {
     @Test
     @Order(2)
     void the_parent_announces_an_absence_that_waits_for_the_worker() {
-        browser.open("/me");
+        browser.open("/me/details");
         browser.clickAndWait(browser.find("#absences-link"));
         LocalDate today = LocalDate.now(ZONE);
         browser.find("#kind-hospital_stay").click();

@@ -67,7 +67,7 @@ final class WordPages {
         model.put("choices", Arrays.stream(Explanation.Choice.values()).map(Explanation.Choice::wireName).toList());
         model.put("maxText", Explanation.MAX_TEXT);
         model.put("saved", ctx.queryParam("saved") != null);
-        model.put("back", "/me#" + TimelineEntry.anchor(event.deviceId(), event.seq()));
+        model.put("back", "/me/details#" + TimelineEntry.anchor(event.deviceId(), event.seq()));
         pages.render(ctx, 200, "explain", model, lang);
     }
 
