@@ -120,6 +120,9 @@ class CareRulesPublicApiTest {
             DeletionTask.class, DeletionTask.ClientResults.class, DeletionTask.Photo.class, PhotoRef.class, RetentionPolicy.class,
             RetryBackoff.class, RetryDecision.class, RetryDecision.DeadLetter.class, RetryDecision.RetryAfter.class,
             WebhookSigner.class, WebhookVerification.class,
+            org.breathgate.care.word.Absences.class, org.breathgate.care.word.Explanation.class,
+            org.breathgate.care.word.Explanation.Choice.class, org.breathgate.care.word.PlannedAbsence.class,
+            org.breathgate.care.word.PlannedAbsence.Kind.class, org.breathgate.care.word.PlannedAbsence.Status.class,
             org.breathgate.care.support.SupportRouting.class, org.breathgate.care.support.SupportRouting.Route.class,
             org.breathgate.care.support.SupportRouting.Reach.class);
 
@@ -197,7 +200,8 @@ class CareRulesPublicApiTest {
                 Operation.RECEIVE_ALERT, Operation.ACK_ALERT, Operation.EXPORT_REPORT, Operation.RECORD_CONSENT,
                 Operation.REVOKE_CONSENT, Operation.VIEW_CONSENTS, Operation.SET_SCHEDULE, Operation.EDIT_ALERT_RULES,
                 Operation.EXCUSE_MISSED_TEST, Operation.MANAGE_CLIENT, Operation.EXPORT_ALL_DATA_OF_CLIENT,
-                Operation.VIEW_ACCESS_LOG_OF_CLIENT, Operation.MANAGE_DEVICES, Operation.CREATE_ENROLLMENT_CODE,
+                Operation.VIEW_ACCESS_LOG_OF_CLIENT, Operation.EXPLAIN_OWN_EVENT, Operation.ANNOUNCE_ABSENCE,
+                Operation.DECIDE_ABSENCE, Operation.MANAGE_DEVICES, Operation.CREATE_ENROLLMENT_CODE,
                 Operation.VIEW_DEVICE_HEALTH, Operation.HANDLE_DEVICE_ALERT, Operation.MANAGE_USERS, Operation.VIEW_AUDIT_LOG, Operation.VERIFY_AUDIT,
                 Operation.DELETE_EXPIRED,
                 Operation.Kind.EVENT, Operation.Kind.CLIENT, Operation.Kind.SYSTEM,
@@ -644,6 +648,35 @@ class CareRulesPublicApiTest {
                 WebhookVerification.TIMESTAMP_OUT_OF_TOLERANCE, WebhookVerification.SIGNATURE_MISMATCH);
         assertEnumsComplete(values, WebhookVerification.values());
         assertEquals(WebhookVerification.VALID, WebhookVerification.valueOf("VALID"));
+    }
+
+    @Test
+    void the_parents_own_word() {
+        org.breathgate.care.word.Explanation e = new org.breathgate.care.word.Explanation("home-0001", 1, 1,
+                org.breathgate.care.word.Explanation.Choice.ofWire("medicine"), null, "parent-a", T0);
+        org.breathgate.care.word.PlannedAbsence a = org.breathgate.care.word.PlannedAbsence.announce("abs-1", "client-a", T0,
+                T0.plus(Duration.ofDays(2)), org.breathgate.care.word.PlannedAbsence.Kind.ofWire("trip"), null, "parent-a", T0);
+        org.breathgate.care.word.PlannedAbsence accepted = a.decide(true, "worker-sa", null, T0);
+        assertTrue(a.pending() && accepted.covers(org.breathgate.care.consent.EventTime.exact(T0)));
+        assertEquals(accepted, org.breathgate.care.word.Absences.covering(List.of(a, accepted),
+                org.breathgate.care.consent.EventTime.exact(T0)).orElseThrow());
+        assertEquals(List.of(e.deviceId(), e.seq(), e.n(), e.choice().wireName(), e.by(), e.at(), a.id(), a.clientId(), a.from(),
+                a.to(), a.kind().wireName(), a.announcedBy(), a.announcedAt(), a.status().wireName(), accepted.decidedBy(),
+                accepted.decidedAt(), org.breathgate.care.word.Explanation.MAX_TEXT, org.breathgate.care.word.PlannedAbsence.LONGEST,
+                accepted.withoutText().id()).size(), 19);
+        assertEquals(null, e.text());
+        assertEquals(null, a.text());
+        assertEquals(null, accepted.decisionNote());
+        assertEquals(org.breathgate.care.word.PlannedAbsence.Status.ACCEPTED,
+                org.breathgate.care.word.PlannedAbsence.Status.ofWire("accepted"));
+        List<Enum<?>> values = List.of(org.breathgate.care.word.Explanation.Choice.MOUTHWASH,
+                org.breathgate.care.word.Explanation.Choice.MEDICINE, org.breathgate.care.word.Explanation.Choice.HOSPITAL,
+                org.breathgate.care.word.Explanation.Choice.OTHER, org.breathgate.care.word.PlannedAbsence.Kind.HOSPITAL_STAY,
+                org.breathgate.care.word.PlannedAbsence.Kind.TRIP, org.breathgate.care.word.PlannedAbsence.Kind.OTHER,
+                org.breathgate.care.word.PlannedAbsence.Status.PENDING, org.breathgate.care.word.PlannedAbsence.Status.ACCEPTED,
+                org.breathgate.care.word.PlannedAbsence.Status.DECLINED);
+        assertEnumsComplete(values, org.breathgate.care.word.Explanation.Choice.values(),
+                org.breathgate.care.word.PlannedAbsence.Kind.values(), org.breathgate.care.word.PlannedAbsence.Status.values());
     }
 
     /** Every public type of the module (nested ones too) is on this page, and nothing on it is gone. */

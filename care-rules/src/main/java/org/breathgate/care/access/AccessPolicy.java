@@ -46,7 +46,11 @@ public final class AccessPolicy {
     private static final Set<Operation> PARENT_OPERATIONS = EnumSet.of(
             Operation.VIEW_TIMELINE, Operation.VIEW_RESULT, Operation.VIEW_MISSED_TESTS,
             Operation.VIEW_SUPPORT_REQUESTS, Operation.EXPORT_REPORT, Operation.VIEW_CONSENTS,
-            Operation.REVOKE_CONSENT, Operation.EXPORT_ALL_DATA_OF_CLIENT, Operation.VIEW_ACCESS_LOG_OF_CLIENT);
+            Operation.REVOKE_CONSENT, Operation.EXPORT_ALL_DATA_OF_CLIENT, Operation.VIEW_ACCESS_LOG_OF_CLIENT,
+            Operation.EXPLAIN_OWN_EVENT, Operation.ANNOUNCE_ABSENCE);
+
+    /** The parent's own word: only they say it, so not even their worker may write it for them. */
+    private static final Set<Operation> PARENT_ONLY = EnumSet.of(Operation.EXPLAIN_OWN_EVENT, Operation.ANNOUNCE_ABSENCE);
 
     /** What no longer makes sense once the case is closed: new plans and new sharing. */
     private static final Set<Operation> OPEN_CASE_ONLY = EnumSet.of(
@@ -93,7 +97,7 @@ public final class AccessPolicy {
     }
 
     private static Decision substanceAbuseWorker(Actor actor, Operation operation, Client client) {
-        if (operation.kind() == Operation.Kind.SYSTEM) {
+        if (operation.kind() == Operation.Kind.SYSTEM || PARENT_ONLY.contains(operation)) {
             return Decision.of(ReasonCode.DENIED_ROLE);
         }
         if (!client.substanceAbuseOrganisationId().equals(actor.organisationId())) {

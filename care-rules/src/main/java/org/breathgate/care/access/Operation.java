@@ -48,6 +48,15 @@ public enum Operation {
     EXPORT_ALL_DATA_OF_CLIENT(Kind.CLIENT, EnumSet.noneOf(Scope.class)),
     /** See who has looked at the client's data (the audit entries about them). */
     VIEW_ACCESS_LOG_OF_CLIENT(Kind.CLIENT, EnumSet.noneOf(Scope.class)),
+    /**
+     * Add one's own explanation beside one's own reading or missed test (the parent's own word; never the event itself).
+     * The parent only: nobody writes it for them.
+     */
+    EXPLAIN_OWN_EVENT(Kind.CLIENT, EnumSet.noneOf(Scope.class)),
+    /** Announce a planned absence ahead of time (a hospital stay, a trip). The parent only. */
+    ANNOUNCE_ABSENCE(Kind.CLIENT, EnumSet.noneOf(Scope.class)),
+    /** Accept or decline a parent's planned absence, with a note. */
+    DECIDE_ABSENCE(Kind.CLIENT, EnumSet.noneOf(Scope.class)),
     /** Enrol, replace and retire devices. */
     MANAGE_DEVICES(Kind.SYSTEM, EnumSet.noneOf(Scope.class)),
     /** Create a one-time enrolment code for a new device. */

@@ -44,6 +44,9 @@ class AccessMatrixTest {
             MANAGE_CLIENT              Y      N        N          N       N    N     N          N
             EXPORT_ALL_DATA_OF_CLIENT  Y      N        N          N       N    N     Y          N
             VIEW_ACCESS_LOG_OF_CLIENT  Y      N        N          N       N    N     Y          N
+            EXPLAIN_OWN_EVENT          N      N        N          N       N    N     Y          N
+            ANNOUNCE_ABSENCE           N      N        N          N       N    N     Y          N
+            DECIDE_ABSENCE             Y      N        N          N       N    N     N          N
             MANAGE_DEVICES             N      N        N          N       Y    Y     N          N
             CREATE_ENROLLMENT_CODE     N      N        N          N       Y    Y     N          N
             VIEW_DEVICE_HEALTH         N      N        N          N       Y    Y     N          N

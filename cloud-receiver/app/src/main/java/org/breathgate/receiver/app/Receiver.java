@@ -520,6 +520,7 @@ public final class Receiver implements AutoCloseable {
                             new ApiRoutes(auth, care, zone, clock),
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
+                            new org.breathgate.receiver.web.api.WordRoutes(auth::requireApi, care.word()),
                             new PhotoReviewPage(auth, care.photos(), zone),
                             new org.breathgate.receiver.web.ui.SupportPages(auth, care.support(), zone),
                             new org.breathgate.receiver.web.ui.DeviceKeyPages(auth, care.bundles()),

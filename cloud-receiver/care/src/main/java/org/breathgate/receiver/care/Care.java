@@ -36,6 +36,7 @@ import org.breathgate.receiver.evidence.photo.PhotoStore;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Objects;
+import org.breathgate.receiver.care.word.ParentWord;
 import java.util.function.Supplier;
 
 /**
@@ -60,11 +61,12 @@ import java.util.function.Supplier;
  * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
  * @param bundles   a client's verification bundle: signed messages, device keys and a script to check them with OpenSSL
  * @param feedback  the parents' feedback on the service ("how is this working for you?"), never tied to a result
+ * @param word      the parent's own word: explanations beside events, planned absences and the worker's decisions
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
                    Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles,
-                   org.breathgate.receiver.care.feedback.ParentFeedback feedback) {
+                   org.breathgate.receiver.care.feedback.ParentFeedback feedback, ParentWord word) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -85,6 +87,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(support, "support");
         Objects.requireNonNull(bundles, "bundles");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(word, "word");
     }
 
     /**
@@ -140,6 +143,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new AuditViews(n.gate()),
                 new SupportRequests(n.gate(), n.configSigner(), n.downlink(), n.officeHours(), n.registry()),
                 new VerificationBundle(n.gate(), n.registry()),
-                new org.breathgate.receiver.care.feedback.ParentFeedback(n.gate()));
+                new org.breathgate.receiver.care.feedback.ParentFeedback(n.gate()),
+                new ParentWord(n.gate()));
     }
 }

@@ -120,6 +120,7 @@ class OpenApiCoverageTest {
                     new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none()),
                     new ApiRoutes(auth, care, ZoneOffset.UTC, clock),
                     new PeopleRoutes(auth, care, clock),
+                    new org.breathgate.receiver.web.api.WordRoutes(auth::requireApi, care.word()),
                     new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, care.photos()));
             Set<String> registered = registered(features);
             Set<String> documented = documented();

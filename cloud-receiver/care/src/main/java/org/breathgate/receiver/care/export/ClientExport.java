@@ -122,6 +122,17 @@ public final class ClientExport {
                         xn.put("note", excuse.get().note());
                         xn.put("at", excuse.get().at().toString());
                     }
+                    // The parent's own explanations beside it (never part of the signed event), oldest first.
+                    ArrayNode said = en.putArray("explanations");
+                    for (org.breathgate.care.word.Explanation x : org.breathgate.receiver.care.word.WordStore.explanations(c,
+                            s.event().deviceId(), s.event().seq())) {
+                        ObjectNode xn = said.addObject();
+                        xn.put("n", x.n());
+                        xn.put("choice", x.choice().wireName());
+                        xn.put("text", x.text());
+                        xn.put("by", x.by());
+                        xn.put("at", x.at().toString());
+                    }
                     eventCount++;
                 }
             }
@@ -138,6 +149,21 @@ public final class ClientExport {
                 vn.put("recordedBy", v.recordedBy());
                 vn.put("recordedAt", v.recordedAt().toString());
                 vn.put("revokedAt", v.revokedAt() == null ? null : v.revokedAt().toString());
+            }
+            ArrayNode absences = root.putArray("plannedAbsences");
+            for (org.breathgate.care.word.PlannedAbsence x : org.breathgate.receiver.care.word.WordStore.absencesOf(c, clientId)) {
+                ObjectNode an = absences.addObject();
+                an.put("id", x.id());
+                an.put("from", x.from().toString());
+                an.put("to", x.to().toString());
+                an.put("kind", x.kind().wireName());
+                an.put("text", x.text());
+                an.put("announcedBy", x.announcedBy());
+                an.put("announcedAt", x.announcedAt().toString());
+                an.put("status", x.status().wireName());
+                an.put("decidedBy", x.decidedBy());
+                an.put("decidedAt", x.decidedAt() == null ? null : x.decidedAt().toString());
+                an.put("decisionNote", x.decisionNote());
             }
             ArrayNode alerts = root.putArray("alerts");
             for (Alert a : AlertStore.ofClient(c, clientId)) {

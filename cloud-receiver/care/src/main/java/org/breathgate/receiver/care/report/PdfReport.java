@@ -170,6 +170,7 @@ public final class PdfReport {
         /** The structure element the text drawn next belongs to. */
         PDStructureElement tag;
         final DateTimeFormatter dateTime;
+        final org.breathgate.receiver.care.chart.WordLines words;
         final DateTimeFormatter date;
         final List<PDPage> pages = new ArrayList<>();
         PDPageContentStream cs;
@@ -184,6 +185,7 @@ public final class PdfReport {
                 this.font = PDType0Font.load(doc, in, true);
             }
             this.c = content;
+            this.words = new org.breathgate.receiver.care.chart.WordLines(content.language(), content.zone());
             this.locale = Locale.forLanguageTag(content.language());
             this.texts = ResourceBundle.getBundle("i18n.report", locale,
                     ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
@@ -216,6 +218,7 @@ public final class PdfReport {
             chart();
             weeks();
             table();
+            absences();
             y -= 6;
             paragraph(text("verification.note"), 8, GREY);
             howToVerify();
@@ -305,6 +308,20 @@ public final class PdfReport {
             y -= 6;
         }
 
+        /** The parent's planned absences the viewer may see, in the lines the page shows ({@link WordLines}). */
+        void absences() throws IOException {
+            List<org.breathgate.care.word.PlannedAbsence> absences = c.timeline().word().absences();
+            if (absences.isEmpty()) {
+                return;
+            }
+            y -= 6;
+            need(40);
+            heading(words.text("word.absences.heading"), 2, 11);
+            for (org.breathgate.care.word.PlannedAbsence a : absences) {
+                paragraph(words.absence(a), 8, null);
+            }
+        }
+
         /** The chart: drawn by {@link PdfChart} from the same {@link Chart} the web page draws. */
         void chart() throws IOException {
             Chart chart = ChartModel.of(c.timeline(), c.language(), c.zone());
@@ -372,6 +389,7 @@ public final class PdfReport {
                 if (i.excuse() != null) {
                     details.add(format("excuse", i.excuse().by(), dateTime.format(i.excuse().at().atZone(c.zone())), i.excuse().note()));
                 }
+                details.addAll(words.of(i)); // the parent's own word, in the words the page shows (WordLines)
                 List<String> wrapped = new ArrayList<>();
                 for (String d : details) {
                     wrapped.addAll(wrap(d, regular, 7, WIDTH - 20));

@@ -103,10 +103,12 @@ public final class RetentionJob {
                 }
                 int alerts = AlertStore.deleteOfClient(c, clientId);
                 int excuses = ExcuseStore.deleteOfClient(c, clientId);
+                int words = org.breathgate.receiver.care.word.WordStore.deleteOfClient(c, clientId);
                 Clients.markResultsDeleted(c, clientId, now);
                 visit.record(AuditAction.DATA_DELETED.code(), "client", clientId,
                         "retention: case closed, due since " + task.dueSince() + "; deleted " + events + " evidence events, "
-                                + alerts + " alerts, " + excuses + " excuses");
+                                + alerts + " alerts, " + excuses + " excuses, " + words
+                                + " explanations and absences");
                 LOG.info("retention deleted the results of client {} ({} events, {} alerts)", clientId, events, alerts);
                 done.add(task);
             }

@@ -1,6 +1,9 @@
 package org.breathgate.receiver.care.timeline;
 
 import org.breathgate.care.alert.Excuse;
+import org.breathgate.care.word.Absences;
+import org.breathgate.care.word.Explanation;
+import org.breathgate.care.word.PlannedAbsence;
 import org.breathgate.care.consent.EventTime;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.EvidenceEvent;
@@ -13,6 +16,7 @@ import org.breathgate.receiver.care.photo.PhotoState;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -33,9 +37,13 @@ import java.util.Set;
  * @param retestOfAt    when that test happened, as the timeline shows it, when it is on the same timeline; else {@code null}
  * @param photo         for a reading that makes a statement about a photo, the photo's state; else {@code null}
  * @param signature     the signature checked again against the enrolled key when the timeline was read
+ * @param explanations  the parent's own explanations beside it, oldest first (never part of the signed event)
+ * @param absence       for a missed test, the accepted planned absence its whole time lies in ({@link Absences}); else
+ *                      {@code null}. A pending or declined absence never marks anything.
  */
 public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, Kind kind, Long retestOf, boolean retestOfShown,
-                            PhotoState photo, SignatureCheck.Result signature, Instant retestOfAt) {
+                            PhotoState photo, SignatureCheck.Result signature, Instant retestOfAt, List<Explanation> explanations,
+                            PlannedAbsence absence) {
 
     /** What a stored event is on a timeline; the chart draws each differently (shape as well as colour). */
     public enum Kind {
@@ -58,6 +66,25 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(signature, "signature");
+        explanations = explanations == null ? List.of() : List.copyOf(explanations);
+        if (absence != null && kind != Kind.MISSED) {
+            throw new IllegalArgumentException("only a missed test is marked as during a planned absence");
+        }
+    }
+
+    /**
+     * The same entry with the parent's own word beside it: their explanations, and (for a missed test) the accepted planned
+     * absence among {@code absences} that covers it, if any.
+     */
+    public TimelineEntry withWord(List<Explanation> explanations, java.util.Collection<PlannedAbsence> absences) {
+        PlannedAbsence covering = kind == Kind.MISSED ? Absences.covering(absences, time).orElse(null) : null;
+        return new TimelineEntry(stored, time, excuse, kind, retestOf, retestOfShown, photo, signature, retestOfAt, explanations,
+                covering);
+    }
+
+    /** Whether the parent may explain it: a reading or a missed test (not a device signal or a support request). */
+    public boolean explainable() {
+        return kind != Kind.TAMPER && kind != Kind.SUPPORT;
     }
 
     /**
@@ -100,7 +127,7 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
         Long of = reason instanceof TestReason.Retest retest ? retest.chainStart() : null;
         Instant ofAt = of == null ? null : shown.get(of);
         return new TimelineEntry(stored, EventTime.of(e.clock(), stored.receivedAt()), excuse, kind, of, ofAt != null, photo, signature,
-                ofAt);
+                ofAt, List.of(), null);
     }
 
     /** The decoded event, exactly as the device signed it. */

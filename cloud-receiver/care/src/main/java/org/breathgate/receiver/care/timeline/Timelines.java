@@ -14,6 +14,8 @@ import org.breathgate.protocol.MissedTest;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SupportRequest;
 import org.breathgate.receiver.care.alert.ExcuseStore;
+import org.breathgate.receiver.care.word.WordStore;
+import org.breathgate.care.word.PlannedAbsence;
 import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.gate.Visit;
@@ -106,14 +108,28 @@ public final class Timelines {
         SignatureCheck signatures = new SignatureCheck(registry);
         Map<Long, Instant> seqs = new java.util.HashMap<>();
         shown.forEach(s -> seqs.put(s.seq(), EventTime.of(s.event().clock(), s.receivedAt()).shown()));
+        // The parent's own word: their explanations beside the events shown, and their planned absences. A child-protection
+        // worker sees an accepted absence only as the mark on a missed test they may see, without the parent's words.
+        boolean seesAbsences = !consentLimited;
+        List<PlannedAbsence> absences = WordStore.absencesOf(c, clientId);
+        List<PlannedAbsence> marks = seesAbsences ? absences : absences.stream().map(PlannedAbsence::withoutText).toList();
         List<TimelineEntry> entries = new ArrayList<>();
         for (StoredEvent s : shown) {
             entries.add(TimelineEntry.of(s, excuses.get(s.ref()), photos.get(PhotoState.key(s.event())),
-                    signatures.check(s.deviceId(), s.compact()), seqs));
+                    signatures.check(s.deviceId(), s.compact()), seqs).withWord(WordStore.explanations(c, s.deviceId(), s.seq()), marks));
+        }
+        Instant shownFrom = from;
+        Instant shownTo = to;
+        List<PlannedAbsence> overlapping = seesAbsences
+                ? absences.stream().filter(a -> a.from().isBefore(shownTo) && a.to().isAfter(shownFrom)).toList() : List.of();
+        if (!overlapping.isEmpty()) {
+            visit.record("absences.viewed", "client", clientId, Visit.basis(open) + "; shown " + overlapping.size());
         }
         boolean mayExcuse = visit.check(Operation.EXCUSE_MISSED_TEST, context, null).allowed();
+        TimelineView.Word word = new TimelineView.Word(overlapping, visit.check(Operation.DECIDE_ABSENCE, context, null).allowed(),
+                visit.check(Operation.EXPLAIN_OWN_EVENT, context, null).allowed());
         return new TimelineView(context.client(), from, to, entries, withheldShown, mayExcuse, visit.reviewsPhotos(),
-                visit.seesPhotoVerdicts());
+                visit.seesPhotoVerdicts(), word);
     }
 
     /**

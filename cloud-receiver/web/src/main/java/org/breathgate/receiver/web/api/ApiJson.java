@@ -158,6 +158,7 @@ final class ApiJson {
             xn.put("note", x.note());
             xn.put("at", x.at().toString());
         }
+        WordJson.onItem(n, item); // the parent's own word beside it
         ObjectNode v = n.putObject("verification");
         v.put("key_id", item.stored().keyId().toString());
         v.put("signature_verified", true);

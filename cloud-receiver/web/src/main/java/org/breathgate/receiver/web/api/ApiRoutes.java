@@ -162,6 +162,7 @@ public final class ApiRoutes implements HttpsRoutes {
         t.entries().forEach(i -> items.add(ApiJson.item(i)));
         out.put("withheld", t.withheld());
         out.set("weekly_compliance", ApiJson.weeks(t.weeks(zone)));
+        out.set("planned_absences", WordJson.absences(t.word().absences()));
         HttpsServer.json(ctx, 200, out);
     }
 

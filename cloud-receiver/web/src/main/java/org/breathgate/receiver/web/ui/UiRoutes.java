@@ -105,6 +105,7 @@ public final class UiRoutes implements HttpsRoutes {
     public void register(RoutesConfig routes) {
         // First: "/clients/new" must not be taken for the timeline of a client called "new".
         new CasePages(pages, care, clock, zone).register(routes, this::page);
+        new WordPages(pages, care, zone).register(routes, this::page); // the parent's own word (explanations, absences)
         routes.get("/", this::home);
         routes.get("/lang/{code}", this::switchLanguage);
         routes.get("/static/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").header("Cache-Control", "max-age=3600").result(css));
@@ -393,6 +394,7 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("unsyncedCount", timeline.unsyncedCount());
         model.put("failedSignatures", timeline.failedSignatures());
         model.put("device", care.caseloads().currentDevice(clientId).orElse(null));
+        WordPages.put(model, timeline, lang, zone);
     }
 
     private void excuse(Context ctx, Actor me, Lang lang) {
