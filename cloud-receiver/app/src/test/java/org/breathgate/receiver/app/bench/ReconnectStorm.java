@@ -79,8 +79,14 @@ public final class ReconnectStorm {
             try (BenchFleet fleet = new BenchFleet(mqtt, brokerUri, signed, window, true, 32, login)) {
                 long connected = System.nanoTime();
                 fleet.publishAll();
-                long deadline = start + TimeUnit.MINUTES.toNanos(15);
+                long deadline = start + TimeUnit.MINUTES.toNanos(Long.getLong("storm.timeout.minutes", 30));
+                long report = start + TimeUnit.SECONDS.toNanos(10);
                 while (fleet.ackedReadings() < total) {
+                    if (System.nanoTime() > report) {
+                        report += TimeUnit.SECONDS.toNanos(10);
+                        System.out.printf("  %.0f s: %d of %d acked to the devices, %d PUBACKed by the broker%n",
+                                (System.nanoTime() - start) / 1e9, fleet.ackedReadings(), total, fleet.brokerAcked());
+                    }
                     if (System.nanoTime() > deadline || !child.isAlive()) {
                         in.println("stats");
                         throw new IllegalStateException("storm: " + fleet.ackedReadings() + " of " + total + " acked; receiver "

@@ -25,6 +25,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
     private static final long TIMEOUT_SECONDS = 60;
+    /**
+     * Messages queued for one client (the receivers' shared subscription) at most: about a hundred
+     * readings from each of a thousand devices coming back at once (kept on disk, about 1 KB each).
+     */
+    static final int MAX_QUEUED_MESSAGES = 200_000;
 
     private final String bindAddress;
     private final int port;
@@ -55,9 +60,14 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         <tcp-listener><port>%d</port><bind-address>%s</bind-address></tcp-listener>
                       </listeners>
                       <persistence><mode>file</mode></persistence>
+                      <mqtt>
+                        <!-- The receivers' queue: HiveMQ's default of 1000 discards the rest when the receiver falls
+                             behind (a reconnect storm, a restart), and each device then waits out its ack timeout. -->
+                        <queued-messages><max-queue-size>%d</max-queue-size><strategy>discard</strategy></queued-messages>
+                      </mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(port, xml(bindAddress)));
+                    """.formatted(port, xml(bindAddress), MAX_QUEUED_MESSAGES));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded broker's folder " + dataDir, e);
         }
