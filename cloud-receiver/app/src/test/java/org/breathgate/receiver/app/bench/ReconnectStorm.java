@@ -64,11 +64,16 @@ public final class ReconnectStorm {
         System.out.printf("Reconnect storm: %d devices x %d buffered readings = %d, window %d, broker %s%n", devices, readings, total,
                 window, brokerUri);
         Path work = Files.createTempDirectory("breathgate-storm-");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("storm.receiver.jvm", ""); // e.g. -Xmx256m: the receiver's JVM flags (default: none)
+        if (!jvm.isBlank()) {
+            command.addAll(List.of(jvm.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 BenchReceiver.class.getName(), brokerUri, "jdbc:sqlite:" + work.resolve("storm.db"), work.resolve("data").toString(),
-                "storm", String.valueOf(devices))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                "storm", String.valueOf(devices)));
+        System.out.println("receiver JVM flags: " + (jvm.isBlank() ? "none (the JVM's defaults)" : jvm));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter in = new PrintWriter(new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8), true);
         try (LightMqtt mqtt = LightMqtt.start(2, "storm")) {
