@@ -95,12 +95,15 @@ public final class IngestBenchmark {
             }
             double embedded = receiverRate("hivemq-sqlite", uri, "jdbc:sqlite:" + work.resolve("embedded.db"), work, signed, window, port);
             result("hivemq_sqlite", embedded, raw);
+        } catch (Throwable failed) {
+            failed.printStackTrace();
+            System.exit(1);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            System.exit(0); // HiveMQ leaves threads behind
         }
+        System.exit(0); // HiveMQ leaves threads behind
     }
 
     private static void result(String name, double rate, double raw) {
