@@ -119,7 +119,8 @@ class CareRulesPublicApiTest {
             ConsentCheck.class, ConsentCheck.Result.class, ConsentHistory.class, ConsentVersion.class, EventTime.class, Scope.class,
             DeletionTask.class, DeletionTask.ClientResults.class, DeletionTask.Photo.class, PhotoRef.class, RetentionPolicy.class,
             RetryBackoff.class, RetryDecision.class, RetryDecision.DeadLetter.class, RetryDecision.RetryAfter.class,
-            WebhookSigner.class, WebhookVerification.class);
+            WebhookSigner.class, WebhookVerification.class,
+            org.breathgate.care.support.SupportRouting.class, org.breathgate.care.support.SupportRouting.Route.class);
 
     @Test
     void checks() {
@@ -554,6 +555,21 @@ class CareRulesPublicApiTest {
         assertEquals(2, due.size());
         assertEquals(List.of(photoFrom, photoId, photoClient, takenAt, results, photos, zone, dueSince, madeResults.dueSince(),
                 madePhoto.dueSince()).size(), 10);
+    }
+
+    @Test
+    void support() {
+        org.breathgate.care.access.Client client = org.breathgate.care.access.Client.open("client-a", "A", "sa-1");
+        org.breathgate.care.support.SupportRouting.Route route =
+                org.breathgate.care.support.SupportRouting.route(org.breathgate.protocol.SupportNeed.CALL_ME);
+        assertTrue(org.breathgate.care.support.SupportRouting.mayHandle(
+                org.breathgate.care.access.Actor.substanceAbuseWorker("w", "sa-1"), route, client).allowed());
+        assertEquals(org.breathgate.protocol.SupportReply.Role.WORKER,
+                org.breathgate.care.support.SupportRouting.replyRole(org.breathgate.care.access.Actor.substanceAbuseWorker("w", "sa-1")));
+        List<Enum<?>> values = List.of(org.breathgate.care.support.SupportRouting.Route.WORKER,
+                org.breathgate.care.support.SupportRouting.Route.ON_CALL, org.breathgate.care.support.SupportRouting.Route.TECHNICIAN);
+        assertEnumsComplete(values, org.breathgate.care.support.SupportRouting.Route.values());
+        assertEquals(route, org.breathgate.care.support.SupportRouting.Route.fromCode(route.code()));
     }
 
     @Test

@@ -1,13 +1,8 @@
 package org.breathgate.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -131,9 +126,6 @@ public final class Demo implements AutoCloseable {
             DemoPeople.seed(receiver, now);
         }
         out.println("  three homes: a simulated breathalyser each, enrolled with the receiver by the technician's setup ...");
-        HttpClient http = HttpClient.newBuilder().sslContext(trusting(deviceApi.identity().certificate()))
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
         DeviceAssignments assignments = new DeviceAssignments(receiver.database());
         for (Story story : Story.values()) {
             Home home = Home.plugIn(story, data.resolve("homes").resolve(story.folder()), settings, progress::say);
@@ -145,7 +137,9 @@ public final class Demo implements AutoCloseable {
                 homes.put(story, home);
             }
             if (!home.enrolled()) {
-                String code = newCode(http, deviceUrl, adminToken, story);
+                // The demo's technician makes the code, as one would signed in (the admin token is retired: demo-admin exists).
+                String code = receiver.care().devices().createCode(DemoPeople.TECHNICIAN, Duration.ofHours(1),
+                        "demo: " + story.person() + "'s home").code().toString();
                 home.enroll(deviceUrl, deviceApi.identity().fingerprint(), code);
             }
             String device = home.deviceId();
@@ -227,18 +221,6 @@ public final class Demo implements AutoCloseable {
         }
         slots.sort(Comparator.comparing(Schedule.Slot::at));
         return Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), slots);
-    }
-
-    private static String newCode(HttpClient http, URI url, String adminToken, Story story) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/enrollment-codes"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminToken)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"demo: " + story.person() + "'s home\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("the receiver refused an enrollment code: " + r.statusCode() + " " + r.body());
-        }
-        JsonNode answer = new ObjectMapper().readTree(r.body());
-        return answer.get("code").asText();
     }
 
     private void printWelcome(URI url, String fingerprint, URI deviceUrl, Schedule schedule) {

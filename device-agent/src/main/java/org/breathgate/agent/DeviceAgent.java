@@ -99,6 +99,8 @@ public final class DeviceAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
     /** How often the status file is checked: often enough that {@code status} is current (it is written only on change). */
     private static final Duration STATUS_FILE_EVERY = Duration.ofSeconds(5);
+    /** How often the agent thread asks whether events stored unsigned are due for another signing try (the recorder's backoff decides). */
+    private static final Duration SIGNING_RETRY_CHECK = Duration.ofSeconds(1);
 
     private final AgentConfig config;
     private final ClockSource clock;
@@ -143,7 +145,8 @@ public final class DeviceAgent implements AutoCloseable {
         this.voice = Objects.requireNonNull(voice, "voice");
         this.clock = Objects.requireNonNull(clock, "clock");
         String id = config.deviceId();
-        SigningKey key = DeviceKeyFile.load(config.keyFile(), new KeyId(id, config.keyVersion()));
+        // A TPM that does not answer at start is no reason not to run: events are kept unsigned until it does.
+        SigningKey key = DeviceKeyFile.load(config.keyFile(), new KeyId(id, config.keyVersion()), true);
         MessageSigner signer = new MessageSigner(key);
         this.ownVerifier = new MessageVerifier(KeyResolver.of(key.verificationKey()));
         MessageVerifier receiverVerifier = new MessageVerifier(KeyResolver.of(loadReceiverKeys(config.receiverKeys())));
@@ -213,6 +216,7 @@ public final class DeviceAgent implements AutoCloseable {
         agentThread.scheduleWithFixedDelay(guarded(this::tick), 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         agentThread.execute(this::scheduleHeartbeats);
         agentThread.scheduleWithFixedDelay(guarded(() -> status.writeFile(true)), 0, STATUS_FILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        agentThread.scheduleWithFixedDelay(guarded(recorder::retrySigning), 0, SIGNING_RETRY_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Device agent {} started (outbox {}, last seq {}, config version {})", config.deviceId(), outbox.file(),
                 outbox.stats().lastSeq(), configs.version());
     }

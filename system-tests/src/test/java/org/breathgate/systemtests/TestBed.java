@@ -90,7 +90,7 @@ final class TestBed implements AutoCloseable {
                 throw new IllegalStateException("the receiver did not subscribe within 30 s");
             }
             devices = receiver.deviceApi().orElseThrow(() -> new IllegalStateException("the receiver did not start its device listener"));
-            adminToken = Files.readString(receiver.adminTokenFile().orElseThrow()).strip();
+            adminToken = receiver.adminToken().orElseThrow().issue(java.time.Instant.now());
             tlsProxy = new ProcessBuilder("socat", "OPENSSL-LISTEN:" + tlsPort + ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert="
                     + brokerTls.serverCertificate() + ",key=" + brokerTls.serverKey(), "TCP:127.0.0.1:" + mqttPort)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();

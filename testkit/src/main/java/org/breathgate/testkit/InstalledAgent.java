@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The device agent as {@code packaging/install.sh} installs it, in a folder instead of on a Pi: the script is
- * run with {@code DESTDIR} (the jar, the native libraries it unpacks for the chosen processor, the class-data
- * sharing archive it makes with the {@code java} on its {@code PATH}, the systemd unit), and {@link #command}
- * gives the unit's own {@code ExecStart} with the installed paths moved into that folder. Benchmarks and
- * tests that run "the agent as installed" take the JVM flags from the unit this way, so there is one home
- * for them: {@code packaging/systemd/breathgate-agent.service}.
+ * The device agent as its Debian package installs it, in a folder instead of on a Pi: {@code packaging/install.sh}
+ * is run with {@code DESTDIR}, which unpacks {@code breathgate-agent_VERSION_all.deb} there and runs the package's
+ * own {@code prepare-device.sh} as its postinst does (the native libraries it unpacks for the chosen processor, the
+ * systemd unit with the flags that JVM takes, the class-data sharing archive it makes with the {@code java} on its
+ * {@code PATH}); {@link #command} gives the unit's own {@code ExecStart} with the installed paths moved into that
+ * folder. Benchmarks and tests that run "the agent as installed" take the JVM flags from the unit this way, so there
+ * is one home for them: {@code packaging/deb/agent/breathgate-agent.service.in}.
  *
  * <p>No user is created and nothing is chowned or started ({@code DESTDIR} mode of the script).
  */
@@ -40,17 +41,34 @@ public final class InstalledAgent {
     }
 
     /**
-     * Runs {@code packaging/install.sh --jar JAR --arch ARCH --no-systemd} with {@code DESTDIR=destdir}.
+     * The agent's package beside its shaded jar (both made in device-agent's package phase).
+     *
+     * @param agentJar {@code device-agent/target/breathgate-agent.jar}
+     * @throws IllegalStateException if there is none
+     */
+    public static Path debBeside(Path agentJar) {
+        try (var files = Files.list(agentJar.toAbsolutePath().getParent())) {
+            return files.filter(f -> f.getFileName().toString().matches("breathgate-agent_.+_all\\.deb")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no breathgate-agent_VERSION_all.deb beside " + agentJar
+                            + ": build it with mvn -pl device-agent -am package"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs {@code packaging/install.sh --deb DEB --arch ARCH} with {@code DESTDIR=destdir}.
      *
      * @param repositoryRoot the checkout (where {@code packaging/} is)
+     * @param deb            the agent's package, {@code device-agent/target/breathgate-agent_VERSION_all.deb}
      * @param arch           install.sh's {@code --arch}: {@code aarch64}, {@code armv7l}, {@code x86_64}
      * @param environment    added to the script's environment (e.g. a {@code PATH} whose {@code java} is another
      *                       processor's JVM, so the archive is made by the JVM that will run it)
      */
-    public static InstalledAgent install(Path repositoryRoot, Path jar, Path destdir, String arch, Map<String, String> environment) {
+    public static InstalledAgent install(Path repositoryRoot, Path deb, Path destdir, String arch, Map<String, String> environment) {
         try {
-            ProcessBuilder pb = new ProcessBuilder("sh", repositoryRoot.resolve("packaging/install.sh").toString(), "--jar", jar.toString(),
-                    "--arch", arch, "--no-systemd").redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("sh", repositoryRoot.resolve("packaging/install.sh").toString(), "--deb", deb.toString(),
+                    "--arch", arch).redirectErrorStream(true);
             pb.environment().putAll(environment);
             pb.environment().put("DESTDIR", destdir.toString());
             Process p = pb.start();

@@ -31,7 +31,7 @@ public final class SoftwareTpm implements AutoCloseable {
     private final Path dir;
     private final LocalCa ca;
     private final int port;
-    private final Process process;
+    private Process process;
 
     private SoftwareTpm(Path dir, LocalCa ca, int port, Process process) {
         this.dir = dir;
@@ -106,20 +106,49 @@ public final class SoftwareTpm implements AutoCloseable {
             run(dir, Map.of(), which("swtpm_setup", "swtpm-tools"), "--tpm2", "--tpmstate", state.toString(),
                     "--create-ek-cert", "--create-platform-cert", "--config", ca.setupConfig().toString(), "--overwrite");
             int port = freePortPair();
-            int ctrl = port + 1; // the swtpm TCTI finds the control channel on the next port
-            ProcessBuilder pb = new ProcessBuilder(which("swtpm", "swtpm"), "socket", "--tpm2",
-                    "--tpmstate", "dir=" + state, "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                    "--ctrl", "type=tcp,port=" + ctrl + ",bindaddr=127.0.0.1", "--flags", "not-need-init,startup-clear",
-                    "--log", "file=" + dir.resolve("swtpm.log"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("swtpm.out").toFile());
-            Process process = pb.start();
-            if (!Ports.awaitAccepting(port, START_TIMEOUT)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("swtpm did not start on port " + port + ": " + Files.readString(dir.resolve("swtpm.out")));
-            }
-            return new SoftwareTpm(dir, ca, port, process);
+            return new SoftwareTpm(dir, ca, port, launch(dir, port));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start swtpm in " + dir, e);
+        }
+    }
+
+    private static Process launch(Path dir, int port) throws IOException {
+        int ctrl = port + 1; // the swtpm TCTI finds the control channel on the next port
+        ProcessBuilder pb = new ProcessBuilder(which("swtpm", "swtpm"), "socket", "--tpm2",
+                "--tpmstate", "dir=" + dir.resolve("state"), "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                "--ctrl", "type=tcp,port=" + ctrl + ",bindaddr=127.0.0.1", "--flags", "not-need-init,startup-clear",
+                "--log", "file=" + dir.resolve("swtpm.log"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("swtpm.out").toFile()));
+        Process process = pb.start();
+        if (!Ports.awaitAccepting(port, START_TIMEOUT)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("swtpm did not start on port " + port + ": " + Files.readString(dir.resolve("swtpm.out")));
+        }
+        return process;
+    }
+
+    /**
+     * Kills the simulator (SIGKILL) and keeps its state, as a TPM module that stops answering: every command fails
+     * until {@link #restart()}.
+     */
+    public synchronized void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the same TPM again after {@link #kill()}: its state (persistent keys, EK), its ports, its TCTI. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("swtpm is running");
+        }
+        try {
+            process = launch(dir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart swtpm in " + dir, e);
         }
     }
 
@@ -151,12 +180,12 @@ public final class SoftwareTpm implements AutoCloseable {
     public record Result(int exit, String output) {
     }
 
-    public boolean isRunning() {
+    public synchronized boolean isRunning() {
         return process.isAlive();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

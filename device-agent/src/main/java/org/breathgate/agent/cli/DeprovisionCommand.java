@@ -106,6 +106,10 @@ final class DeprovisionCommand implements Callable<Integer> {
                 t.say("  The receiver has retired " + c.deviceId() + ".");
             } catch (KeyFileException ex) {
                 throw new CliException(Exit.KEY, ex.getMessage() + ". Nothing was changed; use --offline if the key is lost.", ex);
+            } catch (org.breathgate.protocol.SigningKey.SigningFailedException ex) {
+                throw new CliException(Exit.KEY, "the device key could not sign the request, so the receiver was not told: "
+                        + ex.getMessage() + ". Nothing was changed. With key.store=tpm check the TPM (sudo breathgate-agent doctor);"
+                        + " use --offline if it is gone for good (an admin must then retire the device on the receiver).", ex);
             } catch (EnrollmentException ex) {
                 throw new CliException(Exit.RECEIVER, "the receiver was not told: " + ex.getMessage()
                         + " Nothing was changed. Use --offline to deprovision anyway (an admin must then retire it on the receiver).", ex);

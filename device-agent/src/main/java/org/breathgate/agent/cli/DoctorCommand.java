@@ -133,7 +133,7 @@ final class DoctorCommand implements Callable<Integer> {
             FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(serviceUser);
             pass("Service user", serviceUser + " exists");
         } catch (UserPrincipalNotFoundException e) {
-            warn("Service user", "there is no user '" + serviceUser + "'", "install with packaging/install.sh (docs/install.md), which creates it");
+            warn("Service user", "there is no user '" + serviceUser + "'", "install the breathgate-agent package (docs/install.md), which creates it");
         } catch (IOException e) {
             warn("Service user", "cannot look up '" + serviceUser + "': " + e.getMessage(), "check /etc/passwd");
         }

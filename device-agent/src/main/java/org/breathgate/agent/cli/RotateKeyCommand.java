@@ -110,10 +110,20 @@ final class RotateKeyCommand implements Callable<Integer> {
         payload.put("iat", Clock.systemUTC().instant().getEpochSecond());
         payload.put("nonce", nonce());
         t.say("Announcing key " + next + " to " + e.receiverUrl() + " (signed with " + old + ") ...");
+        String request;
+        try {
+            request = signer.sign(TYP, payload);
+        } catch (org.breathgate.protocol.SigningKey.SigningFailedException ex) {
+            destroyPendingTpmKey(pending, next); // nothing was sent: the receiver never heard of the new key
+            deleteQuietly(pending);
+            throw new CliException(Exit.KEY, "the device key " + old + " could not sign the announcement, so nothing was sent: "
+                    + ex.getMessage() + ". With key.store=tpm check the TPM (sudo breathgate-agent doctor) and run rotate-key again."
+                    + " The device keeps its key " + old + ".", ex);
+        }
         KeyId confirmed;
         try {
             confirmed = new ReceiverClient(e.receiverUrl(), e.tlsFingerprint().map(PinnedTls::of), Duration.ofSeconds(timeoutSeconds))
-                    .rotateKey(c.deviceId(), signer.sign(TYP, payload));
+                    .rotateKey(c.deviceId(), request);
         } catch (EnrollmentException ex) {
             if (ex.httpStatus() >= 400 && ex.httpStatus() < 500 || ex.code().equals("unreachable") && ex.httpStatus() == 0
                     && !(ex.getCause() instanceof java.net.http.HttpTimeoutException)) {

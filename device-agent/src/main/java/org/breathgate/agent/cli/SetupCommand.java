@@ -594,13 +594,13 @@ final class SetupCommand implements Callable<Integer> {
                 + (owner.user().isEmpty() ? " (owned by the current user: no '" + serviceUser + "' user on this system)" : ""));
     }
 
-    /** The agent writes its outbox here, so its user must own the folder (install.sh makes it; setup does if it is missing). */
+    /** The agent writes its outbox here, so its user must own the folder, 0700 (the package makes it; setup does if it is missing). */
     private static void prepareDataDir(Path dataDir, StagedFiles.Owner owner) throws IOException {
         if (Files.isDirectory(dataDir)) {
             return;
         }
         Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(dataDir,
                 java.nio.file.attribute.PosixFileAttributeView.class);
         if (owner.user().isPresent()) {

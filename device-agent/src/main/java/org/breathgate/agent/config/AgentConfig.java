@@ -37,9 +37,10 @@ import org.breathgate.protocol.DeviceIds;
  *                        above the noise of fuel-cell sensors, below any level that affects care
  * @param language        prompt language: fi, sv or en
  * @param voice           whether to speak prompts (when espeak-ng is installed)
- * @param statusInterval  between status heartbeats; 30 minutes by default (the receiver's pushed default is the
- *                        same), which keeps a device's whole traffic under 2 MB a month on a metered mobile link
- *                        (docs/benchmarks.md, "Data use")
+ * @param statusInterval  between status heartbeats; 60 minutes by default, which keeps a device's whole traffic,
+ *                        TCP/IP headers and four reconnects a day included, a fifth under 2 MB a month on a metered
+ *                        mobile link (docs/benchmarks.md, "Data use"; at 30 minutes heartbeats alone took most of
+ *                        the budget and left no margin). The receiver's pushed interval replaces it
  * @param tickInterval    how often the schedule looks at the clock; 1 s
  * @param clockJumpTolerance wall and monotonic time may drift apart this much between ticks before it
  *                        counts as a clock jump; 10 s
@@ -194,7 +195,7 @@ public record AgentConfig(
      * @param backoffInitial first reconnect delay; 1 s
      * @param backoffMax    longest reconnect delay; 5 minutes, so a thousand devices coming back
      *                      after an outage spread over minutes rather than arrive at once
-     * @param keepAlive     MQTT keep-alive; 45 minutes, longer than the 30-minute heartbeat, so that on a working
+     * @param keepAlive     MQTT keep-alive; 90 minutes, longer than the 60-minute heartbeat, so that on a working
      *                      link the heartbeat's publish and PUBACK keep the connection busy and Paho never needs a
      *                      PINGREQ (at the former 60 s, pings alone were about 2 MB a month of TLS payload, the whole
      *                      budget, before TCP/IP headers). A link that dies

@@ -151,7 +151,7 @@ public final class AgentConfigLoader {
                 Duration.ofSeconds(optional("mqtt.ack.timeout.s", 30, v -> intIn(v, 1, 3600))),
                 Duration.ofMillis(optional("mqtt.backoff.initial.ms", 1000, v -> intIn(v, 10, 600_000))),
                 Duration.ofSeconds(optional("mqtt.backoff.max.s", 300, v -> intIn(v, 1, 86_400))),
-                Duration.ofSeconds(optional("mqtt.keepalive.s", 2700, v -> intIn(v, 5, 3600))),
+                Duration.ofSeconds(optional("mqtt.keepalive.s", 5400, v -> intIn(v, 5, 65_535))),
                 Duration.ofSeconds(optional("mqtt.connect.timeout.s", 20, v -> intIn(v, 1, 300))));
 
         AgentConfig.Sensor sensor = sensor();
@@ -184,7 +184,7 @@ public final class AgentConfigLoader {
             return v;
         });
         boolean voice = optional("voice", true, AgentConfigLoader::bool);
-        Duration status = Duration.ofSeconds(optional("status.interval.s", 1800, v -> intIn(v, 1, 86_400)));
+        Duration status = Duration.ofSeconds(optional("status.interval.s", 3600, v -> intIn(v, 1, 86_400)));
         Duration tick = Duration.ofMillis(optional("tick.ms", 1000, v -> intIn(v, 10, 60_000)));
         Duration jump = Duration.ofSeconds(optional("clock.jump.tolerance.s", 10, v -> intIn(v, 1, 3600)));
         org.breathgate.agent.photo.PhotoSettings photo = org.breathgate.agent.photo.PhotoSettings.parse(values, problems);

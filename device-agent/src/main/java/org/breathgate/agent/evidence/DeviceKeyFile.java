@@ -24,6 +24,8 @@ import org.breathgate.protocol.SigningKey;
  */
 public final class DeviceKeyFile {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceKeyFile.class);
+
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -33,6 +35,15 @@ public final class DeviceKeyFile {
 
     /** Reads the key at {@code file} as {@code keyId}, after checking its permissions are 0600 or 0400. */
     public static SigningKey load(Path file, KeyId keyId) throws KeyFileException {
+        return load(file, keyId, false);
+    }
+
+    /**
+     * As {@link #load(Path, KeyId)}; with {@code tolerateUnreachableTpm} (the daemon), a TPM key whose TPM does not
+     * answer is loaded all the same, unchecked (its signatures fail until the TPM answers, and each is checked
+     * against the public half when made). A TPM that answers without this key is refused either way.
+     */
+    public static SigningKey load(Path file, KeyId keyId, boolean tolerateUnreachableTpm) throws KeyFileException {
         Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
@@ -57,7 +68,7 @@ public final class DeviceKeyFile {
                     + " (is it owned by the agent's user?)", e);
         }
         if (TpmKey.isTpmKeyFile(pem)) {
-            return loadTpmKey(file, pem, keyId);
+            return loadTpmKey(file, pem, keyId, tolerateUnreachableTpm);
         }
         try {
             return SigningKey.fromPem(keyId, pem);
@@ -66,7 +77,7 @@ public final class DeviceKeyFile {
         }
     }
 
-    private static SigningKey loadTpmKey(Path file, String text, KeyId keyId) throws KeyFileException {
+    private static SigningKey loadTpmKey(Path file, String text, KeyId keyId, boolean tolerateUnreachableTpm) throws KeyFileException {
         TpmKey key;
         try {
             key = TpmKey.parse(text, keyId);
@@ -75,7 +86,16 @@ public final class DeviceKeyFile {
         }
         try {
             Tpm2Tools tpm = new Tpm2Tools(key.tcti());
-            TpmKey.checkPresent(tpm, key);
+            try {
+                TpmKey.checkPresent(tpm, key);
+            } catch (TpmKey.TpmUnreachableException e) {
+                if (!tolerateUnreachableTpm) {
+                    throw e;
+                }
+                // Every signature the TPM makes is checked against the key file's public half, so a TPM that comes
+                // back without this key cannot sign anything that would pass as this device's.
+                LOG.error("The TPM does not answer ({}); the agent starts anyway and keeps events unsigned until it does", e.getMessage());
+            }
             return key.signingKey(tpm, keyId);
         } catch (TpmException e) {
             throw new KeyFileException("the device key in the TPM (" + file + ") cannot be used: " + e.getMessage(), e);

@@ -47,7 +47,11 @@ public final class Outbox implements AutoCloseable {
     private final SupportStore support;
     // Prepared once: an append is one commit, and preparing SQL on every append costs more than binding it.
     private final PreparedStatement insertEvent;
+    private final PreparedStatement insertUnsigned;
     private long lastSeq;
+    /** The lowest sequence number waiting for the device key's signature, or {@code Long.MAX_VALUE}: nothing is sent from it on. */
+    private long firstUnsigned;
+    private int unsigned;
     private int depth;
     private long bytes;
     private int deadLetters;
@@ -56,12 +60,14 @@ public final class Outbox implements AutoCloseable {
         this.db = db;
         this.budgetBytes = budgetBytes;
         this.insertEvent = db.connection.prepareStatement("INSERT INTO outbox(seq, type, compact, stored_at) VALUES (?,?,?,?)");
+        this.insertUnsigned = db.connection.prepareStatement("INSERT INTO awaiting_signature(seq, type, payload, stored_at) VALUES (?,?,?,?)");
         Optional<String> owner = db.meta("device_id");
         if (owner.isEmpty()) {
             db.putMeta("device_id", deviceId);
         } else if (!owner.get().equals(deviceId)) {
             db.rollback();
             insertEvent.close();
+            insertUnsigned.close();
             throw new OutboxException("the outbox " + db.file + " belongs to device '" + owner.get() + "', not '" + deviceId
                     + "'; point data.dir at this device's own directory");
         }
@@ -69,11 +75,15 @@ public final class Outbox implements AutoCloseable {
         // Appends write only their row (one write per event keeps the commit cheap); last_seq is
         // written when rows are deleted. The highest number ever used is the largest of the three.
         stored = Math.max(stored, Math.max(db.queryLong("SELECT COALESCE(MAX(seq),0) FROM outbox"),
-                db.queryLong("SELECT COALESCE(MAX(seq),0) FROM dead_letter")));
+                Math.max(db.queryLong("SELECT COALESCE(MAX(seq),0) FROM dead_letter"),
+                        db.queryLong("SELECT COALESCE(MAX(seq),0) FROM awaiting_signature"))));
         db.commit();
         this.lastSeq = stored;
-        this.depth = (int) db.queryLong("SELECT COUNT(*) FROM outbox");
+        this.unsigned = (int) db.queryLong("SELECT COUNT(*) FROM awaiting_signature");
+        this.firstUnsigned = unsigned == 0 ? Long.MAX_VALUE : db.queryLong("SELECT MIN(seq) FROM awaiting_signature");
+        this.depth = (int) db.queryLong("SELECT COUNT(*) FROM outbox") + unsigned;
         this.bytes = db.queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM outbox")
+                + db.queryLong("SELECT COALESCE(SUM(LENGTH(payload)),0) FROM awaiting_signature")
                 + db.queryLong("SELECT COALESCE(SUM(LENGTH(compact)),0) FROM dead_letter");
         this.deadLetters = (int) db.queryLong("SELECT COUNT(*) FROM dead_letter");
         this.photos = new PhotoStore(db);
@@ -113,7 +123,8 @@ public final class Outbox implements AutoCloseable {
 
     /**
      * Stores new events in one transaction: each maker gets the next sequence number and returns the
-     * signed event for it; then {@code scheduleState} is asked for the schedule's state (it may
+     * signed event for it (or, when the device key could not sign, the {@link StoredEvent#unsigned unsigned}
+     * event, kept until {@link #signedLate} replaces it); then {@code scheduleState} is asked for the schedule's state (it may
      * depend on the numbers just given) and, when not null, stored with them. When this returns, the
      * events are on disk; if it throws, none of them is, and no number was used.
      */
@@ -139,11 +150,12 @@ public final class Outbox implements AutoCloseable {
                     if (event.seq() != seq) {
                         throw new IllegalStateException("event maker returned seq " + event.seq() + " for " + seq);
                     }
-                    insertEvent.setLong(1, seq);
-                    insertEvent.setString(2, event.type().wireName());
-                    insertEvent.setString(3, event.compact());
-                    insertEvent.setLong(4, now);
-                    insertEvent.executeUpdate();
+                    PreparedStatement insert = event.signed() ? insertEvent : insertUnsigned;
+                    insert.setLong(1, seq);
+                    insert.setString(2, event.type().wireName());
+                    insert.setString(3, event.compact());
+                    insert.setLong(4, now);
+                    insert.executeUpdate();
                     out.add(event);
                     if (event.type() == MessageType.SUPPORT_REQUEST) {
                         support.insert(supportRequest(event));
@@ -169,6 +181,10 @@ public final class Outbox implements AutoCloseable {
             depth += out.size();
             for (StoredEvent e : out) {
                 bytes += e.compact().length();
+                if (!e.signed()) {
+                    unsigned++;
+                    firstUnsigned = Math.min(firstUnsigned, e.seq());
+                }
             }
             if (jpeg != null && photoOf >= 0 && photoOf < out.size()) {
                 photos.stored(jpeg.length);
@@ -177,15 +193,20 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Up to {@code limit} waiting events with a sequence number above {@code afterSeq}, in order. */
+    /**
+     * Up to {@code limit} signed events waiting to be sent with a sequence number above {@code afterSeq}, in
+     * order, and none from the first event still waiting for its signature on: the receiver gets them in order.
+     */
     public List<StoredEvent> pendingAfter(long afterSeq, int limit) {
         synchronized (db) {
+            long before = firstUnsigned;
             return db.read(() -> {
                 List<StoredEvent> out = new ArrayList<>();
                 try (PreparedStatement q = db.connection.prepareStatement(
-                        "SELECT seq, type, compact FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                        "SELECT seq, type, compact FROM outbox WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?")) {
                     q.setLong(1, afterSeq);
-                    q.setInt(2, limit);
+                    q.setLong(2, before);
+                    q.setInt(3, limit);
                     try (ResultSet rs = q.executeQuery()) {
                         while (rs.next()) {
                             out.add(new StoredEvent(rs.getLong(1), type(rs.getString(2)), rs.getString(3)));
@@ -280,6 +301,86 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** Up to {@code limit} events waiting for the device key's signature ({@link StoredEvent#signed()} false), in order. */
+    public List<StoredEvent> awaitingSignature(int limit) {
+        synchronized (db) {
+            if (unsigned == 0) {
+                return List.of();
+            }
+            return db.read(() -> {
+                List<StoredEvent> out = new ArrayList<>();
+                try (PreparedStatement q = db.connection.prepareStatement(
+                        "SELECT seq, type, payload FROM awaiting_signature ORDER BY seq LIMIT ?")) {
+                    q.setInt(1, limit);
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(StoredEvent.unsigned(rs.getLong(1), type(rs.getString(2)), rs.getString(3)));
+                        }
+                    }
+                }
+                return out;
+            });
+        }
+    }
+
+    /** How many events wait for the device key's signature. */
+    public int awaitingSignatureCount() {
+        synchronized (db) {
+            return unsigned;
+        }
+    }
+
+    /**
+     * The device key has signed events that were stored unsigned: in one transaction each signed event takes the
+     * place of its payload, and from then on it is sent like any other. Each must be the signature of an event
+     * waiting here, with the same number and type.
+     */
+    public void signedLate(List<StoredEvent> signedEvents) {
+        if (signedEvents.isEmpty()) {
+            return;
+        }
+        synchronized (db) {
+            long freed = 0;
+            long added = 0;
+            try (PreparedStatement find = db.connection.prepareStatement("SELECT type, payload, stored_at FROM awaiting_signature WHERE seq = ?");
+                 PreparedStatement delete = db.connection.prepareStatement("DELETE FROM awaiting_signature WHERE seq = ?")) {
+                for (StoredEvent e : signedEvents) {
+                    if (!e.signed()) {
+                        throw new IllegalArgumentException("seq " + e.seq() + " is not signed");
+                    }
+                    find.setLong(1, e.seq());
+                    long storedAt;
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (!rs.next() || !rs.getString(1).equals(e.type().wireName())) {
+                            throw new IllegalArgumentException("seq " + e.seq() + " (" + e.type().wireName() + ") is not waiting for a signature");
+                        }
+                        freed += rs.getString(2).length();
+                        storedAt = rs.getLong(3);
+                    }
+                    delete.setLong(1, e.seq());
+                    delete.executeUpdate();
+                    insertEvent.setLong(1, e.seq());
+                    insertEvent.setString(2, e.type().wireName());
+                    insertEvent.setString(3, e.compact());
+                    insertEvent.setLong(4, storedAt);
+                    insertEvent.executeUpdate();
+                    added += e.compact().length();
+                }
+                db.commit();
+                unsigned -= signedEvents.size();
+                firstUnsigned = unsigned == 0 ? Long.MAX_VALUE : db.queryLong("SELECT MIN(seq) FROM awaiting_signature");
+                bytes += added - freed;
+            } catch (SQLException e) {
+                db.rollback();
+                throw new OutboxException("storing " + signedEvents.size() + " late signature(s) in " + db.file + " failed: " + e.getMessage()
+                        + (OutboxDb.isDiskFull(e) ? " (the disk is full: free space on the data disk)" : ""), e);
+            } catch (RuntimeException e) {
+                db.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** The quarantined events with the receiver's reasons, in sequence order. */
     List<DeadLetter> deadLetters() {
         synchronized (db) {
@@ -344,6 +445,7 @@ public final class Outbox implements AutoCloseable {
             try {
                 if (!db.connection.isClosed()) {
                     insertEvent.close();
+                    insertUnsigned.close();
                 }
             } catch (SQLException e) {
                 throw new OutboxException("closing the outbox " + db.file + " failed: " + e.getMessage(), e);
@@ -358,7 +460,9 @@ public final class Outbox implements AutoCloseable {
         int first = compact.indexOf('.');
         int second = compact.indexOf('.', first + 1);
         try {
-            return (SupportRequest) MessageJson.decode(Base64.getUrlDecoder().decode(compact.substring(first + 1, second))).message();
+            byte[] payload = event.signed() ? Base64.getUrlDecoder().decode(compact.substring(first + 1, second))
+                    : compact.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return (SupportRequest) MessageJson.decode(payload).message();
         } catch (InvalidMessageException | RuntimeException e) {
             throw new IllegalStateException("support request " + event.seq() + " was signed but its payload cannot be read back", e);
         }

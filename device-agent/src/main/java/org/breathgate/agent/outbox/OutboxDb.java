@@ -54,6 +54,10 @@ final class OutboxDb implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                         + " compact TEXT NOT NULL, stored_at INTEGER NOT NULL)");
+                // Events the device key could not sign when they happened (a TPM that did not answer): their exact
+                // payload, durable, until the key signs them and they move to the outbox (Outbox.signedLate).
+                s.execute("CREATE TABLE IF NOT EXISTS awaiting_signature (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                        + " payload TEXT NOT NULL, stored_at INTEGER NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS dead_letter (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                         + " compact TEXT NOT NULL, reason TEXT NOT NULL, moved_at INTEGER NOT NULL)");
                 // A reading's photo, stored in the reading's own transaction; next_chunk: how far sending got.

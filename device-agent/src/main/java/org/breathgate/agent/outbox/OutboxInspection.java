@@ -38,11 +38,18 @@ public record OutboxInspection(String deviceId, int depth, long bytes, int deadL
         String url = quiet ? "jdbc:sqlite:file:" + file.toAbsolutePath() + "?immutable=1" : "jdbc:sqlite:" + file;
         try (Connection c = ro.createConnection(url); Statement s = c.createStatement()) {
             String device = one(s, "SELECT v FROM meta WHERE k = 'device_id'");
+            // Events the device key has not signed yet are waiting too (a file from before that table has none).
+            boolean unsignedTable = one(s, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'awaiting_signature'") != null;
             long lastSeq = Math.max(parse(one(s, "SELECT v FROM meta WHERE k = 'last_seq'")),
                     Math.max(parse(one(s, "SELECT MAX(seq) FROM outbox")), parse(one(s, "SELECT MAX(seq) FROM dead_letter"))));
             int depth = (int) parse(one(s, "SELECT COUNT(*) FROM outbox"));
             long bytes = parse(one(s, "SELECT COALESCE(SUM(LENGTH(compact)),0) FROM outbox"))
                     + parse(one(s, "SELECT COALESCE(SUM(LENGTH(compact)),0) FROM dead_letter"));
+            if (unsignedTable) {
+                lastSeq = Math.max(lastSeq, parse(one(s, "SELECT MAX(seq) FROM awaiting_signature")));
+                depth += (int) parse(one(s, "SELECT COUNT(*) FROM awaiting_signature"));
+                bytes += parse(one(s, "SELECT COALESCE(SUM(LENGTH(payload)),0) FROM awaiting_signature"));
+            }
             int dead = (int) parse(one(s, "SELECT COUNT(*) FROM dead_letter"));
             String last = one(s, "SELECT compact FROM outbox WHERE type = 'reading' ORDER BY seq DESC LIMIT 1");
             if (last == null) {

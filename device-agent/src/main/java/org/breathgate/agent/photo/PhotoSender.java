@@ -15,6 +15,7 @@ import org.breathgate.protocol.ClockFacts;
 import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.PhotoChunk;
+import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.Topics;
 import org.breathgate.protocol.photo.Photos;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class PhotoSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoSender.class);
+    /** After the device key failed to sign a chunk, how long photos wait before it is asked again. */
+    private static final long SIGNING_PAUSE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     /** Photos in transfer at once: one at a time keeps a slow link from splitting its capacity. */
     private static final int AT_ONCE = 1;
 
@@ -57,6 +60,8 @@ public final class PhotoSender {
 
     private final String deviceId;
     private final PhotoStore store;
+    /** The publisher thread's: when photo chunks may be signed again (System.nanoTime), or 0 when the key signs. */
+    private long signingPausedUntil;
     private final MessageSigner signer;
     private final Supplier<ClockFacts> clock;
     private final long answerTimeoutNanos;
@@ -86,6 +91,9 @@ public final class PhotoSender {
      */
     public int pump(ChunkPublisher publisher, int budget) throws Exception {
         int sent = 0;
+        if (signingPausedUntil != 0 && System.nanoTime() - signingPausedUntil < 0) {
+            return 0;
+        }
         for (WaitingPhoto w : store.toSend(AT_ONCE)) {
             Progress p = progress.get(w.seq());
             if (p == null) {
@@ -109,7 +117,20 @@ public final class PhotoSender {
                     break;
                 }
                 PhotoChunk chunk = Photos.chunk(deviceId, clock.get(), w.seq(), p.jpeg, index);
-                if (!publisher.publish(Topics.uplink(deviceId, MessageType.PHOTO), signer.sign(chunk).bytes())) {
+                byte[] signed;
+                try {
+                    signed = signer.sign(chunk).bytes();
+                    signingPausedUntil = 0;
+                } catch (SigningKey.SigningFailedException e) {
+                    // The device key cannot sign now (a TPM that does not answer): the photo waits, kept, and the key is
+                    // not asked again for a minute (rounds come every fraction of a second).
+                    if (signingPausedUntil == 0) {
+                        LOG.warn("Photo chunks wait while the device key cannot sign ({}); trying again every minute", e.getMessage());
+                    }
+                    signingPausedUntil = System.nanoTime() + SIGNING_PAUSE_NANOS;
+                    return sent;
+                }
+                if (!publisher.publish(Topics.uplink(deviceId, MessageType.PHOTO), signed)) {
                     return sent;
                 }
                 sent++;

@@ -26,6 +26,7 @@ import org.breathgate.protocol.MessageSigner;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.SigningKey;
 import org.breathgate.protocol.Topics;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -95,6 +96,7 @@ public final class MqttPublisher implements AutoCloseable {
      */
     private javax.net.ssl.SSLSocketFactory tls;
     private volatile boolean connected;
+    private volatile boolean statusSigningFailed;
     private volatile int inFlightCount;
     private volatile long connects;
 
@@ -145,8 +147,30 @@ public final class MqttPublisher implements AutoCloseable {
      * yet it is replaced, so an offline device does not pile them up.
      */
     public void publishStatus(DeviceStatus status) {
-        pendingStatus.set(signer.sign(status));
-        wakeUp();
+        SignedMessage signed = signStatus(status);
+        if (signed != null) {
+            pendingStatus.set(signed);
+            wakeUp();
+        }
+    }
+
+    /**
+     * Signs a status, or, when the device key cannot sign (a TPM that does not answer), returns null: a status is
+     * not evidence and is not kept, and the connection must not depend on the key, so that the readings already
+     * signed are still delivered. The evidence recorder reports the key's failure (stored unsigned, signed late).
+     */
+    private SignedMessage signStatus(DeviceStatus status) {
+        try {
+            SignedMessage signed = signer.sign(status);
+            statusSigningFailed = false;
+            return signed;
+        } catch (SigningKey.SigningFailedException e) {
+            if (!statusSigningFailed) {
+                LOG.warn("No status heartbeat or last will while the device key cannot sign: {}", e.getMessage());
+            }
+            statusSigningFailed = true;
+            return null;
+        }
     }
 
     public PublisherStats stats() {
@@ -240,8 +264,10 @@ public final class MqttPublisher implements AutoCloseable {
             if (config.passwordFile().isPresent()) {
                 options.setPassword(Files.readString(config.passwordFile().get(), StandardCharsets.UTF_8).strip().toCharArray());
             }
-            SignedMessage will = signer.sign(statusMaker.apply(false));
-            options.setWill(Topics.uplink(deviceId, MessageType.STATUS), will.bytes(), MessageType.STATUS.qos(), false);
+            SignedMessage will = signStatus(statusMaker.apply(false));
+            if (will != null) {
+                options.setWill(Topics.uplink(deviceId, MessageType.STATUS), will.bytes(), MessageType.STATUS.qos(), false);
+            }
             client.connect(options).waitForCompletion(config.connectTimeout().toMillis() + 1000);
             client.subscribe(Topics.downlinkFilter(deviceId), MessageType.ACK.qos()).waitForCompletion(config.connectTimeout().toMillis());
             return client;
@@ -256,7 +282,10 @@ public final class MqttPublisher implements AutoCloseable {
         TreeMap<Long, Long> inFlight = new TreeMap<>(); // seq -> sent at (nanoTime)
         long sentThrough = 0;
         long ackTimeoutNanos = config.ackTimeout().toNanos();
-        pendingStatus.compareAndSet(null, signer.sign(statusMaker.apply(true)));
+        SignedMessage online = signStatus(statusMaker.apply(true));
+        if (online != null) {
+            pendingStatus.compareAndSet(null, online);
+        }
         if (photos != null) {
             photos.sessionStarted();
         }
@@ -354,9 +383,11 @@ public final class MqttPublisher implements AutoCloseable {
 
     private void sendOfflineAndDisconnect(MqttAsyncClient client) {
         try {
-            SignedMessage offline = signer.sign(statusMaker.apply(false));
-            client.publish(Topics.uplink(deviceId, MessageType.STATUS), offline.bytes(), MessageType.STATUS.qos(), false)
-                    .waitForCompletion(2000);
+            SignedMessage offline = signStatus(statusMaker.apply(false));
+            if (offline != null) {
+                client.publish(Topics.uplink(deviceId, MessageType.STATUS), offline.bytes(), MessageType.STATUS.qos(), false)
+                        .waitForCompletion(2000);
+            }
             client.disconnect(1000).waitForCompletion(2000);
         } catch (MqttException | RuntimeException e) {
             LOG.info("Clean disconnect did not complete ({}); the broker will send the last will", e.toString());

@@ -106,6 +106,11 @@ public final class StatusReporter {
         if (s.deadLetters() > 0) {
             w.add("quarantined_events");
         }
+        if (outbox.awaitingSignatureCount() > 0) {
+            // The device key (a TPM) could not sign: shown in the status file at once; a heartbeat carries it once the
+            // key signs again and events still wait (a large backlog is signed in batches).
+            w.add("events_awaiting_signature");
+        }
         if (!clock.synced()) {
             w.add("clock_unsynchronised");
         }

@@ -34,6 +34,12 @@ public final class Tpm2Tools implements AutoCloseable {
     /** The TPM of a Raspberry Pi with a TPM module, through the kernel's resource manager. */
     public static final String DEFAULT_TCTI = "device:/dev/tpmrm0";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The time limit of one signature: a TPM signs in well under a second (tens of milliseconds with the process
+     * start); a tool that has not finished in 10 s is stuck (a TPM or resource manager that does not answer) and is
+     * killed, so that a hung TPM holds up the agent thread for no longer than this.
+     */
+    static final Duration SIGN_TIMEOUT = Duration.ofSeconds(10);
 
     private final String tcti;
     private final Path work;
@@ -70,7 +76,15 @@ public final class Tpm2Tools implements AutoCloseable {
 
     /** Runs {@code tpm2_<tool> args...}; a non-zero exit is a {@link TpmException} saying what failed. */
     synchronized String run(String what, String... command) throws TpmException {
-        Result r = tryRun(command);
+        return run(TIMEOUT, what, command);
+    }
+
+    /** As {@link #run(String, String...)} within {@code timeout}. */
+    synchronized String run(Duration timeout, String what, String... command) throws TpmException {
+        Result r = exec(timeout, command);
+        if (flushTransients) {
+            exec(timeout, "tpm2_flushcontext", "-t");
+        }
         if (r.exit() != 0) {
             throw new TpmException(what + " failed (" + command[0] + " exit " + r.exit() + "): " + lastLines(r.output())
                     + hint(r.output()));
@@ -80,33 +94,44 @@ public final class Tpm2Tools implements AutoCloseable {
 
     /** As {@link #run} but returns a failure instead of throwing it. */
     synchronized Result tryRun(String... command) throws TpmException {
-        Result r = exec(command);
+        Result r = exec(TIMEOUT, command);
         if (flushTransients) {
-            exec("tpm2_flushcontext", "-t");
+            exec(TIMEOUT, "tpm2_flushcontext", "-t");
         }
         return r;
     }
 
-    private Result exec(String... command) throws TpmException {
+    /**
+     * Runs a tool with its output going to a file, so that the time limit holds even when the tool hangs without
+     * closing its output (reading a pipe to its end would wait for ever); a tool over its limit is killed.
+     */
+    private Result exec(Duration timeout, String... command) throws TpmException {
         List<String> cmd = new ArrayList<>(List.of(command));
         cmd.set(0, which(cmd.get(0)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        Path out = work.resolve("tool.out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("TPM2TOOLS_TCTI", tcti);
         try {
             Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new TpmException(command[0] + " did not finish within " + TIMEOUT.toSeconds() + " s: is the TPM answering ("
-                        + tcti + ")?");
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new TpmException(command[0] + " did not finish within " + timeout.toSeconds() + " s and was stopped: the TPM ("
+                        + tcti + ") or its resource manager is not answering. Check the module and 'sudo breathgate-agent doctor'");
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new TpmException("cannot run " + command[0] + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TpmException("interrupted while " + command[0] + " ran", e);
+        } finally {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException e) {
+                // overwritten by the next command
+            }
         }
     }
 
@@ -128,10 +153,20 @@ public final class Tpm2Tools implements AutoCloseable {
         return String.join(" | ", last);
     }
 
+    /** Whether a tool's output says the TPM could not be reached at all (rather than that it refused something). */
+    static boolean unreachable(String output) {
+        return output.contains("Could not load tcti") || output.contains("Failed to connect") || output.contains("No such file")
+                || output.contains("Connection refused") || output.contains("tcti_init");
+    }
+
     private String hint(String output) {
-        if (output.contains("Could not load tcti") || output.contains("Failed to connect") || output.contains("No such file")) {
+        if (unreachable(output)) {
             return ". The TPM is not reachable through " + tcti + ": check the module and dtoverlay=tpm-slb9670 (docs/hardware.md),"
                     + " and that the agent's user is in the 'tss' group";
+        }
+        if (output.contains("0x922") || output.contains("0x923") || output.contains("0x901") || output.toLowerCase(java.util.Locale.ROOT)
+                .contains("retry")) {
+            return ". The TPM was busy (its resource manager or another user of the TPM); the agent tries again";
         }
         if (output.contains("authorization") || output.contains("0x9a2") || output.contains("0x98e")) {
             return ". The TPM refused the authorisation: the key's secret in the key file does not match the key in the TPM";

@@ -131,7 +131,7 @@ public record TpmKey(String tcti, int handle, byte[] auth, VerificationKey publi
                 tpm.write("sign.auth", auth);
                 tpm.write("sign.in", data);
                 try {
-                    tpm.run("Signing inside the TPM", "tpm2_sign", "-c", handleHex, "-p", "file:sign.auth", "-g", "sha256", "-s", "ecdsa",
+                    tpm.run(Tpm2Tools.SIGN_TIMEOUT, "Signing inside the TPM", "tpm2_sign", "-c", handleHex, "-p", "file:sign.auth", "-g", "sha256", "-s", "ecdsa",
                             "-f", "plain", "-o", "sign.out", "sign.in");
                     return tpm.take("sign.out");
                 } finally {
@@ -142,9 +142,30 @@ public record TpmKey(String tcti, int handle, byte[] auth, VerificationKey publi
         });
     }
 
-    /** Checks that the TPM holds this very key at its handle (its public half matches). */
+    /** The TPM did not answer at all (not there, its TCTI cannot connect, a tool that hangs): it may answer later. */
+    public static final class TpmUnreachableException extends TpmException {
+        TpmUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Checks that the TPM holds this very key at its handle (its public half matches).
+     *
+     * @throws TpmUnreachableException if the TPM does not answer (rather than answering without the key)
+     */
     public static void checkPresent(Tpm2Tools tpm, TpmKey key) throws TpmException {
-        Tpm2Tools.Result r = tpm.tryRun("tpm2_readpublic", "-c", Tpm2Tools.hex(key.handle()), "-f", "pem", "-o", "check.pem");
+        Tpm2Tools.Result r;
+        try {
+            r = tpm.tryRun("tpm2_readpublic", "-c", Tpm2Tools.hex(key.handle()), "-f", "pem", "-o", "check.pem");
+        } catch (TpmException e) {
+            throw new TpmUnreachableException(e.getMessage(), e);
+        }
+        if (r.exit() != 0 && Tpm2Tools.unreachable(r.output())) {
+            tpm.delete("check.pem");
+            throw new TpmUnreachableException("the TPM does not answer through " + key.tcti() + ": " + r.output().strip().lines()
+                    .reduce((a, b) -> b).orElse("") + ". Check the module and dtoverlay=tpm-slb9670 (docs/hardware.md)", null);
+        }
         if (r.exit() != 0) {
             tpm.delete("check.pem");
             throw new TpmException("the TPM (" + key.tcti() + ") has no key at " + Tpm2Tools.hex(key.handle()) + ": " + r.output().strip()

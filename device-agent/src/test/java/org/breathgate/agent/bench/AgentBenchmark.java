@@ -160,7 +160,7 @@ public final class AgentBenchmark {
                     recorder.record(batch, null);
                 }
             }
-            // The daemon as installed: install.sh into a folder (jar, native libraries, the class-data-sharing archive made
+            // The daemon as installed: its package unpacked into a folder by install.sh (jar, native libraries, the class-data-sharing archive made
             // by this machine's java), then the systemd unit's own command line, with the line driver on a simulator's pty.
             Path jar = Path.of(System.getProperty("bench.jar", Files.exists(Path.of("target/breathgate-agent.jar"))
                     ? "target/breathgate-agent.jar" : "device-agent/target/breathgate-agent.jar")).toAbsolutePath();
@@ -168,7 +168,7 @@ public final class AgentBenchmark {
                 throw new IllegalStateException("no shaded agent jar at " + jar + ": build it (mvn -B -pl device-agent -am package -DskipTests)"
                         + " or give -Dbench.jar=PATH");
             }
-            InstalledAgent installed = InstalledAgent.install(repositoryRoot(), jar, dir.resolve("installed"), hostArch(), Map.of());
+            InstalledAgent installed = InstalledAgent.install(repositoryRoot(), InstalledAgent.debBeside(jar), dir.resolve("installed"), hostArch(), Map.of());
             SimulatedBreathalyser sim = SimulatedBreathalyser.start(Scenario.sober(), dir.resolve("pty"));
             settings.put("sensor.port", sim.portPath());
             settings.put("mqtt.inflight", Integer.toString(INFLIGHT));

@@ -81,12 +81,8 @@ public final class DataUseBenchmark {
              TcpProxy plain = TcpProxy.start(broker.port())) {
             MqttTally tally = new MqttTally();
             plain.tap(tally);
-            Map<Long, Boolean> resumedHello = new java.util.concurrent.ConcurrentHashMap<>();
-            tls.tap((up, connection, buffer, offset, length) -> {
-                if (up && !resumedHello.containsKey(connection)) {
-                    resumedHello.put(connection, offersPsk(buffer, offset, length));
-                }
-            });
+            TlsHandshakes handshakes = new TlsHandshakes();
+            tls.tap(handshakes);
             Map<String, String> common = Map.of("schedule.slots", "08:00,20:00", "schedule.minute.ms", Long.toString(MINUTE_MS),
                     "status.interval.s", Long.toString(heartbeatScaled), "mqtt.keepalive.s", Long.toString(keepAliveScaled),
                     "mqtt.ack.timeout.s", "30", "mqtt.backoff.initial.ms", "1000", "tick.ms", "100");
@@ -130,7 +126,7 @@ public final class DataUseBenchmark {
                 awaitDrained(a, b);
             }
             TcpProxy.Traffic tlsDay = tls.traffic().minus(tlsStart);
-            System.out.println("the agent's TLS connections offering a session ticket (resumption) in their ClientHello: " + resumedHello);
+            System.out.println("the agent's TLS handshakes in the day, by connection: " + handshakes.connections());
             TcpProxy.Traffic plainDay = plain.traffic().minus(plainStart);
             Map<String, MqttTally.Count> day = tally.counts();
 
@@ -211,32 +207,6 @@ public final class DataUseBenchmark {
         System.out.printf("a reconnect costs %d B besides its handshake (CONNECT with its will, SUBSCRIBE, the retained configuration,"
                 + " the status at connect): %d B resumed, %d B full; room in the budget: %d B a month, %d resumed reconnects%n", perConnect,
                 perConnect + resumed[0] + resumed[1], perConnect + full[0] + full[1], room, room / (perConnect + resumed[0] + resumed[1]));
-    }
-
-    /** Whether the first bytes of a connection are a TLS ClientHello with the pre_shared_key extension (41). */
-    static boolean offersPsk(byte[] b, int offset, int length) {
-        try {
-            java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(b, offset, length);
-            if (r.get() != 22) { // handshake record
-                return false;
-            }
-            r.position(r.position() + 4 + 4 + 2 + 32); // record version and length, handshake type and length, version, random
-            r.position(r.position() + (r.get() & 0xff)); // session id
-            r.position(r.position() + (r.getShort() & 0xffff)); // cipher suites
-            r.position(r.position() + (r.get() & 0xff)); // compression methods
-            int end = (r.getShort() & 0xffff) + r.position();
-            while (r.position() + 4 <= end) {
-                int type = r.getShort() & 0xffff;
-                int len = r.getShort() & 0xffff;
-                if (type == 41) {
-                    return true;
-                }
-                r.position(r.position() + len);
-            }
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static DeviceAgent agent(Map<String, String> settings) throws Exception {

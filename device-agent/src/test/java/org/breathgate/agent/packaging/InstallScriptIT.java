@@ -7,29 +7,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import org.breathgate.testkit.InstalledAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * packaging/install.sh into a temporary DESTDIR (no user is created, no systemctl): the jar, the
- * unpacked native libraries, the wrapper, the unit with the prefix filled in, the folders and their
- * modes; and a second run changes nothing but succeeds (idempotent).
+ * packaging/install.sh with a temporary DESTDIR: the agent's Debian package unpacked there and its own prepare step run
+ * (no user is created, no systemctl): the jar, the unpacked native libraries, the wrapper, the unit with the prefix
+ * filled in, the folders and their modes; and a second run changes nothing but succeeds (idempotent). The package
+ * installed for real with dpkg, upgraded and purged: system-tests' DebianPackagesIT.
  */
 @Timeout(180)
 class InstallScriptIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final Path JAR = Path.of(System.getProperty("bg.build.directory", Path.of(System.getProperty("user.dir"), "target").toString()), "breathgate-agent.jar");
+    private static final Path DEB = InstalledAgent.debBeside(JAR);
 
     @TempDir
     Path destdir;
 
     @Test
     void installs_into_destdir_with_the_right_files_and_modes_and_can_run_again() throws Exception {
-        assertTrue(Files.exists(JAR), "the shaded jar is built in the package phase: " + JAR);
-        ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("packaging/install.sh").toString(), "--jar", JAR.toString(),
-                "--arch", "aarch64", "--no-systemd").redirectErrorStream(true);
+        assertTrue(Files.exists(DEB), "the package is built in the package phase: " + DEB);
+        ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("packaging/install.sh").toString(), "--deb", DEB.toString(),
+                "--arch", "aarch64").redirectErrorStream(true);
         pb.environment().put("DESTDIR", destdir.toString());
         for (int run = 0; run < 2; run++) {
             Process p = pb.start();
@@ -65,14 +68,16 @@ class InstallScriptIT {
                 "the agent's group may switch the Pi's own LED: " + udev);
         assertTrue(unit.contains("ReadWritePaths=-/sys/class/leds/ACT -/sys/class/leds/led0"), unit);
         assertEquals("rwxr-x---", mode(destdir.resolve("etc/breathgate")));
-        assertEquals("rwxr-x---", mode(destdir.resolve("var/lib/breathgate")));
+        assertEquals("rwx------", mode(destdir.resolve("var/lib/breathgate")));
+        assertEquals("rwx------", mode(destdir.resolve("var/lib/breathgate/tmp")));
+        assertTrue(Files.size(opt.resolve("agent.jsa")) > 1_000_000, "the class-data-sharing archive made with this java");
         String completion = Files.readString(destdir.resolve("usr/share/bash-completion/completions/breathgate-agent"));
         assertTrue(completion.contains("rotate-key"), "bash completion lists the commands");
     }
 
     @Test
     void an_unknown_architecture_is_refused_with_a_message() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("packaging/install.sh").toString(), "--jar", JAR.toString(),
+        ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("packaging/install.sh").toString(), "--deb", DEB.toString(),
                 "--arch", "sparc64").redirectErrorStream(true);
         pb.environment().put("DESTDIR", destdir.toString());
         Process p = pb.start();

@@ -167,4 +167,26 @@ class PhotoSenderTest {
             assertArrayEquals(photo(50), link.sent.get(0).data());
         }
     }
+
+    @Test
+    void a_key_that_cannot_sign_keeps_the_photo_and_is_not_asked_again_at_every_round() throws Exception {
+        byte[] jpeg = photo(2 * PhotoChunk.CHUNK_BYTES);
+        int[] tries = {0};
+        SigningKey silentTpm = SigningKey.external(SigningKey.generateP256(new org.breathgate.protocol.KeyId(DEVICE, 1),
+                new java.security.SecureRandom()).verificationKey(), data -> {
+            tries[0]++;
+            throw new java.io.IOException("tpm2_sign did not finish within 10 s and was stopped");
+        });
+        try (Outbox outbox = open()) {
+            storeReadingWithPhoto(outbox, jpeg);
+            outbox.acknowledge(List.of(1L));
+            PhotoSender sender = new PhotoSender(DEVICE, outbox.photos(), new MessageSigner(silentTpm), () -> CLOCK, Duration.ofHours(1));
+            Link link = new Link(100);
+            assertEquals(0, sender.pump(link, 8));
+            assertEquals(0, sender.pump(link, 8), "the next round does not ask the failing key");
+            assertEquals(1, tries[0]);
+            assertEquals(List.of(), link.indexes());
+            assertEquals(new PhotoStats(1, jpeg.length), outbox.photos().stats(), "the photo is kept");
+        }
+    }
 }

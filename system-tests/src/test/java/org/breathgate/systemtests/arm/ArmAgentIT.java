@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * registration is needed. The ARM libraries come from the multiarch folders, found by the emulated dynamic
  * linker at the usual paths.
  *
- * <p>Per processor: {@code packaging/install.sh --arch aarch64|armv7l} into a folder, with the ARM JVM as its
+ * <p>Per processor: the agent's Debian package unpacked into a folder ({@code DESTDIR=... packaging/install.sh --arch aarch64|armv7l}, which runs the package's own prepare step), with the ARM JVM as its
  * {@code java} (so the class-data-sharing archive and the JVM flag probe are that JVM's, as on a Pi); then the
  * systemd unit's own command line on the ARM JVM, the line driver on a simulated breathalyser's pty, Mosquitto on
  * loopback, and the real receiver in this JVM (this machine's processor). One on-demand test through the
@@ -149,12 +149,12 @@ class ArmAgentIT {
     private void runAgent(Processor cpu, Path qemu, Path dir) throws Exception {
         String deviceId = "home-arm-" + cpu.debian;
 
-        // install.sh as on a Pi of that processor: its `java` is the emulated ARM JVM.
+        // The package installed (install.sh with DESTDIR) as on a Pi of that processor: its `java` is the emulated ARM JVM.
         Path bin = Files.createDirectories(dir.resolve("arm-bin"));
         Path javaWrapper = bin.resolve("java");
         Files.writeString(javaWrapper, "#!/bin/sh\nexec " + qemu + " -cpu " + cpu.core + " " + cpu.java() + " \"$@\"\n");
         Files.setPosixFilePermissions(javaWrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        InstalledAgent installed = InstalledAgent.install(ROOT, JAR, dir.resolve("installed"), cpu.installArch,
+        InstalledAgent installed = InstalledAgent.install(ROOT, InstalledAgent.debBeside(JAR), dir.resolve("installed"), cpu.installArch,
                 Map.of("PATH", bin + ":" + System.getenv("PATH")));
         assertTrue(Files.exists(installed.installed(InstalledAgent.PREFIX + "/agent.jsa")),
                 "install.sh made the class-data-sharing archive with the " + cpu.debian + " JVM:\n" + installed.installLog());

@@ -11,11 +11,13 @@ import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
 import org.breathgate.receiver.app.config.SignInSecretFile;
-import org.breathgate.receiver.care.signin.ProviderSignIn;
-import org.breathgate.receiver.care.signin.SessionPolicy;
-import org.breathgate.receiver.care.signin.SignInSettings;
+import org.breathgate.receiver.app.ops.HealthServer;
+import org.breathgate.receiver.app.ops.Readiness;
+import org.breathgate.receiver.app.ops.ReceiverMetrics;
 import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.alert.AlertProcessor;
+import org.breathgate.receiver.care.alert.OpenAlerts;
+import org.breathgate.receiver.care.delivery.DeliveryBacklog;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
@@ -29,7 +31,12 @@ import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.scheduler.CareScheduler;
+import org.breathgate.receiver.care.signin.ProviderSignIn;
+import org.breathgate.receiver.care.signin.SessionPolicy;
+import org.breathgate.receiver.care.signin.SignInSettings;
 import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.evidence.db.JobLeases;
+import org.breathgate.receiver.evidence.device.DeviceActivity;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.photo.PhotoSettings;
 import org.breathgate.receiver.evidence.photo.PhotoStore;
@@ -55,10 +62,10 @@ import org.breathgate.receiver.web.api.PeopleRoutes;
 import org.breathgate.receiver.web.api.PhotoRoutes;
 import org.breathgate.receiver.web.auth.TrustedProxies;
 import org.breathgate.receiver.web.auth.WebAuth;
-import org.breathgate.receiver.web.ui.SignInPages;
-import org.breathgate.receiver.web.ui.PhotoReviewPage;
-import org.breathgate.receiver.web.ui.UiRoutes;
 import org.breathgate.receiver.web.ui.AccessibilityPage;
+import org.breathgate.receiver.web.ui.PhotoReviewPage;
+import org.breathgate.receiver.web.ui.SignInPages;
+import org.breathgate.receiver.web.ui.UiRoutes;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +138,10 @@ public final class Receiver implements AutoCloseable {
     private PhotoIngest photoIngest;
     private Listener web;
     private Listener deviceApi;
-    private Path adminTokenFile;
+    private AdminToken adminToken;
+    private Users users;
+    private ReceiverMetrics metrics;
+    private HealthServer health;
 
     /** A running HTTPS listener and the URL it is reached at. */
     private record Listener(HttpsServer server, URI url) {
@@ -165,6 +175,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     private void startRooms(List<EvidenceListener> listeners) throws MqttException {
+        // The data folder and everything in it: the receiver's own, 0700 and 0600, whatever the umask.
+        DataFolder.secure(config.dataDir());
         // Evidence: the database, the registry, stored photos.
         receiverKey = ReceiverKeys.loadOrCreate(config.receiverKey().file(), config.receiverKey().version(), new SecureRandom());
         database = started(Database.open(config.database().jdbcUrl()));
@@ -176,7 +188,8 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore));
+        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore,
+                new JobLeases(database, config.mqtt().clientId(), clock)));
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
@@ -184,6 +197,7 @@ public final class Receiver implements AutoCloseable {
         if (config.broker().embedded()) {
             broker = started(EmbeddedMqttBroker.start(config.broker().embeddedBind(), config.broker().embeddedPort(), config.dataDir().resolve("broker")));
             brokerUri = broker.uri();
+            DataFolder.secure(config.dataDir().resolve("broker"));
         }
         photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
         photoIngest.start();
@@ -196,7 +210,7 @@ public final class Receiver implements AutoCloseable {
         ingest.start();
 
         // Care for people, with the downlink port wired to ingest's connection.
-        Users users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()),
+        users = new Users(database, new PasswordHasher(PasswordHasher.Cost.OWASP_MINIMUM, new SecureRandom()),
                 config.signIn().passwordHashesAtOnce(), Users.DEFAULT_HASH_WAIT);
         care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
                 signInSettings(config), () -> UUID.randomUUID().toString(), delivery::wake, config.care().zone(), clock));
@@ -206,13 +220,23 @@ public final class Receiver implements AutoCloseable {
             LOG.info("device HTTPS listener disabled ({}=false): devices cannot enroll, rotate keys or deprovision with this instance",
                     ReceiverConfig.DEVICE_API_ENABLED);
         } else {
+            // The admin token, kept as its hash in the database and retired once an administrator exists; a plaintext token
+            // file of an earlier version becomes its hash.
+            adminToken = AdminToken.in(database, users::administratorExists);
+            if (adminToken.importLegacyFile(config.dataDir(), clock.instant())) {
+                LOG.info("the admin token file of an earlier version is now kept as its hash in the database; the file is deleted");
+            }
             deviceApi = startDeviceApi();
-            adminTokenFile = config.dataDir().resolve(AdminToken.FILE);
         }
         if (!config.web().enabled()) {
             LOG.info("people's HTTPS server disabled ({}=false): no web pages and no API on this instance", ReceiverConfig.WEB_ENABLED);
         } else {
             web = startWeb();
+        }
+        // The operator's listener: health checks and metrics (docs/operations.md, "Monitor").
+        metrics = new ReceiverMetrics(ingest.stats(), new DeliveryBacklog(database), new OpenAlerts(database), new DeviceActivity(database), clock);
+        if (config.health().enabled()) {
+            health = started(HealthServer.start(config.health().host(), config.health().port(), new Readiness(database, ingest::isConnected), metrics));
         }
         LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
@@ -258,13 +282,17 @@ public final class Receiver implements AutoCloseable {
         }
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(d.retryBaseSeconds()), Duration.ofSeconds(d.retryCapSeconds()),
                 d.maxAttempts());
+        // Several receivers on one database: a row is this instance's while it sends (twice the send timeout, and some), and
+        // another instance takes over the rows of one that died mid-send once that has passed.
+        Duration claimLease = timeout.multipliedBy(2).plusSeconds(30);
         return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
-                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock, new java.security.SecureRandom());
+                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock,
+                new java.security.SecureRandom(), config.mqtt().clientId(), claimLease);
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
     private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
-                                               Runnable alertsStored, Clock clock, PhotoStore photos) {
+                                               Runnable alertsStored, Clock clock, PhotoStore photos, JobLeases leases) {
         AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
@@ -277,7 +305,8 @@ public final class Receiver implements AutoCloseable {
                     settings.photosAfterTaken() == null ? KEEP : settings.photosAfterTaken(), settings.zone());
             retention = new RetentionJob(gate, policy, photos);
         }
-        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored);
+        // The periodic jobs run once across every receiver on the database: under a lease each (docs/operations.md, "Scale out").
+        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored, leases);
     }
 
     private static PhotoSettings photoSettings(ReceiverConfig config) {
@@ -306,7 +335,7 @@ public final class Receiver implements AutoCloseable {
         return listen("device", d.host(), d.port(), d.publicUrl(), d.tlsCertFile(), d.tlsKeyFile(), config.dataDir().resolve(DEVICE_CERT_FILE),
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
-                    AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+                    AdminToken token = adminToken;
                     if (config.enrollment().configured()) {
                         routes.add(enrollmentApi(url, identity, token));
                     } else {
@@ -361,6 +390,7 @@ public final class Receiver implements AutoCloseable {
                             new PeopleRoutes(auth, care, clock),
                             new PhotoRoutes(auth::requireApi, care.photos()),
                             new PhotoReviewPage(auth, care.photos(), zone),
+                            new org.breathgate.receiver.web.ui.SupportPages(auth, care.support(), zone),
                             new UiRoutes(auth, care, Duration.ofHours(config.enrollment().codeLifetimeHours()), clock, zone),
                             new AccessibilityPage(auth, zone, w.accessibilityContact()));
                 });
@@ -464,9 +494,22 @@ public final class Receiver implements AutoCloseable {
         return Optional.ofNullable(deviceApi).map(Listener::url);
     }
 
-    /** The file holding the admin API token ({@code <data-dir>/admin-token}) of the device listener's code endpoint, if it runs. */
-    public Optional<Path> adminTokenFile() {
-        return Optional.ofNullable(adminTokenFile);
+    /**
+     * The admin token of the device listener's code endpoint, if that listener runs: {@link AdminToken#issue} makes one (shown
+     * once by whoever asked), until an administrator account exists.
+     */
+    public Optional<AdminToken> adminToken() {
+        return Optional.ofNullable(adminToken);
+    }
+
+    /** The operator's listener (health checks, metrics), if {@code health.port} is set. */
+    public Optional<HealthServer> health() {
+        return Optional.ofNullable(health);
+    }
+
+    /** The receiver's Prometheus metrics (served at {@code /metrics} on the operator's listener). */
+    public ReceiverMetrics metrics() {
+        return metrics;
     }
 
     /** The care room's operations for signed-in people (what the web asks). */
@@ -518,6 +561,9 @@ public final class Receiver implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         if (web != null) {
             web.server().close();
         }
@@ -532,6 +578,11 @@ public final class Receiver implements AutoCloseable {
             broker.close();
         }
         database.close();
+        try {
+            DataFolder.secure(config.dataDir());
+        } catch (RuntimeException e) {
+            LOG.warn("{}", e.getMessage());
+        }
         LOG.info("receiver stopped: {}", ingest.stats());
     }
 

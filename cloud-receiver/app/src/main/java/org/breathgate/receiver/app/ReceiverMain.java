@@ -9,6 +9,7 @@ import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.store.SeqRange;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
+import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "breathgate-receiver", mixinStandardHelpOptions = true, version = "breathgate-receiver 0.1.0",
         description = "Receives signed breathalyser evidence over MQTT, verifies it, stores it and acks it.",
         subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.Gaps.class,
-                ReceiverMain.AuditVerify.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
+                ReceiverMain.AuditVerify.class, AdminTokenCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
 public final class ReceiverMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file; flags override it (keys: docs/receiver.md).")
@@ -99,25 +100,50 @@ public final class ReceiverMain implements Callable<Integer> {
             receiver.close();
             stopped.countDown();
         }, "receiver-shutdown"));
-        System.err.println("breathgate-receiver running; broker " + receiver.brokerUri() + ". Stop with Ctrl-C or SIGTERM.");
+        // A summary for the person who started it, on standard output; the log (standard error) stays one event per line, and
+        // JSON lines when the package's log format is json (docs/operations.md, "Logs").
+        System.out.println("breathgate-receiver running; broker " + receiver.brokerUri() + ". Stop with Ctrl-C or SIGTERM.");
         if (receiver.web().isPresent()) {
-            System.err.println("HTTPS for people (web pages, API) at " + receiver.webUrl().orElseThrow() + ", listening on "
+            System.out.println("HTTPS for people (web pages, API) at " + receiver.webUrl().orElseThrow() + ", listening on "
                     + config.web().host() + ":" + receiver.web().get().port());
-            System.err.println("  certificate fingerprint " + receiver.web().get().identity().fingerprint());
+            System.out.println("  certificate fingerprint " + receiver.web().get().identity().fingerprint());
         } else {
-            System.err.println("HTTPS for people (web pages, API) is off: web.enabled=false.");
+            System.out.println("HTTPS for people (web pages, API) is off: web.enabled=false.");
         }
         if (receiver.deviceApi().isPresent()) {
-            System.err.println("HTTPS for devices (enrollment, key rotation, deprovisioning) at " + receiver.deviceApiUrl().orElseThrow()
+            System.out.println("HTTPS for devices (enrollment, key rotation, deprovisioning) at " + receiver.deviceApiUrl().orElseThrow()
                     + ", listening on " + config.deviceApi().host() + ":" + receiver.deviceApi().get().port());
-            System.err.println("  certificate fingerprint " + receiver.deviceApi().get().identity().fingerprint()
+            System.out.println("  certificate fingerprint " + receiver.deviceApi().get().identity().fingerprint()
                     + " (devices pin it: it goes into every enrollment line)");
-            System.err.println("  admin API token in " + receiver.adminTokenFile().orElseThrow().toAbsolutePath() + " (keep it like a password)");
+            adminTokenNotice(receiver.adminToken().orElseThrow());
         } else {
-            System.err.println("HTTPS for devices is off: device-api.enabled=false.");
+            System.out.println("HTTPS for devices is off: device-api.enabled=false.");
+        }
+        if (receiver.health().isPresent()) {
+            System.out.println("Health checks and metrics (plain HTTP) at http://" + config.health().host() + ":" + receiver.health().get().port()
+                    + "/health/ready and /metrics");
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Until an administrator account exists, the code endpoint needs the admin token: on a first start from a terminal it is
+     * made and shown here, once (not logged: a terminal is not the journal); a service (no terminal) says how to make one.
+     */
+    private static void adminTokenNotice(AdminToken token) {
+        switch (token.state()) {
+            case RETIRED -> System.out.println("  enrollment codes: made by administrators and technicians signed in (the admin token is retired)");
+            case ACTIVE -> System.out.println("  admin token: made earlier and shown then (only its hash is kept); a new one: breathgate-receiver admin-token");
+            case NONE -> {
+                if (System.console() != null) {
+                    System.console().printf("  admin token (shown only now; only its hash is kept): %s%n", token.issue(java.time.Instant.now()));
+                } else {
+                    System.out.println("  no admin token yet: make one (shown once) with 'breathgate-receiver admin-token', or add an"
+                            + " administrator account (breathgate-receiver people add-user --role administrator)");
+                }
+            }
+        }
     }
 
     /** {@code enroll KID PUBLIC_KEY_PEM}: enrolls a device key. */

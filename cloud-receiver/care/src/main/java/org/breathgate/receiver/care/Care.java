@@ -10,6 +10,7 @@ import org.breathgate.receiver.care.caseload.Caseloads;
 import org.breathgate.receiver.care.consent.Consents;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.care.export.ClientExport;
+import org.breathgate.receiver.care.export.VerificationBundle;
 import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.history.AuditViews;
 import org.breathgate.receiver.care.history.WhoLooked;
@@ -21,6 +22,7 @@ import org.breathgate.receiver.care.report.ReportService;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
 import org.breathgate.receiver.care.signin.SignIn;
+import org.breathgate.receiver.care.support.SupportRequests;
 import org.breathgate.receiver.care.timeline.Timelines;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
@@ -49,10 +51,13 @@ import java.util.function.Supplier;
  * @param signIn    checking who someone is; the sign-in events of the audit log
  * @param whoLooked a parent's view of who looked at their results, from the audit log
  * @param audit     the audit log for administrators: filters, export, the chain's verification
+ * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
+ * @param bundles   a client's verification bundle: signed messages, device keys and a script to check them with OpenSSL
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn,
-                   WhoLooked whoLooked, AuditViews audit) {
+                   WhoLooked whoLooked, AuditViews audit, SupportRequests support,
+                   VerificationBundle bundles) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -68,6 +73,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(signIn, "signIn");
         Objects.requireNonNull(whoLooked, "whoLooked");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(support, "support");
+        Objects.requireNonNull(bundles, "bundles");
     }
 
     /**
@@ -108,6 +115,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
                         n.clock()),
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
-                new AuditViews(n.gate()));
+                new AuditViews(n.gate()),
+                new SupportRequests(n.gate(), n.configSigner(), n.downlink()),
+                new VerificationBundle(n.gate(), n.registry()));
     }
 }

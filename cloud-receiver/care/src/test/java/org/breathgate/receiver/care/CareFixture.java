@@ -70,6 +70,8 @@ final class CareFixture implements AutoCloseable {
     final Care care;
     final CareScheduler scheduler;
     final List<String> published = new ArrayList<>();
+    /** What was published, in order (the payloads of {@link #published}). */
+    final List<byte[]> payloads = new ArrayList<>();
     final SampleMessages home = SampleMessages.of("home-0001");
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -86,7 +88,7 @@ final class CareFixture implements AutoCloseable {
         registry.enroll(TestKeys.device("home-0001").verificationKey());
         AlertEngine engine = new AlertEngine(ZoneId.of("Europe/Helsinki"));
         this.care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(photoFolder())), engine,
-                new MessageSigner(TestKeys.receiver()), (topic, payload) -> published.add(topic),
+                new MessageSigner(TestKeys.receiver()), (topic, payload) -> { published.add(topic); payloads.add(payload); },
                 new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom())),
                 new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT,
                             org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,

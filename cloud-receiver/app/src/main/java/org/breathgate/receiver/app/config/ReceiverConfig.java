@@ -23,6 +23,7 @@ import java.util.Set;
  * @param care        the care workflow (zone, retention, photo storage)
  * @param mail        alert e-mail over SMTP
  * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
+ * @param health      the operator's listener: health checks and metrics (docs/operations.md, "Monitor")
  * @param signIn      how people sign in: identity providers, the second factor, the sign-in secret, trusted proxies
  */
 public record ReceiverConfig(
@@ -37,6 +38,7 @@ public record ReceiverConfig(
         Care care,
         Mail mail,
         Delivery delivery,
+        Health health,
         SignIn signIn) {
 
     public static final String BROKER_URI = "broker.uri";
@@ -83,6 +85,8 @@ public record ReceiverConfig(
     public static final String DELIVERY_MAX_ATTEMPTS = "delivery.max-attempts";
     public static final String DELIVERY_THREADS = "delivery.threads";
     public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
+    public static final String HEALTH_HOST = "health.host";
+    public static final String HEALTH_PORT = "health.port";
     public static final String WEB_TRUSTED_PROXIES = "web.trusted-proxies";
     public static final String SIGNIN_SECOND_FACTOR = "signin.second-factor";
     public static final String SIGNIN_SECRET_FILE = "signin.secret-file";
@@ -364,13 +368,33 @@ public record ReceiverConfig(
     }
 
     /** Every key the configuration reads; any other key in a file is an error (a typo would otherwise be ignored). */
+    /**
+     * The operator's listener: {@code /health/live}, {@code /health/ready} and {@code /metrics} in plain HTTP, on a port of
+     * its own (docs/operations.md, "Monitor").
+     *
+     * @param enabled whether to serve it: when {@code health.port} is set (the package's configuration sets 9464, the port
+     *                Prometheus's registry of exporters gives Java clients); unset, no listener, so that a test's or a
+     *                demo's receivers never fight over a fixed port
+     * @param host    address to bind; default {@code 127.0.0.1}: open it to the load balancer's and Prometheus's network only
+     * @param port    TCP port, 0 for any free port (tests)
+     */
+    public record Health(boolean enabled, String host, int port) {
+
+        /** The port the package's configuration sets. */
+        public static final int PACKAGED_PORT = 9464;
+
+        public Health {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
     public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
-            DELIVERY_TIMEOUT_SECONDS, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
+            DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
             SIGNIN_SHOW_WORKER_NAMES);
 
     public ReceiverConfig {
@@ -385,17 +409,18 @@ public record ReceiverConfig(
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(health, "health");
         Objects.requireNonNull(signIn, "signIn");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, signIn);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, signIn);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

@@ -173,7 +173,15 @@ final class ReceiverConfigLoader {
         }
         return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v), SignInConfig.signIn(v, dataDir));
+                mail(v), delivery(v), health(v), SignInConfig.signIn(v, dataDir));
+    }
+
+    private static ReceiverConfig.Health health(Map<String, String> v) {
+        String host = v.getOrDefault(ReceiverConfig.HEALTH_HOST, "127.0.0.1");
+        if (!v.containsKey(ReceiverConfig.HEALTH_PORT)) {
+            return new ReceiverConfig.Health(false, host, 0);
+        }
+        return new ReceiverConfig.Health(true, host, intValue(v, ReceiverConfig.HEALTH_PORT, 0, 0, 65535));
     }
 
     private static boolean isProviderKey(String key) {

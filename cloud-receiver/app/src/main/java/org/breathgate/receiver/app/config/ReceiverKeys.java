@@ -62,7 +62,12 @@ public final class ReceiverKeys {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file);
             }
-            Files.writeString(publicKeyFile(file), key.verificationKey().toPem(), StandardCharsets.US_ASCII);
+            Path publicKey = publicKeyFile(file);
+            Files.deleteIfExists(publicKey);
+            if (posix()) {
+                Files.createFile(publicKey, PosixFilePermissions.asFileAttribute(OWNER_ONLY)); // in a 0700 folder, as everything there
+            }
+            Files.writeString(publicKey, key.verificationKey().toPem(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new ConfigException("cannot write the new receiver key to " + file + ": " + e.getMessage(), e);
         }

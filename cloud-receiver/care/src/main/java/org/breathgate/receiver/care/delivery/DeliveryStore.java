@@ -1,5 +1,7 @@
 package org.breathgate.receiver.care.delivery;
 
+import org.breathgate.receiver.evidence.db.Database;
+
 import org.breathgate.receiver.evidence.db.Sql;
 
 import java.sql.Connection;
@@ -96,6 +98,68 @@ public final class DeliveryStore {
         }
     }
 
+    /**
+     * Claims up to {@code limit} pending e-mail and webhook rows due at {@code now} for {@code holder} until {@code until},
+     * soonest first, and returns them: rows unclaimed or whose claim lapsed (the claimer died mid-send). On PostgreSQL
+     * with {@code FOR UPDATE SKIP LOCKED}, so receivers claiming at once each take other rows without waiting for each
+     * other; on SQLite (one writer at a time) each row is taken by a guarded update. Either way a row is claimed by one
+     * instance at a time, so several receivers on one database send each delivery once.
+     */
+    public static List<Delivery> claimDue(Connection c, Database.Dialect dialect, Instant now, String holder, Instant until, int limit)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        String due = "state = 'pending' and next_attempt_ms <= ? and (claimed_until_ms is null or claimed_until_ms < ?)";
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set claimed_by = ?, claimed_until_ms = ? where id in ("
+                    + "select id from care_alert_deliveries where " + due + " order by next_attempt_ms, id limit ? for update skip locked)"
+                    + " returning id")) {
+                s.setString(1, holder);
+                s.setLong(2, until.toEpochMilli());
+                s.setLong(3, now.toEpochMilli());
+                s.setLong(4, now.toEpochMilli());
+                s.setInt(5, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+        } else {
+            List<Long> candidates = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("select id from care_alert_deliveries where " + due
+                    + " order by next_attempt_ms, id limit ?")) {
+                q.setLong(1, now.toEpochMilli());
+                q.setLong(2, now.toEpochMilli());
+                q.setInt(3, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set claimed_by = ?, claimed_until_ms = ? where id = ? and "
+                    + due)) {
+                for (long id : candidates) {
+                    s.setString(1, holder);
+                    s.setLong(2, until.toEpochMilli());
+                    s.setLong(3, id);
+                    s.setLong(4, now.toEpochMilli());
+                    s.setLong(5, now.toEpochMilli());
+                    if (s.executeUpdate() == 1) {
+                        ids.add(id);
+                    }
+                }
+            }
+        }
+        List<Delivery> claimed = new ArrayList<>();
+        for (long id : ids) {
+            find(c, id).ifPresent(claimed::add);
+        }
+        claimed.sort(java.util.Comparator.comparing((Delivery d) -> d.nextAttemptAt() == null ? Instant.MIN : d.nextAttemptAt())
+                .thenComparingLong(Delivery::id));
+        return claimed;
+    }
+
     /** When the next pending row is due, if any. */
     static Optional<Instant> nextDue(Connection c) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select min(next_attempt_ms) from care_alert_deliveries where state = 'pending'");
@@ -136,7 +200,7 @@ public final class DeliveryStore {
     /** A pending row was delivered by attempt {@code attempts}. */
     static boolean markDelivered(Connection c, long id, int attempts, Instant at) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set state = 'delivered', attempts = ?, "
-                + "delivered_at_ms = ?, next_attempt_ms = null where id = ? and state = 'pending'")) {
+                + "delivered_at_ms = ?, next_attempt_ms = null, claimed_by = null, claimed_until_ms = null where id = ? and state = 'pending'")) {
             s.setInt(1, attempts);
             s.setLong(2, at.toEpochMilli());
             s.setLong(3, id);
@@ -147,7 +211,7 @@ public final class DeliveryStore {
     /** A pending row's attempt failed; it is tried again at {@code next}. */
     static boolean reschedule(Connection c, long id, int attempts, Instant next, String error) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set attempts = ?, next_attempt_ms = ?, "
-                + "last_error = ? where id = ? and state = 'pending'")) {
+                + "last_error = ?, claimed_by = null, claimed_until_ms = null where id = ? and state = 'pending'")) {
             s.setInt(1, attempts);
             s.setLong(2, next.toEpochMilli());
             s.setString(3, clip(error));
@@ -162,7 +226,7 @@ public final class DeliveryStore {
             throw new IllegalArgumentException("finish to dead or withheld, not " + state);
         }
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set state = ?, attempts = ?, "
-                + "next_attempt_ms = null, last_error = ? where id = ? and state = 'pending'")) {
+                + "next_attempt_ms = null, last_error = ?, claimed_by = null, claimed_until_ms = null where id = ? and state = 'pending'")) {
             s.setString(1, state);
             s.setInt(2, attempts);
             s.setString(3, clip(error));
@@ -174,7 +238,7 @@ public final class DeliveryStore {
     /** A dead row goes back to pending, due at {@code now}, with its attempts counted afresh. */
     public static boolean replay(Connection c, long id, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update care_alert_deliveries set state = 'pending', attempts = 0, "
-                + "next_attempt_ms = ? where id = ? and state = 'dead'")) {
+                + "next_attempt_ms = ?, claimed_by = null, claimed_until_ms = null where id = ? and state = 'dead'")) {
             s.setLong(1, now.toEpochMilli());
             s.setLong(2, id);
             return s.executeUpdate() == 1;

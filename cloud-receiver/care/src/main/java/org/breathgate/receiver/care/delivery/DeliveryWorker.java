@@ -57,7 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Latency: {@link #wake()} (called by the care scheduler as soon as alerts are stored) starts a round at once;
  * otherwise the dispatcher wakes when the next retry is due, and at least every poll interval (to pick up rows another
  * process or a replay added). Threads: one dispatcher and a fixed pool of senders; a row is never attempted by two
- * threads at once. All state is in the database, so a restart loses nothing: rows pending stay pending. A crash between
+ * threads at once, nor by two receivers on one database: a row is claimed for this instance ({@link DeliveryStore#claimDue},
+ * {@code FOR UPDATE SKIP LOCKED} on PostgreSQL) for the claim lease before it is sent, and a claim lapses only if its
+ * instance dies mid-send, when another instance takes the row over. All state is in the database, so a restart loses nothing: rows pending stay pending. A crash between
  * sending and recording may send one message twice (at-least-once); webhooks carry an idempotency key for that.
  *
  * <p>{@link #runOnce()} does one round on the caller's thread, for tests with a clock they move.
@@ -105,6 +107,8 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final Random random;
+    private final String instance;
+    private final Duration claimLease;
     private final BlockingQueue<Boolean> wakeUp = new ArrayBlockingQueue<>(1);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
@@ -118,6 +122,18 @@ public final class DeliveryWorker implements AutoCloseable {
      */
     public DeliveryWorker(Database database, CareGate gate, MailSender mail, WebhookSender webhooks, Settings settings, Clock clock,
                           Random random) {
+        this(database, gate, mail, webhooks, settings, clock, random, "receiver-" + java.util.UUID.randomUUID(), DEFAULT_CLAIM_LEASE);
+    }
+
+    /**
+     * @param instance   this receiver's id among those sharing the database (the MQTT client id): rows it claims carry it
+     * @param claimLease how long a claimed row stays this instance's: longer than one send may take (the send timeout),
+     *                   and how long another instance waits before it takes over the rows of one that died mid-send
+     */
+    public DeliveryWorker(Database database, CareGate gate, MailSender mail, WebhookSender webhooks, Settings settings, Clock clock,
+                          Random random, String instance, Duration claimLease) {
+        this.instance = Objects.requireNonNull(instance, "instance");
+        this.claimLease = Objects.requireNonNull(claimLease, "claimLease");
         this.database = Objects.requireNonNull(database, "database");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.mail = mail;
@@ -126,6 +142,9 @@ public final class DeliveryWorker implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
     }
+
+    /** The claim lease when none is given: well beyond the longest send timeout. */
+    public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
 
     /** How often the dispatcher looks without being woken: for rows a replay (another process) or another receiver added. */
     public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
@@ -169,7 +188,7 @@ public final class DeliveryWorker implements AutoCloseable {
     public int runOnce() throws InterruptedException {
         fanOut();
         int attempted = 0;
-        for (Delivery d : Sql.read(database, "reading due deliveries", c -> DeliveryStore.due(c, clock.instant(), Set.of(), 1000))) {
+        for (Delivery d : claim(1000)) {
             attempt(d);
             attempted++;
         }
@@ -182,8 +201,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 fanOut();
                 int free = settings.threads() - inFlight.size();
                 if (free > 0) {
-                    List<Long> busy = List.copyOf(inFlight);
-                    for (Delivery d : Sql.read(database, "reading due deliveries", c -> DeliveryStore.due(c, clock.instant(), busy, free))) {
+                    for (Delivery d : claim(free)) {
                         inFlight.add(d.id());
                         senders.execute(() -> {
                             try {
@@ -223,6 +241,13 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Claims up to {@code limit} due rows for this instance (see {@link DeliveryStore#claimDue}). */
+    private List<Delivery> claim(int limit) {
+        Instant now = clock.instant();
+        return Sql.write(database, "claiming due deliveries",
+                c -> DeliveryStore.claimDue(c, database.dialect(), now, instance, now.plus(claimLease), limit));
     }
 
     /** Makes the pending rows of every inbox row not yet fanned out; returns how many rows were made. Part of every round. */
@@ -305,7 +330,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 return false;
             }
             visit.record(AUDIT_DELIVERED, "alert", d.alertKey(),
-                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + d.id() + ", attempt " + attempt);
+                    d.channel() + " to " + d.recipient() + " (" + d.reason() + "), delivery " + d.id() + ", attempt " + attempt + " by " + instance);
             return true;
         });
         if (recorded) {

@@ -69,8 +69,10 @@ public final class AnchorFile {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             byte[] line = (anchor.seq() + " " + anchor.hash() + " " + at + "\n").getBytes(StandardCharsets.UTF_8);
-            try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            // 0600 whatever the umask: the anchors are the receiver's own (docs/operations.md, "Files and modes").
+            try (var channel = java.nio.channels.FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
                 channel.write(java.nio.ByteBuffer.wrap(line));
                 channel.force(true);
             }

@@ -13,6 +13,7 @@ import org.breathgate.care.alert.CaseContext;
 import org.breathgate.care.audit.AuditRecord;
 import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.consent.EventTime;
+import org.breathgate.care.support.SupportRouting;
 import org.breathgate.receiver.evidence.db.Database;
 
 import java.sql.Connection;
@@ -130,6 +131,16 @@ public final class Visit {
         }
     }
 
+    /**
+     * Opening or closing a parent's support request: only the people its route goes to ({@link SupportRouting#mayHandle}:
+     * the client's service, a technician for a device problem); a refusal is audited about {@code support_request
+     * <device>#<seq>}.
+     */
+    public Decision requireSupportHandling(SupportRouting.Route route, CaseContext context, String requestRef) {
+        return allowedOrRefused(Operation.VIEW_SUPPORT_REQUESTS, SupportRouting.mayHandle(person(), route, context.client()),
+                "support_request", requestRef);
+    }
+
     // ------------------------------------------------------------------ decisions that only answer
 
     /**
@@ -138,6 +149,11 @@ public final class Visit {
      */
     public Decision check(Operation operation, CaseContext context, EventTime time) {
         return decide(operation, context, time);
+    }
+
+    /** Whether the actor is one of the people a support request on {@code route} goes to (for their list of requests). */
+    public Decision checkSupportHandling(SupportRouting.Route route, CaseContext context) {
+        return SupportRouting.mayHandle(person(), route, context.client());
     }
 
     /** As {@link #check(Operation, CaseContext, EventTime)} for a system operation. */

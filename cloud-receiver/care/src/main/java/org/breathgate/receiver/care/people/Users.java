@@ -280,4 +280,15 @@ public final class Users {
             }
         });
     }
+
+    /** Whether any administrator account exists (the device listener's admin token is retired from then on). */
+    public boolean administratorExists() {
+        return Sql.read(database, "looking for an administrator account", c -> {
+            try (java.sql.PreparedStatement q = c.prepareStatement("select count(*) from care_users where role = 'ADMINISTRATOR'");
+                 java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        });
+    }
 }

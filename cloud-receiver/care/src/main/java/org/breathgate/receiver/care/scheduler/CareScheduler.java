@@ -1,5 +1,8 @@
 package org.breathgate.receiver.care.scheduler;
 
+import org.breathgate.receiver.evidence.db.JobLeases;
+import org.breathgate.receiver.evidence.db.StoreException;
+
 import org.breathgate.receiver.care.alert.AlertProcessor;
 
 import org.breathgate.receiver.care.gate.AuditLog;
@@ -9,6 +12,7 @@ import org.breathgate.receiver.evidence.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,9 @@ import java.util.concurrent.TimeoutException;
  * every minute runs the silence checks and escalations; every hour it anchors the audit log's head
  * outside the database, and once a day runs retention. One thread for all of it keeps the alert
  * engine's read-decide-store steps from overlapping. {@link #close()} finishes the queued work.
+ *
+ * <p>With several receivers on one database ({@link JobLeases}), each periodic job runs on one instance per period: the
+ * one that claims its lease; the others skip it. Without leases (one receiver, and tests) the periods are kept here.
  *
  * <p>Events still queued when the process dies are not fed again on restart (not yet: a catch-up from
  * a stored watermark). Alerts already stored are delivered after a restart: their outbox rows are in
@@ -46,6 +53,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     private final Clock clock;
     private final Runnable alertsStored;
     private final ScheduledExecutorService thread;
+    private final JobLeases leases;
     private Instant lastAnchor = Instant.MIN;
     private Instant lastRetention = Instant.MIN;
 
@@ -62,6 +70,17 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
      *                     outbox): the alert delivery worker's wake-up, so e-mail does not wait for a poll
      */
     public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored) {
+        this(alerts, audit, retention, clock, alertsStored, null);
+    }
+
+    /**
+     * @param retention    the retention job, or {@code null} when no retention period is configured (keep everything)
+     * @param alertsStored called on this thread after alert commands were stored (the alert delivery worker's wake-up)
+     * @param leases       the job leases shared by every receiver on the database, or {@code null} to run every job here
+     */
+    public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored,
+                         JobLeases leases) {
+        this.leases = leases;
         this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -102,19 +121,63 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
         }
     }
 
+    /** Job names in {@code ops_job_leases}. */
+    static final String JOB_ALERTS = "care.silence-and-escalation";
+    static final String JOB_ANCHOR = "care.audit-anchor";
+    static final String JOB_RETENTION = "care.retention";
+
     /** One round of the periodic work, on the caller's thread; the scheduler calls it every {@link #TICK}. */
     void tick() {
-        if (!alerts.tick().isEmpty()) {
-            alertsStored.run();
+        // The minute's checks: a few seconds of slack so that an instance's own next tick is never "too early".
+        if (due(JOB_ALERTS, TICK.minusSeconds(5), Duration.ofMinutes(5), null)) {
+            run(JOB_ALERTS, () -> {
+                if (!alerts.tick().isEmpty()) {
+                    alertsStored.run();
+                }
+            });
         }
         Instant now = clock.instant();
-        if (!now.isBefore(lastAnchor.plus(ANCHOR_EVERY))) {
-            audit.anchor(now);
+        if (due(JOB_ANCHOR, ANCHOR_EVERY, Duration.ofMinutes(10), lastAnchor)) {
+            run(JOB_ANCHOR, () -> audit.anchor(now));
             lastAnchor = now;
         }
-        if (retention != null && !now.isBefore(lastRetention.plus(RETENTION_EVERY))) {
-            retention.run();
+        if (retention != null && due(JOB_RETENTION, RETENTION_EVERY, Duration.ofHours(1), lastRetention)) {
+            run(JOB_RETENTION, retention::run);
             lastRetention = now;
+        }
+    }
+
+    /** Whether {@code job} is this instance's to run now: by its lease, or without leases by {@code last} (null: every tick). */
+    private boolean due(String job, Duration every, Duration lease, Instant last) {
+        if (leases == null) {
+            return last == null || !clock.instant().isBefore(last.plus(every));
+        }
+        try {
+            return leases.claim(job, every, lease);
+        } catch (SQLException e) {
+            throw new StoreException("cannot claim the job " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void run(String job, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            if (leases != null) {
+                try {
+                    leases.release(job);
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        if (leases != null) {
+            try {
+                leases.done(job);
+            } catch (SQLException e) {
+                throw new StoreException("cannot record the run of " + job + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
@@ -44,6 +45,8 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Slot writer;
     private final Slot reader;
+    /** The newest schema version this receiver's migrations make, known once {@link #migrate} ran. */
+    private volatile String expectedSchemaVersion = "";
 
     private Database(String url, Dialect dialect) {
         this.url = url;
@@ -104,14 +107,59 @@ public final class Database implements AutoCloseable {
         reader.close();
     }
 
+    /**
+     * What a readiness check and a restore need to know: whether the database answers now, on a connection of its own (a
+     * long read on the shared ones cannot hold the check up), and its schema version beside the newest this receiver's
+     * migrations make.
+     *
+     * @param reachable     whether a connection opened and answered
+     * @param schemaVersion the version of the newest migration applied to it ("" when none or unreachable)
+     * @param expected      the newest version this receiver knows
+     * @param problem       why it is not reachable, or {@code null}
+     */
+    public record Probe(boolean reachable, String schemaVersion, String expected, String problem) {
+        /** Reachable and migrated to exactly the version this receiver knows. */
+        public boolean migrated() {
+            return reachable && !expected.isEmpty() && expected.equals(schemaVersion);
+        }
+    }
+
+    /** Connects afresh, asks the schema version, and says what it found; never throws. */
+    public Probe probe() {
+        try (Connection c = DriverManager.getConnection(url);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select version from flyway_schema_history where success and version is not null"
+                     + " order by installed_rank desc")) {
+            String version = "";
+            org.flywaydb.core.api.MigrationVersion newest = null;
+            while (rs.next()) {
+                org.flywaydb.core.api.MigrationVersion v = org.flywaydb.core.api.MigrationVersion.fromVersion(rs.getString(1));
+                if (newest == null || v.compareTo(newest) > 0) {
+                    newest = v;
+                    version = rs.getString(1);
+                }
+            }
+            return new Probe(true, version, expectedSchemaVersion, null);
+        } catch (SQLException | RuntimeException e) {
+            return new Probe(false, "", expectedSchemaVersion, redact(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** The newest schema version this receiver's migrations make. */
+    public String expectedSchemaVersion() {
+        return expectedSchemaVersion;
+    }
+
     private void migrate() {
         String location = "classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql");
         try {
-            Flyway.configure(Database.class.getClassLoader())
+            Flyway flyway = Flyway.configure(Database.class.getClassLoader())
                     .dataSource(url, null, null)
                     .locations(location)
-                    .load()
-                    .migrate();
+                    .load();
+            flyway.migrate();
+            var current = flyway.info().current();
+            expectedSchemaVersion = current == null || current.getVersion() == null ? "" : current.getVersion().getVersion();
         } catch (RuntimeException e) {
             throw new StoreException("could not migrate the database at " + redact(url) + ": " + e.getMessage(), e);
         }
@@ -160,6 +208,11 @@ public final class Database implements AutoCloseable {
         Path parent = Path.of(path).toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
+            // 0600 whatever the umask, made before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+            if (!Files.exists(Path.of(path)) && parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(Path.of(path), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database folder " + parent, e);
         }

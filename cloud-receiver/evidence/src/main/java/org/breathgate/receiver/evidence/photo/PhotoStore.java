@@ -361,10 +361,14 @@ public final class PhotoStore {
     /** Writes {@code bytes} to a temporary file, fsyncs it, renames it into place and fsyncs the folder. */
     static void writeDurably(Path file, byte[] bytes) {
         try {
-            Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
+            Path dir = Files.createDirectories(file.toAbsolutePath().getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(tmp); // a left-over from a crash keeps its old mode otherwise
+            // 0600 whatever the umask: photos are health data (docs/operations.md, "Files and modes").
+            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     ch.write(buffer);

@@ -80,6 +80,17 @@ public final class EvidenceReader {
         });
     }
 
+    /** How many evidence events are stored, from every device (a restored backup is checked against its manifest with it). */
+    public long count() {
+        return read("count of all evidence", c -> {
+            try (PreparedStatement q = c.prepareStatement("select count(*) from evidence");
+                 ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** The device's latest status, if it ever sent one. */
     public Optional<LatestStatus> latestStatus(String deviceId) {
         return read("status of " + deviceId, c -> {
@@ -231,6 +242,45 @@ public final class EvidenceReader {
                 }
             }
             events.sort(Comparator.comparing(StoredEvent::attributionTime));
+            return events;
+        }
+    }
+
+    /**
+     * The stored events of {@code type} (every device) received at or after {@code since}, newest first, at most
+     * {@code limit}: e.g. the support requests a service's list of requests shows.
+     */
+    public static List<StoredEvent> ofTypeReceivedSince(Connection c, org.breathgate.protocol.MessageType type, Instant since, int limit)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where type = ? and received_at_ms >= ? "
+                + "order by received_at_ms desc, device_id, seq desc")) {
+            q.setString(1, type.wireName());
+            q.setLong(2, since.toEpochMilli());
+            q.setMaxRows(limit);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    events.add(storedEvent(rs));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** The stored events of {@code type} of {@code deviceId}, newest {@code seq} first, at most {@code limit}. */
+    public static List<StoredEvent> ofDeviceAndType(Connection c, String deviceId, org.breathgate.protocol.MessageType type, int limit)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where device_id = ? and type = ? "
+                + "order by seq desc")) {
+            q.setString(1, deviceId);
+            q.setString(2, type.wireName());
+            q.setMaxRows(limit);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    events.add(storedEvent(rs));
+                }
+            }
             return events;
         }
     }

@@ -66,8 +66,11 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     public static final Duration MAX_SKEW = Duration.ofMinutes(10);
     /** How long a nonce is remembered. */
     public static final Duration NONCE_WINDOW = Duration.ofMinutes(20);
-    /** The most nonces held at once (each needs a request verified with an enrolled key). */
-    public static final int NONCE_CAPACITY = 100_000;
+    /**
+     * The most nonces one device may hold at once (each needs a request verified with its enrolled key): a device makes a
+     * handful of requests in a window, so a device that makes more is refused for a while, alone.
+     */
+    public static final int NONCE_CAPACITY = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRequestsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,7 +88,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
         this.nonces = Objects.requireNonNull(nonces, "nonces");
     }
 
-    /** With an in-memory nonce cache of the protocol's window and {@link #NONCE_CAPACITY}. */
+    /** With an in-memory nonce cache of the protocol's window and {@link #NONCE_CAPACITY} per device. */
     public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock) {
         this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY));
     }
@@ -270,7 +273,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
             case SEEN:
                 throw new ApiException(400, "stale_request", "this request's nonce was seen before (a replay?)");
             case FULL:
-                throw new ApiException(503, "busy", "too many recent requests; try again later", Map.of("Retry-After", "60"));
+                throw new ApiException(503, "busy", "too many recent requests from this device; try again later", Map.of("Retry-After", "60"));
             default:
                 break;
         }

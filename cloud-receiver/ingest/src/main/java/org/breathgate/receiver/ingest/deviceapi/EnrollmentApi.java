@@ -79,6 +79,10 @@ public final class EnrollmentApi implements HttpsRoutes {
 
     private void createCode(Context ctx) {
         checkRate(ctx);
+        if (adminToken.state() == AdminToken.State.RETIRED) {
+            throw new ApiException(403, "admin_token_retired", "an administrator account exists, so the admin token is retired:"
+                    + " sign in to the web pages as an administrator or technician to make enrollment codes");
+        }
         if (!adminToken.matches(Optional.ofNullable(ctx.header("Authorization")))) {
             limiter.fail(ctx.ip());
             throw new ApiException(401, "unauthorized", "the admin API needs 'Authorization: Bearer <admin token>'",

@@ -15,6 +15,43 @@ public final class IngestStats {
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedMessages = new LongAdder();
     private final Map<String, LongAdder> quarantined = new ConcurrentHashMap<>();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder verifications = new LongAdder();
+    private final LongAdder verifyNanos = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
+
+    /** Messages that arrived from the broker, whatever became of them. */
+    public long received() {
+        return received.sum();
+    }
+
+    /** Messages classified (parsed, signature verified, or refused). */
+    public long verifications() {
+        return verifications.sum();
+    }
+
+    /** Time spent classifying them, in nanoseconds, in total. */
+    public long verifyNanos() {
+        return verifyNanos.sum();
+    }
+
+    /** Time spent writing batches durably (commit included), in nanoseconds, in total; {@link #batches()} counts them. */
+    public long commitNanos() {
+        return commitNanos.sum();
+    }
+
+    void countReceived() {
+        received.increment();
+    }
+
+    void timeVerification(long nanos) {
+        verifications.increment();
+        verifyNanos.add(nanos);
+    }
+
+    void timeCommit(long nanos) {
+        commitNanos.add(nanos);
+    }
 
     /** Evidence events stored for the first time. */
     public long stored() {

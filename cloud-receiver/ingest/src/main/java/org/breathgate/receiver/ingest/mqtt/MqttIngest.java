@@ -285,6 +285,7 @@ public final class MqttIngest implements AutoCloseable {
          */
         @Override
         public void messageArrived(String topic, MqttMessage message, long generation) {
+            stats.countReceived();
             Slot slot = new Slot();
             try {
                 if (!enqueue(slot)) {
@@ -309,7 +310,9 @@ public final class MqttIngest implements AutoCloseable {
     /** A verifier's work: the decision for one message (null if closing). Never throws. */
     private Pending decide(String topic, byte[] payload, long generation, int id, int qos) {
         try {
+            long verifyStart = System.nanoTime();
             Ingestor.Decision decision = classifyPatiently(topic, payload);
+            stats.timeVerification(System.nanoTime() - verifyStart);
             if (decision != null && decision.photo() != null && photos == null) {
                 decision = Ingestor.quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
                         "this receiver does not accept photos", payload, clock.instant());
@@ -397,10 +400,12 @@ public final class MqttIngest implements AutoCloseable {
                 if (batch.isEmpty()) {
                     continue;
                 }
+                long commitStart = System.nanoTime();
                 List<Write.Result> results = writeDurably(batch);
                 if (results == null) {
                     return;
                 }
+                stats.timeCommit(System.nanoTime() - commitStart);
                 stats.countBatch(batch.size());
                 afterCommit(batch, results);
             } catch (InterruptedException e) {

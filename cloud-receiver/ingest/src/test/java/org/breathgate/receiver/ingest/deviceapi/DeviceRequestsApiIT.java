@@ -262,15 +262,29 @@ class DeviceRequestsApiIT {
     }
 
     @Test
-    void the_nonce_cache_is_bounded_and_forgets_after_its_window() {
+    void the_nonce_cache_is_bounded_per_device_and_forgets_after_its_window() {
         ManualClock c = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
         NonceCache cache = new NonceCache(c, Duration.ofMinutes(20), 2);
         assertEquals(NonceCache.Outcome.NEW, cache.remember("home-a", "n1"));
         assertEquals(NonceCache.Outcome.SEEN, cache.remember("home-a", "n1"));
         assertEquals(NonceCache.Outcome.NEW, cache.remember("home-b", "n1"), "per device");
-        assertEquals(NonceCache.Outcome.FULL, cache.remember("home-a", "n2"));
+        assertEquals(NonceCache.Outcome.NEW, cache.remember("home-a", "n2"));
+        assertEquals(NonceCache.Outcome.FULL, cache.remember("home-a", "n3"), "home-a's share is full");
         c.advance(Duration.ofMinutes(20));
         assertEquals(NonceCache.Outcome.NEW, cache.remember("home-a", "n1"));
         assertEquals(1, cache.size());
+    }
+
+    @Test
+    void one_device_filling_its_share_of_the_nonce_cache_does_not_lock_the_others_out() {
+        ManualClock c = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
+        NonceCache cache = new NonceCache(c, Duration.ofMinutes(20), DeviceRequestsApi.NONCE_CAPACITY);
+        for (int i = 0; i < DeviceRequestsApi.NONCE_CAPACITY; i++) {
+            assertEquals(NonceCache.Outcome.NEW, cache.remember("home-flood", "n" + i));
+        }
+        assertEquals(NonceCache.Outcome.FULL, cache.remember("home-flood", "one-more"));
+        for (int d = 0; d < 50; d++) {
+            assertEquals(NonceCache.Outcome.NEW, cache.remember("home-" + d, "n0"), "device " + d + " still gets through");
+        }
     }
 }

@@ -112,11 +112,15 @@ final class Pages {
                 items.add(navItem("/alerts", "nav.alerts", path));
                 if (me.role() == Role.SUBSTANCE_ABUSE_WORKER) {
                     items.add(navItem("/photos/review", "nav.photos", path)); // PhotoReviewPage.PATH: identity review is theirs
+                    items.add(navItem("/support", "nav.support", path)); // SupportPages.PATH: parents' support requests
                 }
                 break;
             case TECHNICIAN:
             case ADMINISTRATOR:
                 items.add(navItem("/devices", "nav.devices", path));
+                if (me.role() == Role.TECHNICIAN) {
+                    items.add(navItem("/support", "nav.support", path)); // SupportPages.PATH: device problems
+                }
                 if (me.role() == Role.ADMINISTRATOR) {
                     items.add(navItem("/audit", "nav.audit", path)); // AuditPage
                 }

@@ -118,6 +118,7 @@ public final class UiRoutes implements HttpsRoutes {
         routes.post("/devices/enrollment-codes", page(this::createCode));
         routes.get("/me", page(this::parentView));
         routes.get("/me/export.json", page(this::parentExport));
+        routes.get("/me/verification-bundle.zip", page(this::parentBundle));
         new ErrorPages(pages, auth).register(routes);
     }
 
@@ -562,6 +563,7 @@ public final class UiRoutes implements HttpsRoutes {
                 client.substanceAbuseOrganisationId()));
         model.put("revoked", ctx.queryParam("revoked") != null);
         WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
+        model.put("supportRequests", care.support().ofParent(me)); // their requests and where each stands (SupportPages)
         render(ctx, 200, "me", model, lang);
     }
 
@@ -573,6 +575,17 @@ public final class UiRoutes implements HttpsRoutes {
         String json = care.export().export(me, me.clientId());
         ctx.header("Content-Disposition", "attachment; filename=\"breathgate-my-data.json\"");
         ctx.contentType("application/json; charset=utf-8").result(json);
+    }
+
+    /** The parent's verification bundle: their signed messages, the device keys and a script to check them with OpenSSL. */
+    private void parentBundle(Context ctx, Actor me, Lang lang) {
+        if (me.role() != Role.PARENT) {
+            seeOther(ctx, "/");
+            return;
+        }
+        byte[] zip = care.bundles().zip(me, me.clientId());
+        ctx.header("Content-Disposition", "attachment; filename=\"breathgate-verification-bundle.zip\"");
+        ctx.contentType("application/zip").result(zip);
     }
 
     private static byte[] resource(String name) {

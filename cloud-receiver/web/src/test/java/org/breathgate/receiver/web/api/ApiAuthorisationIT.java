@@ -34,6 +34,7 @@ import static org.breathgate.receiver.web.api.ApiServer.SA_OTHER;
 import static org.breathgate.receiver.web.api.ApiServer.TECH;
 import static org.breathgate.receiver.web.api.ApiServer.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -260,6 +261,7 @@ class ApiAuthorisationIT {
             browsers.put(a, server.login(a));
         }
         List<String> wrong = new ArrayList<>();
+        String invitationPath = null;
         for (Map.Entry<Endpoint, int[]> row : matrix.entrySet()) {
             // Refusals first, so that the allowed call (which may change state) comes last.
             List<Integer> order = new ArrayList<>();
@@ -286,6 +288,9 @@ class ApiAuthorisationIT {
                     wrong.add(row.getKey().name() + " as " + a.userId() + ": expected " + row.getValue()[i] + ", got " + r.statusCode()
                             + " " + (r.body() instanceof String ? r.body() : ""));
                 }
+                if (row.getKey().name().equals("create user") && r.statusCode() == 201) {
+                    invitationPath = new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) r.body()).path("invitation_path").asText(null);
+                }
             }
             HttpResponse<?> anonymous = row.getKey().call().apply(new ApiServer.Browser());
             if (anonymous.statusCode() != 401) {
@@ -305,6 +310,11 @@ class ApiAuthorisationIT {
                 + server.published);
         assertEquals("sa-1", body(server.get(browsers.get(SA), "/api/v1/clients")).findValuesAsText("organisation_id").stream().distinct()
                 .reduce("", String::concat), "the new case is in the worker's own organisation");
+        // Nobody typed a password for the new account: it signs in only after its person accepted the invitation.
+        assertEquals(401, server.jsonLogin("worker-sa3", "a long enough password").statusCode(), "no password before the invitation");
+        assertNotNull(invitationPath, "the administrator's answer carries the invitation link");
+        String code = invitationPath.substring(invitationPath.indexOf("code=") + "code=".length());
+        server.care.signIn().acceptInvitation(code, "a long enough password".toCharArray(), "127.0.0.1");
         assertEquals(200, server.jsonLogin("worker-sa3", "a long enough password").statusCode(), "the new account can sign in");
         assertEquals(1, server.auditCount("user.created"));
         assertEquals(1, server.auditCount("alert_rules.changed"));

@@ -1,0 +1,117 @@
+package org.breathgate.receiver.care.export;
+
+import org.breathgate.care.access.Actor;
+import org.breathgate.care.access.Decision;
+import org.breathgate.care.access.Operation;
+import org.breathgate.care.alert.CaseContext;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.receiver.care.consent.CaseContexts;
+import org.breathgate.receiver.care.gate.CareGate;
+import org.breathgate.receiver.care.gate.Visit;
+import org.breathgate.receiver.care.people.Assignment;
+import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.evidence.device.Device;
+import org.breathgate.receiver.evidence.device.DeviceKey;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.store.EvidenceReader;
+import org.breathgate.receiver.evidence.store.StoredEvent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The verification bundle of a client (docs/protocol.md, "A verification bundle"): a ZIP file that anyone (the parent,
+ * their lawyer) can check with OpenSSL alone, without Breathgate's code. It holds every stored evidence message of the
+ * client's devices exactly as signed ({@code messages/<device>_<seq>.jws}), every public key of those devices
+ * ({@code keys/<device>_<version>.pem}) with their history ({@code keys/keys.txt}: added, revoked, fingerprint), the
+ * script {@code verify-bundle.sh} and {@code HOW-TO-CHECK.txt}. Through the {@link CareGate}: as the parent's full export
+ * ({@link Operation#EXPORT_ALL_DATA_OF_CLIENT}), audited {@code verification_bundle.exported}.
+ */
+public final class VerificationBundle {
+
+    /** The script in every bundle; the same file is documented in docs/protocol.md. */
+    public static final String SCRIPT = "verify-bundle.sh";
+    public static final String HOW_TO = "HOW-TO-CHECK.txt";
+
+    private final CareGate gate;
+    private final DeviceRegistry registry;
+
+    public VerificationBundle(CareGate gate, DeviceRegistry registry) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The bundle of {@code clientId} as ZIP bytes. */
+    public byte[] zip(Actor actor, String clientId) {
+        return gate.run(actor, "exporting the verification bundle of " + clientId, visit -> {
+            Connection c = visit.connection();
+            CaseContext context = CaseContexts.load(c, clientId);
+            Decision d = visit.require(Operation.EXPORT_ALL_DATA_OF_CLIENT, context, "client", clientId);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int messages = 0;
+            Set<String> devices = new LinkedHashSet<>();
+            try (ZipOutputStream zip = new ZipOutputStream(bytes, StandardCharsets.UTF_8)) {
+                put(zip, HOW_TO, resource(HOW_TO));
+                put(zip, SCRIPT, resource(SCRIPT));
+                for (Assignment a : DeviceAssignments.ofClient(c, clientId)) {
+                    devices.add(a.deviceId());
+                    Instant until = a.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : a.until();
+                    for (StoredEvent s : EvidenceReader.attributedTo(c, a.deviceId(), a.from(), until)) {
+                        put(zip, "messages/" + a.deviceId() + "_" + s.event().seq() + ".jws",
+                                (s.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
+                        messages++;
+                    }
+                }
+                StringBuilder list = new StringBuilder("# key id | type | added | revoked | fingerprint (SHA-256 of the raw public key)\n");
+                for (String deviceId : devices) {
+                    Optional<Device> device = registry.device(deviceId);
+                    if (device.isEmpty()) {
+                        continue;
+                    }
+                    for (DeviceKey k : device.get().keys()) {
+                        KeyId id = k.keyId();
+                        put(zip, "keys/" + id.owner() + "_" + id.version() + ".pem", k.key().toPem().getBytes(StandardCharsets.US_ASCII));
+                        list.append(id).append(" | ").append(k.key().type().name()).append(" | ").append(k.addedAt()).append(" | ")
+                                .append(k.revokedAt() == null ? "-" : k.revokedAt().toString()).append(" | sha256:")
+                                .append(k.key().fingerprint()).append('\n');
+                    }
+                }
+                put(zip, "keys/keys.txt", list.toString().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the verification bundle of " + clientId, e);
+            }
+            visit.record("verification_bundle.exported", "client", clientId, Visit.basis(d) + "; " + messages + " messages, devices "
+                    + devices);
+            return bytes.toByteArray();
+        });
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        zip.putNextEntry(e);
+        zip.write(content);
+        zip.closeEntry();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = VerificationBundle.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the receiver jar lacks " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.breathgate.receiver.care;
+
+import static org.breathgate.receiver.care.CareFixture.ADMIN;
+import static org.breathgate.receiver.care.CareFixture.CP1;
+import static org.breathgate.receiver.care.CareFixture.SA;
+import static org.breathgate.receiver.care.CareFixture.SA_OTHER;
+import static org.breathgate.receiver.care.CareFixture.TECH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.breathgate.care.access.AccessDeniedException;
+import org.breathgate.care.access.Actor;
+import org.breathgate.care.support.SupportRouting.Route;
+import org.breathgate.protocol.KeyResolver;
+import org.breathgate.protocol.MessageVerifier;
+import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.SupportNeed;
+import org.breathgate.protocol.SupportReply;
+import org.breathgate.protocol.SupportRequest;
+import org.breathgate.receiver.care.support.SupportRequests;
+import org.breathgate.receiver.care.support.SupportRequests.Item;
+import org.breathgate.receiver.evidence.db.Database;
+import org.breathgate.receiver.evidence.db.TestDatabases;
+import org.breathgate.testkit.SampleMessages;
+import org.breathgate.testkit.TestKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A parent's support requests on the service's side, on SQLite and PostgreSQL: routed by need to the people the
+ * routing names, opened (seen) and closed through the gate, audited, and each change answered by a signed
+ * {@code support_reply} that lists what docs/protocol.md says, with an {@code issued} later than the last.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SupportRequestsIT {
+
+    private static final Instant PRESSED = Instant.parse("2026-02-20T07:58:00Z");
+    private static final String TOPIC = "breathgate/v1/devices/home-0001/down/support_reply";
+
+    private final TestDatabases databases = new TestDatabases();
+
+    @AfterAll
+    void closeDatabases() {
+        databases.close();
+    }
+
+    private CareFixture fixture(Database.Dialect dialect) {
+        return new CareFixture(databases.newUrl(dialect), databases.newFolder());
+    }
+
+    private static void press(CareFixture f, long seq, SupportNeed need, Instant at) throws Exception {
+        SampleMessages device = f.home.at(at);
+        f.ingest(device.sign(new SupportRequest("home-0001", seq, device.clockFacts(), need, need != null)), at.plusSeconds(2));
+    }
+
+    /** The reply last published, verified as a device verifies it (the receiver's key, owner {@code receiver}). */
+    private static SupportReply lastReply(CareFixture f) throws Exception {
+        assertEquals(TOPIC, f.published.get(f.published.size() - 1));
+        SignedMessage signed = new MessageVerifier(KeyResolver.of(TestKeys.receiver().verificationKey()))
+                .verify(f.payloads.get(f.payloads.size() - 1), "receiver");
+        return (SupportReply) signed.message();
+    }
+
+    private static List<String> refs(List<Item> items) {
+        return items.stream().map(Item::ref).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void each_need_reaches_the_people_its_route_names_and_nobody_else(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            press(f, 1, SupportNeed.CALL_ME, PRESSED);
+            press(f, 2, SupportNeed.HELP_NOW, PRESSED.plusSeconds(60));
+            press(f, 3, SupportNeed.DEVICE_PROBLEM, PRESSED.plusSeconds(120));
+            press(f, 4, null, PRESSED.plusSeconds(180)); // an older device: no need, routed on call
+
+            List<Item> worker = f.care.support().listFor(SA);
+            assertEquals(List.of("home-0001#4", "home-0001#3", "home-0001#2", "home-0001#1"), refs(worker));
+            assertEquals(List.of(Route.ON_CALL, Route.TECHNICIAN, Route.ON_CALL, Route.WORKER), worker.stream().map(Item::route).toList());
+            assertEquals("none", worker.get(0).needCode());
+            assertEquals("Parent A", worker.get(0).clientName());
+
+            List<Item> tech = f.care.support().listFor(TECH);
+            assertEquals(List.of("home-0001#3"), refs(tech));
+            assertNull(tech.get(0).clientName(), "a technician is not told who the client is");
+
+            assertEquals(List.of(), f.care.support().listFor(SA_OTHER), "another service's worker sees none");
+            for (Actor refused : List.of(CP1, ADMIN)) {
+                assertThrows(AccessDeniedException.class, () -> f.care.support().listFor(refused));
+            }
+            assertEquals(5, f.auditCount("support_request.listed"));
+            assertEquals(2, f.auditCount("access.denied"));
+            assertEquals(List.of(), f.published, "listing tells the device nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void opening_a_request_tells_the_device_it_was_seen_and_closing_it_that_it_was_dealt_with(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            press(f, 45, SupportNeed.HELP_NOW, PRESSED);
+            press(f, 46, SupportNeed.CALL_ME, PRESSED.plusSeconds(600));
+            f.clock.set(Instant.parse("2026-02-20T08:10:00Z"));
+
+            Item seen = f.care.support().open(SA, "home-0001", 46);
+            assertEquals(SupportRequests.State.SEEN, seen.state());
+            SupportReply first = lastReply(f);
+            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, null)), first.requests(),
+                    "a request nobody opened (45) has no entry");
+            assertEquals(f.clock.instant(), first.issued());
+
+            // Opening it again changes nothing and sends nothing.
+            f.care.support().open(SA, "home-0001", 46);
+            assertEquals(1, f.published.size());
+
+            // Closing another in the same millisecond: the reply lists both, newest first, issued later than the last.
+            f.care.support().close(SA, "home-0001", 45, "Called back, all well.");
+            SupportReply second = lastReply(f);
+            assertEquals(List.of(SupportReply.Entry.seen(46, SupportReply.Role.WORKER, null, null),
+                    SupportReply.Entry.closed(45, SupportReply.Role.WORKER)), second.requests());
+            assertTrue(second.issued().isAfter(first.issued()), "a device ignores a reply no newer than the one it has");
+            assertThrows(IllegalStateException.class, () -> f.care.support().close(SA, "home-0001", 45, "again"), "closed is final");
+
+            // A day and a bit later the closed one has left the reply; a week later the seen one too.
+            f.clock.set(f.clock.instant().plus(Duration.ofHours(25)));
+            f.care.support().close(SA, "home-0001", 46, "");
+            assertEquals(List.of(SupportReply.Entry.closed(46, SupportReply.Role.WORKER)), lastReply(f).requests());
+
+            assertEquals(1, f.auditCount("support_request.opened"));
+            assertEquals(1, f.auditCount("support_request.viewed"));
+            assertEquals(2, f.auditCount("support_request.closed"));
+            assertEquals(List.of(SupportRequests.State.CLOSED, SupportRequests.State.CLOSED),
+                    f.care.support().ofParent(Actor.parent("parent-a", "client-a")).stream().map(Item::state).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void someone_the_request_was_not_routed_to_cannot_open_it_and_the_refusal_is_audited(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            press(f, 7, SupportNeed.CALL_ME, PRESSED);
+            for (Actor refused : List.of(TECH, SA_OTHER, CP1, ADMIN, Actor.parent("parent-a", "client-a"))) {
+                assertThrows(AccessDeniedException.class, () -> f.care.support().open(refused, "home-0001", 7), refused.userId());
+            }
+            assertEquals(5, f.auditCount("access.denied"));
+            assertEquals(List.of(), f.published);
+
+            press(f, 8, SupportNeed.DEVICE_PROBLEM, PRESSED.plusSeconds(60));
+            f.care.support().open(TECH, "home-0001", 8);
+            assertEquals(List.of(SupportReply.Entry.seen(8, SupportReply.Role.TECHNICIAN, null, null)), lastReply(f).requests());
+            assertThrows(IllegalArgumentException.class, () -> f.care.support().open(SA, "home-0001", 99), "no such request");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void the_parent_sees_their_own_requests_and_where_each_stands(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            Actor parent = Actor.parent("parent-a", "client-a");
+            assertEquals(List.of(), f.care.support().ofParent(parent));
+            press(f, 11, SupportNeed.CALL_ME, PRESSED);
+            press(f, 12, SupportNeed.HELP_NOW, PRESSED.plusSeconds(60));
+            f.care.support().open(SA, "home-0001", 11);
+            List<Item> mine = f.care.support().ofParent(parent);
+            assertEquals(List.of("home-0001#12", "home-0001#11"), refs(mine));
+            assertEquals(List.of(SupportRequests.State.OPEN, SupportRequests.State.SEEN), mine.stream().map(Item::state).toList());
+        }
+    }
+}

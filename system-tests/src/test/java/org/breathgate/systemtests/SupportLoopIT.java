@@ -1,0 +1,183 @@
+package org.breathgate.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.breathgate.agent.DeviceAgent;
+import org.breathgate.agent.Hardware;
+import org.breathgate.agent.clock.SystemClockSource;
+import org.breathgate.agent.config.AgentConfig;
+import org.breathgate.agent.config.AgentConfigLoader;
+import org.breathgate.agent.evidence.DeviceKeyFile;
+import org.breathgate.agent.prompt.Speech;
+import org.breathgate.agent.prompt.Voice;
+import org.breathgate.care.access.Actor;
+import org.breathgate.care.access.Client;
+import org.breathgate.care.access.Organisation;
+import org.breathgate.care.access.OrganisationKind;
+import org.breathgate.hardware.sim.FakeBreathalyser;
+import org.breathgate.hardware.sim.SoftPanel;
+import org.breathgate.protocol.SupportNeed;
+import org.breathgate.receiver.app.Receiver;
+import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.care.people.Clients;
+import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.care.people.Organisations;
+import org.breathgate.receiver.care.support.SupportRequests;
+import org.breathgate.testkit.Ports;
+import org.breathgate.testkit.TestKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The support loop across both sides with real parts: a device agent asks for "call me"; the request crosses the
+ * receiver's embedded MQTT broker (HiveMQ CE), is stored and routed to the family's service; the agent is switched off;
+ * a worker opens the request, so the receiver signs a {@code support_reply} and publishes it retained; the agent,
+ * started again, receives the retained reply, verifies it with the receiver's key and tells the parent aloud that a
+ * worker has seen it. The worker closes it and the running agent says so.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SupportLoopIT {
+
+    private static final String DEVICE = "home-0088";
+    private static final Actor WORKER = Actor.substanceAbuseWorker("worker-sa", "sa-1");
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @TempDir
+    Path dir;
+
+    /** What the agent said aloud, as the speech engine would be given it. */
+    private final List<String> said = new CopyOnWriteArrayList<>();
+
+    private DeviceAgent agent(int brokerPort, String receiverKeyPem) throws Exception {
+        Path keyFile = dir.resolve("device.key");
+        if (!Files.exists(keyFile)) {
+            DeviceKeyFile.write(keyFile, TestKeys.device(DEVICE));
+        }
+        Path receiverKey = dir.resolve("receiver-1.pem");
+        Files.writeString(receiverKey, receiverKeyPem);
+        Map<String, String> s = new HashMap<>();
+        s.put("device.id", DEVICE);
+        s.put("key.file", keyFile.toString());
+        s.put("receiver.key.1", receiverKey.toString());
+        s.put("data.dir", dir.resolve("device").toString());
+        s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
+        s.put("mqtt.backoff.initial.ms", "100");
+        s.put("mqtt.backoff.max.s", "1");
+        s.put("mqtt.ack.timeout.s", "3");
+        s.put("mqtt.connect.timeout.s", "3");
+        s.put("tick.ms", "50");
+        s.put("language", "en");
+        s.put("voice", "true");
+        AgentConfig config = AgentConfigLoader.fromMap(s);
+        Voice recording = new Voice() {
+            @Override
+            public void say(Speech speech) {
+                said.add(speech.text());
+            }
+
+            @Override
+            public boolean audible() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0),
+                new SoftPanel(Clock.systemUTC()), Optional.empty()), recording,
+                new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
+        agent.start();
+        return agent;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean heard(String sentence) {
+        return said.stream().anyMatch(s -> s.contains(sentence));
+    }
+
+    @Test
+    void a_call_me_request_is_seen_by_a_worker_and_the_device_tells_the_parent_even_after_being_off() throws Exception {
+        int brokerPort = Ports.free();
+        Map<String, String> settings = new HashMap<>();
+        settings.put(ReceiverConfig.DATA_DIR, dir.resolve("receiver").toString());
+        settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(brokerPort));
+        settings.put(ReceiverConfig.MQTT_CLIENT_ID, "support-e2e");
+        settings.put(ReceiverConfig.WEB_ENABLED, "false");
+        ReceiverConfig config = ReceiverConfig.from(settings);
+        String receiverPem = org.breathgate.receiver.app.config.ReceiverKeys.loadOrCreate(config.receiverKey().file(), 1,
+                new java.security.SecureRandom()).verificationKey().toPem();
+
+        try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
+            assertTrue(receiver.awaitReady(WAIT));
+            Instant lent = Instant.now().minus(Duration.ofDays(1));
+            new Organisations(receiver.database()).add(new Organisation("sa-1", "Service", OrganisationKind.SUBSTANCE_ABUSE_SERVICE));
+            new Clients(receiver.database()).add(Client.open("client-a", "Parent A", "sa-1"), lent);
+            new DeviceAssignments(receiver.database()).assign(DEVICE, "client-a", lent);
+            receiver.registry().enroll(TestKeys.device(DEVICE).verificationKey());
+
+            DeviceAgent first = agent(brokerPort, receiverPem);
+            try {
+                first.requestSupport(SupportNeed.CALL_ME);
+                await(() -> heard("You asked for a phone call."), "the device confirming the request");
+                await(() -> first.outboxStats().depth() == 0, "the receiver's ack of the request");
+            } finally {
+                first.close();
+            }
+
+            // The device is off; the worker finds the request routed to them and opens it.
+            List<SupportRequests.Item> inbox = receiver.care().support().listFor(WORKER);
+            assertEquals(1, inbox.size());
+            SupportRequests.Item request = inbox.get(0);
+            assertEquals(SupportNeed.CALL_ME, request.need());
+            assertEquals(SupportRequests.State.SEEN, receiver.care().support().open(WORKER, DEVICE, request.seq()).state());
+            assertTrue(said.stream().noneMatch(s -> s.contains("has seen your request")), "nothing said while the device was off");
+
+            // Switched on again: the retained reply reaches it, is verified, and is said aloud.
+            DeviceAgent again = agent(brokerPort, receiverPem);
+            try {
+                await(() -> heard("A worker has seen your request."), "the device saying a worker has seen the request");
+                String closed = closedSentence();
+                receiver.care().support().close(WORKER, DEVICE, request.seq(), "Called the parent.");
+                await(() -> heard(closed), "the device saying the request was dealt with");
+            } finally {
+                again.close();
+            }
+            assertEquals(SupportRequests.State.CLOSED,
+                    receiver.care().support().ofParent(Actor.parent("parent-a", "client-a")).get(0).state());
+        }
+    }
+
+    /** The English sentence the agent says for a closed request (its own prompt file, not a copy of its words). */
+    private static String closedSentence() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = org.breathgate.agent.prompt.Prompt.class.getResourceAsStream("prompts_en.properties")) {
+            p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return p.getProperty("SUPPORT_CLOSED");
+    }
+}
