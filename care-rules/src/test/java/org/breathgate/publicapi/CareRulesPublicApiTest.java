@@ -197,7 +197,7 @@ class CareRulesPublicApiTest {
                 Operation.REVOKE_CONSENT, Operation.VIEW_CONSENTS, Operation.SET_SCHEDULE, Operation.EDIT_ALERT_RULES,
                 Operation.EXCUSE_MISSED_TEST, Operation.MANAGE_CLIENT, Operation.EXPORT_ALL_DATA_OF_CLIENT,
                 Operation.VIEW_ACCESS_LOG_OF_CLIENT, Operation.MANAGE_DEVICES, Operation.CREATE_ENROLLMENT_CODE,
-                Operation.VIEW_DEVICE_HEALTH, Operation.MANAGE_USERS, Operation.VIEW_AUDIT_LOG, Operation.VERIFY_AUDIT,
+                Operation.VIEW_DEVICE_HEALTH, Operation.HANDLE_DEVICE_ALERT, Operation.MANAGE_USERS, Operation.VIEW_AUDIT_LOG, Operation.VERIFY_AUDIT,
                 Operation.DELETE_EXPIRED,
                 Operation.Kind.EVENT, Operation.Kind.CLIENT, Operation.Kind.SYSTEM,
                 OrganisationKind.SUBSTANCE_ABUSE_SERVICE, OrganisationKind.CHILD_PROTECTION_UNIT,
@@ -329,6 +329,12 @@ class CareRulesPublicApiTest {
         List<AlertCommand> silent = engine.onSilenceCheck(DEVICE, T0.minus(Duration.ofDays(2)), context, lookup, received);
         List<AlertCommand> heard = engine.onDeviceHeard(DEVICE, T0.minus(Duration.ofDays(2)), received, lookup);
         List<AlertCommand> ticked = engine.onTick(List.of(alert), received.plus(Duration.ofDays(1)));
+        List<AlertCommand> integrity = engine.onIntegrity(DEVICE, "seq_reused", 10L, received, context, lookup, received);
+        List<AlertCommand> clockDoubted = engine.onClockDoubted(positive, received, "ahead", context, lookup, received);
+        List<AlertCommand> unassigned = engine.onUnassignedEvidence(positive, received, T0, context, lookup, received);
+        Actor technician = Actor.technician("tech-1");
+        Decision technicianMayReceive = AlertEngine.mayReceive(integrity.get(0).alert(), technician, context, received);
+        boolean aboutTheDevice = AlertKind.DEVICE_INTEGRITY.aboutTheDevice();
 
         Actor worker = Actor.substanceAbuseWorker("worker-sa", "sa-north");
         Decision mayReceive = AlertEngine.mayReceive(alert, worker, context, received);
@@ -364,6 +370,8 @@ class CareRulesPublicApiTest {
         String audienceOrganisation = audience.substanceAbuseOrganisationId();
         Set<String> units = audience.childProtectionUnitIds();
         Audience madeAudience = new Audience("sa-north", Set.of("cp-1"));
+        Audience withTechnicians = new Audience("sa-north", Set.of(), true);
+        boolean technicians = withTechnicians.technicians();
 
         AlertEvidence item = evidence.get(0);
         long seq = item.seq();
@@ -385,9 +393,13 @@ class CareRulesPublicApiTest {
         }
 
         List<String> keys = List.of(AlertKeys.chain(DEVICE, 10), AlertKeys.missedTest(DEVICE, 11), AlertKeys.tamper(DEVICE, 12),
-                AlertKeys.photoMismatch(DEVICE, 10), AlertKeys.supportRequest(DEVICE, 13), AlertKeys.silence(DEVICE, T0));
+                AlertKeys.photoMismatch(DEVICE, 10), AlertKeys.supportRequest(DEVICE, 13), AlertKeys.silence(DEVICE, T0),
+                AlertKeys.integrity(DEVICE, "seq_reused", 10L, T0), AlertKeys.clockDoubted(DEVICE, "boot-1"), AlertKeys.unassigned(DEVICE, 20_000));
 
         assertTrue(found.isPresent() && mayReceive.allowed() && mayAcknowledge.allowed() && open && contains && includes);
+        assertTrue(technicianMayReceive.allowed() && aboutTheDevice && technicians);
+        assertEquals(List.of(AlertKind.DEVICE_INTEGRITY, AlertKind.CLOCK_DOUBTED, AlertKind.UNASSIGNED_EVIDENCE),
+                List.of(integrity.get(0).alert().kind(), clockDoubted.get(0).alert().kind(), unassigned.get(0).alert().kind()));
         assertEquals(copy, alert);
         assertEquals(madeEvidence, item);
         assertEquals(List.of(silentAfterDefault, settings, silentAfter, enabled, share, escalateAfter, contextClient, contextRules,
@@ -396,9 +408,11 @@ class CareRulesPublicApiTest {
 
         List<Enum<?>> values = List.of(AlertEvidence.Role.TEST, AlertEvidence.Role.RETEST, AlertEvidence.Role.MISSED_TEST,
                 AlertEvidence.Role.MISSED_RETEST, AlertEvidence.Role.TAMPER, AlertEvidence.Role.SUPPORT_REQUEST,
-                AlertEvidence.Role.PHOTO_MISMATCH,
+                AlertEvidence.Role.PHOTO_MISMATCH, AlertEvidence.Role.INTEGRITY, AlertEvidence.Role.CLOCK_DOUBTED,
+                AlertEvidence.Role.UNASSIGNED,
                 AlertKind.CONFIRMED_POSITIVE, AlertKind.OVER_THRESHOLD, AlertKind.MISSED_TEST, AlertKind.TAMPER,
-                AlertKind.DEVICE_SILENT, AlertKind.SUPPORT_REQUEST, AlertKind.PHOTO_MISMATCH,
+                AlertKind.DEVICE_SILENT, AlertKind.SUPPORT_REQUEST, AlertKind.PHOTO_MISMATCH, AlertKind.DEVICE_INTEGRITY,
+                AlertKind.CLOCK_DOUBTED, AlertKind.UNASSIGNED_EVIDENCE,
                 AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED,
                 Severity.INFO, Severity.WARNING, Severity.HIGH);
         assertEnumsComplete(values, AlertEvidence.Role.values(), AlertKind.values(), AlertStatus.values(), Severity.values());

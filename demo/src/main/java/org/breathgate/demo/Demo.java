@@ -31,7 +31,6 @@ import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.people.DeviceAssignments;
 import org.breathgate.receiver.app.config.ReceiverConfig;
-import org.breathgate.receiver.https.TlsIdentity;
 import org.breathgate.receiver.https.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,6 @@ public final class Demo implements AutoCloseable {
     // Filled by the starting thread while a shutdown hook may already be closing: concurrent maps.
     private final Map<Story, Home> homes = new ConcurrentSkipListMap<>();
     private final Map<Story, String> devices = new ConcurrentSkipListMap<>();
-    private BrokerTls brokerTls;
     private Receiver receiver;
     private ScheduledExecutorService ticker;
     private volatile boolean closed;
@@ -78,32 +76,21 @@ public final class Demo implements AutoCloseable {
     void startAll() throws Exception {
         Path data = settings.dataDir().toAbsolutePath();
         Files.createDirectories(data.resolve("homes"));
-        // TLS in front of the embedded broker, as devices are told at enrollment (self-signed; the devices trust exactly it).
-        Path tlsDir = data.resolve("broker-tls");
-        TlsIdentity.loadOrCreate(tlsDir, List.of());
         int mqttPort = LinkSwitch.freePort();
-        BrokerTls tls = BrokerTls.start(tlsDir.resolve(TlsIdentity.CERT_FILE), tlsDir.resolve(TlsIdentity.KEY_FILE), mqttPort,
-                data.resolve("broker-tls.log"));
-        synchronized (this) { // close() takes this lock: each part is either closed here or kept for close()
-            if (closed) {
-                tls.close();
-                throw stopped();
-            }
-            brokerTls = tls;
-        }
 
-        out.println("  the receiver: embedded MQTT broker, SQLite database, HTTPS web server ...");
+        out.println("  the receiver: embedded MQTT broker (devices log in over TLS), SQLite database, HTTPS web server ...");
         Map<String, String> config = new HashMap<>();
         config.put(ReceiverConfig.DATA_DIR, data.resolve("receiver").toString());
         config.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
+        // The embedded broker faces the devices itself: its TLS listener (a certificate made on first start), told to devices at
+        // enrollment with their own broker logins. Each home reaches it through its own relay, which the demo can cut.
+        config.put(ReceiverConfig.EMBEDDED_TLS_PORT, Integer.toString(LinkSwitch.freePort()));
         config.put(ReceiverConfig.MQTT_CLIENT_ID, "demo-receiver");
         // DEMO ONLY: the demo logins sign in with a password alone; the receiver warns loudly at start and the login page says so.
         config.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
         config.put(ReceiverConfig.WEB_PORT, Integer.toString(settings.webPort()));
         // Devices enroll on a listener of their own (their own certificate): the next port, or a free one in tests.
         config.put(ReceiverConfig.DEVICE_API_PORT, Integer.toString(settings.webPort() == 0 ? 0 : settings.webPort() + 1));
-        config.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + brokerTls.port());
-        config.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, tlsDir.resolve(TlsIdentity.CERT_FILE).toString());
         Receiver started = Receiver.start(ReceiverConfig.from(config), java.time.Clock.systemUTC(), List.of(progress));
         synchronized (this) {
             if (closed) {
@@ -162,7 +149,7 @@ public final class Demo implements AutoCloseable {
         progress.checkAlerts(true);
         for (Home home : homes.values()) {
             stopIfClosed();
-            home.start(brokerTls.port());
+            home.start(URI.create(receiver.deviceBrokerUri().orElseThrow()).getPort());
         }
         printWelcome(url, web.identity().fingerprint(), deviceUrl, schedule);
         synchronized (this) {
@@ -304,9 +291,6 @@ public final class Demo implements AutoCloseable {
         }
         if (receiver != null) {
             receiver.close();
-        }
-        if (brokerTls != null) {
-            brokerTls.close();
         }
     }
 

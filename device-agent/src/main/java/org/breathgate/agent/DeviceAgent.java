@@ -23,6 +23,10 @@ import org.breathgate.agent.buttons.ParentButtons;
 import org.breathgate.agent.clock.AgentTimer;
 import org.breathgate.agent.breathtest.TestRunner;
 import org.breathgate.agent.clock.ClockJumpDetector;
+import org.breathgate.agent.clock.ClockMemory;
+import org.breathgate.agent.enroll.BrokerLoginRenewal;
+import org.breathgate.agent.enroll.EnrollmentException;
+import org.breathgate.agent.publish.LoginRenewal;
 import org.breathgate.agent.clock.ClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.ConfigUpdates;
@@ -65,6 +69,7 @@ import org.breathgate.protocol.SensorState;
 import org.breathgate.protocol.SupportNeed;
 import org.breathgate.protocol.SupportReply;
 import org.breathgate.protocol.TestReason;
+import org.breathgate.protocol.TamperKind;
 import org.breathgate.protocol.VerificationKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +100,8 @@ public final class DeviceAgent implements AutoCloseable {
 
     /** Where {@code breathgate-agent setup} leaves the receiver's first signed configuration, in the data folder. */
     public static final String ENROLLED_CONFIG_FILE = "enrolled-config.jws";
+    /** The clock's last look, kept across restarts in the data folder ({@link ClockMemory}). */
+    public static final String CLOCK_MEMORY_FILE = "clock-memory";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
     /** How often the status file is checked: often enough that {@code status} is current (it is written only on change). */
@@ -120,6 +127,7 @@ public final class DeviceAgent implements AutoCloseable {
     private final ConfigUpdates configs;
     private final StatusReporter status;
     private final MqttPublisher publisher;
+    private final ClockMemory clockMemory;
     private final LightKeeper light;
     private final SupportDesk support;
     private final Gestures gestures;
@@ -160,6 +168,7 @@ public final class DeviceAgent implements AutoCloseable {
             this.testThread = Executors.newSingleThreadScheduledExecutor(named("breathgate-test-" + id));
             this.statusInterval = config.statusInterval();
             ScheduleState state = outbox.state().scheduleState().map(ScheduleState::decode).orElse(ScheduleState.EMPTY);
+            this.clockMemory = new ClockMemory(config.dataDir().resolve(CLOCK_MEMORY_FILE), config.clockJumpTolerance());
             this.schedule = new ScheduleKeeper(new TestSchedule(config.rules(), state), new ClockJumpDetector(config.clockJumpTolerance()),
                     recorder, prompter);
             this.photoTaker = new PhotoTaker(hardware.camera(),
@@ -169,7 +178,7 @@ public final class DeviceAgent implements AutoCloseable {
             this.tests = new TestRunner(config.sensor(), config.threshold(), clock, sensor, photoTaker, photos, schedule, recorder,
                     prompter, this::onAgentThread, testThread, this::stopping);
             this.configs = new ConfigUpdates(id, receiverVerifier, outbox.state(), config.dataDir().resolve(ENROLLED_CONFIG_FILE),
-                    recorder, this::use);
+                    recorder, this::use, clock::monotonicMs);
             configs.restore();
             this.status = new StatusReporter(config, VERSION, clock, outbox, sensor, voice, prompter, photos::cameraFault,
                     configs::version, this::publisherStats, this::publishStatus);
@@ -180,11 +189,33 @@ public final class DeviceAgent implements AutoCloseable {
             ParentButtons buttons = new ParentButtons(tests, schedule, support, prompter, clock);
             this.gestures = new Gestures(timer, config.parent().doublePress(), buttons::gesture);
             this.publisher = new MqttPublisher(config.mqtt(), id, outbox, receiverVerifier, signer, status::heartbeat,
-                    new Downlink(), random, photoSender);
+                    new Downlink(), random, photoSender, config.dataDir().resolve(BrokerLoginRenewal.RENEWED_FILE),
+                    loginRenewal(config, key, clock));
         } catch (RuntimeException e) {
             outbox.close();
             throw e;
         }
+    }
+
+    /**
+     * How a login the broker refuses is replaced: a request signed with the device key to the receiver the device enrolled
+     * with; none for a device set up without {@code receiver.url}.
+     */
+    private static LoginRenewal loginRenewal(AgentConfig config, SigningKey key, ClockSource clock) {
+        if (config.enrollment().isEmpty()) {
+            return null;
+        }
+        BrokerLoginRenewal renewal = new BrokerLoginRenewal(config.enrollment().get(), config.deviceId(), key,
+                config.dataDir().resolve(BrokerLoginRenewal.RENEWED_FILE), clock::wall, Duration.ofSeconds(20), config.keyFile());
+        return () -> {
+            try {
+                renewal.renew();
+                return true;
+            } catch (EnrollmentException | IOException e) {
+                LOG.error("Asking the receiver for a new broker login failed: {}", e.getMessage());
+                return false;
+            }
+        };
     }
 
     private static VerificationKey[] loadReceiverKeys(Map<Integer, Path> files) throws KeyFileException {
@@ -212,6 +243,7 @@ public final class DeviceAgent implements AutoCloseable {
         hardware.breathalyser().buttons().ifPresent(b -> b.addListener(this::pressed));
         hardware.panel().buttons().addListener(this::pressed);
         publisher.start();
+        agentThread.execute(guarded(this::checkClockSinceLastRun));
         testThread.execute(sensor::open);
         agentThread.scheduleWithFixedDelay(guarded(this::tick), 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         agentThread.execute(this::scheduleHeartbeats);
@@ -370,7 +402,16 @@ public final class DeviceAgent implements AutoCloseable {
         }
     }
 
+    /** A wall clock set back while the agent was not running (across a reboot, or a restart) is a tamper event. */
+    private void checkClockSinceLastRun() {
+        clockMemory.checkAtStart(clock.facts()).ifPresent(detail -> {
+            LOG.warn("Clock jump since the agent last ran: {}", detail);
+            recorder.recordTamper(TamperKind.CLOCK_JUMP, detail);
+        });
+    }
+
     private void tick() {
+        clockMemory.remember(clock.facts());
         if (tests.running() || closed) {
             return; // a window must not close under a test in progress; the next tick catches up
         }

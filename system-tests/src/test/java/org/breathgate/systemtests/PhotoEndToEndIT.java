@@ -94,6 +94,8 @@ class PhotoEndToEndIT {
         s.put("receiver.key.1", receiverKey.toString());
         s.put("data.dir", dir.resolve("device").toString());
         s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
+        // The device's broker login, as enrollment leaves it (the embedded broker wants one from every client).
+        s.put("mqtt.password.file", dir.resolve("mqtt-password").toString());
         s.put("mqtt.backoff.initial.ms", "100");
         s.put("mqtt.backoff.max.s", "1");
         s.put("mqtt.ack.timeout.s", "3");
@@ -134,6 +136,7 @@ class PhotoEndToEndIT {
         Map<String, String> settings = new HashMap<>();
         settings.put(ReceiverConfig.DATA_DIR, dir.resolve("receiver").toString());
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(brokerPort));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "photo-e2e");
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         ReceiverConfig config = ReceiverConfig.from(settings);
@@ -143,6 +146,7 @@ class PhotoEndToEndIT {
 
         // Offline: the test is taken, the reading and its photo wait in the outbox; then the agent restarts.
         Reading reading;
+        Files.writeString(dir.resolve("mqtt-password"), "not-yet-enrolled\n");
         DeviceAgent offline = agent(brokerPort, camera, receiverPem);
         try {
             reading = offline.runTestNow(Duration.ofSeconds(30)).orElseThrow();
@@ -159,6 +163,7 @@ class PhotoEndToEndIT {
             new Clients(receiver.database()).add(Client.open("client-a", "Parent A", "sa-1"), lent);
             new DeviceAssignments(receiver.database()).assign(DEVICE, "client-a", lent);
             receiver.registry().enroll(TestKeys.device(DEVICE).verificationKey());
+            Files.writeString(dir.resolve("mqtt-password"), receiver.brokerLogins().issue(DEVICE, "test").password() + "\n");
 
             DeviceAgent agent = agent(brokerPort, camera, receiverPem);
             try {

@@ -29,6 +29,8 @@ import org.breathgate.agent.AgentDaemon;
 import org.breathgate.agent.cli.AgentCli;
 import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
+import org.breathgate.agent.enroll.BrokerLoginRenewal;
+import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
 import org.breathgate.agent.config.AgentConfigLoader;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.hardware.sim.Blow;
@@ -142,13 +144,27 @@ class TechnicianEnrollmentIT {
                 assertEquals(org.breathgate.protocol.SigningKey.fromPem(new KeyId(deviceId, 1), pem).verificationKey(), enrolled);
                 new MessageVerifier(KeyResolver.of(enrolled)).verify(e.compact(), deviceId);
                 await(() -> daemon.agent().outboxStats().depth() == 0, Duration.ofSeconds(20), "the receiver's ack");
+
+                // The broker loses this device's login (here: a new one the device never got): the broker disconnects the
+                // agent, refuses its password, and the agent asks the receiver for a new login itself, signed with its key.
+                long connectsBefore = daemon.agent().status().publisher().connects();
+                bed.receiver.brokerLogins().issue(deviceId, "test");
+                await(() -> daemon.agent().status().publisher().connects() > connectsBefore && daemon.agent().status().publisher().connected(),
+                        Duration.ofSeconds(60), "the agent back on the broker with a login it asked for");
+                assertTrue(Files.exists(dir.resolve("var/" + BrokerLoginRenewal.RENEWED_FILE)), "the renewed password is kept");
+                assertEquals("rw-------", mode(dir.resolve("var/" + BrokerLoginRenewal.RENEWED_FILE)));
             }
+            Thread.sleep(DeviceRequestsApi.BROKER_LOGIN_EVERY.toMillis() + 500); // the receiver's limit on new logins per device
 
             // Key rotation against the real receiver: key 2 is registered, and the next reading is signed with it.
             String etc = dir.resolve("etc").toString();
             String var = dir.resolve("var").toString();
+            String passwordBefore = Files.readString(dir.resolve("var/" + BrokerLoginRenewal.RENEWED_FILE));
             Run rotate = cli("", "rotate-key", "--config-dir", etc, "--data-dir", var, "--timeout=5");
             assertEquals(0, rotate.exitCode(), rotate.toString());
+            assertTrue(rotate.out().contains("new broker login too"), rotate.toString());
+            assertNotEquals(passwordBefore, Files.readString(dir.resolve("var/" + BrokerLoginRenewal.RENEWED_FILE)),
+                    "a copied card's old password stops working");
             assertEquals(2, bed.receiver.registry().device(deviceId).orElseThrow().keys().size());
             AgentConfig rotated = AgentConfigLoader.load(dir.resolve("etc/agent.properties"), List.of("--voice=false"));
             assertEquals(2, rotated.keyVersion());

@@ -19,23 +19,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.testkit.Ports;
-import org.breathgate.testkit.TestCertificates;
 
 /**
  * A real receiver in this JVM, started with {@link Receiver#start} as {@code breathgate-receiver} does:
  * embedded MQTT broker, SQLite in a temporary folder, and its HTTPS enrollment API on a free loopback
- * port ({@code web.port = 0}) with a self-signed certificate made on first start. The
- * embedded broker listens on plain TCP on loopback (the receiver's own connection); devices reach
- * it through a TLS terminator (socat with a test CA), as a deployment would put TLS in front of it,
- * so enrollment hands out a real {@code ssl://} URI and broker CA ({@code enrollment.broker-uri},
- * {@code enrollment.broker-ca-file}). The receiver's clock can be moved forward to expire codes.
+ * port ({@code web.port = 0}) with a self-signed certificate made on first start. The embedded broker
+ * faces devices itself: its TLS listener (on a free port, with a certificate made on first start) is
+ * what enrollment hands out, with that certificate as the broker CA, and every device logs in with the
+ * login enrollment made for it. The receiver's clock can be moved forward to expire codes.
  */
 final class TestBed implements AutoCloseable {
 
@@ -47,24 +44,20 @@ final class TestBed implements AutoCloseable {
     final String adminToken;
     private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
     private final List<AutoCloseable> open = new ArrayList<>();
-    private Process tlsProxy;
     private HttpClient http;
 
     TestBed(Path dir) throws Exception {
         Path data = dir.resolve("receiver");
         int mqttPort = Ports.free();
-        int tlsPort = Ports.free();
-        TestCertificates brokerTls = TestCertificates.create(Files.createDirectories(dir.resolve("broker-tls")));
         // Started the normal way: Receiver serves HTTPS (a self-signed certificate in the data folder) on a free
-        // loopback port and tells devices the broker behind the TLS terminator below, with its CA.
+        // loopback port and tells devices its broker's TLS listener, with that listener's certificate.
         Map<String, String> settings = new HashMap<>();
         settings.put(ReceiverConfig.DATA_DIR, data.toString());
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(mqttPort));
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "system-test-receiver");
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
-        settings.put(ReceiverConfig.ENROLLMENT_BROKER_URI, "ssl://127.0.0.1:" + tlsPort);
-        settings.put(ReceiverConfig.ENROLLMENT_BROKER_CA_FILE, brokerTls.caCertificate().toString());
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
         ReceiverConfig config = ReceiverConfig.from(settings);
         // The receiver's clock runs with real time, shifted by what a test adds to expire codes.
         Clock clock = new Clock() {
@@ -91,12 +84,6 @@ final class TestBed implements AutoCloseable {
             }
             devices = receiver.deviceApi().orElseThrow(() -> new IllegalStateException("the receiver did not start its device listener"));
             adminToken = receiver.adminToken().orElseThrow().issue(java.time.Instant.now());
-            tlsProxy = new ProcessBuilder("socat", "OPENSSL-LISTEN:" + tlsPort + ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert="
-                    + brokerTls.serverCertificate() + ",key=" + brokerTls.serverKey(), "TCP:127.0.0.1:" + mqttPort)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
-            if (!Ports.awaitAccepting(tlsPort, Duration.ofSeconds(10))) {
-                throw new IllegalStateException("the TLS terminator did not start: " + Files.readString(dir.resolve("socat.log")));
-            }
             http = HttpClient.newBuilder().sslContext(trusting(devices.identity().certificate())).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception e) {
             close();
@@ -130,14 +117,6 @@ final class TestBed implements AutoCloseable {
 
     @Override
     public void close() {
-        if (tlsProxy != null) {
-            tlsProxy.destroy();
-            try {
-                tlsProxy.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();

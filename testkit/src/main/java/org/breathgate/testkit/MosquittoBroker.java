@@ -40,51 +40,75 @@ public final class MosquittoBroker implements TestBroker {
     /**
      * What to configure beyond a plain anonymous listener.
      *
-     * @param users       user name to password; when not empty, anonymous clients are refused
-     * @param acl         the text of an ACL file ({@code user}, {@code topic}, {@code pattern} lines), or {@code null} for none
-     * @param tls         whether to add a TLS listener (certificates from {@link TestCertificates})
-     * @param persistence whether the broker keeps sessions and queued messages across {@link #restart()}
-     * @param extraLines  further {@code mosquitto.conf} lines, written before the listeners
+     * @param users           user name to password; when not empty, anonymous clients are refused
+     * @param acl             the text of an ACL file ({@code user}, {@code topic}, {@code pattern} lines), or {@code null} for none
+     * @param tls             whether to add a TLS listener (certificates from {@link TestCertificates})
+     * @param persistence     whether the broker keeps sessions and queued messages across {@link #restart()}
+     * @param extraLines      further {@code mosquitto.conf} lines, written before the listeners
+     * @param dynamicSecurity the dynamic security plugin's admin login, or {@code null} for no plugin; with it, anonymous
+     *                        clients are refused and every other login is made through the plugin
      */
-    public record Options(Map<String, String> users, String acl, boolean tls, boolean persistence, List<String> extraLines) {
+    public record Options(Map<String, String> users, String acl, boolean tls, boolean persistence, List<String> extraLines,
+                          Login dynamicSecurity) {
+
+        /** A user name and password. */
+        public record Login(String username, String password) {
+            public Login {
+                Objects.requireNonNull(username, "username");
+                Objects.requireNonNull(password, "password");
+            }
+        }
 
         public Options {
             users = Map.copyOf(users);
             extraLines = List.copyOf(extraLines);
         }
 
+        public Options(Map<String, String> users, String acl, boolean tls, boolean persistence, List<String> extraLines) {
+            this(users, acl, tls, persistence, extraLines, null);
+        }
+
         /** One anonymous plain listener, no persistence. */
         public static Options plain() {
-            return new Options(Map.of(), null, false, false, List.of());
+            return new Options(Map.of(), null, false, false, List.of(), null);
         }
 
         /** Adds a user; anonymous clients are then refused on every listener. */
         public Options withUser(String name, String password) {
             Map<String, String> more = new LinkedHashMap<>(users);
             more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(password, "password"));
-            return new Options(more, acl, tls, persistence, extraLines);
+            return new Options(more, acl, tls, persistence, extraLines, dynamicSecurity);
         }
 
         /** Uses {@code aclText} as the ACL file; see {@code mosquitto.conf(5)}, {@code acl_file}. */
         public Options withAcl(String aclText) {
-            return new Options(users, Objects.requireNonNull(aclText, "aclText"), tls, persistence, extraLines);
+            return new Options(users, Objects.requireNonNull(aclText, "aclText"), tls, persistence, extraLines, dynamicSecurity);
         }
 
         /** Adds a TLS listener on a second port. */
         public Options withTls() {
-            return new Options(users, acl, true, persistence, extraLines);
+            return new Options(users, acl, true, persistence, extraLines, dynamicSecurity);
         }
 
         /** Keeps persistent sessions and their queued QoS 1 messages across {@link #restart()}. */
         public Options withPersistence() {
-            return new Options(users, acl, tls, true, extraLines);
+            return new Options(users, acl, tls, true, extraLines, dynamicSecurity);
         }
 
         /** Adds a raw configuration line, e.g. {@code max_queued_messages 100000}. */
         public Options withConfigLine(String line) {
             List<String> more = new ArrayList<>(extraLines);
             more.add(Objects.requireNonNull(line, "line"));
-            return new Options(users, acl, tls, persistence, more);
+            return new Options(users, acl, tls, persistence, more, dynamicSecurity);
+        }
+
+        /**
+         * Loads Debian's dynamic security plugin ({@code mosquitto_dynamic_security.so}), initialised with
+         * {@code mosquitto_ctrl dynsec init} and {@code admin} as its admin (who may send commands to
+         * {@code $CONTROL/dynamic-security/v1}); anonymous clients are refused.
+         */
+        public Options withDynamicSecurity(String admin, String password) {
+            return new Options(users, acl, tls, persistence, extraLines, new Login(admin, password));
         }
     }
 
@@ -286,6 +310,14 @@ public final class MosquittoBroker implements TestBroker {
             if (options.acl() != null) {
                 Files.writeString(dir.resolve("acl"), options.acl());
             }
+            if (options.dynamicSecurity() != null) {
+                Path tool = binary.resolveSibling("mosquitto_ctrl");
+                if (!Files.isExecutable(tool)) {
+                    tool = Path.of("/usr/bin/mosquitto_ctrl");
+                }
+                run(List.of(tool.toString(), "dynsec", "init", dir.resolve("dynamic-security.json").toString(),
+                        options.dynamicSecurity().username(), options.dynamicSecurity().password()));
+            }
             if (options.persistence()) {
                 Files.createDirectories(dir.resolve("data"));
             }
@@ -299,7 +331,11 @@ public final class MosquittoBroker implements TestBroker {
         // Running as root, mosquitto would switch to the 'mosquitto' user and lose access to this folder.
         lines.add("user " + System.getProperty("user.name"));
         lines.add("per_listener_settings false");
-        lines.add("allow_anonymous " + options.users().isEmpty());
+        lines.add("allow_anonymous " + (options.users().isEmpty() && options.dynamicSecurity() == null));
+        if (options.dynamicSecurity() != null) {
+            lines.add("plugin " + dynamicSecurityPlugin());
+            lines.add("plugin_opt_config_file " + dir.resolve("dynamic-security.json"));
+        }
         if (!options.users().isEmpty()) {
             lines.add("password_file " + dir.resolve("passwords"));
         }
@@ -344,6 +380,16 @@ public final class MosquittoBroker implements TestBroker {
             p.destroyForcibly();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);
         }
+    }
+
+    /** Debian's dynamic security plugin (the {@code mosquitto} package ships it). */
+    static Path dynamicSecurityPlugin() {
+        List<Path> candidates = List.of(Path.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"),
+                Path.of("/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so"), Path.of("/usr/lib/mosquitto_dynamic_security.so"),
+                Path.of("/usr/local/lib/mosquitto_dynamic_security.so"));
+        return candidates.stream().filter(Files::isReadable).findFirst().orElseThrow(() -> new IllegalStateException(
+                "Mosquitto's dynamic security plugin (mosquitto_dynamic_security.so) is not installed: Debian's mosquitto"
+                        + " package ships it in /usr/lib/<arch>/"));
     }
 
     private static Path findBinary() {

@@ -20,7 +20,8 @@ import java.util.Set;
  *   <li><b>Child-protection worker</b>: results, missed tests, alerts and reports only while a consent
  *       naming their unit is in force now, includes the scope, and its period holds the event's
  *       time; the consents naming their unit (to see them, or to record the parent's revocation).</li>
- *   <li><b>Technician</b>: devices and their health; never results or clients.</li>
+ *   <li><b>Technician</b>: devices and their health, and the alerts about a device (which carry no result); never
+ *       results or clients.</li>
  *   <li><b>Administrator</b>: users, devices, the audit log and retention; never results. Whoever
  *       manages accounts could otherwise grant themselves a look unseen; keeping the two duties apart
  *       means every look at a result is made by a worker with a case, and checked by someone else.</li>
@@ -40,7 +41,7 @@ public final class AccessPolicy {
             Operation.VIEW_DEVICE_HEALTH, Operation.VIEW_AUDIT_LOG, Operation.VERIFY_AUDIT, Operation.DELETE_EXPIRED);
 
     private static final Set<Operation> TECHNICIAN_OPERATIONS = EnumSet.of(
-            Operation.MANAGE_DEVICES, Operation.CREATE_ENROLLMENT_CODE, Operation.VIEW_DEVICE_HEALTH);
+            Operation.MANAGE_DEVICES, Operation.CREATE_ENROLLMENT_CODE, Operation.VIEW_DEVICE_HEALTH, Operation.HANDLE_DEVICE_ALERT);
 
     private static final Set<Operation> PARENT_OPERATIONS = EnumSet.of(
             Operation.VIEW_TIMELINE, Operation.VIEW_RESULT, Operation.VIEW_MISSED_TESTS,

@@ -54,6 +54,11 @@ public enum Operation {
     CREATE_ENROLLMENT_CODE(Kind.SYSTEM, EnumSet.noneOf(Scope.class)),
     /** See devices' health: online, outbox, sensor, calibration; no results. */
     VIEW_DEVICE_HEALTH(Kind.SYSTEM, EnumSet.noneOf(Scope.class)),
+    /**
+     * Be sent, and acknowledge, an alert about a device (its integrity, its clock, evidence outside any client's period):
+     * alerts that carry no result. Technicians.
+     */
+    HANDLE_DEVICE_ALERT(Kind.SYSTEM, EnumSet.noneOf(Scope.class)),
     /** Create, lock and remove accounts; assign roles. */
     MANAGE_USERS(Kind.SYSTEM, EnumSet.noneOf(Scope.class)),
     /** Read the whole audit log. */

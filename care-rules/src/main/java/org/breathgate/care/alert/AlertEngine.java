@@ -7,6 +7,7 @@ import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Decision;
 import org.breathgate.care.access.Operation;
 import org.breathgate.care.access.ReasonCode;
+import org.breathgate.care.access.Role;
 import org.breathgate.care.consent.EventTime;
 import org.breathgate.care.consent.Scope;
 import org.breathgate.protocol.EvidenceEvent;
@@ -109,6 +110,97 @@ public final class AlertEngine {
         return single(AlertKeys.photoMismatch(deviceId, readingSeq), AlertKind.PHOTO_MISMATCH, Severity.WARNING, summary,
                 new AlertEvidence(readingSeq, AlertEvidence.Role.PHOTO_MISMATCH, null, null, time, false), deviceId, context,
                 alerts, now);
+    }
+
+    /**
+     * The receiver found something wrong with a message the device signed ({@link AlertKind#DEVICE_INTEGRITY}): {@code
+     * problem} is the receiver's reason code ({@code seq_reused}, {@code photo_hash_mismatch}, {@code store_failed}, ...).
+     * One alert per problem and sequence number; for the substance-abuse service and the technicians. The summary names
+     * no result.
+     *
+     * @param seq        the sequence number the device signed it under (for a photo, its reading's), or {@code null}
+     * @param receivedAt when the receiver got it
+     */
+    public List<AlertCommand> onIntegrity(String deviceId, String problem, Long seq, Instant receivedAt, CaseContext context,
+                                          AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(problem, "problem");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        EventTime time = EventTime.exact(receivedAt);
+        String number = seq == null ? "" : " (number " + seq + ")";
+        String summary;
+        switch (problem) {
+            case "seq_reused":
+                summary = "The device sent a message under a number it had already used" + number + ", with different content, at "
+                        + summaries.time(time) + ". A copy of the device may be in use, or the device lost its count. The first"
+                        + " message is kept; please have a technician check the device.";
+                break;
+            case "photo_hash_mismatch":
+                summary = "A photo sent for the test" + number + " is not the photo the device recorded at that test (received "
+                        + summaries.time(time) + "). It was not kept with the test; please have a technician check the device.";
+                break;
+            default:
+                summary = "A message the device signed" + number + " could not be kept as evidence (" + problem.replace('_', ' ')
+                        + ", received " + summaries.time(time) + "). Please have a technician check the device.";
+        }
+        List<AlertEvidence> evidence = seq == null ? List.of()
+                : List.of(new AlertEvidence(seq, AlertEvidence.Role.INTEGRITY, null, null, time, false));
+        return device(AlertKeys.integrity(deviceId, problem, seq, receivedAt), AlertKind.DEVICE_INTEGRITY, summary, evidence, time,
+                deviceId, context, alerts, now);
+    }
+
+    /**
+     * The receiver doubted the device's clock when {@code event} arrived ({@link AlertKind#CLOCK_DOUBTED}): the device said
+     * it was synchronised, but it disagreed with the receiver's. One alert per boot of the device.
+     *
+     * @param why the receiver's finding, e.g. "ahead: the device clock was at least 21600 s ahead of the receiver's"
+     */
+    public List<AlertCommand> onClockDoubted(EvidenceEvent event, Instant receivedAt, String why, CaseContext context,
+                                             AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(why, "why");
+        EventTime time = EventTime.exact(receivedAt);
+        String summary = "The device's clock did not agree with the receiver's when its message number " + event.seq()
+                + " arrived at " + summaries.time(time) + " (" + why + "). Its results are filed by the time they arrived;"
+                + " please have a technician check the device's clock.";
+        return device(AlertKeys.clockDoubted(event.deviceId(), event.clock().bootId()), AlertKind.CLOCK_DOUBTED, summary,
+                List.of(new AlertEvidence(event.seq(), AlertEvidence.Role.CLOCK_DOUBTED, null, null, time, false)), time,
+                event.deviceId(), context, alerts, now);
+    }
+
+    /**
+     * {@code event} belongs to no client's period with the device ({@link AlertKind#UNASSIGNED_EVIDENCE}): it is on no
+     * timeline. {@code context} is the client the device was lent to nearest {@code attributedTo}. One alert per device
+     * and day of receipt; later events of that day are added to it.
+     *
+     * @param attributedTo the time that placed it outside every period (the device's clock, or the receipt)
+     */
+    public List<AlertCommand> onUnassignedEvidence(EvidenceEvent event, Instant receivedAt, Instant attributedTo, CaseContext context,
+                                                   AlertLookup alerts, Instant now) {
+        EventTime time = EventTime.exact(receivedAt);
+        String key = AlertKeys.unassigned(event.deviceId(), receivedAt.getEpochSecond() / 86_400);
+        Optional<Alert> existing = alerts.find(key);
+        if (existing.isPresent() && existing.get().contains(event.seq())) {
+            return List.of();
+        }
+        List<AlertEvidence> evidence = with(existing,
+                new AlertEvidence(event.seq(), AlertEvidence.Role.UNASSIGNED, null, null, time, false));
+        String summary = "Device " + event.deviceId() + " sent " + (evidence.size() == 1 ? "a message" : evidence.size() + " messages")
+                + " dated outside any period it was lent to a client (latest dated " + summaries.time(attributedTo) + ", received "
+                + summaries.time(time) + "). They are kept, but on no timeline: please check with a technician whether the"
+                + " device is still in use and who has it.";
+        if (existing.isEmpty()) {
+            return device(key, AlertKind.UNASSIGNED_EVIDENCE, summary, evidence, time, event.deviceId(), context, alerts, now);
+        }
+        return reconcile(existing, key, event.deviceId(), AlertKind.UNASSIGNED_EVIDENCE, Severity.WARNING, summary, evidence,
+                EventTime.span(evidence.stream().map(AlertEvidence::time).toList()), context, now, "another message outside a period");
+    }
+
+    /** Raises an alert about the device once per key, if its rule is enabled. */
+    private List<AlertCommand> device(String key, AlertKind kind, String summary, List<AlertEvidence> evidence, EventTime time,
+                                      String deviceId, CaseContext context, AlertLookup alerts, Instant now) {
+        if (!context.rules().setting(kind).enabled() || alerts.find(key).isPresent()) {
+            return List.of();
+        }
+        return reconcile(Optional.empty(), key, deviceId, kind, Severity.WARNING, summary, evidence, time, context, now, "raised");
     }
 
     /**
@@ -260,6 +352,11 @@ public final class AlertEngine {
             throw new IllegalArgumentException("alert " + alert.key() + " is about client " + alert.clientId()
                     + ", context is for " + context.client().id());
         }
+        if (actor.role() == Role.TECHNICIAN) {
+            // A technician handles alerts about a device, which carry no result: a system operation, never the client's.
+            Decision technician = AccessPolicy.decide(actor, Operation.HANDLE_DEVICE_ALERT, now);
+            return technician.allowed() && !alert.audience().includes(actor) ? Decision.of(ReasonCode.DENIED_NOT_IN_AUDIENCE) : technician;
+        }
         Decision decision = AccessPolicy.decide(actor, operation, context.client(), context.consents(), alert.eventTime(), now);
         if (decision.allowed() && !alert.audience().includes(actor)) {
             return Decision.of(ReasonCode.DENIED_NOT_IN_AUDIENCE);
@@ -380,7 +477,7 @@ public final class AlertEngine {
                 }
             }
         }
-        return new Audience(context.client().substanceAbuseOrganisationId(), units);
+        return new Audience(context.client().substanceAbuseOrganisationId(), units, kind.aboutTheDevice());
     }
 
     private static Instant escalateAt(AlertKind kind, Severity severity, CaseContext context, Instant now) {

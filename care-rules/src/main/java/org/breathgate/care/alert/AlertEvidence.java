@@ -24,7 +24,13 @@ public record AlertEvidence(long seq, Role role, Outcome outcome, BreathAlcohol 
     public enum Role {
         TEST, RETEST, MISSED_TEST, MISSED_RETEST, TAMPER, SUPPORT_REQUEST,
         /** A reading whose photo a worker found not to match the client's reference photo. */
-        PHOTO_MISMATCH
+        PHOTO_MISMATCH,
+        /** A sequence number under which the device signed something the receiver could not keep (see DEVICE_INTEGRITY). */
+        INTEGRITY,
+        /** An event whose device clock the receiver doubted. */
+        CLOCK_DOUBTED,
+        /** An event that belongs to no client's period with the device. */
+        UNASSIGNED
     }
 
     public AlertEvidence {

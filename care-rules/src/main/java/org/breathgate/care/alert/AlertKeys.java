@@ -1,5 +1,6 @@
 package org.breathgate.care.alert;
 
+import org.breathgate.care.Checks;
 import org.breathgate.protocol.DeviceIds;
 import org.breathgate.protocol.EvidenceEvent;
 
@@ -34,6 +35,36 @@ public final class AlertKeys {
 
     public static String supportRequest(String deviceId, long seq) {
         return "support:" + DeviceIds.check(deviceId) + ":" + EvidenceEvent.checkSeq(seq);
+    }
+
+    /**
+     * Signed evidence the receiver could not keep: {@code problem} (e.g. {@code seq_reused}) under {@code seq}, or, without a
+     * sequence number, at {@code receivedAt}.
+     */
+    public static String integrity(String deviceId, String problem, Long seq, Instant receivedAt) {
+        return "integrity:" + DeviceIds.check(deviceId) + ":" + Checks.id("problem", problem) + ":"
+                + (seq == null ? "t" + receivedAt.toEpochMilli() : Long.toString(EvidenceEvent.checkSeq(seq)));
+    }
+
+    /** The device's clock doubted during one boot ({@code bootId}): one alert per boot, however many events it dates. */
+    public static String clockDoubted(String deviceId, String bootId) {
+        Checks.id("bootId", bootId);
+        // A boot id is up to 64 characters: a long one is shortened to its hash, so the key stays an id.
+        return "clock:" + DeviceIds.check(deviceId) + ":" + (bootId.length() <= 40 ? bootId : shortHash(bootId));
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "h" + java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Evidence of the device that belongs to no client's period, received on one UTC day ({@code epochDay}). */
+    public static String unassigned(String deviceId, long epochDay) {
+        return "unassigned:" + DeviceIds.check(deviceId) + ":" + epochDay;
     }
 
     /** A silence that began when the device was last heard, at {@code lastHeardAt}. */

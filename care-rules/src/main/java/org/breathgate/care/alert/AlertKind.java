@@ -18,5 +18,27 @@ public enum AlertKind {
      * A worker reviewed the photo taken at a test and found it does not show the client (compared with
      * the client's enrolled reference photo): someone else may have blown. Handled like a tamper signal.
      */
-    PHOTO_MISMATCH
+    PHOTO_MISMATCH,
+    /**
+     * The receiver found something wrong with a message the device itself signed: another content under a sequence
+     * number already stored (a copied device, or one that lost its count), a photo that is not the one its reading
+     * names, or signed evidence it could not keep. For the substance-abuse service and the technicians, with no result.
+     */
+    DEVICE_INTEGRITY,
+    /**
+     * The device said its clock was synchronised, but it disagreed with the receiver's by more than the tolerance: its
+     * evidence is filed by the time the receiver got it. For the substance-abuse service and the technicians.
+     */
+    CLOCK_DOUBTED,
+    /**
+     * Evidence arrived that belongs to no client's period with the device (sent before the device was lent, or after it was
+     * returned): it is on no timeline. Raised on the client the device was lent to nearest that time, for the
+     * substance-abuse service and the technicians.
+     */
+    UNASSIGNED_EVIDENCE;
+
+    /** Whether the kind is about the device rather than the parent's results: technicians are in its audience too. */
+    public boolean aboutTheDevice() {
+        return this == DEVICE_INTEGRITY || this == CLOCK_DOUBTED || this == UNASSIGNED_EVIDENCE;
+    }
 }

@@ -25,6 +25,11 @@ public record AlertRules(Map<AlertKind, RuleSetting> settings, Duration silentAf
         for (AlertKind kind : AlertKind.values()) {
             Objects.requireNonNull(settings.get(kind), () -> "no setting for " + kind);
         }
+        for (AlertKind kind : AlertKind.values()) {
+            if (kind.aboutTheDevice() && settings.get(kind).shareWithChildProtection()) {
+                throw new IllegalArgumentException(kind + " is about the device and is never shared with child protection");
+            }
+        }
         if (settings.get(AlertKind.SUPPORT_REQUEST).shareWithChildProtection()) {
             throw new IllegalArgumentException("support requests are never shared with child protection: "
                     + "asking for help must not count against the parent");
@@ -54,6 +59,10 @@ public record AlertRules(Map<AlertKind, RuleSetting> settings, Duration silentAf
         s.put(AlertKind.SUPPORT_REQUEST, new RuleSetting(true, false, Duration.ofHours(1)));
         // Like a tamper signal: for the substance-abuse service, which talks with the parent first.
         s.put(AlertKind.PHOTO_MISMATCH, new RuleSetting(true, false, Duration.ofHours(24)));
+        // About the device, not the parent's results: the substance-abuse service and the technicians, never child protection.
+        s.put(AlertKind.DEVICE_INTEGRITY, new RuleSetting(true, false, Duration.ofHours(24)));
+        s.put(AlertKind.CLOCK_DOUBTED, new RuleSetting(true, false, Duration.ofHours(24)));
+        s.put(AlertKind.UNASSIGNED_EVIDENCE, new RuleSetting(true, false, Duration.ofHours(24)));
         return new AlertRules(s, DEFAULT_SILENT_AFTER);
     }
 

@@ -47,6 +47,7 @@ class AccessMatrixTest {
             MANAGE_DEVICES             N      N        N          N       Y    Y     N          N
             CREATE_ENROLLMENT_CODE     N      N        N          N       Y    Y     N          N
             VIEW_DEVICE_HEALTH         N      N        N          N       Y    Y     N          N
+            HANDLE_DEVICE_ALERT        N      N        N          N       Y    N     N          N
             MANAGE_USERS               N      N        N          N       N    Y     N          N
             VIEW_AUDIT_LOG             N      N        N          N       N    Y     N          N
             VERIFY_AUDIT               N      N        N          N       N    Y     N          N

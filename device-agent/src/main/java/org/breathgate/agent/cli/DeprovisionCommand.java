@@ -130,6 +130,10 @@ final class DeprovisionCommand implements Callable<Integer> {
             if (c.mqtt().passwordFile().isPresent()) {
                 shred(c.mqtt().passwordFile().get());
             }
+            Path renewed = c.dataDir().resolve(org.breathgate.agent.enroll.BrokerLoginRenewal.RENEWED_FILE);
+            if (Files.exists(renewed)) {
+                shred(renewed);
+            }
             StagedFiles.syncDirectory(c.dataDir());
             StagedFiles.syncDirectory(paths.configDir);
         } catch (IOException ex) {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.breathgate.agent.config.AgentConfig;
+import org.breathgate.agent.enroll.BrokerLoginRenewal;
 import org.breathgate.agent.enroll.EnrollmentException;
 import org.breathgate.agent.enroll.PinnedTls;
 import org.breathgate.agent.enroll.ReceiverClient;
@@ -172,6 +173,16 @@ final class RotateKeyCommand implements Callable<Integer> {
             }
         }
         t.say("The device now signs with " + next + ". Readings signed with " + old + " stay valid.");
+        // A new broker login with the new key: the old password, which a copy of this device's card may hold, stops working.
+        try {
+            SigningKey nextKey = DeviceKeyFile.load(c.keyFile(), next);
+            new BrokerLoginRenewal(e, c.deviceId(), nextKey, c.dataDir().resolve(BrokerLoginRenewal.RENEWED_FILE),
+                    () -> Clock.systemUTC().instant(), Duration.ofSeconds(timeoutSeconds), c.keyFile()).renew();
+            t.say("The device has a new broker login too; the old password no longer works.");
+        } catch (EnrollmentException | IOException | KeyFileException ex) {
+            t.say("WARNING: the broker login could not be renewed (" + ex.getMessage() + "). The device keeps its login, and asks"
+                    + " for a new one by itself if the broker ever refuses it.");
+        }
         t.say(Services.restartIfRunning());
         return Exit.OK;
     }

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * place of the local file's: restored at start from the outbox file, or on first start from the
  * one enrollment left; a newer version from the receiver is stored and then used; a lower or
  * equal version is ignored; one that fails verification is not used and becomes a
- * {@code CONFIG_REJECTED} tamper event.
+ * {@code CONFIG_REJECTED} tamper event, at most one per {@link #REJECTIONS_EVERY}: whoever can publish junk on the
+ * device's config topic must not make it sign a flood of tamper events (each one evidence, and an alert). Rejections in
+ * between are counted, and the next event says how many there were.
  *
  * <p>{@link #offer} and {@link #rejected} run on the agent thread; {@link #version} may be read
  * from any thread.
@@ -38,15 +40,27 @@ public final class ConfigUpdates {
     private final Path enrolledFile;
     private final EvidenceRecorder recorder;
     private final Consumer<ConfigUpdate> apply;
+    private final java.util.function.LongSupplier monotonicMs;
     private volatile long version;
+    // Agent thread only.
+    private long lastRejectionRecordedMs = Long.MIN_VALUE;
+    private long rejectionsNotRecorded;
+
+    /**
+     * A {@code config_rejected} tamper event at most this often. An hour: a genuine problem (a receiver key the device does
+     * not have) shows within it, and a flood of junk costs one event an hour instead of one per message.
+     */
+    public static final java.time.Duration REJECTIONS_EVERY = java.time.Duration.ofHours(1);
 
     /**
      * @param receiverVerifier knows the receiver's keys
      * @param enrolledFile     where setup left the receiver's first configuration
      * @param apply            puts a configuration to use (schedule, threshold, language, heartbeat)
+     * @param monotonicMs      the monotonic clock (ms), which times the rate limit of rejections (wall time may jump)
      */
     public ConfigUpdates(String deviceId, MessageVerifier receiverVerifier, AgentState store, Path enrolledFile,
-                         EvidenceRecorder recorder, Consumer<ConfigUpdate> apply) {
+                         EvidenceRecorder recorder, Consumer<ConfigUpdate> apply, java.util.function.LongSupplier monotonicMs) {
+        this.monotonicMs = Objects.requireNonNull(monotonicMs, "monotonicMs");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.receiverVerifier = Objects.requireNonNull(receiverVerifier, "receiverVerifier");
         this.store = Objects.requireNonNull(store, "store");
@@ -110,9 +124,26 @@ public final class ConfigUpdates {
         return true;
     }
 
-    /** A configuration message failed verification and was not used: that is evidence. */
-    public void rejected(String detail) {
-        recorder.recordTamper(TamperKind.CONFIG_REJECTED, "configuration not used: " + detail);
+    /**
+     * A configuration message failed verification and was not used: that is evidence, recorded at most once per
+     * {@link #REJECTIONS_EVERY}; the ones in between are counted into the next. Returns whether a tamper event was recorded.
+     */
+    public boolean rejected(String detail) {
+        long now = monotonicMs.getAsLong();
+        if (lastRejectionRecordedMs != Long.MIN_VALUE && now - lastRejectionRecordedMs < REJECTIONS_EVERY.toMillis()
+                && now >= lastRejectionRecordedMs) {
+            rejectionsNotRecorded++;
+            LOG.warn("Configuration not used ({}); {} such rejections since the last tamper event, which is recorded at most once an hour",
+                    detail, rejectionsNotRecorded);
+            return false;
+        }
+        String more = rejectionsNotRecorded == 0 ? "" : " (and " + rejectionsNotRecorded + " more rejected since the previous such event)";
+        String text = "configuration not used: " + detail;
+        int room = 500 - more.length();
+        recorder.recordTamper(TamperKind.CONFIG_REJECTED, (text.length() > room ? text.substring(0, room) : text) + more);
+        lastRejectionRecordedMs = now;
+        rejectionsNotRecorded = 0;
+        return true;
     }
 
     private void use(ConfigUpdate u) {

@@ -172,6 +172,34 @@ public final class ReceiverClient {
         send("POST", "/api/v1/devices/" + deviceId + "/deprovision", JOSE, jws, 200);
     }
 
+    /** A broker login the receiver made: user name (the device id) and password. */
+    public record BrokerLogin(String username, String password) {
+        public BrokerLogin {
+            if (username == null || username.isEmpty() || password == null || password.isEmpty()
+                    || password.contains("\n") || password.contains("\r")) {
+                throw new IllegalArgumentException("a broker login needs a user name and a one-line password");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "BrokerLogin[" + username + ", password hidden]";
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/devices/{id}/broker-login} with a JWS (typ {@code breathgate-broker-login}) signed by the current
+     * key: a new broker login; the old password stops working.
+     */
+    public BrokerLogin brokerLogin(String deviceId, String jws) throws EnrollmentException {
+        JsonNode answer = send("POST", "/api/v1/devices/" + deviceId + "/broker-login", JOSE, jws, 200);
+        try {
+            return new BrokerLogin(text(answer, "mqtt_username"), text(answer, "mqtt_password"));
+        } catch (IllegalArgumentException e) {
+            throw new EnrollmentException("bad_response", 200, "the receiver's answer has no usable broker login: " + e.getMessage());
+        }
+    }
+
     /** Whether the receiver answers TLS at all (for {@code doctor}); throws what {@link #enroll} would. */
     public void probe() throws EnrollmentException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/enrollments")).timeout(timeout)

@@ -58,6 +58,11 @@ public final class MqttPublisher implements AutoCloseable {
 
     /** Headroom Paho gets above our window, for statuses and resends, so it never refuses with 32202. */
     static final int PAHO_HEADROOM = 16;
+    /**
+     * A refused login is renewed at most this often: the receiver allows one a minute, and a broker that refuses every
+     * login (misconfigured) must not make the device hammer the receiver.
+     */
+    public static final Duration RENEW_LOGIN_EVERY = Duration.ofMinutes(10);
 
     private sealed interface Signal permits Inbound, Lost, Wake {
     }
@@ -99,6 +104,10 @@ public final class MqttPublisher implements AutoCloseable {
     private volatile boolean statusSigningFailed;
     private volatile int inFlightCount;
     private volatile long connects;
+    private final java.nio.file.Path renewedPasswordFile;
+    private final LoginRenewal renewal;
+    private long renewedAtNanos;
+    private boolean renewedOnce;
 
     /**
      * @param statusMaker makes a status heartbeat; its argument is {@code online} (false for the last will)
@@ -117,6 +126,19 @@ public final class MqttPublisher implements AutoCloseable {
     public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
                          MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
                          Random random, PhotoSender photos) {
+        this(config, deviceId, outbox, receiverVerifier, signer, statusMaker, listener, random, photos, null, null);
+    }
+
+    /**
+     * As above, logging in with the password in {@code renewedPasswordFile} when it exists (a login the device renewed),
+     * else {@code mqtt.password.file}; and when the broker refuses the login, asking {@code renewal} for a new one (null:
+     * never).
+     */
+    public MqttPublisher(AgentConfig.Mqtt config, String deviceId, Outbox outbox, MessageVerifier receiverVerifier,
+                         MessageSigner signer, Function<Boolean, DeviceStatus> statusMaker, DownlinkListener listener,
+                         Random random, PhotoSender photos, java.nio.file.Path renewedPasswordFile, LoginRenewal renewal) {
+        this.renewedPasswordFile = renewedPasswordFile;
+        this.renewal = renewal;
         this.photos = photos;
         this.config = Objects.requireNonNull(config, "config");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
@@ -210,6 +232,9 @@ public final class MqttPublisher implements AutoCloseable {
                 session(client);
             } catch (MqttException e) {
                 LOG.warn("MQTT connection to {} failed or was lost: {} (reason {})", config.brokerUri(), e.getMessage(), e.getReasonCode());
+                if (!connected && refusedLogin(e)) {
+                    renewLogin();
+                }
             } catch (GeneralSecurityException | IOException e) {
                 LOG.error("TLS set-up for {} failed: {}; check mqtt.tls.* in the configuration", config.brokerUri(), e.toString());
             } catch (InterruptedException e) {
@@ -258,11 +283,15 @@ public final class MqttPublisher implements AutoCloseable {
                 }
                 options.setSocketFactory(tls);
             }
+            java.util.Optional<java.nio.file.Path> password = renewedPasswordFile != null && Files.exists(renewedPasswordFile)
+                    ? java.util.Optional.of(renewedPasswordFile) : config.passwordFile();
             if (config.username().isPresent()) {
                 options.setUserName(config.username().get());
+            } else if (password.isPresent()) {
+                options.setUserName(deviceId); // a device's broker login is its device id
             }
-            if (config.passwordFile().isPresent()) {
-                options.setPassword(Files.readString(config.passwordFile().get(), StandardCharsets.UTF_8).strip().toCharArray());
+            if (password.isPresent()) {
+                options.setPassword(Files.readString(password.get(), StandardCharsets.UTF_8).strip().toCharArray());
             }
             SignedMessage will = signStatus(statusMaker.apply(false));
             if (will != null) {
@@ -274,6 +303,32 @@ public final class MqttPublisher implements AutoCloseable {
         } catch (MqttException | GeneralSecurityException | IOException | RuntimeException e) {
             dispose(client);
             throw e;
+        }
+    }
+
+    /** Whether the broker refused the login itself (not the network): a new login may help. */
+    private static boolean refusedLogin(MqttException e) {
+        return e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED;
+    }
+
+    /** Asks for a new login, at most once per {@link #RENEW_LOGIN_EVERY}; the next attempt uses it. */
+    private void renewLogin() {
+        if (renewal == null) {
+            LOG.error("The broker refused this device's login, and it cannot ask for a new one (no receiver.url, or no key):"
+                    + " have the receiver's admin run 'breathgate-receiver broker-login {}' and put the password in mqtt.password.file",
+                    deviceId);
+            return;
+        }
+        long now = System.nanoTime();
+        if (renewedOnce && now - renewedAtNanos < RENEW_LOGIN_EVERY.toNanos()) {
+            return;
+        }
+        renewedOnce = true;
+        renewedAtNanos = now;
+        LOG.warn("The broker refused this device's login; asking the receiver for a new one");
+        if (renewal.renew()) {
+            backoff.reset();
         }
     }
 

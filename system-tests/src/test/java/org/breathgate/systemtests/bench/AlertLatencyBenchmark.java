@@ -73,6 +73,7 @@ public final class AlertLatencyBenchmark {
         settings.put(ReceiverConfig.DATA_DIR, data.toString());
         settings.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "latency-bench");
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         settings.put(ReceiverConfig.MAIL_SMTP_HOST, "127.0.0.1");
@@ -107,6 +108,7 @@ public final class AlertLatencyBenchmark {
             agentSettings.put("threshold.ugl", "100");
             agentSettings.put("tick.ms", "1000");
             receiver.registry().enroll(org.breathgate.testkit.TestKeys.device(DEVICE).verificationKey());
+            FaultAgent.withLogin(agentSettings, dir, receiver.brokerLogins().issue(DEVICE, "bench").password());
             FakeBreathalyser breathalyser = new FakeBreathalyser(Clock.systemUTC());
             for (int i = 0; i < readings + warmup; i++) {
                 breathalyser.thenMeasures(250);

@@ -66,6 +66,17 @@ public final class FaultAgent implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Adds the device's broker login to {@code settings}: its password in a file, the user name and client id its device id
+     * (by default), as enrollment leaves them; for a broker that knows devices by their login.
+     */
+    public static Map<String, String> withLogin(Map<String, String> settings, Path dir, String password) throws IOException {
+        Path file = Files.writeString(Files.createDirectories(dir.resolve("etc-" + settings.get("device.id"))).resolve("mqtt-password"),
+                password + "\n");
+        settings.put("mqtt.password.file", file.toString());
+        return settings;
+    }
+
     public static FaultAgent start(Map<String, String> settings) throws Exception {
         return start(settings, new SystemClockSource(Clock.systemUTC(), () -> true));
     }

@@ -187,7 +187,8 @@ class SecurityIT {
 
     private static long handled(Receiver receiver) {
         return receiver.stats().stored() + receiver.stats().duplicates() + receiver.stats().statuses()
-                + receiver.stats().quarantined().values().stream().mapToLong(Long::longValue).sum();
+                + receiver.stats().quarantined().values().stream().mapToLong(Long::longValue).sum()
+                + receiver.stats().dropped().values().stream().mapToLong(Long::longValue).sum(); // unknown devices: dropped unwritten
     }
 
     /**
@@ -197,6 +198,7 @@ class SecurityIT {
      */
     private Row attack(Receiver receiver, String name, MqttClient from, List<Attempt> attempts, boolean reachesReceiver) throws Exception {
         Map<String, Long> quarantinedBefore = receiver.stats().quarantined();
+        Map<String, Long> droppedBefore = receiver.stats().dropped();
         long duplicatesBefore = receiver.stats().duplicates();
         long handledBefore = handled(receiver);
         Map<String, String> before = evidence(receiver);
@@ -216,6 +218,12 @@ class SecurityIT {
             long delta = n - quarantinedBefore.getOrDefault(reason, 0L);
             if (delta > 0) {
                 refused.put(reason, delta);
+            }
+        });
+        receiver.stats().dropped().forEach((reason, n) -> {
+            long delta = n - droppedBefore.getOrDefault(reason, 0L);
+            if (delta > 0) {
+                refused.put("dropped unwritten: " + reason, delta);
             }
         });
         long duplicates = receiver.stats().duplicates() - duplicatesBefore;
@@ -325,10 +333,15 @@ class SecurityIT {
 
                 rows.add(attack(receiver, "malformed payloads (" + malformed(victimKid, reading10).size() + " kinds)", asVictim,
                         malformed(victimKid, reading10).stream().map(p -> new Attempt(up, p)).toList(), true));
-                rows.add(attack(receiver, "signed message on the wrong topic type (reading as status, as tamper)", asVictim, List.of(
+                // Genuine readings on another topic type: routing never costs evidence (issue 16). They are stored as the
+                // readings they are (their bytes are the device's own), never quarantined, so no device drops them.
+                Row misrouted = attack(receiver, "signed message on the wrong topic type (reading as status, as tamper)", asVictim, List.of(
                         Attempt.of(Topics.uplink(VICTIM, MessageType.STATUS), RawJws.signedAs(victimKid, RawJws.json(victim.soberReading(11)), victimKid)),
                         Attempt.of(Topics.uplink(VICTIM, MessageType.TAMPER), RawJws.signedAs(victimKid, RawJws.json(victim.soberReading(12)), victimKid))),
-                        true));
+                        true);
+                assertEquals(2, misrouted.accepted(), "stored by their signed type: " + misrouted);
+                assertTrue(receiver.store().event(VICTIM, 11).orElseThrow().event() instanceof org.breathgate.protocol.Reading);
+                assertTrue(receiver.store().event(VICTIM, 12).orElseThrow().event() instanceof org.breathgate.protocol.Reading);
 
                 SampleMessages other = SampleMessages.of(OTHER);
                 String otherUp = Topics.uplink(OTHER, MessageType.READING);
@@ -346,12 +359,12 @@ class SecurityIT {
                 rows.add(acl);
                 // ... and reading another device's downlink: the victim's next ack must not reach the other device.
                 asVictim.publish(up, victim.sign(victim.soberReading(4)).bytes(), 1, false);
-                await(() -> receiver.store().count(VICTIM) == 4 && receiver.stats().acksPublished() > 0, WAIT, "the victim's reading 4 stored");
+                await(() -> receiver.store().count(VICTIM) == 6 && receiver.stats().acksPublished() > 0, WAIT, "the victim's reading 4 stored");
                 Thread.sleep(500);
                 table.add(new Row("reading another device's acks and configuration (Mosquitto ACL)", 1, snooped.get(),
                         "subscription allowed, every message withheld by the broker"));
                 rows.add(table.get(table.size() - 1));
-                assertEquals(4, receiver.store().count(VICTIM), "the victim's genuine readings 1-4, nothing else");
+                assertEquals(6, receiver.store().count(VICTIM), "the victim's genuine readings 1-4, 11 and 12, nothing else");
             }
             for (Row r : rows) {
                 assertEquals(0, r.accepted(), r.toString());
@@ -574,6 +587,7 @@ class SecurityIT {
         s.put(ReceiverConfig.DATA_DIR, data.toString());
         s.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         s.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(org.breathgate.testkit.Ports.free()));
+        s.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
         s.put(ReceiverConfig.MQTT_CLIENT_ID, "security-web");
         // Passwords are attacked here; the second factor has its own tests (SecondFactorIT, OidcSignInIT).
         s.put(ReceiverConfig.SIGNIN_SECOND_FACTOR, "off-demo-only");
@@ -592,8 +606,11 @@ class SecurityIT {
             org.breathgate.protocol.Reading xssReading = new org.breathgate.protocol.Reading(device, 1, template.clock(), template.reason(),
                     template.outcome(), template.breathAlcohol(), template.threshold(), null, 4_000, 210,
                     new org.breathgate.protocol.SensorFacts(SCRIPT.get(1), SCRIPT.get(2), java.time.LocalDate.of(2027, 1, 1)));
-            try (MqttClient mqtt = new Login(receiver.brokerUri(), "web-device")) {
-                mqtt.connect();
+            try (MqttClient mqtt = new Login(receiver.brokerUri(), device)) {
+                MqttConnectOptions deviceLogin = new MqttConnectOptions();
+                deviceLogin.setUserName(device);
+                deviceLogin.setPassword(receiver.brokerLogins().issue(device, "test").password().toCharArray());
+                mqtt.connect(deviceLogin);
                 mqtt.publish(Topics.uplink(device, MessageType.READING), home.sign(xssReading).bytes(), 1, false);
                 mqtt.publish(Topics.uplink(device, MessageType.TAMPER), home.sign(new org.breathgate.protocol.TamperEvent(device, 2,
                         home.clockFacts(), org.breathgate.protocol.TamperKind.DEVICE_INTEGRITY, SCRIPT.get(0))).bytes(), 1, false);

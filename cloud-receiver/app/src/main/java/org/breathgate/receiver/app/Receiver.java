@@ -46,6 +46,8 @@ import org.breathgate.receiver.evidence.store.EvidenceStore;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
 import org.breathgate.receiver.https.TlsIdentity;
+import org.breathgate.receiver.evidence.device.BrokerLogins;
+import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
@@ -118,6 +120,9 @@ public final class Receiver implements AutoCloseable {
     /** File names of the device listener's self-signed identity in the data folder (the people's stays tls-cert.pem, tls-key.pem). */
     static final String DEVICE_CERT_FILE = "device-tls-cert.pem";
     static final String DEVICE_KEY_FILE = "device-tls-key.pem";
+    /** File names of the embedded broker's self-signed TLS identity in the data folder (devices are given the certificate). */
+    static final String BROKER_CERT_FILE = "broker-tls-cert.pem";
+    static final String BROKER_KEY_FILE = "broker-tls-key.pem";
 
     /** Stands for "keep" in the retention policy when only one of its two periods is configured. */
     private static final Period KEEP = Period.ofYears(1000);
@@ -125,15 +130,21 @@ public final class Receiver implements AutoCloseable {
     private final ReceiverConfig config;
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** The background set-up of an external broker's accounts (retried until the broker answers), stopped first by close(). */
+    private final List<AutoCloseable> brokerSetup = new ArrayList<>();
     private EmbeddedMqttBroker broker;
+    private TlsIdentity brokerTls;
+    private BrokerAccounts brokerAccounts;
     private Database database;
     private DeviceRegistry registry;
+    private BrokerLogins brokerLogins;
     private SigningKey receiverKey;
     private MqttIngest ingest;
     private String brokerUri;
     private CareGate gate;
     private Care care;
     private CareScheduler careScheduler;
+    private AlertProcessor alertProcessor;
     private DeliveryWorker delivery;
     private PhotoIngest photoIngest;
     private Listener web;
@@ -181,6 +192,7 @@ public final class Receiver implements AutoCloseable {
         receiverKey = ReceiverKeys.loadOrCreate(config.receiverKey().file(), config.receiverKey().version(), new SecureRandom());
         database = started(Database.open(config.database().jdbcUrl()));
         registry = new DeviceRegistry(database, clock);
+        brokerLogins = new BrokerLogins(database, clock, new SecureRandom());
         PhotoStore photoStore = new PhotoStore(photoSettings(config));
 
         // Care: the gate, alert delivery (woken as soon as alerts are stored: low latency), the scheduler.
@@ -188,25 +200,39 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        careScheduler = started(careScheduler(config.care(), database, gate, engine, delivery::wake, clock, photoStore,
+        alertProcessor = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
+        careScheduler = started(careScheduler(config.care(), alertProcessor, gate, delivery::wake, clock, photoStore,
                 new JobLeases(database, config.mqtt().clientId(), clock)));
         careScheduler.start();
 
         // Ingest: the broker, photos bound to readings (reassembled and checked on their own thread), MQTT.
         brokerUri = config.broker().uri();
+        String mqttUser = config.mqtt().username();
+        String mqttPassword = config.mqtt().readPassword();
         if (config.broker().embedded()) {
-            broker = started(EmbeddedMqttBroker.start(config.broker().embeddedBind(), config.broker().embeddedPort(), config.dataDir().resolve("broker")));
+            broker = started(startEmbeddedBroker());
             brokerUri = broker.uri();
             DataFolder.secure(config.dataDir().resolve("broker"));
+            mqttUser = EmbeddedMqttBroker.RECEIVER_USERNAME;
+            mqttPassword = broker.receiverPassword();
+            brokerAccounts = BrokerAccounts.embedded(broker);
+        } else {
+            List<AutoCloseable> setUp = new ArrayList<>();
+            brokerAccounts = BrokerSetup.accounts(config, brokerLogins, setUp);
+            setUp.forEach(this::started);
+            brokerSetup.addAll(setUp); // stopped by close(): its retries must not outlive the receiver
         }
-        photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of()));
+        photoIngest = started(new PhotoIngest(database, photoStore, clock, List.of(careScheduler))); // a photo hash mismatch alerts
         photoIngest.start();
         List<EvidenceListener> all = new ArrayList<>(listeners);
         all.add(careScheduler);
         all.add(photoIngest);
-        MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), config.mqtt().username(), config.mqtt().readPassword(),
+        MqttSettings settings = new MqttSettings(brokerUri, config.mqtt().clientId(), mqttUser, mqttPassword,
                 config.mqtt().caFile() == null ? null : trusting(config));
-        ingest = started(new MqttIngest(settings, registry, new EvidenceStore(database), receiverKey, clock, all, photoIngest));
+        ReceiverConfig.Ingest limits = config.ingest();
+        EvidenceStore evidenceStore = new EvidenceStore(database, new EvidenceStore.QuarantineLimits(limits.quarantinePerDevice(),
+                limits.quarantineOverall(), limits.quarantineRetention()));
+        ingest = started(new MqttIngest(settings, registry, evidenceStore, receiverKey, clock, all, photoIngest, limits.clockTolerance()));
         ingest.start();
 
         // Care for people, with the downlink port wired to ingest's connection.
@@ -240,6 +266,34 @@ public final class Receiver implements AutoCloseable {
         }
         LOG.info("receiver {} started: broker {}, database {}, ack key {}", config.mqtt().clientId(), brokerUri,
                 database.dialect().name().toLowerCase(Locale.ROOT), receiverKey.keyId());
+    }
+
+    /**
+     * The embedded broker: the plain loopback listener for this receiver, the TLS listener for devices (a configured
+     * certificate, or a self-signed one made on first start in the data folder), logins checked against the registry.
+     */
+    private EmbeddedMqttBroker startEmbeddedBroker() {
+        ReceiverConfig.Broker b = config.broker();
+        ReceiverConfig.EmbeddedTls t = b.embeddedTls();
+        int tlsPort = 0;
+        if (t.enabled()) {
+            List<String> names = new ArrayList<>();
+            if (!t.bind().equals("0.0.0.0") && !t.bind().equals("::")) {
+                names.add(t.bind());
+            }
+            names.add(urlHost(t.bind()).replace("[", "").replace("]", ""));
+            try {
+                brokerTls = t.certFile() != null ? TlsIdentity.fromPem(t.certFile(), t.keyFile())
+                        : TlsIdentity.loadOrCreate(config.dataDir().resolve(BROKER_CERT_FILE), config.dataDir().resolve(BROKER_KEY_FILE),
+                        names.stream().distinct().toList());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("the embedded broker's TLS certificate: " + e.getMessage(), e);
+            }
+            tlsPort = t.port() == 0 ? freePort(t.bind()) : t.port();
+        }
+        return EmbeddedMqttBroker.start(new EmbeddedMqttBroker.Settings(config.dataDir().resolve("broker"), b.embeddedBind(),
+                b.embeddedPort(), t.bind(), tlsPort, brokerTls, EmbeddedMqttBroker.Settings.DEFAULT_MAX_PACKET_BYTES,
+                b.embeddedMaxQueuedMessages()), BrokerSetup.registryLogins(brokerLogins));
     }
 
     /** How people sign in; a loud warning when the demo-only setting turned the second factor off. */
@@ -291,9 +345,8 @@ public final class Receiver implements AutoCloseable {
     }
 
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
-    private static CareScheduler careScheduler(ReceiverConfig.Care settings, Database database, CareGate gate, AlertEngine engine,
+    private static CareScheduler careScheduler(ReceiverConfig.Care settings, AlertProcessor alerts, CareGate gate,
                                                Runnable alertsStored, Clock clock, PhotoStore photos, JobLeases leases) {
-        AlertProcessor alerts = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
             LOG.info("{} and {} not set: closed cases' results and photos are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED,
@@ -336,36 +389,69 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = adminToken;
-                    if (config.enrollment().configured()) {
+                    if (deviceBrokerUri().isPresent() && deviceBrokerCaPem().isPresent()) {
                         routes.add(enrollmentApi(url, identity, token));
                     } else {
                         LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
                                 ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
                     }
-                    routes.add(new DeviceRequestsApi(database, registry, clock));
+                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts));
                     return routes;
                 });
     }
 
     private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token) {
         ReceiverConfig.Enrollment w = config.enrollment();
-        String brokerCa;
-        try {
-            brokerCa = Files.readString(w.deviceBrokerCaFile(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + w.deviceBrokerCaFile() + ": "
-                    + e.getMessage(), e);
-        }
         EnrollmentSettings settings;
         try {
-            settings = new EnrollmentSettings(url, URI.create(w.deviceBrokerUri()), brokerCa, List.of(receiverKey.verificationKey()),
-                    Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
+            settings = new EnrollmentSettings(url, URI.create(deviceBrokerUri().orElseThrow()), deviceBrokerCaPem().orElseThrow(),
+                    List.of(receiverKey.verificationKey()), Duration.ofHours(w.codeLifetimeHours()), EnrollmentSettings.MAX_EXPIRY);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
-        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings, token,
+        return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
                 identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+    }
+
+    /**
+     * The broker as devices reach it, told at enrollment: {@code enrollment.broker-uri}, else the external broker's
+     * {@code ssl://} URI, else the embedded broker's TLS listener ({@code ssl://<its address or this machine's name>:<port>}).
+     */
+    public Optional<String> deviceBrokerUri() {
+        if (config.enrollment().deviceBrokerUri() != null) {
+            return Optional.of(config.enrollment().deviceBrokerUri());
+        }
+        if (broker != null && broker.tlsPort() > 0) {
+            return Optional.of("ssl://" + urlHost(config.broker().embeddedTls().bind()) + ":" + broker.tlsPort());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The PEM certificate(s) devices check that broker with: {@code enrollment.broker-ca-file}, else {@code mqtt.ca-file},
+     * else the embedded broker's TLS certificate (self-signed, or the configured chain).
+     */
+    public Optional<String> deviceBrokerCaPem() {
+        Path file = config.enrollment().deviceBrokerCaFile();
+        if (file != null) {
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_BROKER_CA_FILE + " " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return brokerTls == null ? Optional.empty() : Optional.of(brokerTls.certificatePem());
+    }
+
+    /** Devices' broker logins (the registry's): tests and admin commands. */
+    public BrokerLogins brokerLogins() {
+        return brokerLogins;
+    }
+
+    /** What this receiver tells its broker when a device's login changes. */
+    public BrokerAccounts brokerAccounts() {
+        return brokerAccounts;
     }
 
     /** The people-facing listener: sign-in first, then the REST API and the pages, all asking the care room. */
@@ -452,6 +538,11 @@ public final class Receiver implements AutoCloseable {
     /** Waits until ingest has subscribed to the uplink topics; false if {@code timeout} passed first. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return ingest.awaitSubscribed(timeout);
+    }
+
+    /** Whether both of ingest's broker connections (messages and acks) are up. */
+    public boolean brokerConnected() {
+        return ingest.isConnected();
     }
 
     /** The enrolled devices: enroll, revoke, look up. */
@@ -545,6 +636,11 @@ public final class Receiver implements AutoCloseable {
         careScheduler.flush(timeout);
     }
 
+    /** Stored events since start that belonged to no client's period (each logged, the nearest client's service alerted). */
+    public long unassignedEvidence() {
+        return alertProcessor.unassigned();
+    }
+
     /** The broker the receiver uses (the embedded one's URI when embedded). */
     public String brokerUri() {
         return brokerUri;
@@ -564,6 +660,7 @@ public final class Receiver implements AutoCloseable {
         if (health != null) {
             health.close();
         }
+        closeAll(brokerSetup);
         if (web != null) {
             web.server().close();
         }
@@ -586,7 +683,7 @@ public final class Receiver implements AutoCloseable {
         LOG.info("receiver stopped: {}", ingest.stats());
     }
 
-    private static SSLSocketFactory trusting(ReceiverConfig config) {
+    static SSLSocketFactory trusting(ReceiverConfig config) {
         try (InputStream in = Files.newInputStream(config.mqtt().caFile())) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

@@ -5,7 +5,9 @@ import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.care.gate.AnchorFile;
 import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
+import org.breathgate.receiver.evidence.device.BrokerLogins;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.store.SeqRange;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
@@ -19,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "breathgate-receiver", mixinStandardHelpOptions = true, version = "breathgate-receiver 0.1.0",
         description = "Receives signed breathalyser evidence over MQTT, verifies it, stores it and acks it.",
-        subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.Gaps.class,
+        subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.BrokerLogin.class, ReceiverMain.Gaps.class,
                 ReceiverMain.AuditVerify.class, AdminTokenCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
 public final class ReceiverMain implements Callable<Integer> {
 
@@ -41,7 +44,7 @@ public final class ReceiverMain implements Callable<Integer> {
     Path configFile;
     @Option(names = "--broker-uri", paramLabel = "URI", description = "External broker, tcp:// or ssl://. Absent: embedded broker.")
     String brokerUri;
-    @Option(names = "--embedded-bind", paramLabel = "ADDRESS", description = "Embedded broker address (default 127.0.0.1).")
+    @Option(names = "--embedded-bind", paramLabel = "ADDRESS", description = "Embedded broker's plain listener, loopback only (default 127.0.0.1).")
     String embeddedBind;
     @Option(names = "--embedded-port", paramLabel = "PORT", description = "Embedded broker port (default 1883).")
     String embeddedPort;
@@ -146,8 +149,12 @@ public final class ReceiverMain implements Callable<Integer> {
         }
     }
 
-    /** {@code enroll KID PUBLIC_KEY_PEM}: enrolls a device key. */
-    @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enroll a device's public key (PEM or JWK file).")
+    /**
+     * {@code enroll KID PUBLIC_KEY_PEM}: enrolls a device key; a device without a broker login gets one, printed once
+     * ({@code broker login: user <id> password <password>}) and told to the broker.
+     */
+    @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enroll a device's public key (PEM or JWK file); "
+            + "prints the broker login made for a new device.")
     static final class Enroll implements Callable<Integer> {
         @CommandLine.ParentCommand
         ReceiverMain parent;
@@ -161,11 +168,24 @@ public final class ReceiverMain implements Callable<Integer> {
             KeyId keyId = KeyId.parse(kid);
             String text = Files.readString(keyFile, StandardCharsets.US_ASCII).trim();
             VerificationKey key = text.startsWith("{") ? VerificationKey.fromJwk(keyId, text) : VerificationKey.fromPem(keyId, text);
-            try (Database database = Database.open(parent.config().database().jdbcUrl())) {
+            ReceiverConfig config = parent.config();
+            BrokerLogins.Issued login = null;
+            java.util.Optional<java.time.Instant> existing;
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 new DeviceRegistry(database, Clock.systemUTC()).enroll(key);
+                BrokerLogins logins = new BrokerLogins(database, Clock.systemUTC(), new SecureRandom());
+                existing = logins.issuedAt(keyId.owner());
+                if (existing.isEmpty()) {
+                    login = logins.issue(keyId.owner(), CliActor.name());
+                }
             }
             System.out.println("enrolled " + keyId + " (sha256 " + key.fingerprint() + ")");
-            return 0;
+            if (login == null) {
+                System.out.println("broker login: " + keyId.owner() + " keeps the login made " + existing.get()
+                        + " (breathgate-receiver broker-login " + keyId.owner() + " makes a new one)");
+                return 0;
+            }
+            return tellBroker(config, login);
         }
     }
 
@@ -179,7 +199,8 @@ public final class ReceiverMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Database database = Database.open(parent.config().database().jdbcUrl())) {
+            ReceiverConfig config = parent.config();
+            try (Database database = Database.open(config.database().jdbcUrl())) {
                 DeviceRegistry registry = new DeviceRegistry(database, Clock.systemUTC());
                 if (target.contains(":")) {
                     registry.revokeKey(KeyId.parse(target));
@@ -188,8 +209,53 @@ public final class ReceiverMain implements Callable<Integer> {
                 }
             }
             System.out.println("revoked " + target);
+            if (!target.contains(":")) {
+                // The embedded broker reads the revocation from the registry and disconnects the device within a second.
+                try {
+                    BrokerSetup.accountsForCommand(config).loginRemoved(target);
+                } catch (BrokerAccounts.BrokerAccountsException e) {
+                    System.err.println("breathgate-receiver: the broker could not be told (" + e.getMessage() + "); the running receiver"
+                            + " removes the login at its next start");
+                    return 1;
+                }
+                System.out.println("broker login of " + target + " removed");
+            }
             return 0;
         }
+    }
+
+    /** {@code broker-login DEVICE}: makes a new broker login for an active device, tells the broker, and prints it once. */
+    @Command(name = "broker-login", mixinStandardHelpOptions = true,
+            description = "Make a new broker login for a device (the old password stops working) and print it.")
+    static final class BrokerLogin implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ReceiverMain parent;
+        @Parameters(index = "0", paramLabel = "DEVICE")
+        String deviceId;
+
+        @Override
+        public Integer call() {
+            ReceiverConfig config = parent.config();
+            BrokerLogins.Issued login;
+            try (Database database = Database.open(config.database().jdbcUrl())) {
+                login = new BrokerLogins(database, Clock.systemUTC(), new SecureRandom()).issue(deviceId, CliActor.name());
+            }
+            return tellBroker(config, login);
+        }
+    }
+
+    /** Tells the broker of a new login and prints it: {@code broker login: user <id> password <password>}. */
+    static int tellBroker(ReceiverConfig config, BrokerLogins.Issued login) {
+        System.out.println("broker login: user " + login.username() + " password " + login.password());
+        System.out.println("  (shown once; on the device: mqtt.username = " + login.username()
+                + ", and the password as the first line of mqtt.password.file)");
+        try {
+            BrokerSetup.accountsForCommand(config).loginIssued(login.deviceId(), login.password());
+        } catch (BrokerAccounts.BrokerAccountsException e) {
+            System.err.println("breathgate-receiver: the login is made, but the broker could not be told: " + e.getMessage());
+            return 1;
+        }
+        return 0;
     }
 
     /** {@code gaps DEVICE}: prints the sequence numbers that have not arrived. */

@@ -66,6 +66,7 @@ class CertificateRenewalIT {
         Map<String, String> settings = new HashMap<>();
         settings.put(ReceiverConfig.DATA_DIR, data.toString());
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "renewal-it");
         settings.put(ReceiverConfig.WEB_PORT, Integer.toString(Ports.free()));
         settings.put(ReceiverConfig.DEVICE_API_PORT, Integer.toString(Ports.free()));

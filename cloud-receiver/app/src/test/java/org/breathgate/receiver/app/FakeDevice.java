@@ -56,11 +56,20 @@ public final class FakeDevice implements AutoCloseable {
      */
     public FakeDevice(String brokerUri, SigningKey key, VerificationKey receiverKey, MqttConnectOptions options,
                       boolean verifyOnArrival) throws MqttException {
+        this(brokerUri, "device-" + key.keyId().owner() + "-" + System.nanoTime(), key, receiverKey, options, verifyOnArrival);
+    }
+
+    /**
+     * Logged in with {@code options} (user name and password, TLS) under {@code clientId}: a broker that knows devices by
+     * their login wants the device id.
+     */
+    public FakeDevice(String brokerUri, String clientId, SigningKey key, VerificationKey receiverKey, MqttConnectOptions options,
+                      boolean verifyOnArrival) throws MqttException {
         this.verifyOnArrival = verifyOnArrival;
         this.deviceId = key.keyId().owner();
         this.signer = new MessageSigner(key);
         this.ackVerifier = new MessageVerifier(KeyResolver.of(receiverKey));
-        this.client = new MqttAsyncClient(brokerUri, "device-" + deviceId + "-" + System.nanoTime(), new MemoryPersistence());
+        this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
@@ -97,8 +106,30 @@ public final class FakeDevice implements AutoCloseable {
         });
         options.setConnectionTimeout(10);
         options.setMaxInflight(1000);
-        client.connect(options).waitForCompletion(15_000);
+        try {
+            client.connect(options).waitForCompletion(15_000);
+        } catch (MqttException e) {
+            client.close(true);
+            throw e;
+        }
         client.subscribe(Topics.downlink(deviceId, MessageType.ACK), 1).waitForCompletion(10_000);
+    }
+
+    /**
+     * Logged in to {@code receiver}'s own (embedded) broker as the device, on its loopback listener, with a broker login
+     * made for it now (as enrollment makes one): client id and user name are the device id. The device must be enrolled.
+     */
+    public static FakeDevice loggedIn(Receiver receiver, SigningKey key) throws MqttException {
+        String deviceId = key.keyId().owner();
+        return new FakeDevice(receiver.brokerUri(), deviceId, key, receiver.receiverKey(), login(receiver, deviceId), true);
+    }
+
+    /** Options carrying a new broker login for the enrolled device {@code deviceId} on {@code receiver}'s broker. */
+    public static MqttConnectOptions login(Receiver receiver, String deviceId) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(deviceId);
+        options.setPassword(receiver.brokerLogins().issue(deviceId, "test").password().toCharArray());
+        return options;
     }
 
     /** Anonymous, plain. */
@@ -108,6 +139,11 @@ public final class FakeDevice implements AutoCloseable {
 
     public String deviceId() {
         return deviceId;
+    }
+
+    /** Whether the broker still has this device connected. */
+    public boolean isConnected() {
+        return client.isConnected();
     }
 
     /** Subscribes to {@code filter} too; acks for other devices arriving there count as {@link #badAcks()}. */
@@ -125,6 +161,11 @@ public final class FakeDevice implements AutoCloseable {
     /** Publishes raw bytes on any topic (QoS 1), waiting for the broker's PUBACK. */
     public void publish(String topic, byte[] bytes) throws MqttException {
         client.publish(topic, bytes, 1, false).waitForCompletion(10_000);
+    }
+
+    /** Publishes raw bytes on any topic (QoS 1) as a retained message, waiting for the broker's PUBACK. */
+    public void publishRetained(String topic, byte[] bytes) throws MqttException {
+        client.publish(topic, bytes, 1, true).waitForCompletion(10_000);
     }
 
     /** Publishes without waiting for the PUBACK; waits only while too many are in flight. */

@@ -115,6 +115,7 @@ class ReceiverAlertMailIT {
         settings.put(ReceiverConfig.DATA_DIR, dataDir.toString());
         settings.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "mail-it");
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         settings.put(ReceiverConfig.MAIL_SMTP_HOST, "127.0.0.1");
@@ -127,7 +128,7 @@ class ReceiverAlertMailIT {
             assertTrue(receiver.delivery().mailEnabled());
             receiver.registry().enroll(TestKeys.device(DEVICE).verificationKey());
             SampleMessages sample = SampleMessages.of(DEVICE).at(Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS));
-            try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device(DEVICE), receiver.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device(DEVICE))) {
                 long sent = System.nanoTime();
                 device.send(sample.positiveReading(1));
                 assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT));

@@ -83,6 +83,7 @@ class ReceiverCareIT {
         settings.put(ReceiverConfig.DATA_DIR, dataDir.toString());
         settings.put(ReceiverConfig.JDBC_URL, jdbcUrl);
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "care-it");
         settings.put(ReceiverConfig.WEB_ENABLED, "false");
         settings.put(ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED, "P2Y");
@@ -102,7 +103,7 @@ class ReceiverCareIT {
             Reading template = retest.positiveReading(2);
             Reading failedRetest = new Reading(DEVICE, 2, template.clock(), new TestReason.Retest(1, 1, 1), Outcome.FAIL,
                     SampleMessages.POSITIVE_VALUE, SampleMessages.THRESHOLD, null, 4_300, 217, template.sensor());
-            try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device(DEVICE), receiver.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device(DEVICE))) {
                 device.send(first.positiveReading(1));
                 assertEquals(new Ack.Entry(1, Ack.Result.STORED, null), device.nextAck(WAIT));
                 device.send(failedRetest);

@@ -92,7 +92,7 @@ class ReceiverIngestIT {
 
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)
-    void every_rejection_cause_is_quarantined_with_its_reason_and_only_authenticated_devices_are_acked(Database.Dialect dialect)
+    void every_rejection_cause_is_quarantined_with_its_reason_unknown_devices_are_dropped_and_only_authenticated_devices_are_acked(Database.Dialect dialect)
             throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.start();
              Receiver receiver = startReceiver(broker.uri(), databases.newUrl(dialect), "r1")) {
@@ -108,20 +108,23 @@ class ReceiverIngestIT {
                 String genuine = home1.sign(home1.soberReading(1)).compact();
                 String forged = genuine.substring(0, genuine.length() - 1) + (genuine.endsWith("A") ? "B" : "A");
                 device1.publish(readingTopic, forged.getBytes(StandardCharsets.US_ASCII));                      // bad_signature
-                device1.publish(Topics.uplink("home-0099", MessageType.READING), stranger.sign(stranger.soberReading(1)).bytes()); // unknown_key
+                device1.publish(Topics.uplink("home-0099", MessageType.READING), stranger.sign(stranger.soberReading(1)).bytes()); // dropped: no such device
+                device1.publish(readingTopic, new org.breathgate.protocol.MessageSigner(TestKeys.device("home-0001", 5))
+                        .sign(home1.soberReading(9)).bytes());                                                  // unknown_key
                 device3.send(home3.soberReading(1));                                                            // revoked_device
                 device1.publish(readingTopic, "{\"not\":\"a jws\"}".getBytes(StandardCharsets.UTF_8));          // malformed_compact
                 device1.publish(readingTopic, new byte[20_000]);                                                // oversized
                 device2.publish(readingTopic, home2.sign(home2.soberReading(1)).bytes());                       // kid_mismatch
-                device1.publish(Topics.uplink("home-0001", MessageType.STATUS), home1.sign(home1.soberReading(2)).bytes()); // wrong_topic
+                device1.publish(Topics.uplink("home-0001", MessageType.STATUS), home1.sign(home1.soberReading(2)).bytes()); // misrouted: stored
                 device1.send(home1.soberReading(3));
                 device1.send(home1.positiveReading(3));                                                         // seq_reused
 
-                Eventually.await(WAIT, "nine messages handled",
-                        () -> receiver.stats().stored() == 1 && receiver.stats().quarantined().values().stream().mapToLong(Long::longValue).sum() == 8,
+                Eventually.await(WAIT, "ten messages handled",
+                        () -> receiver.stats().stored() == 2 && receiver.stats().quarantined().values().stream().mapToLong(Long::longValue).sum() == 7
+                                && receiver.stats().dropped().getOrDefault("unknown_device", 0L) == 1,
                         () -> receiver.stats().toString());
                 Map<String, Long> expected = Map.of("bad_signature", 1L, "unknown_key", 1L, "revoked_device", 1L,
-                        "malformed_compact", 1L, "oversized", 1L, "kid_mismatch", 1L, "wrong_topic", 1L, "seq_reused", 1L);
+                        "malformed_compact", 1L, "oversized", 1L, "kid_mismatch", 1L, "seq_reused", 1L);
                 assertEquals(expected, receiver.store().quarantineCounts());
                 assertEquals(expected, receiver.stats().quarantined());
 
@@ -130,7 +133,8 @@ class ReceiverIngestIT {
                     acks.addAll(device1.drainAcks());
                     return acks.size() >= 3;
                 }, acks::toString);
-                assertTrue(acks.contains(new Ack.Entry(2, Ack.Result.QUARANTINED, "wrong_topic")), acks.toString());
+                assertTrue(acks.contains(new Ack.Entry(2, Ack.Result.STORED, null)), "a genuine reading on the status topic is"
+                        + " stored by its signed type, never acked quarantined: " + acks);
                 assertTrue(acks.contains(new Ack.Entry(3, Ack.Result.STORED, null)), acks.toString());
                 assertTrue(acks.contains(new Ack.Entry(3, Ack.Result.QUARANTINED, "seq_reused")), acks.toString());
                 assertNull(device2.pollAck(Duration.ofMillis(300)), "a kid mismatch must not be acked");
@@ -222,14 +226,14 @@ class ReceiverIngestIT {
         Path dataDir = databases.newFolder();
         int port = Ports.free();
         ReceiverConfig config = ReceiverConfig.from(Map.of(ReceiverConfig.DATA_DIR, dataDir.toString(),
-                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.MQTT_CLIENT_ID, "embedded-test",
+                ReceiverConfig.EMBEDDED_PORT, Integer.toString(port), ReceiverConfig.EMBEDDED_TLS_PORT, "0", ReceiverConfig.MQTT_CLIENT_ID, "embedded-test",
                 ReceiverConfig.WEB_ENABLED, "false"));
         org.breathgate.protocol.VerificationKey firstKey;
         try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
             assertTrue(receiver.awaitReady(WAIT));
             enroll(receiver, "home-0001");
             firstKey = receiver.receiverKey();
-            try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device("home-0001"), receiver.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device("home-0001"))) {
                 device.send(home1.soberReading(1));
                 assertEquals(Ack.Result.STORED, device.nextAck(WAIT).result());
             }
@@ -238,7 +242,7 @@ class ReceiverIngestIT {
             assertTrue(again.awaitReady(WAIT));
             assertEquals(firstKey, again.receiverKey());
             assertEquals(1, again.store().count("home-0001"));
-            try (FakeDevice device = new FakeDevice(again.brokerUri(), TestKeys.device("home-0001"), again.receiverKey())) {
+            try (FakeDevice device = FakeDevice.loggedIn(again, TestKeys.device("home-0001"))) {
                 device.send(home1.soberReading(1));
                 assertEquals(Ack.Result.DUPLICATE, device.nextAck(WAIT).result());
             }

@@ -194,8 +194,11 @@ public final class TlsIdentity {
         return s.toString();
     }
 
-    /** A key store holding the key and chain under alias {@code receiver}, protected by {@code password}. */
-    KeyStore keyStore(char[] password) {
+    /**
+     * A key store (PKCS#12) holding the key and chain under alias {@code receiver}, protected by {@code password}: for a
+     * listener that reads key stores, such as the embedded MQTT broker's TLS listener.
+     */
+    public KeyStore keyStore(char[] password) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);

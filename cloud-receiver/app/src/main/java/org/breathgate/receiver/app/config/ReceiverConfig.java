@@ -24,6 +24,7 @@ import java.util.Set;
  * @param mail        alert e-mail over SMTP
  * @param delivery    alert delivery by e-mail and webhook: retries, threads, the sign-in link
  * @param health      the operator's listener: health checks and metrics (docs/operations.md, "Monitor")
+ * @param ingest      what ingest bounds and checks at the door: the quarantine's caps and retention, the clock tolerance
  * @param signIn      how people sign in: identity providers, the second factor, the sign-in secret, trusted proxies
  */
 public record ReceiverConfig(
@@ -39,11 +40,19 @@ public record ReceiverConfig(
         Mail mail,
         Delivery delivery,
         Health health,
+        Ingest ingest,
         SignIn signIn) {
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
     public static final String EMBEDDED_PORT = "broker.embedded.port";
+    public static final String EMBEDDED_TLS_ENABLED = "broker.embedded.tls.enabled";
+    public static final String EMBEDDED_TLS_BIND = "broker.embedded.tls.bind";
+    public static final String EMBEDDED_TLS_PORT = "broker.embedded.tls.port";
+    public static final String EMBEDDED_TLS_CERT_FILE = "broker.embedded.tls.cert-file";
+    public static final String EMBEDDED_TLS_KEY_FILE = "broker.embedded.tls.key-file";
+    public static final String EMBEDDED_MAX_QUEUED_MESSAGES = "broker.embedded.max-queued-messages";
+    public static final String BROKER_DEVICE_LOGINS = "broker.device-logins";
     public static final String DATA_DIR = "data.dir";
     public static final String JDBC_URL = "jdbc.url";
     public static final String RECEIVER_KEY_FILE = "receiver.key.file";
@@ -87,6 +96,10 @@ public record ReceiverConfig(
     public static final String DELIVERY_TIMEOUT_SECONDS = "delivery.timeout-seconds";
     public static final String HEALTH_HOST = "health.host";
     public static final String HEALTH_PORT = "health.port";
+    public static final String QUARANTINE_MAX_ROWS_PER_DEVICE = "quarantine.max-rows-per-device";
+    public static final String QUARANTINE_MAX_ROWS = "quarantine.max-rows";
+    public static final String QUARANTINE_RETENTION = "quarantine.retention";
+    public static final String INGEST_CLOCK_TOLERANCE = "ingest.clock-tolerance";
     public static final String WEB_TRUSTED_PROXIES = "web.trusted-proxies";
     public static final String SIGNIN_SECOND_FACTOR = "signin.second-factor";
     public static final String SIGNIN_SECRET_FILE = "signin.secret-file";
@@ -104,19 +117,64 @@ public record ReceiverConfig(
     /**
      * The MQTT broker.
      *
-     * @param uri          an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the embedded broker
-     * @param embeddedBind address the embedded broker listens on; default {@code 127.0.0.1}, because it has no ACL
-     * @param embeddedPort port of the embedded broker; default 1883
+     * @param uri                       an external broker ({@code tcp://} or {@code ssl://}), or {@code null} to run the
+     *                                  embedded broker
+     * @param embeddedBind              the embedded broker's plain listener (the receiver's own connection): a loopback
+     *                                  address, default {@code 127.0.0.1}; it carries logins in clear, so it never binds
+     *                                  beyond loopback
+     * @param embeddedPort              its port; default 1883
+     * @param embeddedTls               the embedded broker's TLS listener, the one devices use
+     * @param embeddedMaxQueuedMessages messages the embedded broker queues for one client at most; default 20000
+     * @param deviceLogins              how the broker learns devices' logins: {@link DeviceLogins#REGISTRY} (the embedded
+     *                                  broker reads them from the device registry), {@link DeviceLogins#MOSQUITTO_DYNAMIC_SECURITY}
+     *                                  (the receiver drives Mosquitto's plugin) or {@link DeviceLogins#MANUAL}
      */
-    public record Broker(String uri, String embeddedBind, int embeddedPort) {
+    public record Broker(String uri, String embeddedBind, int embeddedPort, EmbeddedTls embeddedTls, long embeddedMaxQueuedMessages,
+                         DeviceLogins deviceLogins) {
         public Broker {
             Objects.requireNonNull(embeddedBind, "embeddedBind");
+            Objects.requireNonNull(embeddedTls, "embeddedTls");
+            Objects.requireNonNull(deviceLogins, "deviceLogins");
+            if ((uri == null) != (deviceLogins == DeviceLogins.REGISTRY)) {
+                throw new IllegalArgumentException("the embedded broker, and only it, reads logins from the registry");
+            }
         }
 
         /** Whether the receiver runs its own broker. */
         public boolean embedded() {
             return uri == null;
         }
+    }
+
+    /**
+     * The embedded broker's TLS listener, for devices.
+     *
+     * @param enabled  whether it listens; default true
+     * @param bind     its address; default {@code 127.0.0.1}; {@code 0.0.0.0} to face devices directly
+     * @param port     its port; default 8883; 0 for any free port (tests)
+     * @param certFile PEM certificate chain (leaf first), or {@code null} for a self-signed one in the data folder
+     *                 ({@code broker-tls-cert.pem})
+     * @param keyFile  its PEM private key; set exactly when {@code certFile} is
+     */
+    public record EmbeddedTls(boolean enabled, String bind, int port, Path certFile, Path keyFile) {
+        public static final int DEFAULT_PORT = 8883;
+
+        public EmbeddedTls {
+            Objects.requireNonNull(bind, "bind");
+            if ((certFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate file and key file go together");
+            }
+        }
+    }
+
+    /** How the broker learns each device's login (made at enrollment, replaced, removed at revocation). */
+    public enum DeviceLogins {
+        /** The embedded broker checks every connect against the device registry. */
+        REGISTRY,
+        /** The receiver drives Mosquitto's dynamic security plugin over {@code $CONTROL/dynamic-security/v1}. */
+        MOSQUITTO_DYNAMIC_SECURITY,
+        /** Somebody else keeps the broker's logins (another broker's own tooling); the receiver tells it nothing. */
+        MANUAL
     }
 
     /**
@@ -345,6 +403,23 @@ public record ReceiverConfig(
     }
 
     /**
+     * What ingest bounds and checks at the door (docs/receiver.md, "Quarantine reasons" and "Time at the door").
+     *
+     * @param quarantinePerDevice quarantine rows kept per device and class at most; default 500
+     * @param quarantineOverall   quarantine rows kept at most; default 10000
+     * @param quarantineRetention how long a quarantine row is kept; default 90 days
+     * @param clockTolerance      how far a synchronised device clock may disagree with the receiver's before its evidence is
+     *                            flagged, filed by receive time and alerted; default 5 minutes
+     */
+    public record Ingest(int quarantinePerDevice, int quarantineOverall, java.time.Duration quarantineRetention,
+                         java.time.Duration clockTolerance) {
+        public Ingest {
+            Objects.requireNonNull(quarantineRetention, "quarantineRetention");
+            Objects.requireNonNull(clockTolerance, "clockTolerance");
+        }
+    }
+
+    /**
      * How people sign in; see docs/receiver.md, "Sign-in".
      *
      * @param providers          OpenID Connect identity providers ({@code signin.oidc.<id>.*}), in id order
@@ -388,13 +463,15 @@ public record ReceiverConfig(
         }
     }
 
-    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
+    public static final Set<String> KEYS = Set.of(BROKER_URI, EMBEDDED_BIND, EMBEDDED_PORT, EMBEDDED_TLS_ENABLED, EMBEDDED_TLS_BIND,
+            EMBEDDED_TLS_PORT, EMBEDDED_TLS_CERT_FILE, EMBEDDED_TLS_KEY_FILE, EMBEDDED_MAX_QUEUED_MESSAGES, BROKER_DEVICE_LOGINS, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
             DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
-            DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
+            DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION,
+            INGEST_CLOCK_TOLERANCE, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
             SIGNIN_SHOW_WORKER_NAMES);
 
     public ReceiverConfig {
@@ -410,17 +487,18 @@ public record ReceiverConfig(
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(signIn, "signIn");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

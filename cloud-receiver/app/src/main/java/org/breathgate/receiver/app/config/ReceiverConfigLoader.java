@@ -26,6 +26,7 @@ import org.breathgate.receiver.app.config.ReceiverConfig.Care;
 import org.breathgate.receiver.app.config.ReceiverConfig.Database;
 import org.breathgate.receiver.app.config.ReceiverConfig.Delivery;
 import org.breathgate.receiver.app.config.ReceiverConfig.DeviceApi;
+import org.breathgate.receiver.app.config.ReceiverConfig.EmbeddedTls;
 import org.breathgate.receiver.app.config.ReceiverConfig.Enrollment;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mail;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mqtt;
@@ -49,6 +50,13 @@ import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_TLS_C
 import static org.breathgate.receiver.app.config.ReceiverConfig.DEVICE_API_TLS_KEY_FILE;
 import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_BIND;
 import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_PORT;
+import static org.breathgate.receiver.app.config.ReceiverConfig.BROKER_DEVICE_LOGINS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_MAX_QUEUED_MESSAGES;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_BIND;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_CERT_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_ENABLED;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_KEY_FILE;
+import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_PORT;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_CA_FILE;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_URI;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_CODE_LIFETIME_HOURS;
@@ -139,6 +147,11 @@ final class ReceiverConfigLoader {
         }
         String bind = v.getOrDefault(EMBEDDED_BIND, "127.0.0.1");
         int port = intValue(v, EMBEDDED_PORT, 1883, 1, 65535);
+        if (brokerUri == null && !isLoopback(bind)) {
+            throw new ConfigException(EMBEDDED_BIND + " must be a loopback address (127.0.0.1), was '" + bind + "': the embedded"
+                    + " broker's plain listener carries logins in clear and is for the receiver itself; devices use its TLS"
+                    + " listener (" + EMBEDDED_TLS_BIND + ", " + EMBEDDED_TLS_PORT + ")");
+        }
         Path dataDir = Path.of(v.getOrDefault(DATA_DIR, "data"));
         String jdbcUrl = v.getOrDefault(JDBC_URL, "jdbc:sqlite:" + dataDir.resolve("breathgate.db"));
         if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -171,9 +184,11 @@ final class ReceiverConfigLoader {
             throw new ConfigException(MQTT_USERNAME + " is set but no " + BROKER_URI
                     + ": the embedded broker takes no credentials; set " + BROKER_URI + " to use an external broker");
         }
-        return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port), new Mqtt(clientId, username, passwordFile, caFile),
+        return new ReceiverConfig(dataDir, new Broker(brokerUri, bind, port, embeddedTls(v, brokerUri),
+                intValue(v, EMBEDDED_MAX_QUEUED_MESSAGES, 20_000, 100, 10_000_000), deviceLogins(v, brokerUri, username)),
+                new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v), health(v), SignInConfig.signIn(v, dataDir));
+                mail(v), delivery(v), health(v), ingest(v), SignInConfig.signIn(v, dataDir));
     }
 
     private static ReceiverConfig.Health health(Map<String, String> v) {
@@ -182,6 +197,92 @@ final class ReceiverConfigLoader {
             return new ReceiverConfig.Health(false, host, 0);
         }
         return new ReceiverConfig.Health(true, host, intValue(v, ReceiverConfig.HEALTH_PORT, 0, 0, 65535));
+    }
+
+    private static ReceiverConfig.Ingest ingest(Map<String, String> v) {
+        int perDevice = intValue(v, ReceiverConfig.QUARANTINE_MAX_ROWS_PER_DEVICE, 500, 1, 1_000_000);
+        int overall = intValue(v, ReceiverConfig.QUARANTINE_MAX_ROWS, 10_000, 1, 100_000_000);
+        if (overall < perDevice) {
+            throw new ConfigException(ReceiverConfig.QUARANTINE_MAX_ROWS + " (" + overall + ") must not be below "
+                    + ReceiverConfig.QUARANTINE_MAX_ROWS_PER_DEVICE + " (" + perDevice + ")");
+        }
+        java.time.Duration retention = duration(v, ReceiverConfig.QUARANTINE_RETENTION, java.time.Duration.ofDays(90), "P90D");
+        java.time.Duration tolerance = duration(v, ReceiverConfig.INGEST_CLOCK_TOLERANCE, java.time.Duration.ofMinutes(5), "PT5M");
+        if (tolerance.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+            throw new ConfigException(ReceiverConfig.INGEST_CLOCK_TOLERANCE + " must be at least PT10S (clocks are never exactly alike),"
+                    + " was " + tolerance);
+        }
+        return new ReceiverConfig.Ingest(perDevice, overall, retention, tolerance);
+    }
+
+    /** An ISO-8601 duration ({@code PT5M}) or period of days ({@code P90D}), positive. */
+    private static java.time.Duration duration(Map<String, String> v, String key, java.time.Duration defaultValue, String example) {
+        String text = v.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        java.time.Duration d;
+        try {
+            d = text.toUpperCase(Locale.ROOT).contains("T") ? java.time.Duration.parse(text)
+                    : java.time.Duration.ofDays(Period.parse(text).getDays());
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(key + " must be an ISO-8601 duration like " + example + ", was '" + text + "'", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key + " must be positive, was '" + text + "'");
+        }
+        return d;
+    }
+
+    private static EmbeddedTls embeddedTls(Map<String, String> v, String brokerUri) {
+        boolean enabled = booleanValue(v, EMBEDDED_TLS_ENABLED, true);
+        String bind = v.getOrDefault(EMBEDDED_TLS_BIND, "127.0.0.1");
+        int port = intValue(v, EMBEDDED_TLS_PORT, EmbeddedTls.DEFAULT_PORT, 0, 65535);
+        Path cert = readableFile(v, EMBEDDED_TLS_CERT_FILE);
+        Path key = readableFile(v, EMBEDDED_TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(EMBEDDED_TLS_CERT_FILE + " and " + EMBEDDED_TLS_KEY_FILE + " go together: set both (a"
+                    + " certificate you were given) or neither (a self-signed one in the data folder)");
+        }
+        if (brokerUri != null && (v.containsKey(EMBEDDED_TLS_ENABLED) || v.containsKey(EMBEDDED_TLS_BIND) || v.containsKey(EMBEDDED_TLS_PORT)
+                || cert != null)) {
+            throw new ConfigException("broker.embedded.tls.* settings are given but " + BROKER_URI + " names an external broker:"
+                    + " its TLS is the external broker's own");
+        }
+        return new EmbeddedTls(enabled, bind, port, cert, key);
+    }
+
+    private static ReceiverConfig.DeviceLogins deviceLogins(Map<String, String> v, String brokerUri, String username) {
+        String text = v.get(BROKER_DEVICE_LOGINS);
+        if (brokerUri == null) {
+            if (text != null && !text.equals("registry")) {
+                throw new ConfigException(BROKER_DEVICE_LOGINS + " is '" + text + "' but the broker is the embedded one, which always"
+                        + " checks logins against the device registry ('registry')");
+            }
+            return ReceiverConfig.DeviceLogins.REGISTRY;
+        }
+        String mode = text == null ? "manual" : text;
+        switch (mode) {
+            case "mosquitto-dynamic-security":
+                if (username == null) {
+                    throw new ConfigException(BROKER_DEVICE_LOGINS + " = mosquitto-dynamic-security needs " + MQTT_USERNAME + " and "
+                            + MQTT_PASSWORD_FILE + ": the dynamic security plugin's admin login (docs/receiver.md, \"Broker setup\")");
+                }
+                return ReceiverConfig.DeviceLogins.MOSQUITTO_DYNAMIC_SECURITY;
+            case "manual":
+                return ReceiverConfig.DeviceLogins.MANUAL;
+            default:
+                throw new ConfigException(BROKER_DEVICE_LOGINS + " must be mosquitto-dynamic-security or manual for an external broker,"
+                        + " was '" + mode + "'");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean isProviderKey(String key) {

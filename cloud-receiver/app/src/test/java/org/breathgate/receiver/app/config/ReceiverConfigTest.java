@@ -37,6 +37,49 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void the_embedded_broker_keeps_its_plain_listener_on_loopback_and_faces_devices_over_tls() {
+        ReceiverConfig defaults = ReceiverConfig.defaults(dir);
+        assertEquals(ReceiverConfig.DeviceLogins.REGISTRY, defaults.broker().deviceLogins());
+        assertTrue(defaults.broker().embeddedTls().enabled());
+        assertEquals("127.0.0.1", defaults.broker().embeddedTls().bind());
+        assertEquals(8883, defaults.broker().embeddedTls().port());
+        assertEquals(20_000, defaults.broker().embeddedMaxQueuedMessages());
+        ConfigException beyond = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.embedded.bind", "0.0.0.0")));
+        assertTrue(beyond.getMessage().contains("loopback") && beyond.getMessage().contains("broker.embedded.tls.bind"), beyond.getMessage());
+        assertEquals("0.0.0.0", ReceiverConfig.from(Map.of("broker.embedded.tls.bind", "0.0.0.0")).broker().embeddedTls().bind());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.device-logins", "manual")),
+                "the embedded broker always reads the registry");
+    }
+
+    @Test
+    void an_external_broker_keeps_logins_by_hand_unless_the_receiver_drives_mosquittos_plugin_with_its_admin_login() throws Exception {
+        assertEquals(ReceiverConfig.DeviceLogins.MANUAL, ReceiverConfig.from(Map.of("broker.uri", "tcp://mqtt:1883")).broker().deviceLogins());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "tcp://mqtt:1883",
+                "broker.device-logins", "mosquitto-dynamic-security")), "needs the admin's login");
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        assertEquals(ReceiverConfig.DeviceLogins.MOSQUITTO_DYNAMIC_SECURITY, ReceiverConfig.from(Map.of("broker.uri", "tcp://mqtt:1883",
+                "broker.device-logins", "mosquitto-dynamic-security", "mqtt.username", "receiver", "mqtt.password-file", pw.toString()))
+                .broker().deviceLogins());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("broker.uri", "tcp://mqtt:1883", "broker.embedded.tls.port", "8883")));
+    }
+
+    @Test
+    void the_quarantine_caps_and_the_clock_tolerance_have_reasoned_defaults_and_are_checked() {
+        ReceiverConfig.Ingest defaults = ReceiverConfig.defaults(dir).ingest();
+        assertEquals(500, defaults.quarantinePerDevice());
+        assertEquals(10_000, defaults.quarantineOverall());
+        assertEquals(java.time.Duration.ofDays(90), defaults.quarantineRetention());
+        assertEquals(java.time.Duration.ofMinutes(5), defaults.clockTolerance());
+        ReceiverConfig.Ingest set = ReceiverConfig.from(Map.of("quarantine.max-rows-per-device", "20", "quarantine.max-rows", "30",
+                "quarantine.retention", "P30D", "ingest.clock-tolerance", "PT2M")).ingest();
+        assertEquals(java.time.Duration.ofDays(30), set.quarantineRetention());
+        assertEquals(java.time.Duration.ofMinutes(2), set.clockTolerance());
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("quarantine.max-rows-per-device", "50", "quarantine.max-rows", "20")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("ingest.clock-tolerance", "PT1S")));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("quarantine.retention", "ninety days")));
+    }
+
+    @Test
     void retention_is_an_optional_iso_period_and_the_care_zone_defaults_to_helsinki() {
         ReceiverConfig defaults = ReceiverConfig.defaults(dir);
         assertNull(defaults.care().resultsAfterCaseClosed(), "no period configured: results are kept");

@@ -32,12 +32,22 @@ final class PhotoDevice implements AutoCloseable {
     final BlockingQueue<Ack.Entry> entries = new LinkedBlockingQueue<>();
     final BlockingQueue<Ack.PhotoEntry> photos = new LinkedBlockingQueue<>();
 
+    /** Logged in to {@code receiver}'s embedded broker as the (enrolled) device, with a login made for it now. */
+    PhotoDevice(org.breathgate.receiver.app.Receiver receiver, SigningKey key) throws MqttException {
+        this(receiver.brokerUri(), key, receiver.receiverKey(),
+                org.breathgate.receiver.app.FakeDevice.login(receiver, key.keyId().owner()), key.keyId().owner());
+    }
+
     PhotoDevice(String brokerUri, SigningKey key, VerificationKey receiverKey) throws MqttException {
+        this(brokerUri, key, receiverKey, new MqttConnectOptions(), "photo-device-" + key.keyId().owner() + "-" + System.nanoTime());
+    }
+
+    private PhotoDevice(String brokerUri, SigningKey key, VerificationKey receiverKey, MqttConnectOptions options, String clientId)
+            throws MqttException {
         this.deviceId = key.keyId().owner();
         this.signer = new MessageSigner(key);
         MessageVerifier verifier = new MessageVerifier(KeyResolver.of(receiverKey));
-        this.client = new MqttClient(brokerUri, "photo-device-" + deviceId + "-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        this.client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
         options.setMaxInflight(200);
         client.connect(options);
         client.subscribe(Topics.downlink(deviceId, MessageType.ACK), 1, (topic, message) -> {

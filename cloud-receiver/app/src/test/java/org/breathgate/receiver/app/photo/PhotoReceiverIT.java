@@ -105,6 +105,7 @@ class PhotoReceiverIT {
             settings.put(ReceiverConfig.DATA_DIR, dataDir.toString());
             settings.put(ReceiverConfig.JDBC_URL, databases.newUrl(dialect));
             settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+            settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
             settings.put(ReceiverConfig.MQTT_CLIENT_ID, "photo-it-" + System.nanoTime());
             settings.put(ReceiverConfig.WEB_ENABLED, "false");
             settings.put(ReceiverConfig.PHOTOS_STORAGE, inDatabase ? "database" : "file");
@@ -125,7 +126,7 @@ class PhotoReceiverIT {
             new Clients(db).add(Client.open(client, "Parent " + devices, "sa-1"), LENT);
             new DeviceAssignments(db).assign(id, client, LENT);
             receiver.registry().enroll(TestKeys.device(id).verificationKey());
-            return new Dev(this, id, client, new PhotoDevice(receiver.brokerUri(), TestKeys.device(id), receiver.receiverKey()));
+            return new Dev(this, id, client, new PhotoDevice(receiver, TestKeys.device(id)));
         }
 
         Instant now() {
@@ -263,6 +264,12 @@ class PhotoReceiverIT {
             d.sendChunks(1, signed, 2);
             assertEquals(new Ack.PhotoEntry(1, Ack.PhotoResult.HASH_MISMATCH), d.nextPhoto());
             assertEquals(0, f.count("select count(*) from photos where device_id = '" + d.id() + "'"));
+            // It reaches people: a device-integrity alert for the substance-abuse service and the technicians (issue 16).
+            f.receiver.awaitCareIdle(WAIT);
+            List<Alert> alerts = f.receiver.care().alerts().alertsFor(SA).stream().filter(a -> a.clientId().equals(d.client())).toList();
+            assertEquals(List.of(AlertKind.DEVICE_INTEGRITY), alerts.stream().map(Alert::kind).toList(), alerts.toString());
+            assertEquals("integrity:" + d.id() + ":photo_hash_mismatch:1", alerts.get(0).key());
+            assertTrue(alerts.get(0).audience().technicians());
         }
     }
 
@@ -385,7 +392,9 @@ class PhotoReceiverIT {
             d.sendReading(12, f.now(), Photos.statementOf(first));
             d.sendAll(12, first);
             assertEquals(Ack.PhotoResult.STORED, d.nextPhoto().result());
-            d.sendReading(13, f.now().plus(Duration.ofHours(12)), Photos.statementOf(second));
+            // Twelve hours later by both clocks (a reading dated ahead of the receiver's clock would be doubted at the door).
+            f.clock.advance(Duration.ofHours(12));
+            d.sendReading(13, f.now(), Photos.statementOf(second));
             d.sendAll(13, second);
             assertEquals(Ack.PhotoResult.STORED, d.nextPhoto().result());
 

@@ -115,9 +115,9 @@ class OpenApiCoverageTest {
                     "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", List.of(TestKeys.receiver().verificationKey()),
                     EnrollmentSettings.DEFAULT_EXPIRY, EnrollmentSettings.MAX_EXPIRY);
             List<HttpsRoutes> features = List.of(auth,
-                    new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings,
+                    new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), org.breathgate.receiver.ingest.broker.BrokerAccounts.none()), settings,
                             AdminToken.of("test-admin-token-0123456789abcdefghijklmnop"), "sha256:00", new FailureLimiter(10, Duration.ofMinutes(10), clock)),
-                    new DeviceRequestsApi(database, registry, clock),
+                    new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none()),
                     new ApiRoutes(auth, care, ZoneOffset.UTC, clock),
                     new PeopleRoutes(auth, care, clock),
                     new org.breathgate.receiver.web.api.PhotoRoutes(auth::requireApi, care.photos()));

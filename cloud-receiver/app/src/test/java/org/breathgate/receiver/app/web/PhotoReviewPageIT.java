@@ -110,7 +110,7 @@ class PhotoReviewPageIT {
         Reading withoutPhoto = SampleMessages.of(DEVICE).at(at.minus(Duration.ofMinutes(5))).soberReading(noPhotoSeq)
                 .withPhoto(new ReadingPhoto.NotTaken(PhotoAbsence.CAMERA_FAILED));
         MessageSigner signer = new MessageSigner(TestKeys.device(DEVICE));
-        try (FakeDevice fake = new FakeDevice(deployment.receiver.brokerUri(), TestKeys.device(DEVICE), deployment.receiver.receiverKey())) {
+        try (FakeDevice fake = FakeDevice.loggedIn(deployment.receiver, TestKeys.device(DEVICE))) {
             fake.publish(Topics.uplink(DEVICE, MessageType.READING), signer.sign(withoutPhoto).bytes());
             fake.nextAck(Duration.ofSeconds(20));
             fake.publish(Topics.uplink(DEVICE, MessageType.READING), signer.sign(reading).bytes());

@@ -93,6 +93,7 @@ final class UiDeployment implements AutoCloseable {
         settings.put(ReceiverConfig.DATA_DIR, databases.newFolder().toString());
         settings.put(ReceiverConfig.JDBC_URL, databases.newUrl(Database.Dialect.SQLITE));
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
+        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "ui-it");
         settings.put(ReceiverConfig.WEB_ENABLED, "true");
         settings.put(ReceiverConfig.WEB_HOST, "127.0.0.1");
@@ -187,7 +188,7 @@ final class UiDeployment implements AutoCloseable {
                 events.add(new SupportRequest(DEVICE, ++seq, clock(at.plusSeconds(5 * 3600), true)));
             }
         }
-        try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device(DEVICE), receiver.receiverKey())) {
+        try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device(DEVICE))) {
             for (EvidenceEvent e : events) {
                 device.send(e);
                 Ack.Entry ack = device.nextAck(WAIT);

@@ -46,6 +46,9 @@ public final class AlertJson {
         audience.put("substanceAbuseOrganisationId", a.audience().substanceAbuseOrganisationId());
         ArrayNode units = audience.putArray("childProtectionUnitIds");
         new TreeSet<>(a.audience().childProtectionUnitIds()).forEach(units::add);
+        if (a.audience().technicians()) {
+            audience.put("technicians", true); // absent in alerts stored before issue 16: false
+        }
         ArrayNode evidence = n.putArray("evidence");
         for (AlertEvidence e : a.evidence()) {
             ObjectNode item = evidence.addObject();
@@ -106,7 +109,8 @@ public final class AlertJson {
         return new Alert(n.get("key").asText(), n.get("clientId").asText(), n.get("deviceId").asText(),
                 AlertKind.valueOf(n.get("kind").asText()), Severity.valueOf(n.get("severity").asText()),
                 AlertStatus.valueOf(n.get("status").asText()), n.get("summary").asText(),
-                new Audience(aud.get("substanceAbuseOrganisationId").asText(), units), evidence, time(n.get("eventTime")),
+                new Audience(aud.get("substanceAbuseOrganisationId").asText(), units, aud.path("technicians").asBoolean(false)), evidence,
+                time(n.get("eventTime")),
                 Instant.parse(n.get("raisedAt").asText()), Instant.parse(n.get("updatedAt").asText()),
                 instant(n.get("escalateAt")), instant(n.get("escalatedAt")),
                 ack == null || ack.isNull() ? null

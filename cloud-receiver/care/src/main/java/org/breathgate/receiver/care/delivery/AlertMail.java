@@ -60,6 +60,14 @@ record AlertMail(String subject, String body, String language) {
      * @param zone      the zone times are shown in
      */
     public static AlertMail of(Alert alert, String reason, String language, String signInUrl, ZoneId zone) {
+        return of(alert, reason, language, signInUrl, zone, false);
+    }
+
+    /**
+     * As above; for a technician ({@code forTechnician}) the mail names the device instead of the client: technicians look
+     * after devices and are not told whose case it is.
+     */
+    public static AlertMail of(Alert alert, String reason, String language, String signInUrl, ZoneId zone, boolean forTechnician) {
         Map<String, String> t = texts(language);
         if (!t.containsKey("subject." + reason)) {
             throw new IllegalArgumentException("unknown delivery reason " + reason);
@@ -69,9 +77,10 @@ record AlertMail(String subject, String body, String language) {
         String nl = "\r\n";
         StringBuilder body = new StringBuilder()
                 .append(t.get("greeting")).append(nl).append(nl)
-                .append(t.get("intro." + reason)).append(nl).append(nl)
+                .append(t.get((forTechnician ? "intro.device." : "intro.") + reason)).append(nl).append(nl)
                 .append(t.get("what")).append(": ").append(kindName(alert.kind(), language)).append(nl)
-                .append(t.get("client")).append(": ").append(alert.clientId()).append(nl)
+                .append(forTechnician ? t.get("device") : t.get("client")).append(": ")
+                .append(forTechnician ? alert.deviceId() : alert.clientId()).append(nl)
                 .append(t.get("when")).append(": ").append(format.format(at)).append(" (").append(zone.getId()).append(")").append(nl)
                 .append(nl);
         if (signInUrl == null) {

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each alert command the alert processor stores leaves one {@code inbox} row. The worker <em>fans it out</em>: in
  * one transaction it makes a {@code pending} row per recipient — each worker with an e-mail address in the alert's
- * audience (its substance-abuse service and the child-protection units consent covers), and each active webhook of
- * those organisations — and marks the inbox row done. Then it <em>attempts</em> each due row: it checks again, at
+ * audience (its substance-abuse service and the child-protection units consent covers; for an alert about the device, each
+ * technician with an e-mail address too), and each active webhook of those organisations — and marks the inbox row done. Then it <em>attempts</em> each due row: it checks again, at
  * that moment, that the recipient may receive the alert ({@link AlertEngine#mayReceive}: a consent revoked since
  * the alert was raised withholds it), sends, and records the outcome with an audit entry in one transaction:
  * {@code delivered}; a failed attempt rescheduled by {@link RetryBackoff}; {@code dead} after the last attempt (the
@@ -276,6 +276,15 @@ public final class DeliveryWorker implements AutoCloseable {
         organisations.add(alert.audience().substanceAbuseOrganisationId());
         organisations.addAll(alert.audience().childProtectionUnitIds());
         int made = 0;
+        if (alert.audience().technicians() && mail != null) {
+            // An alert about the device (no result in it) reaches the technicians too, by e-mail.
+            for (UserAccount technician : Users.technicians(c)) {
+                if (technician.email() != null) {
+                    DeliveryStore.addPending(c, source, Delivery.EMAIL, technician.actor().userId(), now);
+                    made++;
+                }
+            }
+        }
         for (String organisation : organisations) {
             if (mail != null) {
                 for (UserAccount worker : Users.workersOf(c, organisation)) {
@@ -316,7 +325,8 @@ public final class DeliveryWorker implements AutoCloseable {
                     throw new DeliveryException("e-mail is not configured (mail.smtp.host)");
                 }
                 mail.send(target.user().email(), AlertMail.of(target.alert(), d.reason(), target.user().language(), settings.signInUrl(),
-                        settings.zone()), "<" + WebhookBody.idempotencyKey(d.id()) + "@breathgate>");
+                        settings.zone(), target.user().actor().role() == org.breathgate.care.access.Role.TECHNICIAN),
+                        "<" + WebhookBody.idempotencyKey(d.id()) + "@breathgate>");
             } else {
                 webhooks.send(target.webhook(), d.id(), d.payload());
             }

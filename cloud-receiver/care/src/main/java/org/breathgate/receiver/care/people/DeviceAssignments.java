@@ -82,6 +82,23 @@ public final class DeviceAssignments {
         return Optional.empty();
     }
 
+    /**
+     * The assignment nearest {@code at} for a device lent to nobody at that time: the last one that ended before it, else
+     * the first that began after it; empty if the device was never lent.
+     */
+    public static Optional<Assignment> nearest(Connection c, String deviceId, Instant at) throws SQLException {
+        Assignment before = null;
+        Assignment after = null;
+        for (Assignment a : forDevice(c, deviceId)) {
+            if (a.until() != null && !a.until().isAfter(at)) {
+                before = a;
+            } else if (after == null && a.from().isAfter(at)) {
+                after = a;
+            }
+        }
+        return Optional.ofNullable(before != null ? before : after);
+    }
+
     /** Every assignment of the client, oldest first. */
     public List<Assignment> ofClient(String clientId) {
         return Sql.read(database, "reading the devices of " + clientId, c -> ofClient(c, clientId));

@@ -152,6 +152,11 @@ public final class Users {
                 + "('SUBSTANCE_ABUSE_WORKER', 'CHILD_PROTECTION_WORKER') order by u.id", organisationId);
     }
 
+    /** The technicians, in id order: alerts about a device reach them too. */
+    public static List<UserAccount> technicians(Connection c) throws SQLException {
+        return query(c, "select " + COLUMNS + FROM + " where u.role = 'TECHNICIAN' order by u.id", null);
+    }
+
     /** The account {@code userId}, on {@code c}. */
     public static Optional<UserAccount> find(Connection c, String userId) throws SQLException {
         List<UserAccount> found = query(c, "select " + COLUMNS + FROM + " where u.id = ?", userId);

@@ -112,6 +112,27 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
         });
     }
 
+    /**
+     * A verified message was quarantined (the device signed it, but it could not be kept as evidence: {@code seq_reused},
+     * a photo hash mismatch, ...): a {@code DEVICE_INTEGRITY} alert, on this thread. Unverified quarantines are noise
+     * anybody can make and raise nothing (they are counted and capped by ingest).
+     */
+    @Override
+    public void onQuarantined(Quarantined quarantined) {
+        if (!quarantined.verified()) {
+            return;
+        }
+        thread.execute(() -> {
+            try {
+                if (!alerts.onIntegrity(quarantined).isEmpty()) {
+                    alertsStored.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("the integrity alert for {} ({}) failed: {}", quarantined.deviceId(), quarantined.reason(), e.getMessage(), e);
+            }
+        });
+    }
+
     /** Waits until everything handed over so far has been done. */
     public void flush(Duration timeout) throws InterruptedException, TimeoutException {
         try {

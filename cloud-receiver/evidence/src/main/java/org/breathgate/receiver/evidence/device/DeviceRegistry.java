@@ -42,6 +42,13 @@ public final class DeviceRegistry implements KeyResolver {
     private record Cached(KeyStatus status, Instant expires) {
     }
 
+    private record Known(boolean enrolled, Instant expires) {
+    }
+
+    /** Answers of {@link #isEnrolled} kept at most. */
+    static final int ENROLLED_CACHE_SIZE = 100_000;
+    private final Map<String, Known> enrolled = new ConcurrentHashMap<>();
+
     public DeviceRegistry(Database database, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,18 +105,28 @@ public final class DeviceRegistry implements KeyResolver {
             return null;
         });
         cache.remove(id);
+        enrolled.remove(id.owner());
     }
 
-    /** Revokes the whole device: nothing it signs is accepted from now on. */
+    /**
+     * Revokes the whole device: nothing it signs is accepted from now on, and its broker login ({@link BrokerLogins}) is
+     * deleted in the same transaction, so it can no longer log in to the broker either.
+     */
     public void revokeDevice(String deviceId) {
         DeviceIds.check(deviceId);
         int changed = write("revoking " + deviceId, c -> {
+            Instant now = clock.instant();
+            int updated;
             try (PreparedStatement update = c.prepareStatement(
                     "update devices set status = 'revoked', revoked_at_ms = ? where device_id = ? and status = 'active'")) {
-                update.setLong(1, clock.millis());
+                update.setLong(1, now.toEpochMilli());
                 update.setString(2, deviceId);
-                return update.executeUpdate();
+                updated = update.executeUpdate();
             }
+            if (updated > 0) {
+                BrokerLogins.remove(c, deviceId, now);
+            }
+            return updated;
         });
         if (changed == 0 && device(deviceId).isEmpty()) {
             throw new IllegalArgumentException("device " + deviceId + " is not enrolled");
@@ -152,6 +169,32 @@ public final class DeviceRegistry implements KeyResolver {
                 }
             }
         });
+    }
+
+    /**
+     * Whether {@code deviceId} was ever enrolled (active or revoked), cached for {@link #CACHE_TTL}: ingest asks for every
+     * message, so that traffic for devices nobody enrolled is dropped before it costs a database write. At most
+     * {@link #ENROLLED_CACHE_SIZE} answers are cached (a flood of made-up ids empties the cache rather than filling memory).
+     */
+    public boolean isEnrolled(String deviceId) {
+        Instant now = clock.instant();
+        Known cached = enrolled.get(deviceId);
+        if (cached != null && now.isBefore(cached.expires())) {
+            return cached.enrolled();
+        }
+        boolean fresh = read("device " + deviceId, c -> {
+            try (PreparedStatement q = c.prepareStatement("select 1 from devices where device_id = ?")) {
+                q.setString(1, deviceId);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (enrolled.size() >= ENROLLED_CACHE_SIZE) {
+            enrolled.clear();
+        }
+        enrolled.put(deviceId, new Known(fresh, now.plus(CACHE_TTL)));
+        return fresh;
     }
 
     /** Every enrolled device id, sorted. */

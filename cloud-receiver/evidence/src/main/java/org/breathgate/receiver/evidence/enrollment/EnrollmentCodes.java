@@ -5,6 +5,7 @@ import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.Sql;
+import org.breathgate.receiver.evidence.device.BrokerLogins;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 
 import java.nio.charset.StandardCharsets;
@@ -46,16 +47,12 @@ public final class EnrollmentCodes {
     public record IssuedCode(EnrollmentCode code, Instant expiresAt) {
     }
 
-    /** A device made with a code: its new id and first key. */
-    public record Enrolled(String deviceId, KeyId keyId) {
+    /** A device made with a code: its new id, first key and broker login (whose password exists only here). */
+    public record Enrolled(String deviceId, KeyId keyId, BrokerLogins.Issued login) {
     }
 
-    /**
-     * What the device told about itself, kept beside the used code.
-     *
-     * @param mqttPasswordHash the Mosquitto hash of the broker password the device is given (the password itself is not kept)
-     */
-    public record DeviceFacts(String sensorSummary, String agentVersion, String hostname, String mqttPasswordHash) {
+    /** What the device told about itself, kept beside the used code. */
+    public record DeviceFacts(String sensorSummary, String agentVersion, String hostname) {
     }
 
     /** Why a code did not enroll a device. */
@@ -114,7 +111,8 @@ public final class EnrollmentCodes {
     }
 
     /**
-     * Uses {@code code} to enroll a new device with {@code publicKey} (raw Ed25519, 32 bytes) as its key version 1.
+     * Uses {@code code} to enroll a new device with {@code publicKey} (raw Ed25519, 32 bytes) as its key version 1, and
+     * makes its broker login ({@link BrokerLogins}), all in one transaction.
      *
      * @throws RefusedException if the code is unknown, used or expired (nothing changed)
      */
@@ -123,7 +121,7 @@ public final class EnrollmentCodes {
         return Sql.write(database, "enrolling a device", c -> {
             String deviceId = newDeviceId(c);
             try (PreparedStatement use = c.prepareStatement("update enrollment_codes set used_at_ms = ?, device_id = ?, hostname = ?,"
-                    + " agent_version = ?, sensor = ?, mqtt_username = ?, mqtt_password_hash = ?"
+                    + " agent_version = ?, sensor = ?, mqtt_username = ?"
                     + " where code_hash = ? and used_at_ms is null and expires_at_ms > ?")) {
                 use.setLong(1, now);
                 use.setString(2, deviceId);
@@ -131,9 +129,8 @@ public final class EnrollmentCodes {
                 use.setString(4, cap(facts.agentVersion(), 64));
                 use.setString(5, cap(facts.sensorSummary(), 1000));
                 use.setString(6, deviceId);
-                use.setString(7, facts.mqttPasswordHash());
-                use.setString(8, hash(code));
-                use.setLong(9, now);
+                use.setString(7, hash(code));
+                use.setLong(8, now);
                 if (use.executeUpdate() != 1) {
                     throw new RefusedException(whyNot(c, code));
                 }
@@ -141,7 +138,8 @@ public final class EnrollmentCodes {
             KeyId kid = new KeyId(deviceId, 1);
             // Commits the code's use and the device together (same writer connection, see the class comment).
             registry.enroll(VerificationKey.fromRaw(kid, publicKey));
-            return new Enrolled(deviceId, kid);
+            BrokerLogins.Issued login = BrokerLogins.issue(c, deviceId, "enrollment", Instant.ofEpochMilli(now), random);
+            return new Enrolled(deviceId, kid, login);
         });
     }
 

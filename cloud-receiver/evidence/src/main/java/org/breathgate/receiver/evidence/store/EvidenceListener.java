@@ -1,5 +1,8 @@
 package org.breathgate.receiver.evidence.store;
 
+import java.time.Instant;
+import java.util.Objects;
+
 /**
  * Told about evidence as ingest stores it: the hook for later layers (care workflow, alerts).
  * Called on the ingest thread after the transaction has committed and the broker has been told,
@@ -12,10 +15,29 @@ public interface EvidenceListener {
     void onStored(StoredEvent event);
 
     /**
-     * A message was quarantined. {@code deviceId} and {@code seq} are those the topic and signed
-     * payload name, or {@code null} when not known; {@code reason} is a code listed in
-     * {@code docs/receiver.md} (e.g. {@code seq_reused}, a tamper alarm).
+     * A message was quarantined (or would have been, had the quarantine not been full). A <em>verified</em> one is
+     * something the device itself signed that could not be kept as evidence ({@code seq_reused}: another content under a
+     * stored sequence number, a cloned device; {@code photo_hash_mismatch}: a photo that is not the one its reading names;
+     * {@code store_failed}): worth a person's attention, unlike the noise an unverified one may be.
      */
-    default void onQuarantined(String reason, String deviceId, Long seq, String detail) {
+    default void onQuarantined(Quarantined quarantined) {
+    }
+
+    /**
+     * One quarantined message.
+     *
+     * @param reason     a code listed in {@code docs/receiver.md} (e.g. {@code seq_reused})
+     * @param deviceId   the device the topic (and, when verified, the signature) names, or {@code null}
+     * @param seq        the sequence number the signed payload names, or {@code null}
+     * @param detail     a short explanation
+     * @param verified   whether the message's signature verified with that device's key
+     * @param kept       whether its row was kept ({@code false}: the quarantine's cap was reached; it was counted)
+     * @param receivedAt when the receiver got it
+     */
+    record Quarantined(String reason, String deviceId, Long seq, String detail, boolean verified, boolean kept, Instant receivedAt) {
+        public Quarantined {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(receivedAt, "receivedAt");
+        }
     }
 }

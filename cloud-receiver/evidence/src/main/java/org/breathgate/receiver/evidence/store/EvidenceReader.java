@@ -34,7 +34,7 @@ import java.util.Optional;
  */
 public final class EvidenceReader {
 
-    private static final String EVIDENCE_COLUMNS = "device_id, seq, key_version, compact, received_at_ms";
+    private static final String EVIDENCE_COLUMNS = "device_id, seq, key_version, compact, received_at_ms, clock_check";
 
     private final Database database;
 
@@ -162,6 +162,43 @@ public final class EvidenceReader {
         });
     }
 
+    /**
+     * How full the quarantine is: rows kept, and rows refused because a cap was reached (counted, not kept), overall and per
+     * scope ({@code <device>|verified}, {@code <device>|unverified}, {@code -|unverified} for no device).
+     */
+    public QuarantineTally quarantineTally() {
+        return read("quarantine tally", c -> {
+            long kept = 0;
+            long dropped = 0;
+            Map<String, Long> droppedBy = new java.util.TreeMap<>();
+            try (PreparedStatement q = c.prepareStatement("select scope, kept, dropped from quarantine_tally");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals("*")) {
+                        kept = rs.getLong(2);
+                        dropped = rs.getLong(3);
+                    } else if (rs.getLong(3) > 0) {
+                        droppedBy.put(rs.getString(1), rs.getLong(3));
+                    }
+                }
+            }
+            return new QuarantineTally(kept, dropped, droppedBy);
+        });
+    }
+
+    /**
+     * Rows kept and dropped.
+     *
+     * @param kept      rows in the quarantine table now
+     * @param dropped   messages refused for a full quarantine since the table began
+     * @param droppedBy of those, by scope
+     */
+    public record QuarantineTally(long kept, long dropped, Map<String, Long> droppedBy) {
+        public QuarantineTally {
+            droppedBy = Map.copyOf(droppedBy);
+        }
+    }
+
     /** The newest {@code limit} quarantine records, newest first. */
     public List<QuarantineRecord> quarantine(int limit) {
         return queryQuarantine("select " + QUARANTINE_COLUMNS + " from quarantine order by id desc limit ?", null, limit);
@@ -226,8 +263,8 @@ public final class EvidenceReader {
     /** The events of {@code deviceId} whose attribution time lies in {@code [from, until)}, in that time's order. */
     public static List<StoredEvent> attributedTo(Connection c, String deviceId, Instant from, Instant until) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select " + EVIDENCE_COLUMNS + " from evidence where device_id = ? and ("
-                + "(clock_synced = ? and device_time_ms >= ? and device_time_ms < ?) or "
-                + "(clock_synced = ? and received_at_ms >= ? and received_at_ms < ?)) order by seq")) {
+                + "(clock_synced = ? and clock_check is null and device_time_ms >= ? and device_time_ms < ?) or "
+                + "((clock_synced = ? or clock_check is not null) and received_at_ms >= ? and received_at_ms < ?)) order by seq")) {
             q.setString(1, deviceId);
             q.setBoolean(2, true);
             q.setLong(3, from.toEpochMilli());
@@ -324,7 +361,7 @@ public final class EvidenceReader {
             throw new StoreException("the evidence row " + rs.getString(1) + "#" + rs.getLong(2) + " holds a "
                     + signed.message().type().wireName() + ", not evidence: the database was changed outside the receiver");
         }
-        return new StoredEvent(signed.keyId(), signed.compact(), event, Instant.ofEpochMilli(rs.getLong(5)));
+        return new StoredEvent(signed.keyId(), signed.compact(), event, Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6));
     }
 
     /** The message inside stored compact bytes, which were verified before they were stored. */

@@ -35,10 +35,45 @@ public final class EvidenceStore {
     /** The quarantine reason for a sequence number reused with different content. */
     public static final String SEQ_REUSED = "seq_reused";
 
-    private final Database database;
+    /**
+     * How much the quarantine keeps, so that a flood of bad input cannot fill the disk: rows are capped per device and class
+     * (verified by the device's key, or not: a flood of junk on a device's topics cannot crowd out that device's own
+     * {@code seq_reused} records) and overall; beyond a cap a message is counted ({@code quarantine_tally.dropped}), not
+     * kept. Rows older than {@code retention} are deleted ({@link #pruneQuarantine}).
+     *
+     * @param perDevice rows per device and class at most
+     * @param overall   rows at most
+     * @param retention how long a row is kept
+     */
+    public record QuarantineLimits(int perDevice, int overall, java.time.Duration retention) {
+        /**
+         * 500 rows per device and class, 10,000 overall (at most 16 KiB of raw bytes each: about 160 MiB), kept 90 days:
+         * enough to see what an attack or a broken device sent, far from filling a disk.
+         */
+        public static final QuarantineLimits DEFAULT = new QuarantineLimits(500, 10_000, java.time.Duration.ofDays(90));
 
+        public QuarantineLimits {
+            if (perDevice < 1 || overall < perDevice) {
+                throw new IllegalArgumentException("quarantine caps must be positive, the overall one at least the per-device one");
+            }
+            Objects.requireNonNull(retention, "retention");
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("quarantine retention must be positive");
+            }
+        }
+    }
+
+    private final Database database;
+    private final QuarantineLimits limits;
+
+    /** With {@link QuarantineLimits#DEFAULT}. */
     public EvidenceStore(Database database) {
+        this(database, QuarantineLimits.DEFAULT);
+    }
+
+    public EvidenceStore(Database database, QuarantineLimits limits) {
         this.database = Objects.requireNonNull(database, "database");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     // ---------------------------------------------------------------- writing
@@ -97,8 +132,7 @@ public final class EvidenceStore {
             saveStatus(s, status);
             return Write.Result.STATUS_SAVED;
         } else {
-            insertQuarantine(s, (Write.Quarantine) write);
-            return Write.Result.QUARANTINED;
+            return insertQuarantine(s, (Write.Quarantine) write) ? Write.Result.QUARANTINED : Write.Result.QUARANTINE_FULL;
         }
     }
 
@@ -123,6 +157,9 @@ public final class EvidenceStore {
             insert.setNull(11, Types.INTEGER);
             insert.setNull(12, Types.INTEGER);
         }
+        insert.setString(13, cut(write.misroutedTopic(), 512));
+        insert.setInt(14, write.misroutedTopic() == null ? 0 : 1);
+        insert.setString(15, cut(write.clockCheck(), 500));
     }
 
     /** An insert found the (device, seq) taken: the same bytes are a duplicate, others a reused seq (quarantined). */
@@ -140,11 +177,18 @@ public final class EvidenceStore {
             stored = rs.getString(1);
         }
         if (stored.equals(signed.compact())) {
+            if (write.misroutedTopic() != null) {
+                // Its exact bytes again, on another topic than their own: nothing new is stored, the mismatch is counted.
+                PreparedStatement misrouted = s.countMisrouted();
+                misrouted.setString(1, event.deviceId());
+                misrouted.setLong(2, event.seq());
+                misrouted.executeUpdate();
+            }
             return Write.Result.DUPLICATE;
         }
-        insertQuarantine(s, new Write.Quarantine(SEQ_REUSED, null, event.deviceId(), event.seq(),
+        insertQuarantine(s, new Write.Quarantine(SEQ_REUSED, write.misroutedTopic(), event.deviceId(), event.seq(),
                 "sequence number " + event.seq() + " is already stored with different content (signed by "
-                        + signed.keyId() + ")", signed.bytes(), write.receivedAt()));
+                        + signed.keyId() + ")", signed.bytes(), write.receivedAt(), true));
         return Write.Result.SEQ_REUSED;
     }
 
@@ -181,7 +225,16 @@ public final class EvidenceStore {
         always.executeUpdate();
     }
 
-    private void insertQuarantine(Statements s, Write.Quarantine write) throws SQLException {
+    /** Inserts the quarantine row unless its cap is reached; returns whether it was kept (else it is counted as dropped). */
+    private boolean insertQuarantine(Statements s, Write.Quarantine write) throws SQLException {
+        String scope = scope(write.deviceId(), write.verified());
+        if (kept(s, scope) >= limits.perDevice() || kept(s, "*") >= limits.overall()) {
+            tally(s, scope, 0, 1);
+            tally(s, "*", 0, 1);
+            return false;
+        }
+        tally(s, scope, 1, 0);
+        tally(s, "*", 1, 0);
         PreparedStatement insert = s.insertQuarantine();
         byte[] raw = write.raw().length > MAX_QUARANTINE_BYTES ? Arrays.copyOf(write.raw(), MAX_QUARANTINE_BYTES) : write.raw();
         insert.setLong(1, write.receivedAt().toEpochMilli());
@@ -196,7 +249,58 @@ public final class EvidenceStore {
         insert.setString(6, cut(write.detail(), 1000));
         insert.setBytes(7, raw);
         insert.setInt(8, write.raw().length);
+        insert.setInt(9, write.verified() ? 1 : 0);
         insert.executeUpdate();
+        return true;
+    }
+
+    /** The tally's scope of a quarantined message: its device (or {@code -}) and class. */
+    static String scope(String deviceId, boolean verified) {
+        return (deviceId == null ? "-" : cut(deviceId, 63)) + (verified ? "|verified" : "|unverified");
+    }
+
+    private static long kept(Statements s, String scope) throws SQLException {
+        PreparedStatement q = s.selectTally();
+        q.setString(1, scope);
+        try (ResultSet rs = q.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static void tally(Statements s, String scope, int kept, int dropped) throws SQLException {
+        PreparedStatement u = s.upsertTally();
+        u.setString(1, scope);
+        u.setInt(2, kept);
+        u.setInt(3, dropped);
+        u.executeUpdate();
+    }
+
+    /**
+     * Deletes quarantine rows received before {@code now} minus the retention, and sets the tally's kept counts to what is
+     * left; returns how many rows were deleted. Ingest calls it now and then.
+     */
+    public int pruneQuarantine(Instant now) throws SQLException {
+        long before = now.minus(limits.retention()).toEpochMilli();
+        return database.inTransaction(c -> {
+            int deleted;
+            try (PreparedStatement d = c.prepareStatement("delete from quarantine where received_at_ms < ?")) {
+                d.setLong(1, before);
+                deleted = d.executeUpdate();
+            }
+            if (deleted > 0) {
+                try (PreparedStatement u = c.prepareStatement("update quarantine_tally set kept = 0");
+                     PreparedStatement byScope = c.prepareStatement("update quarantine_tally set kept = (select count(*) from quarantine q"
+                             + " where coalesce(q.device_id, '-') || '|' || case when q.verified = 1 then 'verified' else 'unverified' end"
+                             + " = quarantine_tally.scope) where scope <> '*'");
+                     PreparedStatement all = c.prepareStatement("update quarantine_tally set kept = (select count(*) from quarantine)"
+                             + " where scope = '*'")) {
+                    u.executeUpdate();
+                    byScope.executeUpdate();
+                    all.executeUpdate();
+                }
+            }
+            return deleted;
+        });
     }
 
     // ---------------------------------------------------------------- retention
@@ -207,8 +311,8 @@ public final class EvidenceStore {
      */
     public static int deleteAttributed(Connection c, String deviceId, Instant from, Instant until) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from evidence where device_id = ? and ("
-                + "(clock_synced = ? and device_time_ms >= ? and device_time_ms < ?) or "
-                + "(clock_synced = ? and received_at_ms >= ? and received_at_ms < ?))")) {
+                + "(clock_synced = ? and clock_check is null and device_time_ms >= ? and device_time_ms < ?) or "
+                + "((clock_synced = ? or clock_check is not null) and received_at_ms >= ? and received_at_ms < ?))")) {
             s.setString(1, deviceId);
             s.setBoolean(2, true);
             s.setLong(3, from.toEpochMilli());
@@ -240,6 +344,9 @@ public final class EvidenceStore {
         private PreparedStatement upsertStatus;
         private PreparedStatement updateStatusAlways;
         private PreparedStatement insertQuarantine;
+        private PreparedStatement countMisrouted;
+        private PreparedStatement selectTally;
+        private PreparedStatement upsertTally;
 
         Statements(Connection connection) {
             this.connection = connection;
@@ -248,8 +355,8 @@ public final class EvidenceStore {
         PreparedStatement insertEvidence() throws SQLException {
             if (insertEvidence == null) {
                 insertEvidence = connection.prepareStatement("insert into evidence (device_id, seq, type, key_version, compact, "
-                        + "device_time_ms, clock_synced, boot_id, received_at_ms, outcome, brac_ug_l, threshold_ug_l) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (device_id, seq) do nothing");
+                        + "device_time_ms, clock_synced, boot_id, received_at_ms, outcome, brac_ug_l, threshold_ug_l, arrived_topic, "
+                        + "misrouted, clock_check) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (device_id, seq) do nothing");
             }
             return insertEvidence;
         }
@@ -290,16 +397,39 @@ public final class EvidenceStore {
         PreparedStatement insertQuarantine() throws SQLException {
             if (insertQuarantine == null) {
                 insertQuarantine = connection.prepareStatement("insert into quarantine (received_at_ms, reason, topic, device_id, "
-                        + "seq, detail, raw, raw_length) values (?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "seq, detail, raw, raw_length, verified) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             }
             return insertQuarantine;
+        }
+
+        PreparedStatement countMisrouted() throws SQLException {
+            if (countMisrouted == null) {
+                countMisrouted = connection.prepareStatement("update evidence set misrouted = misrouted + 1 where device_id = ? and seq = ?");
+            }
+            return countMisrouted;
+        }
+
+        PreparedStatement selectTally() throws SQLException {
+            if (selectTally == null) {
+                selectTally = connection.prepareStatement("select kept from quarantine_tally where scope = ?");
+            }
+            return selectTally;
+        }
+
+        PreparedStatement upsertTally() throws SQLException {
+            if (upsertTally == null) {
+                upsertTally = connection.prepareStatement("insert into quarantine_tally (scope, kept, dropped) values (?, ?, ?) "
+                        + "on conflict (scope) do update set kept = quarantine_tally.kept + excluded.kept, "
+                        + "dropped = quarantine_tally.dropped + excluded.dropped");
+            }
+            return upsertTally;
         }
 
         @Override
         public void close() throws SQLException {
             SQLException failure = null;
             for (PreparedStatement statement : new PreparedStatement[] {insertEvidence, selectCompact, upsertStatus,
-                    updateStatusAlways, insertQuarantine}) {
+                    updateStatusAlways, insertQuarantine, countMisrouted, selectTally, upsertTally}) {
                 if (statement != null) {
                     try {
                         statement.close();

@@ -10,13 +10,24 @@ import java.util.Objects;
 /** One thing ingest asks the store to write; a batch of them is written in one transaction. */
 public sealed interface Write permits Write.Evidence, Write.Status, Write.Quarantine {
 
-    /** A verified evidence event. */
-    record Evidence(SignedMessage signed, Instant receivedAt) implements Write {
+    /**
+     * A verified evidence event.
+     *
+     * @param misroutedTopic the topic it arrived on when that was not its own type's topic (stored all the same: its signed
+     *                       type decides; the mismatch is recorded), or null
+     * @param clockCheck     null when the device's clock agreed with the receiver's at arrival; else why it was not believed
+     */
+    record Evidence(SignedMessage signed, Instant receivedAt, String misroutedTopic, String clockCheck) implements Write {
         public Evidence {
             Objects.requireNonNull(receivedAt, "receivedAt");
             if (!(signed.message() instanceof EvidenceEvent)) {
                 throw new IllegalArgumentException("not evidence: " + signed.message().type());
             }
+        }
+
+        /** Arrived on its own topic, its clock not questioned. */
+        public Evidence(SignedMessage signed, Instant receivedAt) {
+            this(signed, receivedAt, null, null);
         }
 
         public EvidenceEvent event() {
@@ -47,13 +58,19 @@ public sealed interface Write permits Write.Evidence, Write.Status, Write.Quaran
      * @param seq      its sequence number if it was signed and had one, or {@code null}
      * @param detail   a short explanation
      * @param raw      the bytes received (cut to {@link EvidenceStore#MAX_QUARANTINE_BYTES} when written)
+     * @param verified   whether its signature verified with the device's key: the device itself made it (e.g. {@code seq_reused})
      */
-    record Quarantine(String reason, String topic, String deviceId, Long seq, String detail, byte[] raw, Instant receivedAt)
-            implements Write {
+    record Quarantine(String reason, String topic, String deviceId, Long seq, String detail, byte[] raw, Instant receivedAt,
+                      boolean verified) implements Write {
         public Quarantine {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(raw, "raw");
             Objects.requireNonNull(receivedAt, "receivedAt");
+        }
+
+        /** A refused message whose signature did not verify (or was never checked). */
+        public Quarantine(String reason, String topic, String deviceId, Long seq, String detail, byte[] raw, Instant receivedAt) {
+            this(reason, topic, deviceId, seq, detail, raw, receivedAt, false);
         }
     }
 
@@ -68,6 +85,11 @@ public sealed interface Write permits Write.Evidence, Write.Status, Write.Quaran
         /** Status saved as the device's latest. */
         STATUS_SAVED,
         /** Quarantined as asked. */
-        QUARANTINED
+        QUARANTINED,
+        /**
+         * To be quarantined, but the quarantine's cap for its device and class (or overall) is reached: counted in
+         * {@code quarantine_tally}, not kept.
+         */
+        QUARANTINE_FULL
     }
 }

@@ -163,6 +163,76 @@ class EvidenceStoreIT {
 
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)
+    void a_quarantine_flood_stays_within_its_caps_per_device_and_class_and_overall_and_is_counted(Database.Dialect dialect)
+            throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database, new EvidenceStore.QuarantineLimits(3, 5, java.time.Duration.ofDays(1)));
+            EvidenceReader reader = new EvidenceReader(database);
+            java.util.function.BiFunction<String, Boolean, Write.Quarantine> junk = (device, verified) -> new Write.Quarantine("bad_signature",
+                    "breathgate/v1/devices/" + device + "/up/reading", device, null, "junk", new byte[100], NOW, verified);
+            List<Write.Result> flood = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                flood.addAll(store.write(List.of(junk.apply("home-0001", false))));
+            }
+            assertEquals(3, flood.stream().filter(r -> r == Write.Result.QUARANTINED).count(), flood.toString());
+            assertEquals(7, flood.stream().filter(r -> r == Write.Result.QUARANTINE_FULL).count());
+            // The junk did not crowd out the device's own signed records, nor another device's.
+            assertEquals(List.of(Write.Result.QUARANTINED), store.write(List.of(junk.apply("home-0001", true))));
+            assertEquals(List.of(Write.Result.QUARANTINED), store.write(List.of(junk.apply("home-0002", false))));
+            // The overall cap (5) is reached now.
+            assertEquals(List.of(Write.Result.QUARANTINE_FULL), store.write(List.of(junk.apply("home-0003", false))));
+
+            EvidenceReader.QuarantineTally tally = reader.quarantineTally();
+            assertEquals(5, tally.kept());
+            assertEquals(8, tally.dropped());
+            assertEquals(Map.of("home-0001|unverified", 7L, "home-0003|unverified", 1L), tally.droppedBy());
+            assertEquals(5, reader.quarantine(100).size());
+
+            // Retention frees the room: a day later the old rows go and new ones are kept again.
+            assertEquals(5, store.pruneQuarantine(NOW.plus(java.time.Duration.ofDays(2))));
+            assertEquals(0, reader.quarantineTally().kept());
+            assertEquals(List.of(Write.Result.QUARANTINED), store.write(List.of(junk.apply("home-0001", false))));
+            assertEquals(8, reader.quarantineTally().dropped(), "what was dropped stays counted");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_verified_event_on_another_topic_is_stored_and_the_mismatch_counted_each_time(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            SignedMessage reading = home.sign(home.soberReading(1));
+            String status = "breathgate/v1/devices/home-0001/up/status";
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(new Write.Evidence(reading, NOW, status, null))));
+            assertEquals(List.of(Write.Result.DUPLICATE), store.write(List.of(evidence(reading))));
+            assertEquals(List.of(Write.Result.DUPLICATE), store.write(List.of(new Write.Evidence(reading, NOW, status, null))));
+            try (var q = database.read(c -> c.prepareStatement("select arrived_topic, misrouted from evidence where seq = 1")).executeQuery()) {
+                assertTrue(q.next());
+                assertEquals(status, q.getString(1));
+                assertEquals(2, q.getInt(2));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void an_event_whose_clock_was_doubted_is_filed_by_its_receive_time(Database.Dialect dialect) throws SQLException {
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            SampleMessages ahead = SampleMessages.of("home-0001").at(NOW.plus(java.time.Duration.ofHours(6)));
+            store.write(List.of(new Write.Evidence(ahead.sign(ahead.soberReading(1)), NOW, null, "ahead: 21600 s")));
+            StoredEvent stored = new EvidenceReader(database).event("home-0001", 1).orElseThrow();
+            assertEquals("ahead: 21600 s", stored.clockCheck());
+            assertEquals(NOW, stored.attributionTime());
+            List<StoredEvent> attributed = database.read(c -> EvidenceReader.attributedTo(c, "home-0001", NOW, NOW.plusSeconds(1)));
+            assertEquals(1, attributed.size(), "found by its receive time");
+            assertEquals(0, database.read(c -> EvidenceReader.attributedTo(c, "home-0001", NOW.plus(java.time.Duration.ofHours(5)),
+                    NOW.plus(java.time.Duration.ofHours(7)))).size(), "not by the device's claimed time");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
     void reopening_the_database_keeps_the_evidence_and_migrates_nothing_twice(Database.Dialect dialect) throws SQLException {
         String url = databases.newUrl(dialect);
         SignedMessage reading = home.sign(home.soberReading(1));

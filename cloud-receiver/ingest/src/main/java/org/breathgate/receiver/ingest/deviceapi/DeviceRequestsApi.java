@@ -21,6 +21,7 @@ import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.KeyResolver;
 import org.breathgate.protocol.VerificationKey;
+import org.breathgate.receiver.evidence.device.BrokerLogins;
 import org.breathgate.receiver.evidence.device.Device;
 import org.breathgate.receiver.evidence.device.DeviceKey;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
@@ -29,6 +30,7 @@ import org.breathgate.receiver.evidence.db.StoreException;
 import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
+import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +44,12 @@ import org.slf4j.LoggerFactory;
  *       one may sign, and only to repeat the key that is now current); 409 {@code key_conflict} for
  *       a different key under a registered version.</li>
  *   <li>{@code POST /api/v1/devices/{id}/deprovision} (typ {@code breathgate-deprovision}): retires
- *       the device ({@link DeviceRegistry#revokeDevice}), removes its MQTT password hash, and records
- *       {@code last_seq}/{@code unsent} in {@code device_retirements}. 200; later requests get 410.</li>
+ *       the device ({@link DeviceRegistry#revokeDevice}, which also removes its broker login), records
+ *       {@code last_seq}/{@code unsent} in {@code device_retirements}, and tells the broker (which disconnects it).
+ *       200; later requests get 410.</li>
+ *   <li>{@code POST /api/v1/devices/{id}/broker-login} (typ {@code breathgate-broker-login}): a new broker login for the
+ *       device, the old password no longer working; how a device enrolled before logins existed, or whose login the broker
+ *       lost, gets one. 200 {@code {"mqtt_username", "mqtt_password"}}; at most one every 10 seconds per device (429).</li>
  * </ul>
  *
  * <p><b>Old key versions stay valid after a rotation</b> for verifying evidence: the device's outbox
@@ -62,6 +68,12 @@ public final class DeviceRequestsApi implements HttpsRoutes {
 
     public static final String ROTATION_TYP = "breathgate-key-rotation";
     public static final String DEPROVISION_TYP = "breathgate-deprovision";
+    public static final String BROKER_LOGIN_TYP = "breathgate-broker-login";
+    /**
+     * A device gets a new broker login at most this often: a login made is a broker update and a password hash, and only
+     * the device's own key can ask, so this bounds a stolen key's cost, not the device's (which asks at most every 10 min).
+     */
+    public static final Duration BROKER_LOGIN_EVERY = Duration.ofSeconds(10);
     /** How far a request's {@code iat} may be from the receiver's clock. */
     public static final Duration MAX_SKEW = Duration.ofMinutes(10);
     /** How long a nonce is remembered. */
@@ -79,24 +91,68 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     private final DeviceRegistry registry;
     private final Clock clock;
     private final NonceCache nonces;
+    private final BrokerLogins logins;
+    private final BrokerAccounts broker;
+    private final Map<String, java.time.Instant> lastLogin = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param registry must be built on {@code database} (deprovisioning is one transaction on its writer) */
-    DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces) {
+    DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces, BrokerAccounts broker) {
         this.database = Objects.requireNonNull(database, "database");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nonces = Objects.requireNonNull(nonces, "nonces");
+        this.logins = new BrokerLogins(database, clock, new java.security.SecureRandom());
+        this.broker = Objects.requireNonNull(broker, "broker");
     }
 
-    /** With an in-memory nonce cache of the protocol's window and {@link #NONCE_CAPACITY} per device. */
-    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock) {
-        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY));
+    /**
+     * With an in-memory nonce cache of the protocol's window and {@link #NONCE_CAPACITY} per device.
+     *
+     * @param broker told when a device's login is made or removed
+     */
+    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, BrokerAccounts broker) {
+        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker);
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/devices/{id}/keys", this::rotate);
         routes.post("/api/v1/devices/{id}/deprovision", this::deprovision);
+        routes.post("/api/v1/devices/{id}/broker-login", this::brokerLogin);
+    }
+
+    private void brokerLogin(Context ctx) {
+        String deviceId = ctx.pathParam("id");
+        Device device = activeDevice(deviceId);
+        int current = currentVersion(device);
+        check(ctx, BROKER_LOGIN_TYP, "broker_login", device, current, false);
+        java.time.Instant now = clock.instant();
+        java.time.Instant previous = lastLogin.get(deviceId);
+        if (previous != null && now.isBefore(previous.plus(BROKER_LOGIN_EVERY))) {
+            long wait = Math.max(1, Duration.between(now, previous.plus(BROKER_LOGIN_EVERY)).toSeconds());
+            throw new ApiException(429, "too_many_attempts", "a new broker login at most once every " + BROKER_LOGIN_EVERY.toSeconds()
+                    + " seconds; wait " + wait + " seconds",
+                    Map.of("Retry-After", Long.toString(wait)));
+        }
+        lastLogin.put(deviceId, now);
+        BrokerLogins.Issued login;
+        try {
+            login = logins.issue(deviceId, "device-request");
+        } catch (IllegalArgumentException e) {
+            throw retired(deviceId); // revoked meanwhile
+        }
+        try {
+            broker.loginIssued(deviceId, login.password());
+        } catch (BrokerAccounts.BrokerAccountsException e) {
+            LOG.error("made a new broker login for {}, but the broker could not be told: {}", deviceId, e.getMessage());
+            throw new ApiException(503, "busy", "the broker could not be told the new login; try again later", Map.of("Retry-After", "60"));
+        }
+        LOG.info("device {} got a new broker login (asked from {})", deviceId, ctx.ip());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("device_id", deviceId);
+        out.put("mqtt_username", login.username());
+        out.put("mqtt_password", login.password());
+        HttpsServer.json(ctx, 200, out);
     }
 
     private void rotate(Context ctx) {
@@ -166,12 +222,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
                     insert.setLong(5, unsent);
                     insert.executeUpdate();
                 }
-                try (PreparedStatement update = c.prepareStatement(
-                        "update enrollment_codes set mqtt_password_hash = null where device_id = ?")) {
-                    update.setString(1, deviceId);
-                    update.executeUpdate();
-                }
-                registry.revokeDevice(deviceId); // same writer connection: its commit commits the whole retirement
+                registry.revokeDevice(deviceId); // same writer connection: its commit commits the whole retirement (and the login's removal)
                 return null;
             });
         } catch (SQLException | StoreException e) {
@@ -179,6 +230,12 @@ public final class DeviceRequestsApi implements HttpsRoutes {
                 throw retired(deviceId); // a concurrent deprovision won
             }
             throw new StoreException("retiring " + deviceId + " failed: " + e.getMessage(), e);
+        }
+        try {
+            broker.loginRemoved(deviceId);
+        } catch (BrokerAccounts.BrokerAccountsException e) {
+            LOG.error("device {} retired, but the broker could not be told to remove its login: {} (it is removed at the"
+                    + " receiver's next start)", deviceId, e.getMessage());
         }
         if (unsent > 0) {
             LOG.warn("device {} deprovisioned (signed by {}) from {} with {} unsent event(s) after seq {}: they will never arrive",

@@ -52,6 +52,10 @@ public final class IngestStats {
     void timeCommit(long nanos) {
         commitNanos.add(nanos);
     }
+    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final LongAdder quarantineFull = new LongAdder();
+    private final LongAdder misrouted = new LongAdder();
+    private final LongAdder clockDoubted = new LongAdder();
 
     /** Evidence events stored for the first time. */
     public long stored() {
@@ -97,6 +101,51 @@ public final class IngestStats {
         return count == null ? 0 : count.sum();
     }
 
+    /**
+     * Messages dropped without a database write, by why: {@code unknown_device} (the topic names no enrolled device),
+     * {@code not_an_uplink} (not a device's uplink topic at all).
+     */
+    public Map<String, Long> dropped() {
+        Map<String, Long> copy = new TreeMap<>();
+        dropped.forEach((reason, count) -> copy.put(reason, count.sum()));
+        return copy;
+    }
+
+    /** Quarantined messages not kept because the quarantine's cap was reached (counted in quarantine_tally too). */
+    public long quarantineFull() {
+        return quarantineFull.sum();
+    }
+
+    /** Verified messages that arrived on another topic than their own type's (stored by their signed type all the same). */
+    public long misrouted() {
+        return misrouted.sum();
+    }
+
+    /** Evidence stored with its device clock doubted at the door (filed by receive time). */
+    public long clockDoubted() {
+        return clockDoubted.sum();
+    }
+
+    /** Counts one dropped message and returns how many of that reason there have been. */
+    long countDropped(String reason) {
+        LongAdder count = dropped.computeIfAbsent(reason, r -> new LongAdder());
+        count.increment();
+        return count.sum();
+    }
+
+    void countQuarantineFull() {
+        quarantineFull.increment();
+    }
+
+    long countMisrouted() {
+        misrouted.increment();
+        return misrouted.sum();
+    }
+
+    void countClockDoubted() {
+        clockDoubted.increment();
+    }
+
     void countStored() {
         stored.increment();
     }
@@ -128,6 +177,9 @@ public final class IngestStats {
     @Override
     public String toString() {
         return "stored=" + stored() + " duplicates=" + duplicates() + " statuses=" + statuses() + " acks=" + acksPublished()
-                + " quarantined=" + quarantined() + " batches=" + batches() + String.format(java.util.Locale.ROOT, " (mean %.1f)", meanBatchSize());
+                + " quarantined=" + quarantined() + (quarantineFull() > 0 ? " quarantine_full=" + quarantineFull() : "")
+                + (dropped.isEmpty() ? "" : " dropped=" + dropped()) + (misrouted() > 0 ? " misrouted=" + misrouted() : "")
+                + (clockDoubted() > 0 ? " clock_doubted=" + clockDoubted() : "")
+                + " batches=" + batches() + String.format(java.util.Locale.ROOT, " (mean %.1f)", meanBatchSize());
     }
 }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +70,14 @@ public final class MqttIngest implements AutoCloseable {
      */
     static final int MAX_INFLIGHT = 1_000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /**
+     * How far a device's clock may disagree with the receiver's before its evidence is flagged (docs/receiver.md, "Time at
+     * the door"): a synchronised Pi is within seconds, and the receiver's own clock within as much; five minutes leaves room
+     * for either to be slow to synchronise without calling an honest device a liar.
+     */
+    public static final Duration DEFAULT_CLOCK_TOLERANCE = Duration.ofMinutes(5);
+    /** How often old quarantine rows are pruned. */
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     /** A verified message waiting for the writer; {@code generation}: the broker connection it arrived on. */
     private record Pending(Ingestor.Decision decision, long generation, int messageId, int qos, String topic) {
@@ -104,6 +113,7 @@ public final class MqttIngest implements AutoCloseable {
     private final Thread writer;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
+    private Instant prunedAt = Instant.MIN;
 
     /**
      * @param settings    broker connection
@@ -124,9 +134,18 @@ public final class MqttIngest implements AutoCloseable {
      */
     public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
                       List<EvidenceListener> listeners, PhotoHandler photos) throws MqttException {
+        this(settings, registry, store, receiverKey, clock, listeners, photos, DEFAULT_CLOCK_TOLERANCE);
+    }
+
+    /**
+     * As above, judging devices' clocks with {@code clockTolerance}: evidence whose synchronised device clock disagrees with
+     * the receiver's by more is stored with its clock doubted (filed by receive time, and the listeners can alert).
+     */
+    public MqttIngest(MqttSettings settings, DeviceRegistry registry, EvidenceStore store, SigningKey receiverKey, Clock clock,
+                      List<EvidenceListener> listeners, PhotoHandler photos, Duration clockTolerance) throws MqttException {
         this.photos = photos;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.ingestor = new Ingestor(registry);
+        this.ingestor = new Ingestor(registry, clockTolerance);
         this.store = Objects.requireNonNull(store, "store");
         if (!receiverKey.keyId().isReceiver()) {
             throw new IllegalArgumentException("acks must be signed with a receiver key (receiver:N), not " + receiverKey.keyId());
@@ -313,9 +332,22 @@ public final class MqttIngest implements AutoCloseable {
             long verifyStart = System.nanoTime();
             Ingestor.Decision decision = classifyPatiently(topic, payload);
             stats.timeVerification(System.nanoTime() - verifyStart);
+            if (decision != null && decision.dropped() != null) {
+                // Nothing to store or ack: confirmed to the broker at once, counted and logged (rate-limited).
+                client.confirm(generation, id, qos);
+                long count = stats.countDropped(decision.dropped());
+                quarantineLog.log("dropped", decision.dropped(), count, topic, decision.dropped().equals(Ingestor.UNKNOWN_DEVICE)
+                        ? "no such device is enrolled" : "not a device's uplink topic");
+                return null;
+            }
+            if (decision != null && decision.misrouted()) {
+                long count = stats.countMisrouted();
+                quarantineLog.log("received misrouted", "topic_mismatch", count, topic,
+                        "a verified message arrived on another topic than its own type's; handled by its signed type");
+            }
             if (decision != null && decision.photo() != null && photos == null) {
-                decision = Ingestor.quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
-                        "this receiver does not accept photos", payload, clock.instant());
+                decision = new Ingestor.Decision(new Write.Quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
+                        "this receiver does not accept photos", payload, clock.instant(), true), false);
             }
             return decision == null ? null : new Pending(decision, generation, id, qos, topic);
         } catch (RuntimeException e) {
@@ -408,12 +440,30 @@ public final class MqttIngest implements AutoCloseable {
                 stats.timeCommit(System.nanoTime() - commitStart);
                 stats.countBatch(batch.size());
                 afterCommit(batch, results);
+                pruneNowAndThen();
             } catch (InterruptedException e) {
                 LOG.warn("ingest writer interrupted; stopping");
                 return;
             } catch (RuntimeException e) {
                 LOG.error("ingest writer failed on a batch of {}: {}", batch.size(), e.getMessage(), e);
             }
+        }
+    }
+
+    /** Deletes quarantine rows past their retention, once per {@link #PRUNE_EVERY}, on the writer thread. */
+    private void pruneNowAndThen() {
+        Instant now = clock.instant();
+        if (now.isBefore(prunedAt.plus(PRUNE_EVERY))) {
+            return;
+        }
+        prunedAt = now;
+        try {
+            int pruned = store.pruneQuarantine(now);
+            if (pruned > 0) {
+                LOG.info("deleted {} quarantine rows past their retention", pruned);
+            }
+        } catch (SQLException | StoreException e) {
+            LOG.warn("pruning the quarantine failed ({}); trying again in an hour", e.getMessage());
         }
     }
 
@@ -476,9 +526,10 @@ public final class MqttIngest implements AutoCloseable {
             try {
                 results.add(store.write(List.of(write)).get(0));
             } catch (SQLException | StoreException e) {
+                boolean verified = !(write instanceof Write.Quarantine q) || q.verified();
                 Write.Quarantine instead = new Write.Quarantine(QuarantineReasons.STORE_FAILED, batch.get(i).topic(),
-                        Ingestor.deviceNamedBy(batch.get(i).topic()), null, "could not be stored: " + e.getMessage(),
-                        rawOf(write), clock.instant());
+                        Ingestor.deviceNamedBy(batch.get(i).topic()), seqOf(write), "could not be stored: " + e.getMessage(),
+                        rawOf(write), clock.instant(), verified);
                 try {
                     store.write(List.of(instead));
                 } catch (SQLException | StoreException again) {
@@ -490,6 +541,13 @@ public final class MqttIngest implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    private static Long seqOf(Write write) {
+        if (write instanceof Write.Evidence evidence) {
+            return evidence.event().seq();
+        }
+        return write instanceof Write.Quarantine q ? q.seq() : null;
     }
 
     private static byte[] rawOf(Write write) {
@@ -527,8 +585,13 @@ public final class MqttIngest implements AutoCloseable {
             case STORED -> {
                 stats.countStored();
                 Write.Evidence evidence = (Write.Evidence) write;
+                if (evidence.clockCheck() != null) {
+                    stats.countClockDoubted();
+                    LOG.warn("{}#{} stored with its device clock doubted ({}); filed by its receive time", evidence.event().deviceId(),
+                            evidence.event().seq(), evidence.clockCheck());
+                }
                 StoredEvent stored = new StoredEvent(evidence.signed().keyId(), evidence.signed().compact(), evidence.event(),
-                        evidence.receivedAt());
+                        evidence.receivedAt(), evidence.clockCheck());
                 for (EvidenceListener listener : listeners) {
                     try {
                         listener.onStored(stored);
@@ -544,31 +607,35 @@ public final class MqttIngest implements AutoCloseable {
             }
             case SEQ_REUSED -> {
                 Write.Evidence evidence = (Write.Evidence) write;
-                quarantined(QuarantineReasons.SEQ_REUSED, topic, evidence.event().deviceId(), evidence.event().seq(),
-                        "sequence number reused with different content (tamper alarm)");
+                quarantined(new EvidenceListener.Quarantined(QuarantineReasons.SEQ_REUSED, evidence.event().deviceId(), evidence.event().seq(),
+                        "sequence number reused with different content (tamper alarm)", true, true, evidence.receivedAt()), topic);
                 return new Ack.Entry(evidence.event().seq(), Ack.Result.QUARANTINED, QuarantineReasons.SEQ_REUSED);
             }
             case STATUS_SAVED -> {
                 stats.countStatus();
                 return null;
             }
-            case QUARANTINED -> {
+            case QUARANTINED, QUARANTINE_FULL -> {
                 Write.Quarantine q = (Write.Quarantine) write;
-                quarantined(q.reason(), topic, q.deviceId(), q.seq(), q.detail());
+                if (result == Write.Result.QUARANTINE_FULL) {
+                    stats.countQuarantineFull();
+                }
+                quarantined(new EvidenceListener.Quarantined(q.reason(), q.deviceId(), q.seq(), q.detail(), q.verified(),
+                        result == Write.Result.QUARANTINED, q.receivedAt()), topic);
                 return q.seq() == null ? null : new Ack.Entry(q.seq(), Ack.Result.QUARANTINED, q.reason());
             }
             default -> throw new IllegalStateException("unexpected write result " + result);
         }
     }
 
-    private void quarantined(String reason, String topic, String deviceId, Long seq, String detail) {
-        long count = stats.countQuarantined(reason);
-        quarantineLog.log(reason, count, topic, detail);
+    private void quarantined(EvidenceListener.Quarantined q, String topic) {
+        long count = stats.countQuarantined(q.reason());
+        quarantineLog.log(q.reason(), count, topic, q.detail() + (q.kept() ? "" : " (not kept: the quarantine is full; counted)"));
         for (EvidenceListener listener : listeners) {
             try {
-                listener.onQuarantined(reason, deviceId, seq, detail);
+                listener.onQuarantined(q);
             } catch (RuntimeException e) {
-                LOG.error("evidence listener {} failed on a quarantine of {}: {}", listener, deviceId, e.getMessage(), e);
+                LOG.error("evidence listener {} failed on a quarantine of {}: {}", listener, q.deviceId(), e.getMessage(), e);
             }
         }
     }

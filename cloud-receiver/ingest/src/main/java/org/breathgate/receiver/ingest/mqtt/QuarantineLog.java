@@ -28,18 +28,27 @@ final class QuarantineLog {
 
     /** Returns whether a line was logged (for tests). */
     boolean log(String reason, long countSoFar, String topic, String detail) {
+        return log("quarantined", reason, countSoFar, topic, detail);
+    }
+
+    /**
+     * The same for other things ingest did with a message ({@code what}: {@code quarantined}, {@code dropped}, {@code
+     * received misrouted}), each {@code what} and reason rate-limited on its own.
+     */
+    boolean log(String what, String reason, long countSoFar, String topic, String detail) {
         Instant now = clock.instant();
-        Instant due = nextLog.get(reason);
+        String key = what + "/" + reason;
+        Instant due = nextLog.get(key);
         if (due != null && now.isBefore(due)) {
             return false;
         }
-        if (due == null ? nextLog.putIfAbsent(reason, now.plus(INTERVAL)) != null : !nextLog.replace(reason, due, now.plus(INTERVAL))) {
+        if (due == null ? nextLog.putIfAbsent(key, now.plus(INTERVAL)) != null : !nextLog.replace(key, due, now.plus(INTERVAL))) {
             return false;
         }
         if (countSoFar <= 1) {
-            LOG.warn("quarantined a message ({}) from topic {}: {}", reason, topic, detail);
+            LOG.warn("{} a message ({}) from topic {}: {}", what, reason, topic, detail);
         } else {
-            LOG.warn("quarantined {} messages ({}) since start; latest from topic {}: {}", countSoFar, reason, topic, detail);
+            LOG.warn("{} {} messages ({}) since start; latest from topic {}: {}", what, countSoFar, reason, topic, detail);
         }
         return true;
     }

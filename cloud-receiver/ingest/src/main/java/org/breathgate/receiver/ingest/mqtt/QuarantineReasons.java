@@ -10,7 +10,10 @@ public final class QuarantineReasons {
     public static final String REVOKED_DEVICE = "revoked_device";
     /** The message is signed by a revoked key version of an active device. */
     public static final String REVOKED_KEY = "revoked_key";
-    /** The topic is not a Breathgate uplink topic, or names another message type than the payload. */
+    /**
+     * Not produced since issue 16 (kept for rows of older receivers): a topic that is no device's uplink is dropped unwritten,
+     * and a verified message on another topic than its own type's is handled by its signed type.
+     */
     public static final String WRONG_TOPIC = "wrong_topic";
     /** The sequence number was already stored with different content: a tamper alarm. */
     public static final String SEQ_REUSED = org.breathgate.receiver.evidence.store.EvidenceStore.SEQ_REUSED;

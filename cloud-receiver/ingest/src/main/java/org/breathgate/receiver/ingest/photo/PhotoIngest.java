@@ -76,7 +76,8 @@ public final class PhotoIngest implements PhotoHandler, EvidenceListener, AutoCl
 
     /**
      * @param tamperListeners told about quarantined photos ({@code onQuarantined} with reason
-     *                        {@code photo_hash_mismatch}), e.g. the care scheduler
+     *                        {@code photo_hash_mismatch}, verified: the chunks were signed by the device), e.g. the care
+     *                        scheduler, which raises an alert
      */
     public PhotoIngest(Database database, PhotoStore store, Clock clock, List<EvidenceListener> tamperListeners) {
         this.database = Objects.requireNonNull(database, "database");
@@ -300,7 +301,8 @@ public final class PhotoIngest implements PhotoHandler, EvidenceListener, AutoCl
             LOG.warn("photo of {}#{} quarantined: {}", outcome.deviceId(), outcome.seq(), outcome.detail());
             for (EvidenceListener l : tamperListeners) {
                 try {
-                    l.onQuarantined("photo_" + HASH_MISMATCH, outcome.deviceId(), outcome.seq(), outcome.detail());
+                    l.onQuarantined(new EvidenceListener.Quarantined("photo_" + HASH_MISMATCH, outcome.deviceId(), outcome.seq(),
+                            outcome.detail(), true, true, clock.instant()));
                 } catch (RuntimeException e) {
                     LOG.error("listener {} failed on a photo quarantine: {}", l, e.getMessage(), e);
                 }

@@ -205,11 +205,8 @@ class DeviceRequestsApiIT {
             assertEquals(2, q.getLong(2));
             assertEquals(id + ":1", q.getString(3));
         }
-        try (var q = database.read(c -> c.prepareStatement("select mqtt_password_hash from enrollment_codes where device_id = '"
-                + id + "'")).executeQuery()) {
-            assertTrue(q.next());
-            assertEquals(null, q.getString(1), "the MQTT login is removed");
-        }
+        assertTrue(new org.breathgate.receiver.evidence.device.BrokerLogins(database, clock, RANDOM).issuedAt(id).isEmpty(),
+                "the broker login is removed");
     }
 
     @Test

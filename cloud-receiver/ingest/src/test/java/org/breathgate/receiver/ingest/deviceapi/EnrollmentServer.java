@@ -49,9 +49,9 @@ final class EnrollmentServer implements AutoCloseable {
                     URI.create("ssl://mqtt.test:8883"), identity.certificatePem(), List.of(TestKeys.receiver().verificationKey()),
                     EnrollmentSettings.DEFAULT_EXPIRY, EnrollmentSettings.MAX_EXPIRY);
             web = HttpsServer.start(HttpsServer.Settings.loopbackAnyPort(), identity, List.of(
-                    new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom()), settings,
+                    new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), org.breathgate.receiver.ingest.broker.BrokerAccounts.none()), settings,
                             AdminToken.of(TOKEN), identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock)),
-                    new DeviceRequestsApi(database, registry, clock)));
+                    new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none())));
             http = HttpClient.newBuilder().sslContext(pinnedTo(identity.certificate())).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception | Error e) {
             database.close();

@@ -42,7 +42,7 @@ class IngestorTest {
         registry = new DeviceRegistry(database, Clock.fixed(NOW, ZoneOffset.UTC));
         registry.enroll(TestKeys.device("home-0001").verificationKey());
         registry.enroll(TestKeys.device("home-0002").verificationKey());
-        ingestor = new Ingestor(registry);
+        ingestor = new Ingestor(registry, java.time.Duration.ofMinutes(5));
     }
 
     @AfterEach
@@ -87,13 +87,19 @@ class IngestorTest {
     }
 
     @Test
-    void an_unknown_device_is_quarantined_as_unknown_key() {
+    void traffic_for_a_device_nobody_enrolled_is_dropped_without_a_write() {
         SampleMessages stranger = SampleMessages.of("home-0099");
         Ingestor.Decision decision = classify(Topics.uplink("home-0099", MessageType.READING),
                 stranger.sign(stranger.soberReading(1)).bytes());
-        Write.Quarantine q = quarantined(decision, "unknown_key");
-        assertEquals("home-0099", q.deviceId());
+        assertEquals(Ingestor.UNKNOWN_DEVICE, decision.dropped());
+        assertNull(decision.write());
         assertFalse(decision.ackable());
+    }
+
+    @Test
+    void a_key_version_never_enrolled_of_a_known_device_is_quarantined_as_unknown_key() {
+        byte[] unknownVersion = new org.breathgate.protocol.MessageSigner(TestKeys.device("home-0001", 7)).sign(home.soberReading(1)).bytes();
+        quarantined(classify(READING_TOPIC, unknownVersion), "unknown_key");
     }
 
     @Test
@@ -131,20 +137,44 @@ class IngestorTest {
     }
 
     @Test
-    void a_reading_on_the_status_topic_is_quarantined_as_wrong_topic_and_acked_as_quarantined() {
-        Ingestor.Decision decision = classify(Topics.uplink("home-0001", MessageType.STATUS), home.sign(home.soberReading(4)).bytes());
-        Write.Quarantine q = quarantined(decision, QuarantineReasons.WRONG_TOPIC);
-        assertEquals(4L, q.seq());
-        assertTrue(decision.ackable());
+    void a_genuine_reading_on_the_status_topic_is_evidence_by_its_signed_type_and_the_mismatch_is_recorded() {
+        String statusTopic = Topics.uplink("home-0001", MessageType.STATUS);
+        Ingestor.Decision decision = classify(statusTopic, home.sign(home.soberReading(4)).bytes());
+        Write.Evidence evidence = assertInstanceOf(Write.Evidence.class, decision.write());
+        assertEquals(4, evidence.event().seq());
+        assertEquals(statusTopic, evidence.misroutedTopic());
+        assertTrue(decision.misrouted());
+        assertTrue(decision.ackable(), "acked as what it is: stored or duplicate, never quarantined");
     }
 
     @Test
-    void a_topic_that_is_not_a_breathgate_uplink_is_quarantined_as_wrong_topic() {
-        Write.Quarantine q = quarantined(classify("breathgate/v1/devices/home-0001/up/bogus", home.sign(home.soberReading(1)).bytes()),
-                QuarantineReasons.WRONG_TOPIC);
-        assertEquals("home-0001", q.deviceId());
-        quarantined(classify(Topics.downlink("home-0001", MessageType.ACK), home.sign(home.soberReading(1)).bytes()),
-                QuarantineReasons.WRONG_TOPIC);
+    void a_status_on_the_reading_topic_is_still_a_status() {
+        Ingestor.Decision decision = classify(READING_TOPIC, home.sign(home.status(3)).bytes());
+        assertInstanceOf(Write.Status.class, decision.write());
+        assertTrue(decision.misrouted());
+    }
+
+    @Test
+    void a_topic_that_is_not_a_device_uplink_is_dropped_and_an_unknown_type_word_decides_nothing() {
+        Write.Evidence e = assertInstanceOf(Write.Evidence.class,
+                classify("breathgate/v1/devices/home-0001/up/bogus", home.sign(home.soberReading(1)).bytes()).write());
+        assertEquals("breathgate/v1/devices/home-0001/up/bogus", e.misroutedTopic());
+        assertEquals(Ingestor.NOT_AN_UPLINK, classify(Topics.downlink("home-0001", MessageType.ACK), home.sign(home.soberReading(1)).bytes())
+                .dropped());
+        assertEquals(Ingestor.NOT_AN_UPLINK, classify("elsewhere/entirely", home.sign(home.soberReading(1)).bytes()).dropped());
+    }
+
+    @Test
+    void a_synchronised_device_clock_six_hours_ahead_is_doubted_and_one_in_step_is_not() {
+        SampleMessages ahead = SampleMessages.of("home-0001").at(NOW.plus(java.time.Duration.ofHours(6)));
+        Write.Evidence flagged = assertInstanceOf(Write.Evidence.class,
+                classify(READING_TOPIC, ahead.sign(ahead.soberReading(1)).bytes()).write());
+        assertTrue(flagged.clockCheck() != null && flagged.clockCheck().startsWith("ahead"), flagged.clockCheck());
+
+        SampleMessages inStep = SampleMessages.of("home-0002").at(NOW.minusSeconds(30));
+        Write.Evidence fine = assertInstanceOf(Write.Evidence.class, classify(Topics.uplink("home-0002", MessageType.READING),
+                inStep.sign(inStep.soberReading(1)).bytes()).write());
+        assertNull(fine.clockCheck());
     }
 
     @Test
