@@ -119,7 +119,7 @@ public final class AttestationJson {
         return o;
     }
 
-    private static String text(JsonNode o, String field) throws AttestationException {
+    static String text(JsonNode o, String field) throws AttestationException {
         JsonNode n = o == null ? null : o.get(field);
         if (n == null || !n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > 8192) {
             throw new AttestationException(Refusal.MALFORMED, field + " is missing or not a string");
@@ -127,7 +127,7 @@ public final class AttestationJson {
         return n.textValue();
     }
 
-    private static byte[] bytes(JsonNode o, String field) throws AttestationException {
+    static byte[] bytes(JsonNode o, String field) throws AttestationException {
         return decode(o == null ? null : o.get(field), field);
     }
 

@@ -59,6 +59,7 @@ final class EkCertificates {
             throw new AttestationException(Refusal.EK_CERTIFICATE_INVALID, "the EK certificate's key is not a 2048-bit RSA key"
                     + " (Breathgate uses the TPM's RSA 2048 EK, NV index 0x01c00002)");
         }
+        checkUsage(ek);
         String anchor;
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
@@ -82,6 +83,33 @@ final class EkCertificates {
         }
         String[] tpm = tpmAttributes(ek);
         return new Verified(ek, rsa, tpm[0], tpm[1], tpm[2], anchor);
+    }
+
+    /** tcg-kp-EKCertificate (TCG EK Credential Profile): the extended key usage of an EK certificate. */
+    static final String TCG_KP_EK_CERTIFICATE = "2.23.133.8.1";
+
+    /**
+     * An EK certificate that states its uses must state those of an EK: an extended key usage, when present, includes
+     * tcg-kp-EKCertificate (so that a vendor CA's TLS or code-signing certificates cannot pass as an EK), and a key usage,
+     * when present, allows keyEncipherment (the credential is encrypted to the EK). Certificates without these extensions
+     * are accepted, as the TCG profile makes them optional.
+     */
+    private static void checkUsage(X509Certificate ek) throws AttestationException {
+        List<String> eku;
+        try {
+            eku = ek.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new AttestationException(Refusal.EK_CERTIFICATE_INVALID, "the EK certificate's extended key usage cannot be read", e);
+        }
+        if (eku != null && !eku.contains(TCG_KP_EK_CERTIFICATE)) {
+            throw new AttestationException(Refusal.EK_CERTIFICATE_INVALID, "the certificate's extended key usage " + eku
+                    + " does not include tcg-kp-EKCertificate (" + TCG_KP_EK_CERTIFICATE + "): it was not issued as a TPM EK certificate");
+        }
+        boolean[] keyUsage = ek.getKeyUsage();
+        if (keyUsage != null && (keyUsage.length < 3 || !keyUsage[2])) {
+            throw new AttestationException(Refusal.EK_CERTIFICATE_INVALID, "the certificate's key usage does not allow keyEncipherment,"
+                    + " which an endorsement key's certificate needs");
+        }
     }
 
     /** Manufacturer, model and version from the SAN's directoryName (TCG EK Credential Profile); "unknown" when absent. */

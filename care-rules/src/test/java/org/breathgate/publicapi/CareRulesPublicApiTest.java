@@ -335,6 +335,16 @@ class CareRulesPublicApiTest {
         Actor technician = Actor.technician("tech-1");
         Decision technicianMayReceive = AlertEngine.mayReceive(integrity.get(0).alert(), technician, context, received);
         boolean aboutTheDevice = AlertKind.DEVICE_INTEGRITY.aboutTheDevice();
+        List<AlertCommand> expected = engine.onExpectedTestMissing(DEVICE, T0, T0.minus(Duration.ofMinutes(30)),
+                T0.plus(Duration.ofMinutes(30)), context, lookup, received);
+        List<AlertCommand> arrived = engine.onExpectedTestArrived(DEVICE, T0, missed, received, lookup);
+        List<AlertCommand> asked = engine.onRequestedTestMissing(DEVICE, 1, T0, T0.plus(Duration.ofMinutes(30)), context, lookup, received);
+        List<AlertCommand> answered = engine.onRequestedTestArrived(DEVICE, 1, missed, received, lookup);
+        String requestedKey = AlertKeys.requestedTest(DEVICE, 1);
+        assertEquals(List.of(asked, answered, requestedKey).size(), 3);
+        List<AlertCommand> ending = engine.onConsentExpiring(DEVICE, "consent-1", "Unit 1", received.plus(Duration.ofDays(10)),
+                context, lookup, received);
+        assertEquals(List.of(expected, arrived, ending).size(), 3);
 
         Actor worker = Actor.substanceAbuseWorker("worker-sa", "sa-north");
         Decision mayReceive = AlertEngine.mayReceive(alert, worker, context, received);
@@ -392,7 +402,8 @@ class CareRulesPublicApiTest {
             assertEquals(copy, command.alert());
         }
 
-        List<String> keys = List.of(AlertKeys.chain(DEVICE, 10), AlertKeys.missedTest(DEVICE, 11), AlertKeys.tamper(DEVICE, 12),
+        List<String> keys = List.of(AlertKeys.expectedTest(DEVICE, T0), AlertKeys.consentExpiring(DEVICE, "consent-1", T0),
+                AlertKeys.chain(DEVICE, 10), AlertKeys.missedTest(DEVICE, 11), AlertKeys.tamper(DEVICE, 12),
                 AlertKeys.photoMismatch(DEVICE, 10), AlertKeys.supportRequest(DEVICE, 13), AlertKeys.silence(DEVICE, T0),
                 AlertKeys.integrity(DEVICE, "seq_reused", 10L, T0), AlertKeys.clockDoubted(DEVICE, "boot-1"), AlertKeys.unassigned(DEVICE, 20_000));
 
@@ -409,10 +420,11 @@ class CareRulesPublicApiTest {
         List<Enum<?>> values = List.of(AlertEvidence.Role.TEST, AlertEvidence.Role.RETEST, AlertEvidence.Role.MISSED_TEST,
                 AlertEvidence.Role.MISSED_RETEST, AlertEvidence.Role.TAMPER, AlertEvidence.Role.SUPPORT_REQUEST,
                 AlertEvidence.Role.PHOTO_MISMATCH, AlertEvidence.Role.INTEGRITY, AlertEvidence.Role.CLOCK_DOUBTED,
-                AlertEvidence.Role.UNASSIGNED,
+                AlertEvidence.Role.UNASSIGNED, AlertEvidence.Role.EXPECTED_TEST, AlertEvidence.Role.CONSENT,
                 AlertKind.CONFIRMED_POSITIVE, AlertKind.OVER_THRESHOLD, AlertKind.MISSED_TEST, AlertKind.TAMPER,
                 AlertKind.DEVICE_SILENT, AlertKind.SUPPORT_REQUEST, AlertKind.PHOTO_MISMATCH, AlertKind.DEVICE_INTEGRITY,
-                AlertKind.CLOCK_DOUBTED, AlertKind.UNASSIGNED_EVIDENCE,
+                AlertKind.CLOCK_DOUBTED, AlertKind.UNASSIGNED_EVIDENCE, AlertKind.EXPECTED_TEST_MISSING,
+                AlertKind.CONSENT_EXPIRING,
                 AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED,
                 Severity.INFO, Severity.WARNING, Severity.HIGH);
         assertEnumsComplete(values, AlertEvidence.Role.values(), AlertKind.values(), AlertStatus.values(), Severity.values());

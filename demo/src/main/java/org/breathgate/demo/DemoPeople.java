@@ -26,9 +26,13 @@ final class DemoPeople {
     /** The one password of every demo login. Printed at start and in docs/demo.md; never used outside the demo folder. */
     static final String PASSWORD = "breathgate-demo";
 
-    static final Organisation SERVICE = new Organisation("demo-sa-service", "Substance-abuse service (demo)",
+    /*
+     * Names as a wellbeing services county writes its own units': proper names in Finnish, the same on every page (they
+     * were English, which read oddly beside Finnish pages). What each unit is, is said in the page's language around them.
+     */
+    static final Organisation SERVICE = new Organisation("demo-sa-service", "Sodankylän päihdepalvelut (demo)",
             OrganisationKind.SUBSTANCE_ABUSE_SERVICE);
-    static final Organisation UNIT = new Organisation("demo-cp-unit", "Child-protection unit (demo)",
+    static final Organisation UNIT = new Organisation("demo-cp-unit", "Sodankylän lastensuojelu (demo)",
             OrganisationKind.CHILD_PROTECTION_UNIT);
 
     static final Actor SA_WORKER = Actor.substanceAbuseWorker("demo-sa", SERVICE.id());

@@ -65,4 +65,13 @@ class DemoMainTest {
         assertTrue(Files.notExists(dir.resolve("demo-data/old.txt")));
         assertTrue(Files.exists(dir.resolve("demo-data").resolve(DemoFolder.MARKER)));
     }
+
+    @Test
+    void the_certificate_fingerprint_is_printed_whole_as_a_browser_shows_it() {
+        String hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        String shown = Demo.certificateFingerprint("sha256:" + hex);
+        assertEquals(95, shown.length(), "32 pairs and 31 colons: nothing cut off");
+        assertEquals(hex.toUpperCase(java.util.Locale.ROOT), shown.replace(":", ""));
+        assertTrue(shown.startsWith("9F:86:D0:81"), shown);
+    }
 }

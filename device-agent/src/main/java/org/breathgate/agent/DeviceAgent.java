@@ -517,6 +517,13 @@ public final class DeviceAgent implements AutoCloseable {
         }
 
         @Override
+        public void testRequested(org.breathgate.protocol.TestRequest request) {
+            if (!closed) {
+                onAgentThread(() -> schedule.testRequested(request, clock.wall()));
+            }
+        }
+
+        @Override
         public void configRejected(String detail) {
             LOG.warn("A configuration message failed verification and was not used: {}", detail);
             if (!closed) {

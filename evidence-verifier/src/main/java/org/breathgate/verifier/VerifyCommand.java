@@ -3,6 +3,10 @@ package org.breathgate.verifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.breathgate.attestation.AttestationException;
+import org.breathgate.attestation.AttestationJson;
+import org.breathgate.attestation.AttestationRecord;
+import org.breathgate.attestation.TrustAnchors;
 import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.KeyResolver;
@@ -37,7 +41,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  breathgate-verify --key device.pub.pem eyJhbGciOi...",
                 "  breathgate-verify --key device.jwk.json --file reading.jws",
-                "  pbpaste | breathgate-verify --key device.pub.pem -"})
+                "  pbpaste | breathgate-verify --key device.pub.pem -",
+                "  breathgate-verify --key device.jwk.json --attestation attestation.json --tpm-ca vendor-ca.pem --file reading.jws"})
 public final class VerifyCommand implements Callable<Integer> {
 
     static final int VALID = 0;
@@ -54,6 +59,16 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, paramLabel = "ID",
             description = "Also require that the message was signed by this device (or 'receiver').")
     private String expectedOwner;
+
+    @Option(names = {"-a", "--attestation"}, paramLabel = "FILE",
+            description = {"The key's TPM attestation record (JSON, format " + AttestationJson.RECORD_FORMAT + ", as the receiver keeps it"
+                    + " and the parent's export carries it): also check that the key was certified by a TPM as made inside it."})
+    private Path attestationFile;
+
+    @Option(names = {"--tpm-ca"}, paramLabel = "FILE",
+            description = {"With --attestation: a TPM vendor's CA certificates (PEM; repeat for several) that the TPM's EK certificate"
+                    + " must chain to. Without it the chain is not checked, and the output says so."})
+    private java.util.List<Path> tpmCaFiles = new java.util.ArrayList<>();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE",
             description = "The message itself, or '-' to read it from standard input (the default without --file).")
@@ -108,11 +123,54 @@ public final class VerifyCommand implements Callable<Integer> {
             if (!verified.extensions().isEmpty()) {
                 out.println("Fields this verifier does not know (signed, kept as they are): " + verified.extensions().keySet());
             }
+            if (attestationFile != null) {
+                return checkAttestation(verified, resolver, out, err);
+            }
             return VALID;
         } catch (InvalidMessageException e) {
             out.println("INVALID: " + e.getMessage());
             return INVALID;
         }
+    }
+
+    /** {@code --attestation}: the record must be about the key that verified the message, and hold up offline. */
+    private int checkAttestation(SignedMessage verified, KeyResolver resolver, PrintWriter out, PrintWriter err) throws IOException {
+        JsonNode record;
+        TrustAnchors vendors = null;
+        try {
+            record = new ObjectMapper().readTree(Files.readString(attestationFile, StandardCharsets.UTF_8));
+            if (!tpmCaFiles.isEmpty()) {
+                java.util.List<String> pems = new java.util.ArrayList<>();
+                for (Path f : tpmCaFiles) {
+                    pems.add(Files.readString(f, StandardCharsets.US_ASCII));
+                }
+                vendors = TrustAnchors.fromPem(pems);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("Cannot read the attestation record or the TPM vendor CA files: " + e.getMessage());
+            return USAGE;
+        }
+        VerificationKey key = resolver.find(verified.keyId()).orElseThrow();
+        AttestationRecord.Checked checked;
+        try {
+            checked = AttestationRecord.check(record, key, vendors);
+        } catch (AttestationException e) {
+            out.println("ATTESTATION INVALID: " + e.getMessage());
+            return INVALID;
+        }
+        if (!checked.kid().equals(verified.keyId().toString())) {
+            out.println("ATTESTATION INVALID: different_key: the record was made for key " + checked.kid() + ", the message is signed by "
+                    + verified.keyId());
+            return INVALID;
+        }
+        out.println("ATTESTED: key " + checked.kid() + " was made inside a TPM (" + checked.tpmManufacturer() + " " + checked.tpmModel()
+                + ") and cannot leave it: the TPM's attestation key certified its creation (checked now)");
+        out.println("  EK certificate sha256:" + checked.ekCertificateSha256() + ", issued by " + checked.ekIssuer());
+        out.println(checked.chainedTo().map(a -> "  The EK certificate chains to the TPM vendor CA " + a + " (checked now, as of "
+                + checked.attestedAt() + ")").orElse("  The EK certificate's chain was NOT checked: give the TPM vendor's CA with --tpm-ca"));
+        out.println("  That the attestation key was in that same TPM was checked by the receiver at " + checked.attestedAt()
+                + " (credential activation; not repeatable offline)");
+        return VALID;
     }
 
     /** A PEM key, or a JWK without a kid, is bound to whatever kid the message names; a JWK with a kid must match it. */

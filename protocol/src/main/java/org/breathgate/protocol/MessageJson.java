@@ -107,6 +107,7 @@ public final class MessageJson {
             case ACK -> decodeAck(root, device);
             case CONFIG -> decodeConfig(root, device);
             case SUPPORT_REPLY -> decodeSupportReply(root, device);
+            case TEST_REQUEST -> decodeTestRequest(root, device);
         };
         Map<String, String> extensions = new LinkedHashMap<>();
         root.collectUnread(extensions);
@@ -139,6 +140,14 @@ public final class MessageJson {
                 long chainStart = r.longValue("chain_start");
                 int attempt = r.intValue("attempt");
                 return r.construct("reason", () -> new TestReason.Retest(of, chainStart, attempt));
+            }
+            case "random" -> {
+                var slot = r.instant("slot");
+                return r.construct("reason", () -> new TestReason.Random(slot));
+            }
+            case "requested" -> {
+                long request = r.longValue("request");
+                return r.construct("reason", () -> new TestReason.Requested(request));
             }
             default -> throw r.invalid("kind", "has unknown value '" + kind + "'");
         }
@@ -301,8 +310,18 @@ public final class MessageJson {
         int retestWindow = s.intValue("retest_window_min");
         int maxRetests = s.intValue("max_retests");
         int abstain = s.intValue("abstain_min");
+        Schedule.RandomTests random = null;
+        if (s.has("random_tests")) {
+            JsonFields r = s.object("random_tests");
+            int perDay = r.intValue("per_day");
+            var from = r.time("from");
+            var until = r.time("until");
+            int window = r.intValue("window_min");
+            random = r.construct("random_tests", () -> new Schedule.RandomTests(perDay, from, until, window));
+        }
+        Schedule.RandomTests randomTests = random;
         Schedule schedule = s.construct("schedule",
-                () -> new Schedule(zone, slots, reminders, retestDelay, retestWindow, maxRetests, abstain));
+                () -> new Schedule(zone, slots, reminders, retestDelay, retestWindow, maxRetests, abstain, randomTests));
         int threshold = root.intValue("threshold_ug_l");
         String language = root.text("language");
         int statusInterval = root.intValue("status_interval_s");
@@ -310,6 +329,13 @@ public final class MessageJson {
         String audioLanguage = root.optText("audio_language");
         return root.construct("config", () -> new ConfigUpdate(device, version, issued, schedule,
                 new BreathAlcohol(threshold), language, statusInterval, speakResults, audioLanguage));
+    }
+
+    private static TestRequest decodeTestRequest(JsonFields root, String device) throws InvalidMessageException {
+        long request = root.longValue("request");
+        var issued = root.instant("issued");
+        var until = root.instant("until");
+        return root.construct("test_request", () -> new TestRequest(device, request, issued, until));
     }
 
     // ---------------------------------------------------------------- writing
@@ -360,6 +386,10 @@ public final class MessageJson {
                 writeConfig(g, c);
             } else if (message instanceof SupportReply r) {
                 writeSupportReply(g, r);
+            } else if (message instanceof TestRequest t) {
+                g.writeNumberField("request", t.request());
+                g.writeStringField("issued", DateTimeFormatter.ISO_INSTANT.format(t.issued()));
+                g.writeStringField("until", DateTimeFormatter.ISO_INSTANT.format(t.until()));
             } else {
                 throw new IllegalStateException("unknown message " + message.getClass());
             }
@@ -385,6 +415,12 @@ public final class MessageJson {
             g.writeStringField("kind", "scheduled");
             g.writeStringField("slot", s.slot().toString());
             g.writeBooleanField("late", s.late());
+        } else if (reason instanceof TestReason.Random r) {
+            g.writeStringField("kind", "random");
+            g.writeStringField("slot", r.slot().toString());
+        } else if (reason instanceof TestReason.Requested q) {
+            g.writeStringField("kind", "requested");
+            g.writeNumberField("request", q.request());
         } else if (reason instanceof TestReason.Retest r) {
             g.writeStringField("kind", "retest");
             g.writeNumberField("of", r.of());
@@ -514,6 +550,14 @@ public final class MessageJson {
         g.writeNumberField("retest_window_min", s.retestWindowMin());
         g.writeNumberField("max_retests", s.maxRetests());
         g.writeNumberField("abstain_min", s.abstainMin());
+        if (s.random() != null) {
+            g.writeObjectFieldStart("random_tests");
+            g.writeNumberField("per_day", s.random().perDay());
+            g.writeStringField("from", s.random().from().toString());
+            g.writeStringField("until", s.random().until().toString());
+            g.writeNumberField("window_min", s.random().windowMin());
+            g.writeEndObject();
+        }
         g.writeEndObject();
         g.writeNumberField("threshold_ug_l", c.threshold().microgramsPerLitre());
         g.writeStringField("language", c.language());

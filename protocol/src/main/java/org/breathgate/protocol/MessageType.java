@@ -7,9 +7,9 @@ import java.util.Optional;
  * The wire types, with the topic leaf, direction, MQTT QoS and retain flag of each.
  *
  * <p>All messages use QoS 1 (at least once): evidence is deduplicated by (device, sequence
- * number), so redelivery is harmless, while QoS 0 could lose it. {@link #CONFIG} and {@link #SUPPORT_REPLY} are
- * retained, so that a device that was offline when its schedule changed, or when its request was seen, gets the
- * newest one on reconnect.
+ * number), so redelivery is harmless, while QoS 0 could lose it. {@link #CONFIG}, {@link #SUPPORT_REPLY} and
+ * {@link #TEST_REQUEST} are retained, so that a device that was offline when its schedule changed, when its request was
+ * seen, or when a test was asked for, gets the newest one on reconnect.
  */
 public enum MessageType {
     READING("reading", Direction.UPLINK, false),
@@ -25,7 +25,12 @@ public enum MessageType {
      * The service's word on the parent's support requests ({@link SupportReply}): retained, like {@link #CONFIG}, so a
      * device that was offline when a worker opened its request hears of it when it reconnects.
      */
-    SUPPORT_REPLY("support_reply", Direction.DOWNLINK, true);
+    SUPPORT_REPLY("support_reply", Direction.DOWNLINK, true),
+    /**
+     * A worker's "please test now" ({@link TestRequest}); retained like {@link #CONFIG}, so a device that was offline gets it
+     * when it reconnects (and ignores it once its time has passed).
+     */
+    TEST_REQUEST("test_request", Direction.DOWNLINK, true);
 
     /** Which way a message type travels. */
     public enum Direction { UPLINK, DOWNLINK }

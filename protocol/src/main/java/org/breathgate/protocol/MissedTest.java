@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param deviceId        the device
  * @param seq             its sequence number
  * @param clock           clock facts when the window closed
- * @param reason          the slot or the retest that was missed; never on-demand
+ * @param reason          the slot, the retest, the random test or the requested test that was missed; never on-demand
  * @param windowOpened    when the window opened (device wall clock)
  * @param windowClosed    when it closed (device wall clock)
  * @param abortedAttempts how many tests were started in the window but aborted

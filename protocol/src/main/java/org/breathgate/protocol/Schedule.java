@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param retestWindowMin         minutes the due retest stays open before it counts as missed
  * @param maxRetests              retests in one chain at most ("test to zero", bounded)
  * @param abstainMin              minutes to go without eating, drinking or smoking before a test
+ * @param random                  random tests each day, drawn by the device, or {@code null} for none
  */
 public record Schedule(
         ZoneId zone,
@@ -28,7 +29,19 @@ public record Schedule(
         int retestDelayMin,
         int retestWindowMin,
         int maxRetests,
-        int abstainMin) {
+        int abstainMin,
+        RandomTests random) {
+
+    /** A schedule without random tests. */
+    public Schedule(ZoneId zone, List<Slot> slots, List<Integer> remindersBeforeCloseMin, int retestDelayMin, int retestWindowMin,
+                    int maxRetests, int abstainMin) {
+        this(zone, slots, remindersBeforeCloseMin, retestDelayMin, retestWindowMin, maxRetests, abstainMin, null);
+    }
+
+    /** This schedule with {@code random} tests (or none, {@code null}). */
+    public Schedule withRandom(RandomTests random) {
+        return new Schedule(zone, slots, remindersBeforeCloseMin, retestDelayMin, retestWindowMin, maxRetests, abstainMin, random);
+    }
 
     public Schedule {
         Objects.requireNonNull(zone, "zone");
@@ -80,6 +93,37 @@ public record Schedule(
         /** A slot with the default window of 30 minutes either side. */
         public static Slot at(LocalTime at) {
             return new Slot(at, 30, 30);
+        }
+    }
+
+    /**
+     * Random tests, as SCRAM and BACtrack offer them: {@code perDay} tests a day at times the device draws within
+     * {@code from}–{@code until} (local time in the schedule's zone), each with a window of {@code windowMin} minutes. The
+     * device draws them with a secret of its own, so nobody can predict them from the configuration, and announces each only
+     * when its window opens; a window that closes without a valid test is a missed test like any other.
+     *
+     * @param perDay    tests a day, 1-12
+     * @param from      the earliest a random window opens
+     * @param until     the latest a random window closes; after {@code from}
+     * @param windowMin minutes each window stays open, 5-120; {@code perDay} windows must fit between {@code from} and
+     *                  {@code until}
+     */
+    public record RandomTests(int perDay, LocalTime from, LocalTime until, int windowMin) {
+        public RandomTests {
+            requireRange("perDay", perDay, 1, 12);
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(until, "until");
+            from = from.withSecond(0).withNano(0);
+            until = until.withSecond(0).withNano(0);
+            requireRange("windowMin", windowMin, 5, 120);
+            if (!from.isBefore(until)) {
+                throw new IllegalArgumentException("random tests' from " + from + " must be before until " + until);
+            }
+            long minutes = java.time.Duration.between(from, until).toMinutes();
+            if ((long) perDay * windowMin > minutes) {
+                throw new IllegalArgumentException(perDay + " random windows of " + windowMin + " minutes do not fit between " + from
+                        + " and " + until);
+            }
         }
     }
 }

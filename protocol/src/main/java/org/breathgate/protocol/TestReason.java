@@ -4,8 +4,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
-/** Why a test happened: a scheduled slot, the parent's own choice, or a retest of an earlier one. */
-public sealed interface TestReason permits TestReason.Scheduled, TestReason.OnDemand, TestReason.Retest {
+/**
+ * Why a test happened: a scheduled slot, the parent's own choice, a retest of an earlier one, a random test the device drew,
+ * or a test the worker asked for.
+ */
+public sealed interface TestReason permits TestReason.Scheduled, TestReason.OnDemand, TestReason.Retest, TestReason.Random,
+        TestReason.Requested {
 
     /**
      * A scheduled test.
@@ -40,6 +44,32 @@ public sealed interface TestReason permits TestReason.Scheduled, TestReason.OnDe
             }
             if (attempt < 1) {
                 throw new IllegalArgumentException("attempt must be 1 or more, was " + attempt);
+            }
+        }
+    }
+
+    /**
+     * A random test: one of the {@code per_day} tests the device drew for the day within the schedule's random hours, with a
+     * secret of its own, and announced only when its window opened.
+     *
+     * @param slot the drawn time (as a UTC instant, whole seconds); identifies the random test
+     */
+    record Random(Instant slot) implements TestReason {
+        public Random {
+            Objects.requireNonNull(slot, "slot");
+            slot = slot.truncatedTo(ChronoUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A test the worker asked for now ("please test within 30 minutes"), by a signed {@link TestRequest}.
+     *
+     * @param request the request's number ({@link TestRequest#request()})
+     */
+    record Requested(long request) implements TestReason {
+        public Requested {
+            if (request < 1) {
+                throw new IllegalArgumentException("request must be 1 or more, was " + request);
             }
         }
     }

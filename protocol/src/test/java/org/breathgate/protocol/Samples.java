@@ -80,7 +80,16 @@ final class Samples {
                 new ConfigUpdate(DEVICE, 8, Instant.parse("2026-11-24T12:00:00Z"),
                         Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0)))),
                         new BreathAlcohol(100), "fi", 1800, false, "se"),
-                supportReply());
+                supportReply(),
+                new ConfigUpdate(DEVICE, 9, Instant.parse("2026-11-24T12:00:00Z"),
+                        Schedule.withDefaults(ZoneId.of("Europe/Helsinki"), List.of(Schedule.Slot.at(LocalTime.of(8, 0))))
+                                .withRandom(new Schedule.RandomTests(2, LocalTime.of(9, 0), LocalTime.of(21, 0), 30)),
+                        new BreathAlcohol(100), "sv", 1800),
+                new TestRequest(DEVICE, 3, Instant.parse("2026-11-25T10:00:00.125Z"), Instant.parse("2026-11-25T10:30:00Z")),
+                new MissedTest(DEVICE, 46, CLOCK, new TestReason.Random(Instant.parse("2026-11-25T13:17:00Z")),
+                        Instant.parse("2026-11-25T13:17:00Z"), Instant.parse("2026-11-25T13:47:00Z"), 0),
+                new Reading(DEVICE, 47, CLOCK, new TestReason.Requested(3), Outcome.PASS, BreathAlcohol.ZERO,
+                        new BreathAlcohol(100), null, 4_000, null, SENSOR));
     }
 
     /** Request 46 seen by its worker, a call expected before 16:00 Helsinki time; request 45 closed. */

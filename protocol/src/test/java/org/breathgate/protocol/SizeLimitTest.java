@@ -63,7 +63,8 @@ class SizeLimitTest {
             slots.add(new Schedule.Slot(LocalTime.of(h, 59), 120, 120));
         }
         Schedule schedule = new Schedule(ZoneId.of("America/Argentina/ComodRivadavia"), slots,
-                Collections.nCopies(8, 240), 240, 240, 20, 120);
+                Collections.nCopies(8, 240), 240, 240, 20, 120,
+                new Schedule.RandomTests(12, LocalTime.of(0, 0), LocalTime.of(23, 59), 115));
         assertFits(new ConfigUpdate(LONGEST_DEVICE, Long.MAX_VALUE, Instant.parse("2026-11-25T06:02:11.250Z"), schedule,
                 new BreathAlcohol(10_000), "sv", 86_400, false, "smn"));
     }
@@ -77,5 +78,20 @@ class SizeLimitTest {
                     Instant.parse("2026-11-25T06:02:11.251Z"), Instant.parse("2026-11-26T06:02:11.252Z")));
         }
         assertFits(new SupportReply(LONGEST_DEVICE, Instant.parse("2026-11-25T06:02:11.250Z"), entries));
+    }
+
+    @Test
+    void the_largest_test_request_fits() throws Exception {
+        Instant issued = Instant.parse("2026-11-25T06:02:11.250Z");
+        assertFits(new TestRequest(LONGEST_DEVICE, Long.MAX_VALUE, issued, issued.plus(TestRequest.MAX_WINDOW)));
+    }
+
+    @Test
+    void random_and_requested_reasons_fit_in_the_largest_missed_test() throws Exception {
+        Instant at = Instant.parse("2026-11-25T06:02:11Z");
+        assertFits(new MissedTest(LONGEST_DEVICE, EvidenceEvent.MAX_SEQUENCE, CLOCK, new TestReason.Random(at), at, at.plusSeconds(7200),
+                Integer.MAX_VALUE));
+        assertFits(new MissedTest(LONGEST_DEVICE, EvidenceEvent.MAX_SEQUENCE, CLOCK, new TestReason.Requested(Long.MAX_VALUE), at,
+                at.plusSeconds(7200), Integer.MAX_VALUE));
     }
 }

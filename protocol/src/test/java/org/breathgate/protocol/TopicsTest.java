@@ -39,10 +39,11 @@ class TopicsTest {
     }
 
     @Test
-    void only_config_and_support_replies_are_retained_and_everything_is_qos_1() {
+    void only_config_support_replies_and_test_requests_are_retained_and_everything_is_qos_1() {
         for (MessageType type : MessageType.values()) {
             assertEquals(1, type.qos());
-            assertEquals(type == MessageType.CONFIG || type == MessageType.SUPPORT_REPLY, type.retained());
+            assertEquals(type == MessageType.CONFIG || type == MessageType.SUPPORT_REPLY || type == MessageType.TEST_REQUEST,
+                    type.retained());
         }
     }
 

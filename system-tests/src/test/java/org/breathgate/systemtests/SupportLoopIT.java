@@ -76,6 +76,9 @@ class SupportLoopIT {
         s.put("receiver.key.1", receiverKey.toString());
         s.put("data.dir", dir.resolve("device").toString());
         s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
+        // The device logs in as itself (the broker refuses anonymous clients): the login the receiver made for it.
+        s.put("mqtt.username", DEVICE);
+        s.put("mqtt.password.file", dir.resolve("mqtt-password").toString());
         s.put("mqtt.backoff.initial.ms", "100");
         s.put("mqtt.backoff.max.s", "1");
         s.put("mqtt.ack.timeout.s", "3");
@@ -139,6 +142,7 @@ class SupportLoopIT {
             new Clients(receiver.database()).add(Client.open("client-a", "Parent A", "sa-1"), lent);
             new DeviceAssignments(receiver.database()).assign(DEVICE, "client-a", lent);
             receiver.registry().enroll(TestKeys.device(DEVICE).verificationKey());
+            Files.writeString(dir.resolve("mqtt-password"), receiver.brokerLogins().issue(DEVICE, "test").password());
 
             DeviceAgent first = agent(brokerPort, receiverPem);
             try {

@@ -47,6 +47,11 @@ final class TestBed implements AutoCloseable {
     private HttpClient http;
 
     TestBed(Path dir) throws Exception {
+        this(dir, Map.of());
+    }
+
+    /** With more receiver settings (e.g. {@code enrollment.tpm-vendor-ca-files}). */
+    TestBed(Path dir, Map<String, String> extraSettings) throws Exception {
         Path data = dir.resolve("receiver");
         int mqttPort = Ports.free();
         // Started the normal way: Receiver serves HTTPS (a self-signed certificate in the data folder) on a free
@@ -58,6 +63,7 @@ final class TestBed implements AutoCloseable {
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");
         settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0");
+        settings.putAll(extraSettings);
         ReceiverConfig config = ReceiverConfig.from(settings);
         // The receiver's clock runs with real time, shifted by what a test adds to expire codes.
         Clock clock = new Clock() {

@@ -281,6 +281,87 @@ public final class AlertEngine {
     }
 
     /**
+     * A scheduled test has not reached the receiver by {@code now}: its window ({@code windowOpened} to {@code windowClosed})
+     * closed, the client's grace passed, and no reading or missed-test record of the slot arrived. Raises one
+     * {@link AlertKind#EXPECTED_TEST_MISSING} alert per slot; the receiver, which knows the schedule, calls it on a timer, so it
+     * comes also when the device is silent.
+     *
+     * @param slot the slot's nominal time, as the device names it ({@code reason.slot})
+     */
+    public List<AlertCommand> onExpectedTestMissing(String deviceId, Instant slot, Instant windowOpened, Instant windowClosed,
+                                                    CaseContext context, AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(slot, "slot");
+        Objects.requireNonNull(context, "context");
+        String summary = "The test of " + summaries.time(slot) + " (window " + summaries.time(windowOpened) + "–"
+                + summaries.time(windowClosed) + ") has not reached the service: no result and no missed-test record from device "
+                + deviceId + ". The device may be switched off or without a connection, or the test was not taken.";
+        EventTime window = new EventTime(windowOpened, windowClosed);
+        return single(AlertKeys.expectedTest(deviceId, slot), AlertKind.EXPECTED_TEST_MISSING, Severity.WARNING, summary,
+                new AlertEvidence(1, AlertEvidence.Role.EXPECTED_TEST, null, null, window, false), deviceId, context, alerts, now);
+    }
+
+    /**
+     * The device's record of slot {@code slot} arrived (a reading or a missed test): an {@link AlertKind#EXPECTED_TEST_MISSING}
+     * alert for it is resolved, saying what arrived.
+     */
+    public List<AlertCommand> onExpectedTestArrived(String deviceId, Instant slot, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
+        return resolveExpected(AlertKeys.expectedTest(deviceId, slot), arrived, now, alerts);
+    }
+
+    /**
+     * A test a worker asked for ({@code test_request} number {@code request}, open from {@code issued} to {@code until}) has
+     * not reached the receiver by {@code now}: the window closed, the client's grace passed, and no reading or missed-test
+     * record answering the request arrived. Raises one {@link AlertKind#EXPECTED_TEST_MISSING} alert per request, keyed
+     * {@link AlertKeys#requestedTest} so it never meets a scheduled slot's alert.
+     */
+    public List<AlertCommand> onRequestedTestMissing(String deviceId, long request, Instant issued, Instant until, CaseContext context,
+                                                     AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(context, "context");
+        String summary = "The test asked for at " + summaries.time(issued) + " (request " + request + ", window until "
+                + summaries.time(until) + ") has not reached the service: no result and no missed-test record from device "
+                + deviceId + ". The device may be switched off or without a connection, or the test was not taken.";
+        EventTime window = new EventTime(issued, until);
+        return single(AlertKeys.requestedTest(deviceId, request), AlertKind.EXPECTED_TEST_MISSING, Severity.WARNING, summary,
+                new AlertEvidence(1, AlertEvidence.Role.EXPECTED_TEST, null, null, window, false), deviceId, context, alerts, now);
+    }
+
+    /** The device's record answering test request {@code request} arrived: its expected-test alert, if any, is resolved. */
+    public List<AlertCommand> onRequestedTestArrived(String deviceId, long request, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
+        return resolveExpected(AlertKeys.requestedTest(deviceId, request), arrived, now, alerts);
+    }
+
+    private List<AlertCommand> resolveExpected(String key, EvidenceEvent arrived, Instant now, AlertLookup alerts) {
+        Optional<Alert> existing = alerts.find(key);
+        if (existing.isEmpty() || existing.get().status() == AlertStatus.RESOLVED) {
+            return List.of();
+        }
+        Alert old = existing.get();
+        String resolution = "The device's record arrived at " + summaries.time(now) + " ("
+                + (arrived instanceof MissedTest ? "a missed test" : "a test") + ", #" + arrived.seq() + ").";
+        Alert resolved = new Alert(old.key(), old.clientId(), old.deviceId(), old.kind(), old.severity(), AlertStatus.RESOLVED,
+                old.summary() + " " + resolution, old.audience(), old.evidence(), old.eventTime(), old.raisedAt(),
+                latest(old.updatedAt(), now), null, old.escalatedAt(), old.acknowledgement(), resolution);
+        return List.of(new AlertCommand.Update(resolved, "expected test arrived", false));
+    }
+
+    /**
+     * A consent ends within the warning period: one {@link AlertKind#CONSENT_EXPIRING} alert (information, never escalated,
+     * never shared with child protection) per consent and end date, so the responsible worker can ask the parent in time.
+     *
+     * @param deviceId the device lent to the client now (an alert belongs to a device)
+     * @param until    when the consent ends (exclusive)
+     */
+    public List<AlertCommand> onConsentExpiring(String deviceId, String consentId, String unitName, Instant until, CaseContext context,
+                                                AlertLookup alerts, Instant now) {
+        Objects.requireNonNull(until, "until");
+        String summary = "The parent's consent to share with " + unitName + " ends after " + summaries.date(until.minusMillis(1))
+                + ". Ask the parent whether they want to renew it.";
+        return single(AlertKeys.consentExpiring(deviceId, consentId, until), AlertKind.CONSENT_EXPIRING, Severity.INFO, summary,
+                new AlertEvidence(1, AlertEvidence.Role.CONSENT, null, null, new EventTime(now, now), false), deviceId, context,
+                alerts, now);
+    }
+
+    /**
      * The device was heard again: a silence alert that began at {@code previousLastHeardAt} is resolved.
      */
     public List<AlertCommand> onDeviceHeard(String deviceId, Instant previousLastHeardAt, Instant heardAt, AlertLookup alerts) {

@@ -30,7 +30,11 @@ public record AlertEvidence(long seq, Role role, Outcome outcome, BreathAlcohol 
         /** An event whose device clock the receiver doubted. */
         CLOCK_DOUBTED,
         /** An event that belongs to no client's period with the device. */
-        UNASSIGNED
+        UNASSIGNED,
+        /** A scheduled test the receiver expected and did not receive; its time is the slot's window (no sequence number: 1). */
+        EXPECTED_TEST,
+        /** A consent about to end; not an event of the device (no sequence number: 1). */
+        CONSENT
     }
 
     public AlertEvidence {

@@ -67,6 +67,21 @@ public final class AlertKeys {
         return "unassigned:" + DeviceIds.check(deviceId) + ":" + epochDay;
     }
 
+    /** The scheduled test of slot {@code slot} (its nominal time) on {@code deviceId}, not received in time. */
+    public static String expectedTest(String deviceId, Instant slot) {
+        return "expected:" + DeviceIds.check(deviceId) + ":" + slot.getEpochSecond();
+    }
+
+    /** The test a worker asked device {@code deviceId} for with test request number {@code request}. */
+    public static String requestedTest(String deviceId, long request) {
+        return "expected:" + DeviceIds.check(deviceId) + ":request:" + request;
+    }
+
+    /** Consent {@code consentId} ending at {@code until}. */
+    public static String consentExpiring(String deviceId, String consentId, Instant until) {
+        return "consent-ending:" + DeviceIds.check(deviceId) + ":" + consentId + ":" + until.toEpochMilli();
+    }
+
     /** A silence that began when the device was last heard, at {@code lastHeardAt}. */
     public static String silence(String deviceId, Instant lastHeardAt) {
         return "silent:" + DeviceIds.check(deviceId) + ":" + lastHeardAt.toEpochMilli();

@@ -35,7 +35,16 @@ public enum AlertKind {
      * returned): it is on no timeline. Raised on the client the device was lent to nearest that time, for the
      * substance-abuse service and the technicians.
      */
-    UNASSIGNED_EVIDENCE;
+    UNASSIGNED_EVIDENCE,
+    /**
+     * A test the schedule asked for has not reached the receiver a set time (90 minutes by default) after its window closed:
+     * no reading and no missed-test record. Raised by the receiver, which knows the schedule, so it comes also when the
+     * device is silent; resolved when the device's record of that test arrives.
+     */
+    EXPECTED_TEST_MISSING,
+    /** A consent the parent gave ends soon (two weeks ahead): the responsible worker may ask the parent whether to renew it. */
+    CONSENT_EXPIRING;
+
 
     /** Whether the kind is about the device rather than the parent's results: technicians are in its audience too. */
     public boolean aboutTheDevice() {

@@ -63,6 +63,10 @@ public record AlertRules(Map<AlertKind, RuleSetting> settings, Duration silentAf
         s.put(AlertKind.DEVICE_INTEGRITY, new RuleSetting(true, false, Duration.ofHours(24)));
         s.put(AlertKind.CLOCK_DOUBTED, new RuleSetting(true, false, Duration.ofHours(24)));
         s.put(AlertKind.UNASSIGNED_EVIDENCE, new RuleSetting(true, false, Duration.ofHours(24)));
+        // For the substance-abuse service, which talks with the parent (or a technician) first; usually explained.
+        s.put(AlertKind.EXPECTED_TEST_MISSING, new RuleSetting(true, false, Duration.ofHours(24)));
+        // A reminder for the worker: information, never escalated, never shared.
+        s.put(AlertKind.CONSENT_EXPIRING, new RuleSetting(true, false, null));
         return new AlertRules(s, DEFAULT_SILENT_AFTER);
     }
 

@@ -29,6 +29,11 @@ final class Summaries {
                 + " ‰, " + client.perMilleFactor().name() + ")";
     }
 
+    /** The local date of {@code at}, {@code 2026-05-31}. */
+    String date(Instant at) {
+        return TIME.format(at.atZone(zone)).substring(0, 10);
+    }
+
     String time(Instant at) {
         return TIME.format(at.atZone(zone));
     }

@@ -33,8 +33,10 @@ import org.breathgate.protocol.DeviceIds;
  * @param mqtt            broker connection and publishing settings
  * @param sensor          breathalyser settings
  * @param rules           the local schedule, used until the receiver sends one (config version 0)
- * @param threshold       at or above this a reading is a positive; 50 µg/L (≈ 0.11 ‰) by default,
- *                        above the noise of fuel-cell sensors, below any level that affects care
+ * @param threshold       at or above this a reading is a positive and asks for a retest; 100 µg/L (0.10 mg/L,
+ *                        ≈ 0.23 ‰) by default: the receiver's default alert threshold for a client, so a device and
+ *                        the receiver agree from the first minute (the receiver sends the client's own threshold when
+ *                        the device is lent); above the noise of fuel-cell sensors, below any level that affects care
  * @param language        prompt language: fi, sv or en
  * @param voice           whether to speak prompts (when espeak-ng is installed)
  * @param statusInterval  between status heartbeats; 60 minutes by default, which keeps a device's whole traffic,
@@ -80,6 +82,13 @@ public record AgentConfig(
         org.breathgate.agent.photo.PhotoSettings photo,
         KeyStore keyStore,
         org.breathgate.agent.prompt.ParentSettings parent) {
+
+    /**
+     * 100 µg/L: the receiver's default alert threshold for a client ({@code Client.DEFAULT_THRESHOLD} in care-rules), so a
+     * device that has not yet had its client's configuration asks for a retest at the level the receiver alerts at.
+     */
+    public static final BreathAlcohol DEFAULT_THRESHOLD = new BreathAlcohol(100);
+
 
     /** Where the device key lives ({@code key.store}). */
     public enum KeyStore {

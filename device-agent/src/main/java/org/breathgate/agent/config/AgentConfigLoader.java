@@ -169,7 +169,7 @@ public final class AgentConfigLoader {
                     optional("retest.coalesce", true, AgentConfigLoader::bool),
                     Duration.ofMillis(optional("schedule.minute.ms", 60_000, v -> intIn(v, 10, 60_000))));
         }
-        BreathAlcohol threshold = optional("threshold.ugl", new BreathAlcohol(50), v -> new BreathAlcohol(intIn(v, 1, 10_000)));
+        BreathAlcohol threshold = optional("threshold.ugl", AgentConfig.DEFAULT_THRESHOLD, v -> new BreathAlcohol(intIn(v, 1, 10_000)));
         // "se" (Northern Sámi) has no synthesised voice: it means the service's Sámi recordings, and Finnish speech
         // for any sentence without one; the same as language=fi with audio.language=se.
         boolean sami = "se".equals(values.get("language"));

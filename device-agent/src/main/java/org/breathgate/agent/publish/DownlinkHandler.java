@@ -14,6 +14,7 @@ import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.SignedMessage;
+import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.SupportReply;
 import org.breathgate.protocol.Topics;
 import org.slf4j.Logger;
@@ -24,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * receiver key and it names this device on its own topic: an ack deletes the events the receiver
  * stored (or already had) from the outbox and moves the ones it quarantined to the dead letters
  * (telling the {@link DownlinkListener} of each), and hands its photo answers to the {@link PhotoSender};
- * a configuration and a reply to support requests go to the listener, and a configuration that fails
- * verification is reported there once. Anything else — a forged or unsigned message of any type, a type
- * this version does not know — is logged and ignored: a forged ack never deletes evidence, and a forged
- * support reply never tells the parent their request was seen.
+ * a configuration, a reply to support requests and a worker's test request go to the listener, and a configuration
+ * that fails verification is reported there once. Anything else — a forged or unsigned message of any type, a type
+ * this version does not know — is logged and ignored: a forged ack never deletes evidence, a forged
+ * support reply never tells the parent their request was seen, and a forged test request never prompts a test.
  *
  * <p>Used on the publisher's thread; the counters may be read from any thread.
  */
@@ -90,6 +91,8 @@ final class DownlinkHandler {
             listener.configReceived(update, signed);
         } else if (signed.message() instanceof SupportReply reply) {
             listener.supportReplyReceived(reply);
+        } else if (signed.message() instanceof TestRequest request) {
+            listener.testRequested(request);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.breathgate.agent.publish;
 
 import org.breathgate.protocol.ConfigUpdate;
+import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.SupportReply;
 
@@ -15,6 +16,10 @@ public interface DownlinkListener {
 
     /** A configuration message that failed verification; it was not used. {@code detail} says why. */
     void configRejected(String detail);
+
+    /** A worker's test request whose signature verified; the listener decides whether it is new and still open. */
+    default void testRequested(TestRequest request) {
+    }
 
     /** A reply to support requests whose signature verified; the listener decides which of it is news. */
     default void supportReplyReceived(SupportReply reply) {

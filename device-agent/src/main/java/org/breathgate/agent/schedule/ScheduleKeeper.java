@@ -18,6 +18,7 @@ import org.breathgate.protocol.Schedule;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TamperKind;
 import org.breathgate.protocol.TestReason;
+import org.breathgate.protocol.TestRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +100,7 @@ public final class ScheduleKeeper {
     }
 
     private static ScheduleState withoutTick(ScheduleState s) {
-        return new ScheduleState(null, s.resolvedThrough(), s.open(), s.late(), s.chain());
+        return new ScheduleState(null, s.resolvedThrough(), s.open(), s.late(), s.chain(), s.request(), s.lastRequest(), s.randomSecret());
     }
 
     /** The parent pressed "start test" at {@code now}: why this test happens. */
@@ -159,6 +160,35 @@ public final class ScheduleKeeper {
                 && !schedule.rules().lateGrace().isZero()) {
             prompter.show(Prompt.MISSED);
         }
+    }
+
+    /**
+     * A worker's signed test request arrived (verified, for this device): a window opens now and the parent is prompted; it
+     * is stored with the schedule's state, so a restart keeps the window and never acts on the request twice.
+     *
+     * @return whether the request opened a window (false: acted on before, or its time has passed)
+     */
+    public boolean testRequested(TestRequest request, Instant now) {
+        ScheduleState before = schedule.state();
+        List<ScheduleCommand> commands = schedule.requestTest(request.request(), request.until(), now);
+        if (schedule.state().equals(before)) {
+            LOG.info("Ignoring test request {}: acted on before", request.request());
+            return false;
+        }
+        try {
+            recorder.record(List.of(), () -> schedule.state().encode());
+        } catch (OutboxException e) {
+            schedule = new TestSchedule(schedule.rules(), before);
+            LOG.error("Could not store the test request {}; it stays retained and is acted on when it comes again", request.request(), e);
+            return false;
+        }
+        if (commands.isEmpty()) {
+            LOG.info("Ignoring test request {}: its window closed at {}", request.request(), request.until());
+            return false;
+        }
+        LOG.info("Test request {} from the receiver: window open until {}", request.request(), request.until());
+        commands.forEach(this::prompt);
+        return true;
     }
 
     /** When the parent is asked for a test next, as seen at {@code now}. */

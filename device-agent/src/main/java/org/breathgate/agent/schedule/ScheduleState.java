@@ -23,16 +23,44 @@ import java.util.stream.Collectors;
  * @param open            the slot window open now, or null
  * @param late            the slot whose window closed untested and may still be tested late, or null
  * @param chain           the pending retest chain, or null
+ * @param request         the window of a worker's test request open now, or null
+ * @param lastRequest     the number of the last test request acted on (0: none), so none is acted on twice
+ * @param randomSecret    the device's own secret for drawing random tests (64 hex digits), made once with a secure random
+ *                        generator and never sent; null until first needed
  */
-public record ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindow open, LateSlot late, RetestChain chain) {
+public record ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindow open, LateSlot late, RetestChain chain,
+                            RequestWindow request, long lastRequest, String randomSecret) {
 
     /** The state of a device that has never looked at its schedule. */
     public static final ScheduleState EMPTY = new ScheduleState(null, null, null, null, null);
 
-    /** An open slot window. {@code remindersSent} are minutes-before-close already reminded. */
-    public record OpenWindow(Instant slot, Instant opens, Instant closes, int abortedAttempts, Set<Integer> remindersSent) {
+    /** A state without a test request or a random secret (as before either existed). */
+    public ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindow open, LateSlot late, RetestChain chain) {
+        this(lastTick, resolvedThrough, open, late, chain, null, 0, null);
+    }
+
+    /**
+     * An open window: a slot's, or a random test's ({@code random}: the slot is the drawn time). {@code remindersSent} are
+     * minutes-before-close already reminded.
+     */
+    public record OpenWindow(Instant slot, Instant opens, Instant closes, int abortedAttempts, Set<Integer> remindersSent,
+                             boolean random) {
         public OpenWindow {
             Objects.requireNonNull(slot, "slot");
+            Objects.requireNonNull(opens, "opens");
+            Objects.requireNonNull(closes, "closes");
+            remindersSent = Set.copyOf(remindersSent);
+        }
+
+        /** A slot's window. */
+        public OpenWindow(Instant slot, Instant opens, Instant closes, int abortedAttempts, Set<Integer> remindersSent) {
+            this(slot, opens, closes, abortedAttempts, remindersSent, false);
+        }
+    }
+
+    /** The window of a worker's test request number {@code request}, open from {@code opens} until {@code closes}. */
+    public record RequestWindow(long request, Instant opens, Instant closes, int abortedAttempts, Set<Integer> remindersSent) {
+        public RequestWindow {
             Objects.requireNonNull(opens, "opens");
             Objects.requireNonNull(closes, "closes");
             remindersSent = Set.copyOf(remindersSent);
@@ -79,6 +107,22 @@ public record ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindo
             put(p, "open.closes", open.closes());
             p.setProperty("open.aborted", Integer.toString(open.abortedAttempts()));
             p.setProperty("open.reminders", ints(open.remindersSent()));
+            if (open.random()) {
+                p.setProperty("open.random", "true");
+            }
+        }
+        if (request != null) {
+            p.setProperty("request.number", Long.toString(request.request()));
+            put(p, "request.opens", request.opens());
+            put(p, "request.closes", request.closes());
+            p.setProperty("request.aborted", Integer.toString(request.abortedAttempts()));
+            p.setProperty("request.reminders", ints(request.remindersSent()));
+        }
+        if (lastRequest > 0) {
+            p.setProperty("request.last", Long.toString(lastRequest));
+        }
+        if (randomSecret != null) {
+            p.setProperty("random.secret", randomSecret);
         }
         if (late != null) {
             put(p, "late.slot", late.slot());
@@ -111,7 +155,13 @@ public record ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindo
             p.load(new StringReader(text));
             OpenWindow open = p.containsKey("open.slot")
                     ? new OpenWindow(instant(p, "open.slot"), instant(p, "open.opens"), instant(p, "open.closes"),
-                            Integer.parseInt(p.getProperty("open.aborted")), intSet(p.getProperty("open.reminders")))
+                            Integer.parseInt(p.getProperty("open.aborted")), intSet(p.getProperty("open.reminders")),
+                            Boolean.parseBoolean(p.getProperty("open.random", "false")))
+                    : null;
+            RequestWindow request = p.containsKey("request.number")
+                    ? new RequestWindow(Long.parseLong(p.getProperty("request.number")), instant(p, "request.opens"),
+                            instant(p, "request.closes"), Integer.parseInt(p.getProperty("request.aborted")),
+                            intSet(p.getProperty("request.reminders")))
                     : null;
             LateSlot late = p.containsKey("late.slot") ? new LateSlot(instant(p, "late.slot"), instant(p, "late.until")) : null;
             RetestChain chain = p.containsKey("chain.start")
@@ -120,7 +170,8 @@ public record ScheduleState(Instant lastTick, Instant resolvedThrough, OpenWindo
                             Integer.parseInt(p.getProperty("chain.aborted")), Boolean.parseBoolean(p.getProperty("chain.duePrompted")),
                             intSet(p.getProperty("chain.reminders")))
                     : null;
-            return new ScheduleState(instant(p, "lastTick"), instant(p, "resolvedThrough"), open, late, chain);
+            return new ScheduleState(instant(p, "lastTick"), instant(p, "resolvedThrough"), open, late, chain, request,
+                    Long.parseLong(p.getProperty("request.last", "0")), p.getProperty("random.secret"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("stored schedule state is unreadable: " + e.getMessage(), e);
         }

@@ -10,6 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.HexFormat;
+import java.util.Random;
+import java.security.SecureRandom;
+import java.time.LocalTime;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.breathgate.agent.schedule.ScheduleCommand.ChainCleared;
 import org.breathgate.agent.schedule.ScheduleCommand.ChainLimitReached;
 import org.breathgate.agent.schedule.ScheduleCommand.RecordMissed;
@@ -20,6 +26,7 @@ import org.breathgate.agent.schedule.ScheduleCommand.StartTest;
 import org.breathgate.agent.schedule.ScheduleCommand.WindowOpened;
 import org.breathgate.agent.schedule.ScheduleState.LateSlot;
 import org.breathgate.agent.schedule.ScheduleState.OpenWindow;
+import org.breathgate.agent.schedule.ScheduleState.RequestWindow;
 import org.breathgate.agent.schedule.ScheduleState.RetestChain;
 import org.breathgate.protocol.Outcome;
 import org.breathgate.protocol.Schedule;
@@ -42,6 +49,11 @@ import org.breathgate.protocol.TestReason;
  *       but only for gaps up to {@link #MAX_CATCH_UP}; longer ones are treated like a jump.</li>
  * </ul>
  *
+ * <p>Random tests ({@link Schedule#random()}) are windows like a slot's, drawn for each day with HMAC-SHA256 keyed by the
+ * device's own secret ({@link ScheduleState#randomSecret()}, made once from the {@link SecureRandom} passed in, never sent):
+ * nobody can predict them from the configuration, a restart draws the same ones, and none is announced before its window
+ * opens. A worker's test request ({@link #requestTest}) opens a window of its own at once.
+ *
  * <p>Not thread-safe: the agent calls it from one thread.
  */
 public final class TestSchedule {
@@ -55,9 +67,20 @@ public final class TestSchedule {
     private OpenWindow open;
     private LateSlot late;
     private RetestChain chain;
+    private RequestWindow request;
+    private long lastRequest;
+    private final String randomSecret;
 
     /** A schedule continuing from {@code state} (use {@link ScheduleState#EMPTY} the first time). */
     public TestSchedule(ScheduleRules rules, ScheduleState state) {
+        this(rules, state, new SecureRandom());
+    }
+
+    /**
+     * A schedule continuing from {@code state}; {@code random} makes the device's secret for random tests if the state has none
+     * yet (a {@link SecureRandom}: the secret is what makes random tests unpredictable).
+     */
+    public TestSchedule(ScheduleRules rules, ScheduleState state, Random random) {
         this.rules = Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(state, "state");
         this.lastTick = state.lastTick();
@@ -65,11 +88,36 @@ public final class TestSchedule {
         this.open = state.open();
         this.late = state.late();
         this.chain = state.chain();
+        this.request = state.request();
+        this.lastRequest = state.lastRequest();
+        if (state.randomSecret() != null) {
+            this.randomSecret = state.randomSecret();
+        } else {
+            byte[] secret = new byte[32];
+            Objects.requireNonNull(random, "random").nextBytes(secret);
+            this.randomSecret = HexFormat.of().formatHex(secret);
+        }
     }
 
     /** What to store so a restart continues here. */
     public ScheduleState state() {
-        return new ScheduleState(lastTick, resolvedThrough, open, late, chain);
+        return new ScheduleState(lastTick, resolvedThrough, open, late, chain, request, lastRequest, randomSecret);
+    }
+
+    /**
+     * A worker asked for a test, by request {@code number}, until {@code until}: a window opens now and the parent is prompted.
+     * A request already acted on, or one whose time has passed, changes nothing.
+     */
+    public List<ScheduleCommand> requestTest(long number, Instant until, Instant now) {
+        if (number <= lastRequest) {
+            return List.of();
+        }
+        lastRequest = number;
+        if (!now.isBefore(until)) {
+            return List.of();
+        }
+        request = new RequestWindow(number, now, until, 0, Set.of());
+        return List.of(new WindowOpened(new TestReason.Requested(number), until));
     }
 
     public ScheduleRules rules() {
@@ -89,6 +137,7 @@ public final class TestSchedule {
         List<ScheduleCommand> out = new ArrayList<>();
         boolean catchUp = lastTick != null && !now.isBefore(lastTick)
                 && Duration.between(lastTick, now).compareTo(MAX_CATCH_UP) <= 0;
+        closeOrRemindRequest(now, out);
         closeOrRemindOpen(now, out);
         scanSlots(now, catchUp, out);
         if (late != null && !now.isBefore(late.until())) {
@@ -124,8 +173,11 @@ public final class TestSchedule {
         if (chain != null && !now.isBefore(chain.due())) {
             return retestReason(chain);
         }
+        if (request != null && now.isBefore(request.closes())) {
+            return new TestReason.Requested(request.request());
+        }
         if (open != null) {
-            return new TestReason.Scheduled(open.slot(), false);
+            return reasonOf(open);
         }
         if (late != null && now.isBefore(late.until())) {
             return new TestReason.Scheduled(late.slot(), true);
@@ -192,8 +244,15 @@ public final class TestSchedule {
             countAbort(reason);
             return out;
         }
+        if (reason instanceof TestReason.Requested q && request != null && request.request() == q.request()) {
+            request = null;
+        }
+        if (reason instanceof TestReason.Random r && open != null && open.random() && open.slot().equals(r.slot())) {
+            resolve(open.slot());
+            open = null;
+        }
         if (reason instanceof TestReason.Scheduled s) {
-            if (!s.late() && open != null && open.slot().equals(s.slot())) {
+            if (!s.late() && open != null && !open.random() && open.slot().equals(s.slot())) {
                 resolve(open.slot());
                 open = null;
             } else if (s.late() && late != null && late.slot().equals(s.slot())) {
@@ -249,8 +308,41 @@ public final class TestSchedule {
         if (reason instanceof TestReason.Retest r && chain != null && r.chainStart() == chain.chainStart()) {
             chain = new RetestChain(chain.chainStart(), chain.lastOf(), chain.attemptsTaken(), chain.due(), chain.closes(),
                     chain.abortedAttempts() + 1, chain.duePrompted(), chain.remindersSent());
-        } else if (reason instanceof TestReason.Scheduled s && !s.late() && open != null && open.slot().equals(s.slot())) {
-            open = new OpenWindow(open.slot(), open.opens(), open.closes(), open.abortedAttempts() + 1, open.remindersSent());
+        } else if (open != null && open.slot().equals(slotOf(reason))) {
+            open = new OpenWindow(open.slot(), open.opens(), open.closes(), open.abortedAttempts() + 1, open.remindersSent(), open.random());
+        } else if (reason instanceof TestReason.Requested q && request != null && request.request() == q.request()) {
+            request = new RequestWindow(request.request(), request.opens(), request.closes(), request.abortedAttempts() + 1,
+                    request.remindersSent());
+        }
+    }
+
+    /** The slot a scheduled (on time) or random test is for, else null. */
+    private static Instant slotOf(TestReason reason) {
+        if (reason instanceof TestReason.Scheduled s && !s.late()) {
+            return s.slot();
+        }
+        return reason instanceof TestReason.Random r ? r.slot() : null;
+    }
+
+    private static TestReason reasonOf(OpenWindow w) {
+        return w.random() ? new TestReason.Random(w.slot()) : new TestReason.Scheduled(w.slot(), false);
+    }
+
+    private void closeOrRemindRequest(Instant now, List<ScheduleCommand> out) {
+        if (request == null) {
+            return;
+        }
+        TestReason reason = new TestReason.Requested(request.request());
+        if (!now.isBefore(request.closes())) {
+            out.add(new RecordMissed(reason, request.opens(), request.closes(), request.abortedAttempts()));
+            request = null;
+            return;
+        }
+        Set<Integer> sent = new HashSet<>(request.remindersSent());
+        Long remind = dueReminder(now, request.closes(), Duration.between(request.opens(), request.closes()), sent);
+        if (remind != null) {
+            out.add(new Remind(reason, remind));
+            request = new RequestWindow(request.request(), request.opens(), request.closes(), request.abortedAttempts(), sent);
         }
     }
 
@@ -259,18 +351,19 @@ public final class TestSchedule {
             return;
         }
         if (!now.isBefore(open.closes())) {
-            TestReason reason = new TestReason.Scheduled(open.slot(), false);
-            out.add(new RecordMissed(reason, open.opens(), open.closes(), open.abortedAttempts()));
+            out.add(new RecordMissed(reasonOf(open), open.opens(), open.closes(), open.abortedAttempts()));
             resolve(open.slot());
-            late = rules.lateGrace().isZero() ? null : new LateSlot(open.slot(), open.closes().plus(rules.scaled(rules.lateGrace())));
+            // A random test is a surprise: a late test is not taken for it (it would be an on-demand test).
+            late = open.random() || rules.lateGrace().isZero() ? null
+                    : new LateSlot(open.slot(), open.closes().plus(rules.scaled(rules.lateGrace())));
             open = null;
             return;
         }
         Set<Integer> sent = new HashSet<>(open.remindersSent());
         Long remind = dueReminder(now, open.closes(), Duration.between(open.opens(), open.closes()), sent);
         if (remind != null) {
-            out.add(new Remind(new TestReason.Scheduled(open.slot(), false), remind));
-            open = new OpenWindow(open.slot(), open.opens(), open.closes(), open.abortedAttempts(), sent);
+            out.add(new Remind(reasonOf(open), remind));
+            open = new OpenWindow(open.slot(), open.opens(), open.closes(), open.abortedAttempts(), sent, open.random());
         }
     }
 
@@ -318,14 +411,16 @@ public final class TestSchedule {
             }
             if (!now.isBefore(w.closes())) {
                 if (catchUp && w.closes().isAfter(lastTick)) {
-                    out.add(new RecordMissed(new TestReason.Scheduled(w.slot(), false), w.opens(), w.closes(), 0));
-                    late = rules.lateGrace().isZero() ? null : new LateSlot(w.slot(), w.closes().plus(rules.scaled(rules.lateGrace())));
+                    TestReason reason = w.random() ? new TestReason.Random(w.slot()) : new TestReason.Scheduled(w.slot(), false);
+                    out.add(new RecordMissed(reason, w.opens(), w.closes(), 0));
+                    late = w.random() || rules.lateGrace().isZero() ? null
+                            : new LateSlot(w.slot(), w.closes().plus(rules.scaled(rules.lateGrace())));
                 }
                 resolve(w.slot());
             } else if (!now.isBefore(w.opens()) && open == null) {
-                open = new OpenWindow(w.slot(), w.opens(), w.closes(), 0, Set.of());
+                open = new OpenWindow(w.slot(), w.opens(), w.closes(), 0, Set.of(), w.random());
                 late = null;
-                out.add(new WindowOpened(new TestReason.Scheduled(w.slot(), false), w.closes()));
+                out.add(new WindowOpened(reasonOf(open), w.closes()));
             }
         }
     }
@@ -340,7 +435,11 @@ public final class TestSchedule {
             for (Schedule.Slot slot : sch.slots()) {
                 Instant at = ZonedDateTime.of(d, slot.at(), sch.zone()).toInstant();
                 windows.add(new Window(at, at.minus(Duration.ofMinutes(slot.windowBeforeMin())),
-                        at.plus(Duration.ofMinutes(slot.windowAfterMin()))));
+                        at.plus(Duration.ofMinutes(slot.windowAfterMin())), false));
+            }
+            for (int minute : randomMinutes(d.toString())) {
+                Instant at = ZonedDateTime.of(d, LocalTime.MIDNIGHT, sch.zone()).plusMinutes(minute).toInstant();
+                windows.add(new Window(at, at, at.plus(Duration.ofMinutes(sch.random().windowMin())), true));
             }
         }
         return windows;
@@ -360,7 +459,12 @@ public final class TestSchedule {
                 // Whole seconds, as the wire carries a slot (TestReason.Scheduled): a reading's slot must equal its window's.
                 Instant at = Instant.ofEpochMilli(d * dayMs).plus(rules.minutes(slot.at().toSecondOfDay() / 60))
                         .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-                windows.add(new Window(at, at.minus(rules.minutes(slot.windowBeforeMin())), at.plus(rules.minutes(slot.windowAfterMin()))));
+                windows.add(new Window(at, at.minus(rules.minutes(slot.windowBeforeMin())), at.plus(rules.minutes(slot.windowAfterMin())),
+                        false));
+            }
+            for (int minute : randomMinutes("compressed-" + d)) {
+                Instant at = Instant.ofEpochMilli(d * dayMs).plus(rules.minutes(minute)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                windows.add(new Window(at, at, at.plus(rules.minutes(rules.schedule().random().windowMin())), true));
             }
         }
         return windows;
@@ -399,6 +503,49 @@ public final class TestSchedule {
         }
     }
 
-    private record Window(Instant slot, Instant opens, Instant closes) {
+    private record Window(Instant slot, Instant opens, Instant closes, boolean random) {
+    }
+
+    /** How many draws a day may take to find windows that overlap nothing, before the day has fewer random tests. */
+    static final int MAX_DRAWS = 200;
+
+    /**
+     * The minutes of the day (from local midnight) at which the day's random windows open, drawn with HMAC-SHA256 keyed by
+     * the device's secret over {@code day} and a counter: uniform between {@code from} and {@code until - window}, none
+     * overlapping a slot's window or another random window. The same secret and day give the same minutes (a restart changes
+     * nothing); without the secret they cannot be told.
+     */
+    List<Integer> randomMinutes(String day) {
+        Schedule.RandomTests random = rules.schedule().random();
+        if (random == null) {
+            return List.of();
+        }
+        int from = random.from().toSecondOfDay() / 60;
+        int latestStart = random.until().toSecondOfDay() / 60 - random.windowMin();
+        List<int[]> taken = new ArrayList<>();
+        for (Schedule.Slot slot : rules.schedule().slots()) {
+            int at = slot.at().toSecondOfDay() / 60;
+            taken.add(new int[] {at - slot.windowBeforeMin(), at + slot.windowAfterMin()});
+        }
+        List<Integer> chosen = new ArrayList<>();
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(HexFormat.of().parseHex(randomSecret), "HmacSHA256"));
+            for (int draw = 0; draw < MAX_DRAWS && chosen.size() < random.perDay(); draw++) {
+                byte[] h = mac.doFinal((day + "|" + draw).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                long v = java.nio.ByteBuffer.wrap(h, 0, 8).getLong() >>> 1;
+                int start = from + (int) (v % (latestStart - from + 1));
+                int end = start + random.windowMin();
+                boolean overlaps = taken.stream().anyMatch(t -> start < t[1] && t[0] < end);
+                if (!overlaps) {
+                    chosen.add(start);
+                    taken.add(new int[] {start, end});
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+        chosen.sort(Integer::compare);
+        return chosen;
     }
 }

@@ -41,6 +41,15 @@ class AgentConfigLoaderTest {
         assertEquals(128, c.mqtt().maxInflight());
         assertEquals("fi", c.language());
         assertTrue(c.mqtt().tls());
+        assertEquals(Duration.ofHours(1), c.statusInterval());
+    }
+
+    @Test
+    void the_default_threshold_is_the_receivers_default_alert_threshold_so_the_two_agree_before_the_first_configuration()
+            throws Exception {
+        // It was 50 µg/L while the receiver alerted at 100: a result of 0.07 mg/L was a positive with a retest on the device
+        // and no alert on the receiver until the first schedule was pushed.
+        assertEquals(100, AgentConfigLoader.fromMap(minimal()).threshold().microgramsPerLitre());
     }
 
     @Test

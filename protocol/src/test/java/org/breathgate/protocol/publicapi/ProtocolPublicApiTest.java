@@ -59,6 +59,7 @@ import org.breathgate.protocol.SupportRequest;
 import org.breathgate.protocol.TamperEvent;
 import org.breathgate.protocol.TamperKind;
 import org.breathgate.protocol.TestReason;
+import org.breathgate.protocol.TestRequest;
 import org.breathgate.protocol.Topics;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.protocol.photo.Photos;
@@ -113,10 +114,13 @@ class ProtocolPublicApiTest {
 
         TestReason.Scheduled scheduled = new TestReason.Scheduled(T, false);
         TestReason.Retest retest = new TestReason.Retest(41, 40, 2);
-        List<TestReason> reasons = List.of(scheduled, retest, new TestReason.OnDemand());
+        TestReason.Random random = new TestReason.Random(T);
+        TestReason.Requested requested = new TestReason.Requested(3);
+        List<TestReason> reasons = List.of(scheduled, retest, new TestReason.OnDemand(), random, requested);
         assertEquals(List.of(T, false), List.of(scheduled.slot(), scheduled.late()));
         assertEquals(List.of(41L, 40L, 2L), List.of(retest.of(), retest.chainStart(), (long) retest.attempt()));
-        assertEquals(3, reasons.size());
+        assertEquals(List.of(T, 3L), List.of(random.slot(), requested.request()));
+        assertEquals(5, reasons.size());
 
         ReadingPhoto.Taken taken = new ReadingPhoto.Taken("ab".repeat(32), 20_000, ReadingPhoto.JPEG);
         assertEquals(List.of(taken.sha256(), taken.size(), taken.mediaType()), List.of("ab".repeat(32), 20_000, "image/jpeg"));
@@ -213,6 +217,17 @@ class ProtocolPublicApiTest {
         Schedule schedule = new Schedule(defaults.zone(), defaults.slots(), defaults.remindersBeforeCloseMin(), defaults.retestDelayMin(),
                 defaults.retestWindowMin(), defaults.maxRetests(), defaults.abstainMin());
         assertEquals(defaults, schedule);
+        Schedule.RandomTests randomTests = new Schedule.RandomTests(2, LocalTime.of(9, 0), LocalTime.of(21, 0), 30);
+        assertEquals(List.of(2, LocalTime.of(9, 0), LocalTime.of(21, 0), 30),
+                List.of(randomTests.perDay(), randomTests.from(), randomTests.until(), randomTests.windowMin()));
+        Schedule withRandom = schedule.withRandom(randomTests);
+        assertEquals(randomTests, withRandom.random());
+        assertEquals(withRandom, new Schedule(schedule.zone(), schedule.slots(), schedule.remindersBeforeCloseMin(),
+                schedule.retestDelayMin(), schedule.retestWindowMin(), schedule.maxRetests(), schedule.abstainMin(), randomTests));
+        TestRequest testRequest = new TestRequest(DEVICE, 3, T, T.plus(java.time.Duration.ofMinutes(30)));
+        assertEquals(List.of(DEVICE, 3L, T, T.plus(java.time.Duration.ofMinutes(30)), MessageType.TEST_REQUEST),
+                List.of(testRequest.deviceId(), testRequest.request(), testRequest.issued(), testRequest.until(), testRequest.type()));
+        assertEquals(java.time.Duration.ofHours(4), TestRequest.MAX_WINDOW);
         ConfigUpdate config = new ConfigUpdate(DEVICE, 7, T, schedule, new BreathAlcohol(50), "fi", 1800);
         assertTrue(ConfigUpdate.LANGUAGES.contains(config.language()));
         assertEquals(List.of(DEVICE, 7L, T, schedule, new BreathAlcohol(50), 1800, MessageType.CONFIG),
@@ -352,7 +367,8 @@ class ProtocolPublicApiTest {
         assertEquals(MessageType.Direction.DOWNLINK, MessageType.CONFIG.direction());
         assertTrue(MessageType.CONFIG.retained());
         assertEquals(MessageType.QOS, MessageType.READING.qos());
-        assertEquals(9, MessageType.values().length);
+        assertEquals(10, MessageType.values().length);
+        assertTrue(MessageType.TEST_REQUEST.retained());
         assertTrue(MessageType.SUPPORT_REPLY.retained());
         assertEquals(MessageType.Direction.UPLINK, MessageType.Direction.valueOf("UPLINK"));
         assertEquals(2, MessageType.Direction.values().length);
@@ -393,6 +409,8 @@ class ProtocolPublicApiTest {
                 "org.breathgate.protocol.ReadingPhoto", "org.breathgate.protocol.ReadingPhoto$NotTaken",
                 "org.breathgate.protocol.ReadingPhoto$Taken", "org.breathgate.protocol.ReceiverMessage",
                 "org.breathgate.protocol.Rejection", "org.breathgate.protocol.Schedule", "org.breathgate.protocol.Schedule$Slot",
+                "org.breathgate.protocol.Schedule$RandomTests", "org.breathgate.protocol.TestRequest",
+                "org.breathgate.protocol.TestReason$Random", "org.breathgate.protocol.TestReason$Requested",
                 "org.breathgate.protocol.SensorFacts", "org.breathgate.protocol.SensorState", "org.breathgate.protocol.SignedMessage",
                 "org.breathgate.protocol.SigningKey", "org.breathgate.protocol.SigningKey$EcdsaSha256Signer",
                 "org.breathgate.protocol.SigningKey$SigningFailedException", "org.breathgate.protocol.StoredJws", "org.breathgate.protocol.SupportNeed",

@@ -18,6 +18,9 @@ import org.breathgate.receiver.care.Care;
 import org.breathgate.receiver.care.alert.AlertProcessor;
 import org.breathgate.receiver.care.alert.OpenAlerts;
 import org.breathgate.receiver.care.delivery.DeliveryBacklog;
+import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
+import org.breathgate.receiver.care.routing.AlertRouting;
+import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
@@ -51,6 +54,8 @@ import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
+import org.breathgate.attestation.TrustAnchors;
+import org.breathgate.receiver.ingest.deviceapi.DeviceAttestation;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentSettings;
@@ -200,8 +205,10 @@ public final class Receiver implements AutoCloseable {
         gate = new CareGate(database, new AuditLog(database, AnchorFile.in(config.dataDir())), clock);
         delivery = started(deliveryWorker(config, database, gate, clock));
         delivery.start();
-        alertProcessor = new AlertProcessor(database, new DeviceAssignments(database), engine, clock);
-        careScheduler = started(careScheduler(config.care(), alertProcessor, gate, delivery::wake, clock, photoStore,
+        ReceiverConfig.Alerting alerting = config.alerting();
+        alertProcessor = new AlertProcessor(database, new DeviceAssignments(database), engine, clock,
+                Duration.ofMinutes(alerting.expectedTestGraceMinutes()), Duration.ofDays(alerting.consentWarningDays()));
+        careScheduler = started(careScheduler(config, alertProcessor, database, gate, delivery::wake, clock, photoStore, registry,
                 new JobLeases(database, config.mqtt().clientId(), clock)));
         careScheduler.start();
 
@@ -322,31 +329,42 @@ public final class Receiver implements AutoCloseable {
      * @throws ConfigException if the mail settings are unusable
      */
     private static DeliveryWorker deliveryWorker(ReceiverConfig config, Database database, CareGate gate, Clock clock) {
-        ReceiverConfig.Mail m = config.mail();
         ReceiverConfig.Delivery d = config.delivery();
         Duration timeout = Duration.ofSeconds(d.timeoutSeconds());
-        MailSender mail = null;
-        if (m.enabled()) {
-            try {
-                mail = new MailSender(new MailSettings(m.smtpHost(), m.smtpPort(), MailSettings.Security.parse(m.smtpSecurity()),
-                        m.smtpUsername(), m.readSmtpPassword(), m.from(), timeout));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("mail settings: " + e.getMessage(), e);
-            }
-        }
+        MailSender mail = mailSender(config);
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(d.retryBaseSeconds()), Duration.ofSeconds(d.retryCapSeconds()),
                 d.maxAttempts());
         // Several receivers on one database: a row is this instance's while it sends (twice the send timeout, and some), and
         // another instance takes over the rows of one that died mid-send once that has passed.
         Duration claimLease = timeout.multipliedBy(2).plusSeconds(30);
         return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
-                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone()), clock,
+                new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone(),
+                        new AlertRouting(OfficeHours.parse(config.alerting().officeHours(), config.care().zone()))), clock,
                 new java.security.SecureRandom(), config.mqtt().clientId(), claimLease);
     }
 
+    /** The mail sender {@code mail.*} describe, or {@code null} when no SMTP host is set. */
+    private static MailSender mailSender(ReceiverConfig config) {
+        ReceiverConfig.Mail m = config.mail();
+        if (!m.enabled()) {
+            return null;
+        }
+        try {
+            return new MailSender(new MailSettings(m.smtpHost(), m.smtpPort(), MailSettings.Security.parse(m.smtpSecurity()),
+                    m.smtpUsername(), m.readSmtpPassword(), m.from(), Duration.ofSeconds(config.delivery().timeoutSeconds())));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("mail settings: " + e.getMessage(), e);
+        }
+    }
+
     /** Alerts from stored evidence and the periodic care work; retention only when a period is configured. */
-    private static CareScheduler careScheduler(ReceiverConfig.Care settings, AlertProcessor alerts, CareGate gate,
-                                               Runnable alertsStored, Clock clock, PhotoStore photos, JobLeases leases) {
+    private static CareScheduler careScheduler(ReceiverConfig config, AlertProcessor alerts, Database database, CareGate gate,
+                                               Runnable alertsStored, Clock clock, PhotoStore photos, DeviceRegistry registry,
+                                               JobLeases leases) {
+        ReceiverConfig.Care settings = config.care();
+        ReceiverConfig.Alerting alerting = config.alerting();
+        DeviceOfflineNotices offline = new DeviceOfflineNotices(database, gate, registry, mailSender(config),
+                alerting.deviceOfflineHeartbeats(), config.delivery().signInUrl(), settings.zone(), clock);
         RetentionJob retention = null;
         if (settings.resultsAfterCaseClosed() == null && settings.photosAfterTaken() == null) {
             LOG.info("{} and {} not set: closed cases' results and photos are kept", ReceiverConfig.RETENTION_RESULTS_AFTER_CASE_CLOSED,
@@ -359,7 +377,7 @@ public final class Receiver implements AutoCloseable {
             retention = new RetentionJob(gate, policy, photos);
         }
         // The periodic jobs run once across every receiver on the database: under a lease each (docs/operations.md, "Scale out").
-        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored, leases);
+        return new CareScheduler(alerts, gate.log(), retention, clock, alertsStored, leases, offline::check);
     }
 
     private static PhotoSettings photoSettings(ReceiverConfig config) {
@@ -396,7 +414,7 @@ public final class Receiver implements AutoCloseable {
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
                                 ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
                     }
-                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts));
+                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts, config.enrollment().requireTpmKey()));
                     return routes;
                 });
     }
@@ -411,7 +429,28 @@ public final class Receiver implements AutoCloseable {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
         return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
-                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock));
+                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), deviceAttestation(w));
+    }
+
+    /** TPM attestation at enrollment: offered when TPM vendors' CA files are configured, required when the operator says so. */
+    private DeviceAttestation deviceAttestation(ReceiverConfig.Enrollment w) {
+        if (w.tpmVendorCaFiles().isEmpty()) {
+            LOG.info("TPM attestation at enrollment not offered (no {}): every device key is enrolled as a software key",
+                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES);
+            return DeviceAttestation.notOffered(clock);
+        }
+        List<String> pems = new ArrayList<>();
+        for (Path file : w.tpmVendorCaFiles()) {
+            try {
+                pems.add(Files.readString(file, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES + " " + file + ": " + e.getMessage(), e);
+            }
+        }
+        TrustAnchors vendors = TrustAnchors.fromPem(pems);
+        LOG.info("TPM attestation at enrollment offered{}: EK certificates must chain to {}", w.requireTpmKey() ? " and REQUIRED" : "",
+                vendors.roots().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
+        return DeviceAttestation.offered(vendors, w.requireTpmKey(), clock, new SecureRandom());
     }
 
     /**

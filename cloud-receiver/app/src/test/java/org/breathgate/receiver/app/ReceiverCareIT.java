@@ -121,9 +121,10 @@ class ReceiverCareIT {
 
             // A device subscribing afterwards gets the configuration (retained) and can verify it with the receiver's key.
             BlockingQueue<byte[]> configs = new ArrayBlockingQueue<>(4);
-            MqttClient subscriber = new MqttClient(receiver.brokerUri(), "device-" + DEVICE + "-config", new MemoryPersistence());
+            // It logs in as the device: the broker lets only the device itself read its downlink.
+            MqttClient subscriber = new MqttClient(receiver.brokerUri(), DEVICE, new MemoryPersistence());
             try {
-                MqttConnectOptions options = new MqttConnectOptions();
+                MqttConnectOptions options = FakeDevice.login(receiver, DEVICE);
                 options.setCleanSession(true);
                 subscriber.connect(options);
                 subscriber.subscribe(Topics.downlink(DEVICE, MessageType.CONFIG), 1, (topic, message) -> {

@@ -7,6 +7,7 @@ import org.breathgate.protocol.MessageSigner;
 import org.breathgate.receiver.care.admin.PeopleAdmin;
 import org.breathgate.receiver.care.alert.Alerts;
 import org.breathgate.receiver.care.caseload.Caseloads;
+import org.breathgate.receiver.care.cases.Cases;
 import org.breathgate.receiver.care.consent.Consents;
 import org.breathgate.receiver.care.devices.DeviceHealth;
 import org.breathgate.receiver.care.export.ClientExport;
@@ -19,6 +20,8 @@ import org.breathgate.receiver.care.people.Organisations;
 import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.care.photo.PhotoService;
 import org.breathgate.receiver.care.report.ReportService;
+import org.breathgate.receiver.care.routing.Routing;
+import org.breathgate.receiver.care.schedule.DeviceConfigs;
 import org.breathgate.receiver.care.schedule.DownlinkPublisher;
 import org.breathgate.receiver.care.schedule.Schedules;
 import org.breathgate.receiver.care.signin.SignIn;
@@ -49,15 +52,16 @@ import java.util.function.Supplier;
  * @param devices   device health and enrollment codes
  * @param people    accounts and cases through the API
  * @param signIn    checking who someone is; the sign-in events of the audit log
+ * @param cases     a case's device loans, closing and reopening it
+ * @param routing   who is responsible for a client, caseload handovers, the organisations' on-call and escalation lists
  * @param whoLooked a parent's view of who looked at their results, from the audit log
  * @param audit     the audit log for administrators: filters, export, the chain's verification
  * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
  * @param bundles   a client's verification bundle: signed messages, device keys and a script to check them with OpenSSL
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
-                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn,
-                   WhoLooked whoLooked, AuditViews audit, SupportRequests support,
-                   VerificationBundle bundles) {
+                   PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
+                   Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -71,6 +75,8 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(devices, "devices");
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(cases, "cases");
+        Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(whoLooked, "whoLooked");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(support, "support");
@@ -101,19 +107,22 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
     /** The care room, wired with plain constructors. */
     public static Care of(Needs n) {
         Timelines timelines = new Timelines(n.gate(), n.registry());
+        DeviceConfigs configs = new DeviceConfigs(n.configSigner(), n.downlink(), n.zone());
         return new Care(timelines,
                 new Consents(n.gate(), n.database(), n.ids()),
                 new Alerts(n.gate(), n.database(), n.engine()),
-                new Schedules(n.gate(), n.configSigner(), n.downlink()),
+                new Schedules(n.gate(), configs),
                 new ClientExport(n.gate()),
-                new ReportService(n.gate(), timelines, n.zone()),
+                new ReportService(n.gate(), timelines, n.registry(), n.zone()),
                 new PhotoService(n.gate(), n.photoStore(), n.engine(), n.alertsStored()),
                 new Caseloads(n.gate(), n.database()),
                 new DeviceHealth(n.gate(), n.database(), n.registry(), new EnrollmentCodes(n.database(), n.registry(), n.clock(),
                         new java.security.SecureRandom()), n.zone(), n.clock()),
-                new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database())),
+                new PeopleAdmin(n.gate(), n.users(), new Clients(n.database()), new Organisations(n.database()), configs),
                 new SignIn(n.gate(), n.database(), n.users(), LoginThrottle.defaults(), n.signIn(), new java.security.SecureRandom(),
                         n.clock()),
+                new Cases(n.gate(), n.registry(), configs),
+                new Routing(n.gate()),
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
                 new AuditViews(n.gate()),
                 new SupportRequests(n.gate(), n.configSigner(), n.downlink()),

@@ -18,6 +18,7 @@ import org.breathgate.receiver.care.delivery.Delivery;
 import org.breathgate.receiver.care.delivery.DeliveryAdmin;
 import org.breathgate.receiver.care.delivery.DeliveryStore;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
+import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
 import org.breathgate.receiver.care.delivery.Webhook;
@@ -301,6 +302,94 @@ class AlertDeliveryIT {
         JsonNode body = JSON.readTree(received.get(1).body);
         assertEquals("alert.escalated", body.get("type").asText());
         assertTrue(verifies(webhook.secret(), received.get(1)));
+    }
+
+    @Test
+    void an_alert_reaches_the_responsible_worker_and_deputy_not_the_rest_of_the_service_and_escalates_to_distinct_contacts()
+            throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        for (String id : List.of("worker-sa-deputy", "worker-sa-lead", "worker-sa-oncall")) {
+            users.add(Actor.substanceAbuseWorker(id, "sa-1"), "correct horse battery".toCharArray(), id + "@example.org", "en",
+                    CareFixture.LENT);
+        }
+        f.care.routing().setDuties(SA, "client-a", List.of("worker-sa"), "worker-sa-deputy");
+        Actor admin = Actor.administrator("admin-1");
+        f.care.routing().setContacts(admin, "sa-1", org.breathgate.receiver.care.routing.AlertRouting.Contacts.ESCALATION,
+                List.of("worker-sa-lead"));
+        f.care.routing().setContacts(admin, "sa-1", org.breathgate.receiver.care.routing.AlertRouting.Contacts.ON_CALL,
+                List.of("worker-sa-oncall"));
+        startMail();
+        DeliveryWorker worker = worker(f, 24);
+        positive(f); // Monday 9 March 2026, 08:00 in Helsinki: office hours
+        worker.runOnce();
+        assertEquals(1, mailTo("sa.worker@example.org").size(), "the responsible worker");
+        assertEquals(1, mailTo("worker-sa-deputy@example.org").size(), "and the deputy");
+        assertEquals(0, mailTo("sa.fi@example.org").size(), "not the rest of the service");
+        assertEquals(0, mailTo("worker-sa-lead@example.org").size());
+        assertEquals(0, mailTo("worker-sa-oncall@example.org").size(), "on call only outside office hours");
+
+        f.clock.advance(Duration.ofHours(8).plusMinutes(1)); // 16:01, after office hours: the single result escalates
+        f.processor.tick();
+        worker.runOnce();
+        assertEquals(1, mailTo("worker-sa-lead@example.org").size(), "the escalation contact, distinct from the first recipients");
+        assertEquals(1, mailTo("worker-sa-oncall@example.org").size(), "and, after hours, the on-call worker");
+        assertEquals(1, mailTo("sa.worker@example.org").size(), "escalation does not go back to the same people");
+        assertEquals(1, mailTo("worker-sa-deputy@example.org").size());
+        assertEquals(0, mailTo("sa.fi@example.org").size());
+        assertEquals(1, f.auditCount("client.workers_set"));
+        assertEquals(2, f.auditCount("contacts.set"));
+    }
+
+    @Test
+    void outside_office_hours_a_new_alert_also_reaches_the_on_call_list_and_a_handover_moves_the_caseload() throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        users.add(Actor.substanceAbuseWorker("worker-sa-oncall", "sa-1"), "correct horse battery".toCharArray(),
+                "worker-sa-oncall@example.org", "en", CareFixture.LENT);
+        f.care.routing().setDuties(SA, "client-a", List.of("worker-sa"), null);
+        f.care.routing().setContacts(Actor.administrator("admin-1"), "sa-1",
+                org.breathgate.receiver.care.routing.AlertRouting.Contacts.ON_CALL, List.of("worker-sa-oncall"));
+        assertEquals(List.of("client-a"), f.care.routing().handover(SA, "worker-sa", "worker-sa-fi"));
+        assertEquals(List.of("worker-sa-fi"), f.care.routing().duties(SA, "client-a").responsible());
+        startMail();
+        DeliveryWorker worker = worker(f, 24);
+        Instant night = Instant.parse("2026-03-09T21:00:00Z"); // 23:00 in Helsinki
+        SampleMessages late = f.home.at(night);
+        f.clock.set(night.plusSeconds(5));
+        f.ingest(late.sign(late.positiveReading(1)), night.plusSeconds(5));
+        worker.runOnce();
+        assertEquals(1, mailTo("sa.fi@example.org").size(), "the worker the caseload was handed to");
+        assertEquals(1, mailTo("worker-sa-oncall@example.org").size(), "and the on-call worker, at night");
+        assertEquals(0, mailTo("sa.worker@example.org").size(), "not the worker who handed the caseload over");
+        assertEquals(1, f.auditCount("caseload.handed_over"));
+    }
+
+    @Test
+    void a_device_offline_longer_than_three_heartbeats_reaches_the_technicians_at_once_and_once() throws Exception {
+        CareFixture f = fixture(Database.Dialect.SQLITE);
+        Users users = new Users(f.database, CHEAP);
+        users.add(Actor.technician("tech-1"), "correct horse battery".toCharArray(), "tech@example.org", "fi", CareFixture.LENT);
+        startMail();
+        Instant heard = Instant.parse("2026-03-09T06:00:00Z");
+        SampleMessages device = f.home.at(heard);
+        f.store.write(List.of(new org.breathgate.receiver.evidence.store.Write.Status(device.sign(device.status(0)), heard)));
+        MailSender sender = new MailSender(new MailSettings("127.0.0.1", smtpPort, MailSettings.Security.NONE, null, null,
+                "Breathgate <alerts@care.example.org>", Duration.ofSeconds(5)));
+        DeviceOfflineNotices notices = new DeviceOfflineNotices(f.database, f.gate, f.registry, sender, 3, SIGN_IN,
+                ZoneId.of("Europe/Helsinki"), f.clock);
+        f.clock.set(heard.plus(Duration.ofMinutes(179)));
+        assertEquals(List.of(), notices.check(), "not yet three heartbeats of an hour (the interval the receiver sends)");
+        f.clock.set(heard.plus(Duration.ofMinutes(180)));
+        assertEquals(List.of("home-0001"), notices.check());
+        assertEquals(List.of(), notices.check(), "one outage, one notice");
+        List<MimeMessage> mails = mailTo("tech@example.org");
+        assertEquals(1, mails.size());
+        assertEquals("Breathgate: laite ei ole yhteydessä", mails.get(0).getSubject());
+        String body = (String) mails.get(0).getContent();
+        assertTrue(body.contains("home-0001") && !body.contains("client-a") && !body.contains("Parent A"), body);
+        assertEquals(0, mailTo("sa.worker@example.org").size(), "a device outage is the technicians' news");
+        assertEquals(1, f.auditCount("device.offline_reported"));
     }
 
     @ParameterizedTest

@@ -72,6 +72,8 @@ final class CareFixture implements AutoCloseable {
     final List<String> published = new ArrayList<>();
     /** What was published, in order (the payloads of {@link #published}). */
     final List<byte[]> payloads = new ArrayList<>();
+    /** The payloads published on the devices' config topics, in order. */
+    final List<byte[]> publishedPayloads = new ArrayList<>();
     final SampleMessages home = SampleMessages.of("home-0001");
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -88,7 +90,11 @@ final class CareFixture implements AutoCloseable {
         registry.enroll(TestKeys.device("home-0001").verificationKey());
         AlertEngine engine = new AlertEngine(ZoneId.of("Europe/Helsinki"));
         this.care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(photoFolder())), engine,
-                new MessageSigner(TestKeys.receiver()), (topic, payload) -> { published.add(topic); payloads.add(payload); },
+                new MessageSigner(TestKeys.receiver()), (topic, payload) -> {
+                    published.add(topic);
+                    payloads.add(payload);
+                    publishedPayloads.add(payload);
+                },
                 new Users(database, new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom())),
                 new org.breathgate.receiver.care.signin.SignInSettings(org.breathgate.receiver.care.signin.SessionPolicy.DEFAULT,
                             org.breathgate.receiver.care.signin.SignInSettings.SecondFactor.OFF_DEMO_ONLY,
@@ -127,6 +133,13 @@ final class CareFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The last configuration published, as a device would verify and read it. */
+    org.breathgate.protocol.ConfigUpdate lastPublishedConfig() throws org.breathgate.protocol.InvalidMessageException {
+        byte[] last = publishedPayloads.get(publishedPayloads.size() - 1);
+        return (org.breathgate.protocol.ConfigUpdate) new org.breathgate.protocol.MessageVerifier(
+                org.breathgate.protocol.KeyResolver.of(TestKeys.receiver().verificationKey())).verify(last, "receiver").message();
     }
 
     long auditCount(String action) {

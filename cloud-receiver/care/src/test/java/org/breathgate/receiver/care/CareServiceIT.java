@@ -136,9 +136,20 @@ class CareServiceIT {
 
             f.clock.set(Instant.parse("2026-03-10T08:00:00Z"));
             TimelineView timeline = f.care.timelines().timeline(CP1, "client-a", YEAR_START, YEAR_END);
-            // The result before the period, and the support request (never for child protection), are withheld.
+            // The result before the period, and the support request (never for child protection), are withheld, without a
+            // hint: no count, and the period is the consent's, not the year asked for.
             assertEquals(List.of("home-0001#2"), timeline.entries().stream().map(TimelineEntry::ref).toList());
-            assertEquals(2, timeline.withheld());
+            assertEquals(0, timeline.withheld());
+            assertEquals(Instant.parse("2026-03-01T00:00:00Z"), timeline.from());
+            assertEquals(Instant.parse("2026-06-01T00:00:00Z"), timeline.to());
+            // Narrowing the period around the support request (08:00:06) shows the same as narrowing it around nothing.
+            TimelineView around = f.care.timelines().timeline(CP1, "client-a", Instant.parse("2026-03-08T06:00:05.500Z"),
+                    Instant.parse("2026-03-08T06:00:07Z"));
+            TimelineView elsewhere = f.care.timelines().timeline(CP1, "client-a", Instant.parse("2026-03-09T06:00:05.500Z"),
+                    Instant.parse("2026-03-09T06:00:07Z"));
+            assertEquals(List.of(), around.entries());
+            assertEquals(around.withheld(), elsewhere.withheld());
+            assertEquals(0, around.withheld());
             assertEquals(ReasonCode.DENIED_NO_CONSENT, refusal(() -> f.care.timelines().timeline(CP2, "client-a", YEAR_START, YEAR_END)));
         }
     }

@@ -97,7 +97,8 @@ class VerificationBundleIT {
         assertTrue(Files.exists(bundle.resolve(VerificationBundle.HOW_TO)));
         String keys = Files.readString(bundle.resolve("keys/keys.txt"));
         String fingerprint = TestKeys.device("home-0001").verificationKey().fingerprint();
-        assertTrue(keys.contains("home-0001:1 | ED25519 | ") && keys.contains("sha256:" + fingerprint), keys);
+        assertTrue(keys.contains("home-0001:1 | ED25519 | ") && keys.contains("sha256:" + fingerprint + " | software"), keys);
+        assertTrue(!Files.exists(bundle.resolve("keys/home-0001_1.attestation.json")), "a file key has no attestation record");
 
         Run ok = verify(bundle);
         assertEquals(0, ok.exit(), ok.output());

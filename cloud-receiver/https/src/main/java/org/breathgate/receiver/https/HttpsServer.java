@@ -75,6 +75,10 @@ public final class HttpsServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
+            // A page's file upload (a client's reference photo, at most 512 KiB) is multipart, which the limit above does not
+            // bound: bound it here, with room for the form's other fields.
+            config.jetty.multipartConfig.maxTotalRequestSize(1, io.javalin.config.SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(600, io.javalin.config.SizeUnit.KB);
             config.jetty.modifyServer(server -> {
                 SslContextFactory.Server tls = new SslContextFactory.Server();
                 tls.setKeyStore(identity.keyStore(storePassword));

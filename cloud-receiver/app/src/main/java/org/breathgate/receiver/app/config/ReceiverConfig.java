@@ -26,6 +26,7 @@ import java.util.Set;
  * @param health      the operator's listener: health checks and metrics (docs/operations.md, "Monitor")
  * @param ingest      what ingest bounds and checks at the door: the quarantine's caps and retention, the clock tolerance
  * @param signIn      how people sign in: identity providers, the second factor, the sign-in secret, trusted proxies
+ * @param alerting    who hears of what, and when: office hours, expected tests, devices offline, consents ending
  */
 public record ReceiverConfig(
         Path dataDir,
@@ -41,7 +42,13 @@ public record ReceiverConfig(
         Delivery delivery,
         Health health,
         Ingest ingest,
-        SignIn signIn) {
+        SignIn signIn,
+        Alerting alerting) {
+
+    public static final String CARE_OFFICE_HOURS = "care.office-hours";
+    public static final String CARE_EXPECTED_TEST_GRACE_MINUTES = "care.expected-test-grace-minutes";
+    public static final String CARE_DEVICE_OFFLINE_HEARTBEATS = "care.device-offline-heartbeats";
+    public static final String CARE_CONSENT_WARNING_DAYS = "care.consent-warning-days";
 
     public static final String BROKER_URI = "broker.uri";
     public static final String EMBEDDED_BIND = "broker.embedded.bind";
@@ -78,6 +85,8 @@ public record ReceiverConfig(
     public static final String ENROLLMENT_BROKER_URI = "enrollment.broker-uri";
     public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
     public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
+    public static final String ENROLLMENT_TPM_VENDOR_CA_FILES = "enrollment.tpm-vendor-ca-files";
+    public static final String ENROLLMENT_REQUIRE_TPM_KEY = "enrollment.require-tpm-key";
     public static final String CARE_ZONE = "care.zone";
     public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
     public static final String RETENTION_PHOTOS_AFTER_TAKEN = "retention.photos-after-taken";
@@ -266,10 +275,27 @@ public record ReceiverConfig(
      *                           {@code broker.uri} if that is {@code ssl://}
      * @param deviceBrokerCaFile PEM CA certificate(s) of that broker, or {@code null}: then {@code mqtt.ca-file}
      * @param codeLifetimeHours  a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
+     * @param tpmVendorCaFiles   PEM files of the TPM vendors' CA certificates (roots and the intermediates that issue EK
+     *                           certificates) that device TPMs' EK certificates must chain to; empty: no TPM attestation offered
+     * @param requireTpmKey      whether new enrollments must prove a key held in a TPM (and hardware-bound keys may not be
+     *                           rotated to unattested ones); needs {@code tpmVendorCaFiles}
      */
-    public record Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+    public record Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours, java.util.List<Path> tpmVendorCaFiles,
+                             boolean requireTpmKey) {
 
         public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
+
+        public Enrollment {
+            tpmVendorCaFiles = java.util.List.copyOf(tpmVendorCaFiles);
+            if (requireTpmKey && tpmVendorCaFiles.isEmpty()) {
+                throw new IllegalArgumentException("requiring TPM keys needs the TPM vendors' CA files to check them against");
+            }
+        }
+
+        /** Without TPM attestation. */
+        public Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
+            this(deviceBrokerUri, deviceBrokerCaFile, codeLifetimeHours, java.util.List.of(), false);
+        }
 
         /**
          * Whether enrollment can answer devices: it must tell them a broker and its CA (devices refuse an answer without
@@ -467,12 +493,36 @@ public record ReceiverConfig(
             EMBEDDED_TLS_PORT, EMBEDDED_TLS_CERT_FILE, EMBEDDED_TLS_KEY_FILE, EMBEDDED_MAX_QUEUED_MESSAGES, BROKER_DEVICE_LOGINS, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
-            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, CARE_ZONE,
+            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, ENROLLMENT_TPM_VENDOR_CA_FILES, ENROLLMENT_REQUIRE_TPM_KEY, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
             DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION,
             INGEST_CLOCK_TOLERANCE, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
-            SIGNIN_SHOW_WORKER_NAMES);
+            SIGNIN_SHOW_WORKER_NAMES, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES,
+            CARE_DEVICE_OFFLINE_HEARTBEATS, CARE_CONSENT_WARNING_DAYS);
+
+    /**
+     * Who hears of what, and when (docs/receiver.md, "Configuration reference").
+     *
+     * @param officeHours              the substance-abuse service's working hours, e.g. {@code MON-FRI 08:00-16:00} (in the care
+     *                                 zone); outside them alerts also go to the organisation's on-call list
+     * @param expectedTestGraceMinutes minutes after a scheduled window closes before a test not received raises "expected test
+     *                                 not received" (90; 0 switches the check off)
+     * @param deviceOfflineHeartbeats  a device not heard from for this many heartbeat intervals is reported to the technicians
+     * @param consentWarningDays       days before a consent ends that the responsible worker is told
+     */
+    public record Alerting(String officeHours, int expectedTestGraceMinutes, int deviceOfflineHeartbeats, int consentWarningDays) {
+
+        public Alerting {
+            Objects.requireNonNull(officeHours, "officeHours");
+        }
+
+        /** MON-FRI 08:00-16:00, 90 minutes, 3 heartbeats, 14 days. */
+        public static Alerting defaults() {
+            return new Alerting("MON-FRI 08:00-16:00", 90, 3, 14);
+        }
+    }
+
 
     public ReceiverConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -489,16 +539,17 @@ public record ReceiverConfig(
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(alerting, "alerting");
     }
 
     /** This configuration with {@code web} instead. */
     public ReceiverConfig withWeb(Web web) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn, alerting);
     }
 
     /** This configuration with {@code deviceApi} instead. */
     public ReceiverConfig withDeviceApi(DeviceApi deviceApi) {
-        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn);
+        return new ReceiverConfig(dataDir, broker, mqtt, database, receiverKey, web, deviceApi, enrollment, care, mail, delivery, health, ingest, signIn, alerting);
     }
 
     /** All defaults: embedded broker, SQLite in {@code dataDir}. */

@@ -13,8 +13,10 @@ import java.time.DateTimeException;
 import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +29,7 @@ import org.breathgate.receiver.app.config.ReceiverConfig.Database;
 import org.breathgate.receiver.app.config.ReceiverConfig.Delivery;
 import org.breathgate.receiver.app.config.ReceiverConfig.DeviceApi;
 import org.breathgate.receiver.app.config.ReceiverConfig.EmbeddedTls;
+import org.breathgate.attestation.TrustAnchors;
 import org.breathgate.receiver.app.config.ReceiverConfig.Enrollment;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mail;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mqtt;
@@ -60,6 +63,8 @@ import static org.breathgate.receiver.app.config.ReceiverConfig.EMBEDDED_TLS_POR
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_CA_FILE;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKER_URI;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_CODE_LIFETIME_HOURS;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_REQUIRE_TPM_KEY;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES;
 import static org.breathgate.receiver.app.config.ReceiverConfig.JDBC_URL;
 import static org.breathgate.receiver.app.config.ReceiverConfig.KEYS;
 import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_FROM;
@@ -188,7 +193,7 @@ final class ReceiverConfigLoader {
                 intValue(v, EMBEDDED_MAX_QUEUED_MESSAGES, 20_000, 100, 10_000_000), deviceLogins(v, brokerUri, username)),
                 new Mqtt(clientId, username, passwordFile, caFile),
                 new Database(jdbcUrl), new ReceiverKey(keyFile, keyVersion), web(v), deviceApi(v), enrollment(v, brokerUri, caFile), care(v),
-                mail(v), delivery(v), health(v), ingest(v), SignInConfig.signIn(v, dataDir));
+                mail(v), delivery(v), health(v), ingest(v), SignInConfig.signIn(v, dataDir), alerting(v, care(v).zone()));
     }
 
     private static ReceiverConfig.Health health(Map<String, String> v) {
@@ -283,6 +288,20 @@ final class ReceiverConfigLoader {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private static ReceiverConfig.Alerting alerting(Map<String, String> v, ZoneId zone) {
+        ReceiverConfig.Alerting d = ReceiverConfig.Alerting.defaults();
+        String hours = v.getOrDefault(ReceiverConfig.CARE_OFFICE_HOURS, d.officeHours());
+        try {
+            org.breathgate.receiver.care.routing.OfficeHours.parse(hours, zone);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ReceiverConfig.CARE_OFFICE_HOURS + ": " + e.getMessage(), e);
+        }
+        return new ReceiverConfig.Alerting(hours,
+                intValue(v, ReceiverConfig.CARE_EXPECTED_TEST_GRACE_MINUTES, d.expectedTestGraceMinutes(), 0, 24 * 60),
+                intValue(v, ReceiverConfig.CARE_DEVICE_OFFLINE_HEARTBEATS, d.deviceOfflineHeartbeats(), 1, 100),
+                intValue(v, ReceiverConfig.CARE_CONSENT_WARNING_DAYS, d.consentWarningDays(), 1, 90));
     }
 
     private static boolean isProviderKey(String key) {
@@ -434,7 +453,39 @@ final class ReceiverConfigLoader {
             deviceCa = mqttCaFile;
         }
         int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Enrollment.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
-        return new Enrollment(deviceBroker, deviceCa, lifetime);
+        List<Path> vendorCas = new ArrayList<>();
+        String cas = v.get(ENROLLMENT_TPM_VENDOR_CA_FILES);
+        if (cas != null && !cas.isBlank()) {
+            List<String> pems = new ArrayList<>();
+            for (String part : cas.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                Path file = readableFile(Map.of(ENROLLMENT_TPM_VENDOR_CA_FILES, part.strip()), ENROLLMENT_TPM_VENDOR_CA_FILES);
+                try {
+                    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                    if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                        throw new IllegalArgumentException("no -----BEGIN CERTIFICATE----- in it");
+                    }
+                    pems.add(pem);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + ": " + file + " is not PEM certificate(s): " + e.getMessage(), e);
+                }
+                vendorCas.add(file);
+            }
+            try {
+                TrustAnchors.fromPem(pems);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + " " + vendorCas + ": " + e.getMessage()
+                        + " (give the vendors' self-signed root certificates, and the intermediate CAs that issue EK certificates)", e);
+            }
+        }
+        boolean require = booleanValue(v, ENROLLMENT_REQUIRE_TPM_KEY, false);
+        if (require && vendorCas.isEmpty()) {
+            throw new ConfigException(ENROLLMENT_REQUIRE_TPM_KEY + " = true needs " + ENROLLMENT_TPM_VENDOR_CA_FILES
+                    + ": the TPM vendors' CA certificates that device TPMs' EK certificates chain to");
+        }
+        return new Enrollment(deviceBroker, deviceCa, lifetime, vendorCas, require);
     }
 
     private static DeviceApi deviceApi(Map<String, String> v) {

@@ -90,7 +90,7 @@ public final class ReceiverMetrics {
             gauge("breathgate_alerts_open", "Alerts open (not acknowledged), by kind", "kind", kind.name().toLowerCase(java.util.Locale.ROOT),
                     s -> s.openAlerts().getOrDefault(kind, 0L));
         }
-        gauge("breathgate_devices_online", "Devices whose last heartbeat, within 30 minutes, said they are online", null, null,
+        gauge("breathgate_devices_online", "Devices whose last heartbeat, within 2 hours, said they are online", null, null,
                 s -> s.devices().devicesOnline());
         gauge("breathgate_devices_reporting", "Devices that ever sent a heartbeat", null, null, s -> s.devices().devicesReporting());
         gauge("breathgate_device_outbox_depth_max", "The most evidence events one online device holds waiting for an ack", null, null,

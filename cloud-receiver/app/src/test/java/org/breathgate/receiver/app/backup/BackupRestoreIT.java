@@ -88,7 +88,7 @@ class BackupRestoreIT {
             AtomicReference<Throwable> failed = new AtomicReference<>();
             Thread load = new Thread(() -> {
                 Actor worker = Actor.substanceAbuseWorker("worker-1", "sa-1");
-                try (FakeDevice device = new FakeDevice(receiver.brokerUri(), TestKeys.device(DEVICE), receiver.receiverKey())) {
+                try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device(DEVICE))) {
                     for (long seq = 1; loading.get(); seq++) {
                         device.send(home.soberReading(seq));
                         sent.set(seq);

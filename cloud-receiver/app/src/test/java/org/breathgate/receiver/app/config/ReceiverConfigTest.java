@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +119,30 @@ class ReceiverConfigTest {
         assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.code-lifetime-hours", "337")));
         ConfigException pair = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("web.tls.cert-file", ca.toString())));
         assertTrue(pair.getMessage().contains("web.tls.key-file"), pair.getMessage());
+    }
+
+    @Test
+    void tpm_attestation_settings_need_vendor_ca_certificates_with_a_root_and_are_off_by_default() throws Exception {
+        ReceiverConfig none = ReceiverConfig.from(Map.of());
+        assertEquals(java.util.List.of(), none.enrollment().tpmVendorCaFiles());
+        assertFalse(none.enrollment().requireTpmKey());
+
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+                "-days", "2", "-subj", "/CN=Test TPM Vendor Root").directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Path root = dir.resolve("root.pem");
+        ReceiverConfig tpm = ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", " " + root + " ", "enrollment.require-tpm-key", "true"));
+        assertEquals(java.util.List.of(root), tpm.enrollment().tpmVendorCaFiles());
+        assertTrue(tpm.enrollment().requireTpmKey());
+
+        ConfigException noCa = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.require-tpm-key", "true")));
+        assertTrue(noCa.getMessage().contains("enrollment.tpm-vendor-ca-files"), noCa.getMessage());
+        Path notPem = Files.writeString(dir.resolve("vendor.txt"), "not a certificate");
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", notPem.toString())));
+        Path garbled = Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", garbled.toString())));
+        assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", dir.resolve("none.pem").toString())));
     }
 
     @Test

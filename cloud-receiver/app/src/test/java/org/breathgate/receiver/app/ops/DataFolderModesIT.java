@@ -77,7 +77,15 @@ class DataFolderModesIT {
             VerificationKey receiverKey = VerificationKey.fromPem(new org.breathgate.protocol.KeyId("receiver", 1),
                     Files.readString(data.resolve("receiver-key.pem.pub")).trim());
             SampleMessages home = SampleMessages.of("home-0001");
-            try (FakeDevice device = new FakeDevice("tcp://127.0.0.1:" + brokerPort, TestKeys.device("home-0001"), receiverKey)) {
+            // The device logs in as itself with the login the enroll command printed (the broker refuses anonymous clients).
+            java.util.regex.Matcher printed = java.util.regex.Pattern.compile("broker login: user (\\S+) password (\\S+)")
+                    .matcher(Files.readString(dir.resolve("enroll.log")));
+            assertTrue(printed.find(), "the enroll command prints the device's broker login: " + Files.readString(dir.resolve("enroll.log")));
+            org.eclipse.paho.client.mqttv3.MqttConnectOptions login = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            login.setUserName(printed.group(1));
+            login.setPassword(printed.group(2).toCharArray());
+            try (FakeDevice device = new FakeDevice("tcp://127.0.0.1:" + brokerPort, printed.group(1), TestKeys.device("home-0001"), receiverKey,
+                    login, true)) {
                 for (long seq = 1; seq <= 5; seq++) {
                     device.send(home.soberReading(seq));
                 }

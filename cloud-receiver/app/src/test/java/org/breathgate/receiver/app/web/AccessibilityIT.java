@@ -156,13 +156,14 @@ class AccessibilityIT {
     }
 
     @Test
-    void the_date_fields_calendar_button_shows_the_same_focus_ring_as_every_control() throws Exception {
+    void the_date_field_shows_the_same_focus_ring_as_every_control() throws Exception {
         browser.signIn(SA.userId(), PASSWORD);
         browser.open("/clients/client-a");
         WebElement from = browser.find("#from");
         ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", from);
-        // Tab through the field's stops (day, month, year, then its calendar button) until the focus leaves it: at every one the
-        // field shows the ring. (Chromium's calendar button had only its own thin line: the field lost :focus to it.)
+        // Tab through the field's stops until the focus leaves it: at every one the field shows the ring. The date is typed in
+        // the page's order (d.M.yyyy, issue 19: a browser's date input followed the browser's locale, US order beside Finnish
+        // dates), so it is one text field with one stop; a calendar button, when a field had one, lost the ring to it.
         ((JavascriptExecutor) browser.driver).executeScript("arguments[0].focus()", from);
         Actions keys = new Actions(browser.driver);
         int stops = 0;
@@ -173,6 +174,6 @@ class AccessibilityIT {
             stops++;
             keys.sendKeys(Keys.TAB).perform();
         }
-        assertEquals(4, stops, "day, month, year and the calendar button");
+        assertEquals(1, stops, "one text field in the page's date order");
     }
 }

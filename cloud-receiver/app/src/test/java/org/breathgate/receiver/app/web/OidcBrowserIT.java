@@ -143,7 +143,7 @@ class OidcBrowserIT {
         d.next("staff-idp", "aino-sub", MFA);
         browser.open("/login");
         browser.find("#provider-staff").click();
-        waitForPath("/devices");
+        waitForPath("/admin"); // an administrator lands on their own page, Administration
         browser.open("/audit?action=login.");
         assertEquals("true", browser.find("#chain-state").getAttribute("data-intact"));
         List<String> actions = browser.driver.findElements(By.cssSelector("#audit-entries tbody td:nth-child(4)")).stream()

@@ -53,7 +53,7 @@ class ReceiverWebIT {
         Map<String, String> settings = new HashMap<>();
         settings.put(ReceiverConfig.DATA_DIR, databases.newFolder().toString());
         settings.put(ReceiverConfig.EMBEDDED_PORT, Integer.toString(Ports.free()));
-        settings.put(ReceiverConfig.EMBEDDED_TLS_PORT, "0"); // devices' TLS listener on a free port
+        settings.put(ReceiverConfig.EMBEDDED_TLS_ENABLED, "false"); // no TLS listener for devices, so no enrollment (below)
         settings.put(ReceiverConfig.MQTT_CLIENT_ID, "web-it");
         settings.put(ReceiverConfig.WEB_PORT, "0");
         settings.put(ReceiverConfig.DEVICE_API_PORT, "0");

@@ -69,7 +69,7 @@ class SupportPagesIT {
         deviceProblem = callMe + 1;
         Instant at = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
         SampleMessages device = SampleMessages.of(DEVICE).at(at);
-        try (FakeDevice fake = new FakeDevice(deployment.receiver.brokerUri(), TestKeys.device(DEVICE), deployment.receiver.receiverKey())) {
+        try (FakeDevice fake = FakeDevice.loggedIn(deployment.receiver, TestKeys.device(DEVICE))) {
             for (SupportRequest r : List.of(new SupportRequest(DEVICE, callMe, device.clockFacts(), SupportNeed.CALL_ME, true),
                     new SupportRequest(DEVICE, deviceProblem, device.clockFacts(), SupportNeed.DEVICE_PROBLEM, true))) {
                 fake.send(r);
@@ -79,8 +79,9 @@ class SupportPagesIT {
         }
         deployment.receiver.awaitCareIdle(WAIT);
         // The device's side of the downlink: what a device subscribed to its support_reply topic receives.
-        deviceSide = new MqttClient(deployment.receiver.brokerUri(), "device-side-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
+        // It logs in as the device (client id and user name: the device id), as the broker lets only a device read its own downlink.
+        deviceSide = new MqttClient(deployment.receiver.brokerUri(), DEVICE, new MemoryPersistence());
+        MqttConnectOptions options = FakeDevice.login(deployment.receiver, DEVICE);
         options.setCleanSession(true);
         deviceSide.connect(options);
         deviceSide.subscribe("breathgate/v1/devices/" + DEVICE + "/down/support_reply", 1, (topic, message) -> replies.add(message.getPayload()));

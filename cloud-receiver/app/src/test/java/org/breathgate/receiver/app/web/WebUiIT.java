@@ -116,7 +116,7 @@ class WebUiIT {
         assertEquals("Tehtävä ei kuulu roolisi tehtäviin.", browser.find("p.message").getText());
 
         signIn(ADMIN);
-        assertEquals("/devices", browser.path());
+        assertEquals("/admin", browser.path(), "the administrator's own first page, not the technician's");
         browser.open("/clients/client-a");
         assertEquals("Asiakasta ei löydy", browser.find("h1").getText());
 
@@ -167,7 +167,7 @@ class WebUiIT {
                 "the page keeps to its Content-Security-Policy: " + console);
         WebElement chart = browser.find("svg.chart");
         assertEquals("img", chart.getAttribute("role"));
-        assertTrue(browser.find("#chart-desc").getAttribute("textContent").contains("0,100 mg/l"), "threshold in the text alternative");
+        assertTrue(browser.find("#chart-desc").getAttribute("textContent").contains("0,100 mg/L"), "threshold in the text alternative");
         assertEquals(1, browser.driver.findElements(By.cssSelector("svg.chart line.threshold")).size());
         assertTrue(browser.driver.findElements(By.cssSelector("svg.chart g.mark.unsynced")).size() >= 1, "unsynced reading drawn as such");
         assertEquals(1, browser.driver.findElements(By.cssSelector("svg.chart g.mark.missed")).size());
@@ -183,7 +183,8 @@ class WebUiIT {
 
         WebElement retest = browser.find("#ev-home-0001-" + deployment.confirmingRetestSeq);
         WebElement link = retest.findElement(By.cssSelector("a[href='#ev-home-0001-" + deployment.confirmedPositiveSeq + "']"));
-        assertEquals("varmistaa testin " + deployment.confirmedPositiveSeq, link.getText());
+        // It names the test it confirms by its time, not by a sequence number of the device.
+        assertTrue(link.getText().matches("varmistaa testin \\d{1,2}\\.\\d{1,2}\\.\\d{4}\\D+\\d{1,2}[.:]\\d{2}"), link.getText());
         assertTrue(retest.getText().contains("0,230"), "mg/L value: " + retest.getText());
         assertTrue(retest.getText().contains("≈ 0,52"), "per mille by FI-RL-23 (0.230 × 2.27): " + retest.getText());
         link.click();
@@ -218,7 +219,9 @@ class WebUiIT {
         browser.open("/clients/client-a");
         assertTrue(browser.text().contains("Testissä havaittiin alkoholia"), browser.text());
         assertFalse(browser.text().contains("Pyysi tukea"), "support requests are for the substance-abuse service only");
-        assertTrue(browser.find("#withheld").getText().startsWith("2 "), "the support request and the tamper signal are withheld");
+        // Withheld without a hint: no count of what consent does not cover, a plain sentence instead.
+        assertTrue(browser.driver.findElements(By.cssSelector("#withheld")).isEmpty(), "no count of withheld events");
+        assertTrue(browser.find("#consent-only").getText().contains("suostumus"), browser.find("#consent-only").getText());
         browser.screenshot("timeline-child-protection-worker-fi");
     }
 
@@ -240,7 +243,7 @@ class WebUiIT {
 
         assertEquals("/alerts", browser.path());
         assertEquals("Kuittaus tallennettiin.", browser.find("p.message[role=status]").getText());
-        assertTrue(browser.driver.getTitle().startsWith("Kuittaus tallennettiin. – Ilmoitukset ("),
+        assertTrue(browser.driver.getTitle().startsWith("Kuittaus tallennettiin. – Hälytykset ("),
                 "the window title, read first, says it was saved and how many wait: " + browser.driver.getTitle());
         assertTrue(browser.text().contains(note), "the note is shown as text, not run: " + browser.text());
         List<Alert> inbox = deployment.receiver.care().alerts().alertsFor(SA);

@@ -23,6 +23,9 @@ import org.breathgate.receiver.care.signin.Accounts;
 import org.breathgate.receiver.care.signin.oidc.OidcProvider;
 
 import java.util.List;
+import java.util.Optional;
+import org.breathgate.protocol.SignedMessage;
+import org.breathgate.receiver.care.schedule.DeviceConfigs;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -39,8 +42,11 @@ public final class PeopleAdmin {
     private final Users users;
     private final Clients clients;
     private final Organisations organisations;
+    private final DeviceConfigs configs;
 
-    public PeopleAdmin(CareGate gate, Users users, Clients clients, Organisations organisations) {
+    /** @param configs sends a changed threshold to the client's device at once */
+    public PeopleAdmin(CareGate gate, Users users, Clients clients, Organisations organisations, DeviceConfigs configs) {
+        this.configs = Objects.requireNonNull(configs, "configs");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.users = Objects.requireNonNull(users, "users");
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -141,10 +147,11 @@ public final class PeopleAdmin {
 
     /**
      * Sets the client's alert threshold and per-mille factor ({@code factor} {@code null}: keep the client's); alerts use it
-     * from the next event on, the device gets it with the next schedule.
+     * from the next event on, and the device lent to the client gets it at once, in a new signed configuration with the
+     * client's schedule on record (so the device asks for a retest at the threshold the receiver alerts at).
      */
     public Client setThreshold(Actor actor, String clientId, BreathAlcohol threshold, PerMilleFactor factor) {
-        return gate.run(actor, "changing the threshold of " + clientId, visit -> {
+        Object[] out = gate.run(actor, "changing the threshold of " + clientId, visit -> {
             CaseContext context = CaseContexts.load(visit.connection(), clientId);
             Decision d = visit.require(Operation.EDIT_ALERT_RULES, context, "client", clientId);
             Client before = context.client();
@@ -153,7 +160,12 @@ public final class PeopleAdmin {
             visit.record(AuditAction.ALERT_RULES_CHANGED.code(), "client", clientId, d.code().code() + "; threshold "
                     + before.alertThreshold().microgramsPerLitre() + " -> " + threshold.microgramsPerLitre() + " ug/L, factor "
                     + before.perMilleFactor().name() + " -> " + after.perMilleFactor().name());
-            return after;
+            Optional<SignedMessage> config = configs.issue(visit.connection(), visit.now(), actor.userId(), clientId, null, null);
+            return new Object[] {after, config};
         });
+        @SuppressWarnings("unchecked")
+        Optional<SignedMessage> config = (Optional<SignedMessage>) out[1];
+        configs.publish(config);
+        return (Client) out[0];
     }
 }

@@ -3,7 +3,6 @@ package org.breathgate.receiver.care.alert;
 import org.breathgate.care.alert.Alert;
 import org.breathgate.care.alert.AlertCommand;
 import org.breathgate.care.alert.AlertEngine;
-import org.breathgate.care.alert.CaseContext;
 import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
@@ -21,6 +20,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import org.breathgate.care.alert.CaseContext;
+import org.breathgate.care.consent.ConsentVersion;
+import org.breathgate.protocol.MissedTest;
+import org.breathgate.protocol.Reading;
+import org.breathgate.protocol.Schedule;
+import org.breathgate.protocol.TestReason;
+import org.breathgate.receiver.care.people.Organisations;
+import org.breathgate.receiver.care.schedule.DeviceConfigs;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,8 +52,35 @@ public final class AlertProcessor {
     private final AlertEngine engine;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicLong unassigned = new java.util.concurrent.atomic.AtomicLong();
+    private final Duration expectedTestGrace;
+    private final Duration consentWarning;
 
+    /** With the defaults: "expected test not received" 90 minutes after a window closes, consents warned of 14 days ahead. */
     public AlertProcessor(Database database, DeviceAssignments assignments, AlertEngine engine, Clock clock) {
+        this(database, assignments, engine, clock, DEFAULT_EXPECTED_TEST_GRACE, DEFAULT_CONSENT_WARNING);
+    }
+
+    /**
+     * "Expected test not received" 90 minutes after the window closed, as SCRAM's remote breath service warns: long enough for
+     * a late test (within the agent's 60-minute late grace) and a slow link, short enough that a worker hears of it the same
+     * morning, not 26 hours later as "device silent".
+     */
+    public static final Duration DEFAULT_EXPECTED_TEST_GRACE = Duration.ofMinutes(90);
+    /** Two weeks: time to meet the parent and ask whether to renew the consent before it ends. */
+    public static final Duration DEFAULT_CONSENT_WARNING = Duration.ofDays(14);
+    /** How far back windows are checked for a test not received: a receiver that was down longer does not flood the inbox. */
+    static final Duration EXPECTED_TEST_LOOKBACK = Duration.ofDays(2);
+
+    /**
+     * @param expectedTestGrace how long after a scheduled window closes a test not received raises "expected test not
+     *                          received"; {@link Duration#ZERO} switches the check off (a demonstration whose devices run a
+     *                          compressed schedule)
+     * @param consentWarning    how long before a consent ends the responsible worker is told
+     */
+    public AlertProcessor(Database database, DeviceAssignments assignments, AlertEngine engine, Clock clock, Duration expectedTestGrace,
+                          Duration consentWarning) {
+        this.expectedTestGrace = Objects.requireNonNull(expectedTestGrace, "expectedTestGrace");
+        this.consentWarning = Objects.requireNonNull(consentWarning, "consentWarning");
         this.database = Objects.requireNonNull(database, "database");
         this.assignments = Objects.requireNonNull(assignments, "assignments");
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -67,6 +106,14 @@ public final class AlertProcessor {
             if (stored.clockDoubted()) {
                 commands.addAll(engine.onClockDoubted(stored.event(), stored.receivedAt(), stored.clockCheck(), context,
                         AlertStore.lookup(c), now));
+            }
+            Instant slot = slotOf(stored.event());
+            if (slot != null) {
+                commands.addAll(engine.onExpectedTestArrived(stored.deviceId(), slot, stored.event(), now, AlertStore.lookup(c)));
+            }
+            Long request = requestOf(stored.event());
+            if (request != null) {
+                commands.addAll(engine.onRequestedTestArrived(stored.deviceId(), request, stored.event(), now, AlertStore.lookup(c)));
             }
             for (Alert silent : AlertStore.unresolvedSilence(c, stored.deviceId())) {
                 commands.addAll(engine.onDeviceHeard(stored.deviceId(), silentSince(silent), stored.receivedAt(), AlertStore.lookup(c)));
@@ -137,9 +184,13 @@ public final class AlertProcessor {
                 Instant heard = EvidenceReader.lastHeard(c, a.deviceId()).orElse(a.from());
                 // A device lent today is not silent because of what it did (or did not) send before.
                 Instant since = heard.isBefore(a.from()) ? a.from() : heard;
-                List<AlertCommand> commands = engine.onSilenceCheck(a.deviceId(), since, CaseContexts.load(c, a.clientId()),
-                        AlertStore.lookup(c), now);
+                CaseContext context = CaseContexts.load(c, a.clientId());
+                List<AlertCommand> commands = new ArrayList<>(engine.onSilenceCheck(a.deviceId(), since, context, AlertStore.lookup(c), now));
                 AlertStore.apply(c, commands, now);
+                List<AlertCommand> more = new ArrayList<>(expectedTests(c, a, context, now));
+                more.addAll(consentsEnding(c, a, context, now));
+                AlertStore.apply(c, more, now);
+                commands.addAll(more);
                 return commands;
             }));
         }
@@ -149,6 +200,107 @@ public final class AlertProcessor {
             return commands;
         }));
         return List.copyOf(all);
+    }
+
+    /**
+     * The scheduled windows of the device's configuration that closed at least the grace ago (and within the look-back), after
+     * the configuration was issued and the device lent, whose slot has no reading and no missed-test record: each raises
+     * "expected test not received" (once; the engine keeps one alert per slot).
+     */
+    private List<AlertCommand> expectedTests(Connection c, Assignment a, CaseContext context, Instant now) throws SQLException {
+        if (expectedTestGrace.isZero()) {
+            return List.of();
+        }
+        Optional<DeviceConfigs.Issued> config = DeviceConfigs.inForce(c, a.deviceId(), a.clientId());
+        if (config.isEmpty()) {
+            return List.of();
+        }
+        Schedule schedule = config.get().config().schedule();
+        Instant lookback = latest(a.from(), now.minus(EXPECTED_TEST_LOOKBACK));
+        List<AlertCommand> requested = new ArrayList<>();
+        // A worker's test request is expected like a slot: its window is from the request to its "until".
+        for (DeviceConfigs.Requested r : DeviceConfigs.requestsClosed(c, a.deviceId(), a.clientId(), lookback,
+                now.minus(expectedTestGrace).plusMillis(1))) {
+            if (AlertStore.find(c, org.breathgate.care.alert.AlertKeys.requestedTest(a.deviceId(), r.request())).isEmpty()
+                    && !requestRecorded(c, a.deviceId(), r, now)) {
+                requested.addAll(engine.onRequestedTestMissing(a.deviceId(), r.request(), r.issued(), r.until(), context,
+                        AlertStore.lookup(c), now));
+            }
+        }
+        Instant notBefore = latest(latest(config.get().issuedAt(), a.from()), now.minus(EXPECTED_TEST_LOOKBACK));
+        List<AlertCommand> commands = new ArrayList<>(requested);
+        LocalDate first = notBefore.atZone(schedule.zone()).toLocalDate().minusDays(1);
+        LocalDate last = now.atZone(schedule.zone()).toLocalDate();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            for (Schedule.Slot slot : schedule.slots()) {
+                Instant at = ZonedDateTime.of(d, slot.at(), schedule.zone()).toInstant();
+                Instant opens = at.minus(Duration.ofMinutes(slot.windowBeforeMin()));
+                Instant closes = at.plus(Duration.ofMinutes(slot.windowAfterMin()));
+                if (opens.isBefore(notBefore) || now.isBefore(closes.plus(expectedTestGrace))) {
+                    continue;
+                }
+                if (AlertStore.find(c, org.breathgate.care.alert.AlertKeys.expectedTest(a.deviceId(), at)).isPresent()
+                        || slotRecorded(c, a.deviceId(), at, opens, now)) {
+                    continue;
+                }
+                commands.addAll(engine.onExpectedTestMissing(a.deviceId(), at, opens, closes, context, AlertStore.lookup(c), now));
+            }
+        }
+        return commands;
+    }
+
+    /** Whether any reading or missed test of slot {@code slot} has arrived from the device. */
+    private static boolean slotRecorded(Connection c, String deviceId, Instant slot, Instant opens, Instant now) throws SQLException {
+        // By attribution time: a test of the slot (on time or late) or its missed-test record comes after the window opened;
+        // one whose clock was not synchronised is attributed to its receipt, also after.
+        for (StoredEvent e : EvidenceReader.attributedTo(c, deviceId, opens.minus(Duration.ofHours(1)), now.plusSeconds(1))) {
+            if (slot.equals(slotOf(e.event()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any reading or missed test answering request {@code r} has arrived from the device. */
+    private static boolean requestRecorded(Connection c, String deviceId, DeviceConfigs.Requested r, Instant now) throws SQLException {
+        for (StoredEvent e : EvidenceReader.attributedTo(c, deviceId, r.issued().minus(Duration.ofHours(1)), now.plusSeconds(1))) {
+            TestReason reason = e.event() instanceof Reading x ? x.reason() : e.event() instanceof MissedTest m ? m.reason() : null;
+            if (reason instanceof TestReason.Requested q && q.request() == r.request()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The slot a scheduled test or its missed-test record is for, else {@code null}. */
+    private static Instant slotOf(org.breathgate.protocol.EvidenceEvent event) {
+        TestReason reason = event instanceof Reading r ? r.reason() : event instanceof MissedTest m ? m.reason() : null;
+        return reason instanceof TestReason.Scheduled s ? s.slot() : null;
+    }
+
+    /** Each consent of the client in force now that ends within the warning period: one information alert for the service. */
+    private List<AlertCommand> consentsEnding(Connection c, Assignment a, CaseContext context, Instant now) throws SQLException {
+        List<AlertCommand> commands = new ArrayList<>();
+        for (String consentId : context.consents().versions().stream().map(ConsentVersion::consentId).distinct().toList()) {
+            ConsentVersion v = context.consents().latest(consentId).orElseThrow();
+            if (v.revoked() || now.isBefore(v.validFrom()) || !now.isBefore(v.validUntil())
+                    || now.plus(consentWarning).isBefore(v.validUntil())) {
+                continue;
+            }
+            String unit = Organisations.find(c, v.childProtectionUnitId()).map(o -> o.name()).orElse(v.childProtectionUnitId());
+            commands.addAll(engine.onConsentExpiring(a.deviceId(), consentId, unit, v.validUntil(), context, AlertStore.lookup(c), now));
+        }
+        return commands;
+    }
+
+    /** The number of the worker's test request a reading or missed test answers, else {@code null}. */
+    private static Long requestOf(org.breathgate.protocol.EvidenceEvent event) {
+        TestReason reason = event instanceof Reading r ? r.reason() : event instanceof MissedTest m ? m.reason() : null;
+        return reason instanceof TestReason.Requested q ? q.request() : null;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The start of a silence, from its key {@code silent:<device>:<epoch ms>}. */

@@ -41,6 +41,15 @@ public final class Alerts {
     private final Database database;
     private final AlertEngine engine;
 
+    /**
+     * The inbox's order: waiting alerts before acknowledged ones, then the most urgent first ({@code HIGH}, {@code WARNING},
+     * {@code INFO}), then the newest first.
+     */
+    public static final java.util.Comparator<Alert> INBOX_ORDER = java.util.Comparator.comparing((Alert a) -> !a.open())
+            .thenComparing(Alert::severity, java.util.Comparator.reverseOrder())
+            .thenComparing(Alert::raisedAt, java.util.Comparator.reverseOrder())
+            .thenComparing(Alert::key);
+
     public Alerts(CareGate gate, Database database, AlertEngine engine) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.database = Objects.requireNonNull(database, "database");
@@ -48,8 +57,8 @@ public final class Alerts {
     }
 
     /**
-     * The actor's inbox: the unresolved alerts addressed to their organisation that consent still lets them receive, newest
-     * first. Technicians, administrators and parents have none. Each alert shown is audited ({@code alert.viewed}): its
+     * The actor's inbox: the unresolved alerts addressed to their organisation that consent still lets them receive, in
+     * {@link #INBOX_ORDER} (waiting first, most urgent first, newest first). Technicians, administrators and parents have none. Each alert shown is audited ({@code alert.viewed}): its
      * summary holds results.
      */
     public List<Alert> alertsFor(Actor actor) {
@@ -81,6 +90,7 @@ public final class Alerts {
                     shown.add(alert);
                 }
             }
+            shown.sort(INBOX_ORDER);
             return List.copyOf(shown);
         });
     }

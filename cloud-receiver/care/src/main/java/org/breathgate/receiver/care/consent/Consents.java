@@ -65,14 +65,34 @@ public final class Consents {
 
     /** Records an amendment: the next version of {@code consentId} with a new period and scopes. */
     public ConsentVersion amend(Actor actor, String consentId, Instant validFrom, Instant validUntil, Set<Scope> scopes) {
+        return amend(actor, consentId, validFrom, validUntil, scopes, null);
+    }
+
+    /**
+     * Records an amendment dated when the parent said it: the next version of {@code consentId} with a new period and scopes;
+     * {@code saidAt} (at or before now, or {@code null}: when it is recorded) is kept beside the version.
+     */
+    public ConsentVersion amend(Actor actor, String consentId, Instant validFrom, Instant validUntil, Set<Scope> scopes, Instant saidAt) {
+        if (saidAt != null && saidAt.isAfter(gate.now())) {
+            throw new IllegalArgumentException("the parent cannot have said it later than now");
+        }
         return gate.run(actor, "amending consent " + consentId, visit -> {
             CaseContext context = CaseContexts.load(visit.connection(), clientOf(visit.connection(), consentId));
             Decision d = visit.require(Operation.RECORD_CONSENT, context, "consent", consentId);
             ConsentVersion v = context.consents().latest(consentId).orElseThrow().amend(validFrom, validUntil, scopes, actor.userId(),
                     visit.now());
             ConsentStore.append(visit.connection(), v);
+            if (saidAt != null) {
+                try (java.sql.PreparedStatement s = visit.connection().prepareStatement(
+                        "insert into care_consent_said_at (consent_id, version, said_at_ms) values (?, ?, ?)")) {
+                    s.setString(1, consentId);
+                    s.setInt(2, v.version());
+                    s.setLong(3, saidAt.toEpochMilli());
+                    s.executeUpdate();
+                }
+            }
             visit.record(AuditAction.CONSENT_RECORDED.code(), "consent", consentId + "#v" + v.version(), Visit.basis(d) + "; amended to "
-                    + validFrom + " to " + validUntil + ", " + scopes);
+                    + validFrom + " to " + validUntil + ", " + scopes + (saidAt == null ? "" : "; the parent said so at " + saidAt));
             return v;
         });
     }
@@ -92,6 +112,26 @@ public final class Consents {
             visit.record(AuditAction.CONSENT_REVOKED.code(), "consent", consentId + "#v" + v.version(), Visit.basis(d)
                     + "; parent revoked at " + revokedAt);
             return v;
+        });
+    }
+
+    /**
+     * When the parent said what each version of the client's consents records, where a worker dated it
+     * ({@code consentId#vN} to the time); for a page that already shows the versions (nothing more is revealed or audited).
+     */
+    public java.util.Map<String, Instant> saidAt(String clientId) {
+        return Sql.read(database, "reading when the parent said it", c -> {
+            java.util.Map<String, Instant> out = new java.util.HashMap<>();
+            try (java.sql.PreparedStatement q = c.prepareStatement("select s.consent_id, s.version, s.said_at_ms from care_consent_said_at s "
+                    + "join care_consent_versions v on v.consent_id = s.consent_id and v.version = s.version where v.client_id = ?")) {
+                q.setString(1, clientId);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1) + "#v" + rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)));
+                    }
+                }
+            }
+            return out;
         });
     }
 

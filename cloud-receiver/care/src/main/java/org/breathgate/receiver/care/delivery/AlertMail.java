@@ -92,6 +92,28 @@ record AlertMail(String subject, String body, String language) {
         return new AlertMail(t.get("subject." + reason), body.toString(), language);
     }
 
+    /**
+     * The notice to a technician that a device is offline: the device id and when it was last heard, nothing about a client.
+     *
+     * @param signInUrl the link to sign in at, or {@code null}
+     */
+    public static AlertMail offline(String deviceId, Instant lastHeard, String language, String signInUrl, ZoneId zone) {
+        Map<String, String> t = texts(language);
+        DateTimeFormatter format = DateTimeFormatter.ofPattern(t.get("time.pattern"), Locale.forLanguageTag(language)).withZone(zone);
+        String nl = "\r\n";
+        StringBuilder body = new StringBuilder()
+                .append(t.get("greeting")).append(nl).append(nl)
+                .append(t.get("offline.intro")).append(nl).append(nl)
+                .append(t.get("offline.device")).append(": ").append(deviceId).append(nl)
+                .append(t.get("offline.since")).append(": ").append(format.format(lastHeard)).append(" (").append(zone.getId()).append(")")
+                .append(nl).append(nl);
+        if (signInUrl != null) {
+            body.append(t.get("offline.signin")).append(nl).append(signInUrl).append(nl).append(nl);
+        }
+        body.append(t.get("privacy")).append(nl);
+        return new AlertMail(t.get("offline.subject"), body.toString(), language);
+    }
+
     private static Map<String, Map<String, String>> loadTexts() {
         Map<String, Map<String, String>> all = new HashMap<>();
         for (String language : LANGUAGES) {

@@ -30,6 +30,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.breathgate.receiver.care.routing.AlertRouting;
+import org.breathgate.receiver.care.routing.OfficeHours;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -85,9 +87,17 @@ public final class DeliveryWorker implements AutoCloseable {
      * @param pollInterval the longest the dispatcher sleeps without being woken
      * @param signInUrl    the link mails and webhook bodies carry, or {@code null}
      * @param zone         the zone mail texts show times in
+     * @param routing      who in an organisation is sent an alert (responsible workers, on-call, escalation contacts)
      */
-    public record Settings(RetryBackoff backoff, int threads, Duration pollInterval, String signInUrl, ZoneId zone) {
+    public record Settings(RetryBackoff backoff, int threads, Duration pollInterval, String signInUrl, ZoneId zone, AlertRouting routing) {
+
+        /** With the default office hours ({@link OfficeHours#DEFAULT}) in {@code zone}. */
+        public Settings(RetryBackoff backoff, int threads, Duration pollInterval, String signInUrl, ZoneId zone) {
+            this(backoff, threads, pollInterval, signInUrl, zone, new AlertRouting(OfficeHours.parse(OfficeHours.DEFAULT, zone)));
+        }
+
         public Settings {
+            java.util.Objects.requireNonNull(routing, "routing");
             Objects.requireNonNull(backoff, "backoff");
             if (threads < 1 || threads > 64) {
                 throw new IllegalArgumentException("delivery threads must be 1-64, was " + threads);
@@ -287,7 +297,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         for (String organisation : organisations) {
             if (mail != null) {
-                for (UserAccount worker : Users.workersOf(c, organisation)) {
+                for (UserAccount worker : settings.routing().recipients(c, alert, organisation, source.reason(), now)) {
                     if (worker.email() != null) {
                         DeliveryStore.addPending(c, source, Delivery.EMAIL, worker.actor().userId(), now);
                         made++;

@@ -32,6 +32,7 @@ public final class DeviceHealth {
     private final CareGate gate;
     private final DeviceRegistry registry;
     private final EvidenceReader evidence;
+    private final Database database;
     private final DeviceAssignments assignments;
     private final EnrollmentCodes codes;
     private final ZoneId zone;
@@ -45,9 +46,12 @@ public final class DeviceHealth {
      * @param clockSynced        whether its clock was synchronised at its latest status
      * @param calibrationOverdue whether its sensor's calibration is overdue today (in the care zone)
      * @param outboxPercent      how full its outbox is, of its budget
+     * @param lastHeard          when the receiver last heard anything from it (evidence or status), or {@code null}: later than
+     *                           its latest status when readings arrived since; the status figures (online, outbox, clock,
+     *                           sensor) are those of its last heartbeat, {@code status.lastSeenAt()}
      */
     public record Row(Device device, LatestStatus status, boolean lent, boolean clockSynced, boolean calibrationOverdue,
-                      long outboxPercent) {
+                      long outboxPercent, java.time.Instant lastHeard) {
     }
 
     /** @param zone the care zone: "today" for calibration dates */
@@ -55,6 +59,7 @@ public final class DeviceHealth {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.evidence = new EvidenceReader(database);
+        this.database = database;
         this.assignments = new DeviceAssignments(database);
         this.codes = Objects.requireNonNull(codes, "codes");
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -81,7 +86,9 @@ public final class DeviceHealth {
             boolean overdue = status != null && status.status().calibrationDue() != null && today.isAfter(status.status().calibrationDue());
             long percent = status == null || status.status().outboxBudgetBytes() == 0 ? 0
                     : Math.round(100.0 * status.status().outboxBytes() / status.status().outboxBudgetBytes());
-            rows.add(new Row(device, status, lent.contains(id), synced, overdue, percent));
+            java.time.Instant heard = org.breathgate.receiver.evidence.db.Sql.read(database, "reading when " + id + " was last heard",
+                    c -> EvidenceReader.lastHeard(c, id)).orElse(null);
+            rows.add(new Row(device, status, lent.contains(id), synced, overdue, percent, heard));
         }
         return rows;
     }

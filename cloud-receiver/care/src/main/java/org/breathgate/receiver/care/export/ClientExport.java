@@ -20,6 +20,9 @@ import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.gate.Visit;
 import org.breathgate.receiver.care.people.Assignment;
 import org.breathgate.receiver.care.people.DeviceAssignments;
+import org.breathgate.receiver.care.timeline.SignatureCheck;
+import org.breathgate.receiver.evidence.device.DeviceKey;
+import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 
@@ -32,6 +35,14 @@ import java.util.Optional;
 public final class ClientExport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored key or attestation record is not JSON: " + e.getMessage(), e);
+        }
+    }
 
     private final CareGate gate;
 
@@ -71,6 +82,23 @@ public final class ClientExport {
                 dn.put("deviceId", a.deviceId());
                 dn.put("from", a.from().toString());
                 dn.put("until", a.until() == null ? null : a.until().toString());
+                // the device's public keys, each with where it lives and (if attested) its attestation record: what a
+                // verifier needs to check the events below offline (breathgate-verify --key ... --attestation ...)
+                ArrayNode keys = dn.putArray("keys");
+                for (DeviceKey k : DeviceRegistry.keys(c, a.deviceId())) {
+                    ObjectNode kn = keys.addObject();
+                    kn.put("kid", k.keyId().toString());
+                    kn.put("algorithm", k.type().jwsAlgorithm());
+                    kn.put("keyHome", SignatureCheck.homeOf(k).name().toLowerCase(java.util.Locale.ROOT));
+                    kn.set("publicJwk", readTree(k.key().toJwk()));
+                    kn.put("addedAt", k.addedAt().toString());
+                    kn.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
+                    if (k.attestation() == null) {
+                        kn.putNull("attestation");
+                    } else {
+                        kn.set("attestation", readTree(k.attestation().record()));
+                    }
+                }
                 Instant until = a.until() == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : a.until();
                 for (StoredEvent s : EvidenceReader.attributedTo(c, a.deviceId(), a.from(), until)) {
                     ObjectNode en = events.addObject();

@@ -73,7 +73,8 @@ public final class VerificationBundle {
                         messages++;
                     }
                 }
-                StringBuilder list = new StringBuilder("# key id | type | added | revoked | fingerprint (SHA-256 of the raw public key)\n");
+                StringBuilder list = new StringBuilder("# key id | type | added | revoked | fingerprint (SHA-256 of the raw public key)"
+                        + " | key home (tpm_attested: proven at enrollment to be held in the device's TPM; software: not proven)\n");
                 for (String deviceId : devices) {
                     Optional<Device> device = registry.device(deviceId);
                     if (device.isEmpty()) {
@@ -84,7 +85,14 @@ public final class VerificationBundle {
                         put(zip, "keys/" + id.owner() + "_" + id.version() + ".pem", k.key().toPem().getBytes(StandardCharsets.US_ASCII));
                         list.append(id).append(" | ").append(k.key().type().name()).append(" | ").append(k.addedAt()).append(" | ")
                                 .append(k.revokedAt() == null ? "-" : k.revokedAt().toString()).append(" | sha256:")
-                                .append(k.key().fingerprint()).append('\n');
+                                .append(k.key().fingerprint()).append(" | ")
+                                .append(org.breathgate.receiver.care.timeline.SignatureCheck.homeOf(k).name().toLowerCase(java.util.Locale.ROOT))
+                                .append('\n');
+                        if (k.attestation() != null) {
+                            // the TPM attestation record, for breathgate-verify --attestation (docs/protocol.md)
+                            put(zip, "keys/" + id.owner() + "_" + id.version() + ".attestation.json",
+                                    k.attestation().record().getBytes(StandardCharsets.UTF_8));
+                        }
                     }
                 }
                 put(zip, "keys/keys.txt", list.toString().getBytes(StandardCharsets.UTF_8));

@@ -37,21 +37,44 @@ public final class DeviceAssignments {
     public Assignment assign(String deviceId, String clientId, Instant from) {
         DeviceIds.check(deviceId);
         return Sql.write(database, "assigning " + deviceId + " to " + clientId, c -> {
-            for (Assignment a : forDevice(c, deviceId)) {
-                if (a.until() == null || a.until().isAfter(from)) {
-                    throw new IllegalStateException("device " + deviceId + " is lent to client " + a.clientId() + " from " + a.from()
-                            + (a.until() == null ? " and not yet returned" : " until " + a.until()) + "; end that assignment first");
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("insert into care_device_assignments (client_id, device_id, from_ms) "
-                    + "values (?, ?, ?)")) {
-                s.setString(1, clientId);
-                s.setString(2, deviceId);
-                s.setLong(3, from.toEpochMilli());
-                s.executeUpdate();
-            }
-            return current(c, deviceId).orElseThrow();
+            return insert(c, deviceId, clientId, from);
         });
+    }
+
+    /**
+     * Lends {@code deviceId} to {@code clientId} from {@code from} on, in the caller's transaction.
+     *
+     * @throws IllegalStateException if the device is still lent to someone (end that first)
+     */
+    public static Assignment insert(Connection c, String deviceId, String clientId, Instant from) throws SQLException {
+        DeviceIds.check(deviceId);
+        for (Assignment a : forDevice(c, deviceId)) {
+            if (a.until() == null || a.until().isAfter(from)) {
+                throw new IllegalStateException("device " + deviceId + " is lent to client " + a.clientId() + " from " + a.from()
+                        + (a.until() == null ? " and not yet returned" : " until " + a.until()) + "; end that assignment first");
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("insert into care_device_assignments (client_id, device_id, from_ms) "
+                + "values (?, ?, ?)")) {
+            s.setString(1, clientId);
+            s.setString(2, deviceId);
+            s.setLong(3, from.toEpochMilli());
+            s.executeUpdate();
+        }
+        return current(c, deviceId).orElseThrow();
+    }
+
+    /** Ends assignment {@code a} at {@code at}, in the caller's transaction; the assignment as it now stands. */
+    public static Assignment end(Connection c, Assignment a, Instant at) throws SQLException {
+        if (!at.isAfter(a.from())) {
+            throw new IllegalStateException("a loan cannot end before it began (" + a.from() + ")");
+        }
+        try (PreparedStatement s = c.prepareStatement("update care_device_assignments set until_ms = ? where id = ?")) {
+            s.setLong(1, at.toEpochMilli());
+            s.setLong(2, a.id());
+            s.executeUpdate();
+        }
+        return new Assignment(a.id(), a.clientId(), a.deviceId(), a.from(), at);
     }
 
     /** Ends the device's current assignment at {@code at} (the device was returned). */

@@ -5,7 +5,9 @@ import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.evidence.db.Database;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,16 +38,19 @@ public final class Organisations {
     }
 
     public Optional<Organisation> find(String id) {
-        return Sql.read(database, "reading organisation " + id, c -> {
-            try (PreparedStatement q = c.prepareStatement("select id, name, kind from care_organisations where id = ?")) {
-                q.setString(1, id);
-                try (ResultSet rs = q.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new Organisation(rs.getString(1), rs.getString(2), OrganisationKind.valueOf(rs.getString(3))))
-                            : Optional.<Organisation>empty();
-                }
+        return Sql.read(database, "reading organisation " + id, c -> find(c, id));
+    }
+
+    /** The organisation {@code id}, in the caller's transaction. */
+    public static Optional<Organisation> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select id, name, kind from care_organisations where id = ?")) {
+            q.setString(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Organisation(rs.getString(1), rs.getString(2), OrganisationKind.valueOf(rs.getString(3))))
+                        : Optional.empty();
             }
-        });
+        }
     }
 
     /** Every organisation's name by id, by name. */

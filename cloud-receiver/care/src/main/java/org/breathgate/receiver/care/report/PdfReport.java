@@ -41,6 +41,7 @@ import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.TimeZone;
@@ -83,11 +84,19 @@ public final class PdfReport {
      * @param timeline   the client's timeline as the requester may see it: the events shown, how many were withheld, and what
      *                   the requester is shown of photo reviews
      * @param basis      the consent the requester's access rests on (a child-protection worker), or {@code null}
+     * @param keys       the public keys of the devices that signed the events shown (each key id once), for the "how to
+     *                   verify" page: key id, SHA-256 fingerprint and PEM
      */
     public record Content(TimelineView timeline, Actor requester, Instant producedAt, ConsentVersion basis, ZoneId zone,
-                          String language) {
+                          String language, List<org.breathgate.protocol.VerificationKey> keys) {
+
+        /** A report without the "how to verify" keys (they are listed as not at hand). */
+        public Content(TimelineView timeline, Actor requester, Instant producedAt, ConsentVersion basis, ZoneId zone, String language) {
+            this(timeline, requester, producedAt, basis, zone, language, List.of());
+        }
 
         public Content {
+            keys = List.copyOf(Objects.requireNonNull(keys, "keys"));
             Objects.requireNonNull(timeline, "timeline");
             Objects.requireNonNull(requester, "requester");
             Objects.requireNonNull(producedAt, "producedAt");
@@ -209,9 +218,54 @@ public final class PdfReport {
             table();
             y -= 6;
             paragraph(text("verification.note"), 8, GREY);
+            howToVerify();
             cs.close();
             footers();
             tags.finish();
+        }
+
+        /**
+         * "How to verify", on a page of its own: every device key that signed an event shown, as its key id, its SHA-256
+         * fingerprint (SHA-256 of the raw key, {@code VerificationKey.fingerprint()}) and PEM, and how to check
+         * an event with them offline.
+         */
+        void howToVerify() throws IOException {
+            newPage();
+            heading(text("verify.title"), 2, 11);
+            paragraph(text("verify.intro"), 9, null);
+            paragraph("breathgate-verify --key device.pub.pem --file reading.jws", 9, null);
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            for (TimelineEntry i : c.items()) {
+                used.add(i.stored().keyId().toString());
+            }
+            if (used.isEmpty()) {
+                paragraph(text("verify.no_events"), 9, null);
+                return;
+            }
+            for (String keyId : used) {
+                need(120);
+                y -= 4;
+                heading(format("verify.key", keyId), 3, 10);
+                Optional<org.breathgate.protocol.VerificationKey> key = c.keys().stream()
+                        .filter(k -> k.keyId().toString().equals(keyId)).findFirst();
+                if (key.isEmpty()) {
+                    paragraph(text("verify.key_missing"), 9, RED);
+                    continue;
+                }
+                paragraph(text("verify.fingerprint") + " " + grouped(key.get().fingerprint()), 9, null);
+                for (String line : key.get().toPem().strip().split("\\R")) {
+                    paragraph(line, 8, null);
+                }
+            }
+        }
+
+        /** A hex fingerprint in groups of four, to read aloud and compare. */
+        static String grouped(String hex) {
+            StringBuilder out = new StringBuilder();
+            for (int k = 0; k < hex.length(); k += 4) {
+                out.append(k == 0 ? "" : " ").append(hex, k, Math.min(k + 4, hex.length()));
+            }
+            return out.toString();
         }
 
         /** A heading of {@code level} (1 for the report's title, 2 for a section). */
@@ -231,7 +285,7 @@ public final class PdfReport {
             labelled(text("requester"), c.requester().userId() + ", " + text("role." + c.requester().role().name()));
             labelled(text("generated"), dateTime.format(c.producedAt().atZone(c.zone())));
             BreathAlcohol threshold = c.client().alertThreshold();
-            labelled(text("threshold"), mg(threshold) + " mg/l (" + text("approx") + " " + perMille(threshold) + " \u2030, "
+            labelled(text("threshold"), mg(threshold) + " mg/L (" + text("approx") + " " + perMille(threshold) + " \u2030, "
                     + c.client().perMilleFactor().name() + ")");
             y -= 2;
             paragraph(format("factor.note", c.client().perMilleFactor().name()), 8, GREY);
@@ -243,8 +297,11 @@ public final class PdfReport {
                             dateTime.format(c.basis().validUntil().atZone(c.zone()))), 9, null);
                 }
             }
-            paragraph(c.withheld() > 0 ? format("withheld", Integer.toString(c.withheld())) : text("nothing.withheld"), 9,
-                    c.withheld() > 0 ? RED : null);
+            if (c.requester().role() != org.breathgate.care.access.Role.CHILD_PROTECTION_WORKER) {
+                // A child-protection worker's report says what consent covers (above), never how much it leaves out.
+                paragraph(c.withheld() > 0 ? format("withheld", Integer.toString(c.withheld())) : text("nothing.withheld"), 9,
+                        c.withheld() > 0 ? RED : null);
+            }
             y -= 6;
         }
 
@@ -262,7 +319,7 @@ public final class PdfReport {
             List<WeeklyCompliance.Week> weeks = WeeklyCompliance.of(c.items(), c.zone());
             need(50);
             heading(text("weeks"), 2, 11);
-            if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.positives() == 0)) {
+            if (weeks.isEmpty() || weeks.stream().allMatch(w -> w.scheduled() == 0 && w.missed() == 0 && w.positives() == 0)) {
                 paragraph(text("no.weeks"), 9, null);
                 y -= 8;
                 return;
@@ -295,6 +352,10 @@ public final class PdfReport {
                 List<String> details = new ArrayList<>();
                 details.add(format("verified", i.deviceId(), i.stored().keyId().toString(),
                         dateTime.format(i.stored().receivedAt().atZone(c.zone()))));
+                if (i.signature().verified()) {
+                    details.add(i.signature().hardwareBound() ? format("key.tpm", i.signature().algorithm(), i.signature().tpm())
+                            : format("key.software", i.signature().algorithm()));
+                }
                 EventTime t = i.time();
                 if (t.isExact()) {
                     details.add(text("clock.synced"));
@@ -337,7 +398,8 @@ public final class PdfReport {
                 case TEST:
                 case NO_SAMPLE:
                     if (i.retestOf() == null) {
-                        return text(i.late() ? "event.late" : i.onDemand() ? "event.on_demand" : "event.scheduled");
+                        return text(i.late() ? "event.late" : i.onDemand() ? "event.on_demand" : i.random() ? "event.random"
+                                : i.requested() ? "event.requested" : "event.scheduled");
                     }
                     return retestName(i);
                 case RETEST:
@@ -387,7 +449,7 @@ public final class PdfReport {
                 return "";
             }
             BreathAlcohol v = i.value();
-            return v == null ? text("no.value") : mg(v) + " mg/l (" + text("approx") + " " + perMille(v) + " \u2030)";
+            return v == null ? text("no.value") : mg(v) + " mg/L (" + text("approx") + " " + perMille(v) + " \u2030)";
         }
 
         String outcome(TimelineEntry i) {

@@ -28,13 +28,29 @@ public final class ReportService {
 
     private final CareGate gate;
     private final Timelines timelines;
+    private final org.breathgate.receiver.evidence.device.DeviceRegistry registry;
     private final ZoneId zone;
 
-    /** @param zone the care zone: dates, times and weeks in the report are local there */
-    public ReportService(CareGate gate, Timelines timelines, ZoneId zone) {
+    /**
+     * @param registry the devices' keys, for the report's "how to verify" page
+     * @param zone     the care zone: dates, times and weeks in the report are local there
+     */
+    public ReportService(CareGate gate, Timelines timelines, org.breathgate.receiver.evidence.device.DeviceRegistry registry, ZoneId zone) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.timelines = Objects.requireNonNull(timelines, "timelines");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /** The public keys (revoked ones too: they were valid when the events arrived) that signed the events shown. */
+    private java.util.List<org.breathgate.protocol.VerificationKey> keysOf(TimelineView timeline) {
+        java.util.Set<org.breathgate.protocol.KeyId> used = new java.util.HashSet<>();
+        timeline.entries().forEach(e -> used.add(e.stored().keyId()));
+        java.util.List<org.breathgate.protocol.VerificationKey> keys = new java.util.ArrayList<>();
+        used.stream().map(org.breathgate.protocol.KeyId::owner).distinct().forEach(device -> registry.device(device).ifPresent(d ->
+                d.keys().stream().map(org.breathgate.receiver.evidence.device.DeviceKey::key).filter(k -> used.contains(k.keyId()))
+                        .forEach(keys::add)));
+        return keys;
     }
 
     /**
@@ -51,7 +67,8 @@ public final class ReportService {
                 visit -> visit.require(Operation.EXPORT_REPORT, CaseContexts.load(visit.connection(), clientId), "client", clientId));
         TimelineView timeline = timelines.timeline(actor, clientId, from, to);
         Instant now = gate.now();
-        byte[] pdf = PdfReport.render(new PdfReport.Content(timeline, actor, now, d.consentBasis(), zone, language));
+        byte[] pdf = PdfReport.render(new PdfReport.Content(timeline, actor, now, d.consentBasis(), zone, language,
+                keysOf(timeline)));
         gate.run(actor, "recording the report of " + clientId, visit -> {
             visit.record(AuditAction.REPORT_EXPORTED.code(), "client", clientId, Visit.basis(d) + "; " + from + " to " + to + "; pdf "
                     + language + "; shown " + timeline.entries().size() + ", withheld " + timeline.withheld());

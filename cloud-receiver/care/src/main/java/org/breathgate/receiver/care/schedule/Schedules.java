@@ -6,100 +6,122 @@ import org.breathgate.care.access.Operation;
 import org.breathgate.care.alert.CaseContext;
 import org.breathgate.care.audit.AuditAction;
 import org.breathgate.protocol.ConfigUpdate;
-import org.breathgate.protocol.MessageSigner;
-import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.Schedule;
 import org.breathgate.protocol.SignedMessage;
-import org.breathgate.protocol.Topics;
 import org.breathgate.receiver.care.consent.CaseContexts;
 import org.breathgate.receiver.care.gate.CareGate;
 import org.breathgate.receiver.care.gate.Visit;
-import org.breathgate.receiver.care.people.Assignment;
-import org.breathgate.receiver.care.people.DeviceAssignments;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A client's test schedule, set with the parent by their substance-abuse worker: signed with the receiver's key as the
- * device's configuration, stored, audited, and sent to the device through the {@link DownlinkPublisher} (which the app wires
- * to ingest's MQTT connection).
+ * A client's test schedule, set with the parent by their substance-abuse worker, in the parent's language: signed with the
+ * receiver's key as the device's configuration ({@link DeviceConfigs}), stored, audited, and sent to the device through the
+ * {@link DownlinkPublisher} (which the app wires to ingest's MQTT connection).
  */
 public final class Schedules {
 
-    /** Until the enrolment step stores a device's language and heartbeat, configurations use these. */
-    static final String DEFAULT_LANGUAGE = "fi";
-    static final int DEFAULT_STATUS_INTERVAL_SECONDS = 600;
-
     private final CareGate gate;
-    private final MessageSigner configSigner;
-    private final DownlinkPublisher downlink;
+    private final DeviceConfigs configs;
 
-    /**
-     * @param configSigner signs configurations with the receiver's key ({@code receiver:N})
-     * @param downlink     publishes them retained on the device's config topic
-     */
-    public Schedules(CareGate gate, MessageSigner configSigner, DownlinkPublisher downlink) {
+    public Schedules(CareGate gate, DeviceConfigs configs) {
         this.gate = Objects.requireNonNull(gate, "gate");
-        this.configSigner = Objects.requireNonNull(configSigner, "configSigner");
-        this.downlink = Objects.requireNonNull(downlink, "downlink");
+        this.configs = Objects.requireNonNull(configs, "configs");
+    }
+
+    /** As {@link #set(Actor, String, Schedule, String)} in the language of the client's schedule on record (Finnish if none). */
+    public SignedMessage set(Actor actor, String clientId, Schedule schedule) {
+        return set(actor, clientId, schedule, null);
     }
 
     /**
      * Sets the client's test schedule: a {@link ConfigUpdate} for the device lent to them now, with the client's alert
-     * threshold as the device's retest threshold, signed with the receiver's key, stored, audited, and published retained on
-     * the device's config topic once committed.
+     * threshold as the device's retest threshold and {@code language} as its prompt language ({@code null}: the language of
+     * the schedule on record, so a new schedule never resets the parent's language), signed with the receiver's key,
+     * stored, audited, and published retained on the device's config topic once committed.
      *
      * @throws IllegalStateException if no device is lent to the client now
      */
-    public SignedMessage set(Actor actor, String clientId, Schedule schedule) {
+    public SignedMessage set(Actor actor, String clientId, Schedule schedule, String language) {
+        Objects.requireNonNull(schedule, "schedule");
+        if (language != null && !ConfigUpdate.LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("language must be one of fi, sv, en, was '" + language + "'");
+        }
         SignedMessage signed = gate.run(actor, "setting the schedule of " + clientId, visit -> {
-            Connection c = visit.connection();
-            Instant now = visit.now();
-            CaseContext context = CaseContexts.load(c, clientId);
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
             Decision d = visit.require(Operation.SET_SCHEDULE, context, "client", clientId);
-            Assignment device = DeviceAssignments.ofClient(c, clientId).stream().filter(Assignment::active).findFirst()
+            SignedMessage message = configs.issue(visit.connection(), visit.now(), actor.userId(), clientId, schedule, language)
                     .orElseThrow(() -> new IllegalStateException("no device is lent to client " + clientId + "; assign one first"));
-            long version = nextConfigVersion(c, device.deviceId());
-            ConfigUpdate update = new ConfigUpdate(device.deviceId(), version, now, schedule, context.client().alertThreshold(),
-                    DEFAULT_LANGUAGE, DEFAULT_STATUS_INTERVAL_SECONDS);
-            SignedMessage message = configSigner.sign(update);
-            try (PreparedStatement s = c.prepareStatement("insert into care_device_configs (device_id, version, client_id, issued_at_ms, "
-                    + "issued_by, compact) values (?, ?, ?, ?, ?, ?)")) {
-                s.setString(1, device.deviceId());
-                s.setLong(2, version);
-                s.setString(3, clientId);
-                s.setLong(4, now.toEpochMilli());
-                s.setString(5, actor.userId());
-                s.setString(6, message.compact());
-                s.executeUpdate();
-            }
-            visit.record(AuditAction.SCHEDULE_SET.code(), "client", clientId, Visit.basis(d) + "; device " + device.deviceId()
-                    + " config v" + version + ", " + schedule.slots().size() + " slots");
+            ConfigUpdate update = (ConfigUpdate) message.message();
+            visit.record(AuditAction.SCHEDULE_SET.code(), "client", clientId, Visit.basis(d) + "; device " + update.deviceId()
+                    + " config v" + update.version() + ", " + schedule.slots().size() + " slots, language " + update.language());
             return message;
         });
-        ConfigUpdate update = (ConfigUpdate) signed.message();
-        downlink.publishRetained(Topics.downlink(update.deviceId(), MessageType.CONFIG), signed.bytes());
+        configs.publish(Optional.of(signed));
         return signed;
     }
 
-    private static long nextConfigVersion(Connection c, String deviceId) throws SQLException {
-        long highest = 0;
-        for (String sql : new String[] {"select max(version) from care_device_configs where device_id = ?",
-                "select config_version from device_status where device_id = ?"}) {
-            try (PreparedStatement q = c.prepareStatement(sql)) {
-                q.setString(1, deviceId);
-                try (ResultSet rs = q.executeQuery()) {
+    /** How long a requested test stays open unless the worker says otherwise: "please test within 30 minutes". */
+    public static final java.time.Duration DEFAULT_REQUEST_WINDOW = java.time.Duration.ofMinutes(30);
+
+    /**
+     * Asks the device lent to the client for a test now: a {@link org.breathgate.protocol.TestRequest} open for
+     * {@code window} (at most four hours), signed with the receiver's key like a configuration, stored, audited
+     * ({@code test.requested}) and published retained on the device's {@code down/test_request} topic once committed. A
+     * missed one is a missed test like any other; one that never arrives raises "expected test not received".
+     *
+     * @throws IllegalStateException if no device is lent to the client now
+     */
+    public org.breathgate.protocol.TestRequest requestTest(Actor actor, String clientId, java.time.Duration window) {
+        SignedMessage signed = gate.run(actor, "asking " + clientId + " for a test now", visit -> {
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
+            Decision d = visit.require(Operation.SET_SCHEDULE, context, "client", clientId);
+            java.sql.Connection c = visit.connection();
+            String device = org.breathgate.receiver.care.people.DeviceAssignments.ofClient(c, clientId).stream()
+                    .filter(org.breathgate.receiver.care.people.Assignment::active).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no device is lent to client " + clientId + "; assign one first"))
+                    .deviceId();
+            long number = 1;
+            try (java.sql.PreparedStatement q = c.prepareStatement("select max(request) from care_test_requests where device_id = ?")) {
+                q.setString(1, device);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
                     if (rs.next()) {
-                        highest = Math.max(highest, rs.getLong(1));
+                        number = rs.getLong(1) + 1;
                     }
                 }
             }
-        }
-        return highest + 1;
+            org.breathgate.protocol.TestRequest request = new org.breathgate.protocol.TestRequest(device, number, visit.now(),
+                    visit.now().plus(window));
+            SignedMessage message = configs.sign(request);
+            try (java.sql.PreparedStatement s = c.prepareStatement("insert into care_test_requests (device_id, request, client_id, "
+                    + "issued_at_ms, until_ms, issued_by, compact) values (?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, device);
+                s.setLong(2, number);
+                s.setString(3, clientId);
+                s.setLong(4, request.issued().toEpochMilli());
+                s.setLong(5, request.until().toEpochMilli());
+                s.setString(6, actor.userId());
+                s.setString(7, message.compact());
+                s.executeUpdate();
+            }
+            visit.record("test.requested", "client", clientId, Visit.basis(d) + "; device " + device + " request " + number + " until "
+                    + request.until());
+            return message;
+        });
+        configs.publishTestRequest(signed);
+        return (org.breathgate.protocol.TestRequest) signed.message();
+    }
+
+    /**
+     * The client's schedule as last sent to a device (with its language, threshold and who set it), for whoever may open the
+     * client's timeline; empty when none was ever sent.
+     */
+    public Optional<DeviceConfigs.OnRecord> current(Actor actor, String clientId) {
+        return gate.look(actor, "reading the schedule of " + clientId, visit -> {
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
+            visit.require(Operation.VIEW_TIMELINE, context, "client", clientId);
+            return DeviceConfigs.onRecord(visit.connection(), clientId);
+        });
     }
 }

@@ -52,6 +52,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     private final RetentionJob retention;
     private final Clock clock;
     private final Runnable alertsStored;
+    private final Runnable everyMinute;
     private final ScheduledExecutorService thread;
     private final JobLeases leases;
     private Instant lastAnchor = Instant.MIN;
@@ -70,17 +71,20 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
      *                     outbox): the alert delivery worker's wake-up, so e-mail does not wait for a poll
      */
     public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored) {
-        this(alerts, audit, retention, clock, alertsStored, null);
+        this(alerts, audit, retention, clock, alertsStored, null, () -> { });
     }
 
     /**
      * @param retention    the retention job, or {@code null} when no retention period is configured (keep everything)
      * @param alertsStored called on this thread after alert commands were stored (the alert delivery worker's wake-up)
      * @param leases       the job leases shared by every receiver on the database, or {@code null} to run every job here
+     * @param everyMinute  more work for the minute tick, after the alerts and under their lease (e.g. reporting devices
+     *                     offline to the technicians, which several receivers must not each do)
      */
     public CareScheduler(AlertProcessor alerts, AuditLog audit, RetentionJob retention, Clock clock, Runnable alertsStored,
-                         JobLeases leases) {
+                         JobLeases leases, Runnable everyMinute) {
         this.leases = leases;
+        this.everyMinute = Objects.requireNonNull(everyMinute, "everyMinute");
         this.alertsStored = Objects.requireNonNull(alertsStored, "alertsStored");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -155,6 +159,7 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
                 if (!alerts.tick().isEmpty()) {
                     alertsStored.run();
                 }
+                everyMinute.run();
             });
         }
         Instant now = clock.instant();

@@ -27,13 +27,15 @@ import java.util.Set;
  * @param time          when it happened as far as can be known (a span when the device clock was not synchronised)
  * @param excuse        a worker's excuse beside it, or {@code null}
  * @param kind          what it is
- * @param retestOf      for a retest (or a missed retest), the sequence number of the test it confirms; else {@code null}
+ * @param retestOf      for a retest (or a missed retest), the sequence number of the test it was asked for: the first
+ *                      positive of its chain ({@code reason.chain_start}), never an earlier retest; else {@code null}
  * @param retestOfShown whether that test is on the same timeline (else a link to it would lead nowhere)
+ * @param retestOfAt    when that test happened, as the timeline shows it, when it is on the same timeline; else {@code null}
  * @param photo         for a reading that makes a statement about a photo, the photo's state; else {@code null}
  * @param signature     the signature checked again against the enrolled key when the timeline was read
  */
 public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, Kind kind, Long retestOf, boolean retestOfShown,
-                            PhotoState photo, SignatureCheck.Result signature) {
+                            PhotoState photo, SignatureCheck.Result signature, Instant retestOfAt) {
 
     /** What a stored event is on a timeline; the chart draws each differently (shape as well as colour). */
     public enum Kind {
@@ -65,6 +67,18 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
      */
     static TimelineEntry of(StoredEvent stored, Excuse excuse, PhotoState photo, SignatureCheck.Result signature,
                                    Set<Long> shownSeqs) {
+        java.util.Map<Long, Instant> shown = new java.util.HashMap<>();
+        shownSeqs.forEach(seq -> shown.put(seq, stored.receivedAt()));
+        return of(stored, excuse, photo, signature, shown);
+    }
+
+    /**
+     * Classifies {@code stored}.
+     *
+     * @param shown the events on the same timeline, by sequence number, with the time each is shown at
+     */
+    static TimelineEntry of(StoredEvent stored, Excuse excuse, PhotoState photo, SignatureCheck.Result signature,
+                            java.util.Map<Long, Instant> shown) {
         EvidenceEvent e = stored.event();
         Kind kind;
         TestReason reason = null;
@@ -81,9 +95,12 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
         } else {
             throw new IllegalArgumentException("unknown event " + e.getClass().getSimpleName());
         }
-        Long of = reason instanceof TestReason.Retest retest ? retest.of() : null;
-        return new TimelineEntry(stored, EventTime.of(e.clock(), stored.receivedAt()), excuse, kind, of,
-                of != null && shownSeqs.contains(of), photo, signature);
+        // A retest answers the chain's first positive, whichever attempt it is: "confirms test 2" used to point at the
+        // previous retest.
+        Long of = reason instanceof TestReason.Retest retest ? retest.chainStart() : null;
+        Instant ofAt = of == null ? null : shown.get(of);
+        return new TimelineEntry(stored, EventTime.of(e.clock(), stored.receivedAt()), excuse, kind, of, ofAt != null, photo, signature,
+                ofAt);
     }
 
     /** The decoded event, exactly as the device signed it. */
@@ -162,6 +179,18 @@ public record TimelineEntry(StoredEvent stored, EventTime time, Excuse excuse, K
     /** Whether a scheduled test was taken after its window. */
     public boolean late() {
         return event() instanceof Reading r && r.reason() instanceof TestReason.Scheduled s && s.late();
+    }
+
+    /** Whether it was (or was to be) a random test, drawn by the device. */
+    public boolean random() {
+        TestReason r = event() instanceof Reading x ? x.reason() : event() instanceof MissedTest m ? m.reason() : null;
+        return r instanceof TestReason.Random;
+    }
+
+    /** Whether it was (or was to be) a test a worker asked for ("please test now"). */
+    public boolean requested() {
+        TestReason r = event() instanceof Reading x ? x.reason() : event() instanceof MissedTest m ? m.reason() : null;
+        return r instanceof TestReason.Requested;
     }
 
     /** Whether the parent took the test on their own. */

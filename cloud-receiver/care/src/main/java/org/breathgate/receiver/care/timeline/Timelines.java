@@ -3,6 +3,8 @@ package org.breathgate.receiver.care.timeline;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Decision;
 import org.breathgate.care.access.Operation;
+import org.breathgate.care.access.Role;
+import org.breathgate.care.consent.ConsentVersion;
 import org.breathgate.care.alert.CaseContext;
 import org.breathgate.care.alert.Excuse;
 import org.breathgate.care.audit.AuditAction;
@@ -64,6 +66,14 @@ public final class Timelines {
         Connection c = visit.connection();
         CaseContext context = CaseContexts.load(c, clientId);
         Decision open = visit.require(Operation.VIEW_TIMELINE, context, "client", clientId);
+        boolean consentLimited = visit.actor() != null && visit.actor().role() == Role.CHILD_PROTECTION_WORKER;
+        if (consentLimited) {
+            // A child-protection worker's period is the one their unit's consents name: asking for a wider or narrower one
+            // must not reveal when something they may not see happened.
+            Instant[] clamped = clampToConsents(context, visit.actor().organisationId(), from, to);
+            from = clamped[0];
+            to = clamped[1];
+        }
         List<StoredEvent> shown = new ArrayList<>();
         Map<String, Excuse> excuses = new java.util.HashMap<>();
         int withheld = 0;
@@ -88,18 +98,44 @@ public final class Timelines {
         }
         visit.record(AuditAction.TIMELINE_VIEWED.code(), "client", clientId, Visit.basis(open) + "; " + from + " to " + to + "; shown "
                 + shown.size() + ", withheld " + withheld);
+        // What consent withholds is not hinted at: no count of it (a support request or a device signal is never theirs, and a
+        // count narrowed by dates would date it). The audit entry above keeps the real figure.
+        int withheldShown = consentLimited ? 0 : withheld;
         // Only readings the viewer may see are here, so whoever sees an entry may see its photo's state.
         Map<String, PhotoState> photos = PhotoState.of(c, shown.stream().map(StoredEvent::event).toList());
         SignatureCheck signatures = new SignatureCheck(registry);
-        Set<Long> seqs = new HashSet<>();
-        shown.forEach(s -> seqs.add(s.seq()));
+        Map<Long, Instant> seqs = new java.util.HashMap<>();
+        shown.forEach(s -> seqs.put(s.seq(), EventTime.of(s.event().clock(), s.receivedAt()).shown()));
         List<TimelineEntry> entries = new ArrayList<>();
         for (StoredEvent s : shown) {
             entries.add(TimelineEntry.of(s, excuses.get(s.ref()), photos.get(PhotoState.key(s.event())),
                     signatures.check(s.deviceId(), s.compact()), seqs));
         }
         boolean mayExcuse = visit.check(Operation.EXCUSE_MISSED_TEST, context, null).allowed();
-        return new TimelineView(context.client(), from, to, entries, withheld, mayExcuse, visit.reviewsPhotos(), visit.seesPhotoVerdicts());
+        return new TimelineView(context.client(), from, to, entries, withheldShown, mayExcuse, visit.reviewsPhotos(),
+                visit.seesPhotoVerdicts());
+    }
+
+    /**
+     * {@code [from, to)} cut to the span the unit's consents name (from the earliest start to the latest end); a period wholly
+     * outside it becomes an empty one at its nearest edge.
+     */
+    static Instant[] clampToConsents(CaseContext context, String unit, Instant from, Instant to) {
+        Instant start = null;
+        Instant end = null;
+        for (ConsentVersion v : context.consents().versions()) {
+            if (!v.childProtectionUnitId().equals(unit)) {
+                continue;
+            }
+            start = start == null || v.validFrom().isBefore(start) ? v.validFrom() : start;
+            end = end == null || v.validUntil().isAfter(end) ? v.validUntil() : end;
+        }
+        if (start == null) {
+            return new Instant[] {from, from};
+        }
+        Instant f = from.isBefore(start) ? start : from.isAfter(end) ? end : from;
+        Instant t = to.isAfter(end) ? end : to.isBefore(f) ? f : to;
+        return new Instant[] {f, t};
     }
 
     /** How each kind of stored event is decided and audited. */

@@ -29,10 +29,14 @@ import java.util.TreeMap;
  *       try, then a valid one) count once.</li>
  *   <li><b>taken</b>: slots with a reading that has a valid sample (pass or fail); <b>late</b>: of those,
  *       taken after the window closed.</li>
- *   <li><b>missed</b>: slots with a missed-test event and no valid reading; <b>excused</b>: of those, with a
- *       worker's excuse.</li>
- *   <li><b>scheduled</b>: taken + missed (slots the device knows were due; a slot with only aborted tries and
- *       no missed-test event yet is not counted until its window closes).</li>
+ *   <li><b>missed</b>: every missed test the timeline shows: slots whose window closed with no valid sample (even
+ *       when the slot was then tested late, within the late grace: it was missed in its window, and the timeline shows
+ *       it) and missed retests; <b>excused</b>: of those, with a worker's excuse. So the table never says fewer missed
+ *       tests than the rows above it show.</li>
+ *   <li>Random tests and tests a worker asked for count as scheduled tests (each by its drawn time or request number).</li>
+ *   <li><b>scheduled</b>: the slots the device knows were due, each once: tested, or missed, or both (missed in the
+ *       window, tested late); a slot with only aborted tries and no missed-test event yet is not counted until its
+ *       window closes. Retests are not slots.</li>
  *   <li><b>positives</b>: failed readings that start a chain (scheduled or on-demand); their retests are not
  *       counted again, so one drinking episode is one positive.</li>
  * </ul>
@@ -76,7 +80,13 @@ public final class WeeklyCompliance {
             LocalDate monday = mondayOf(item.time().latest(), zone);
             Tally t = weeks.computeIfAbsent(monday, m -> new Tally());
             if (item.event() instanceof Reading r) {
+                Object expected = expectedKey(r.reason());
+                if (expected != null && !(r.reason() instanceof TestReason.Scheduled) && item.validSample()) {
+                    t.slots.add(expected);
+                    t.taken.add(expected);
+                }
                 if (r.reason() instanceof TestReason.Scheduled s && item.validSample()) {
+                    t.slots.add(s.slot());
                     if (t.taken.add(s.slot()) && s.late()) {
                         t.late.add(s.slot());
                     }
@@ -84,25 +94,39 @@ public final class WeeklyCompliance {
                 if (item.positive() && item.kind() == TimelineEntry.Kind.TEST) {
                     t.positives++;
                 }
-            } else if (item.event() instanceof MissedTest) {
-                MissedTest m = (MissedTest) item.event();
-                if (m.reason() instanceof TestReason.Scheduled) {
-                    Instant slot = ((TestReason.Scheduled) m.reason()).slot();
-                    t.missed.add(slot);
-                    if (item.excuse() != null) {
-                        t.excused.add(slot);
-                    }
+            } else if (item.event() instanceof MissedTest m) {
+                // A slot is named by its nominal time, a missed retest by its own sequence number.
+                Object key = expectedKey(m.reason());
+                Object missed = key != null ? key : (Object) ("seq:" + m.seq());
+                if (key != null) {
+                    t.slots.add(key);
+                }
+                t.missed.add(missed);
+                if (item.excuse() != null) {
+                    t.excused.add(missed);
                 }
             }
         }
         List<Week> out = new ArrayList<>();
         weeks.forEach((monday, t) -> {
-            t.missed.removeAll(t.taken);
-            t.excused.retainAll(t.missed);
             out.add(new Week(monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), monday,
-                    t.taken.size() + t.missed.size(), t.taken.size(), t.late.size(), t.missed.size(), t.excused.size(), t.positives));
+                    t.slots.size(), t.taken.size(), t.late.size(), t.missed.size(), t.excused.size(), t.positives));
         });
         return out;
+    }
+
+    /**
+     * What names an expected test: a slot by its nominal time, a random test by its drawn time, a requested test by its
+     * number; retests and own tests are not expected tests ({@code null}).
+     */
+    private static Object expectedKey(TestReason reason) {
+        if (reason instanceof TestReason.Scheduled s) {
+            return s.slot();
+        }
+        if (reason instanceof TestReason.Random r) {
+            return "random:" + r.slot();
+        }
+        return reason instanceof TestReason.Requested q ? "request:" + q.request() : null;
     }
 
     static LocalDate mondayOf(Instant at, ZoneId zone) {
@@ -110,10 +134,11 @@ public final class WeeklyCompliance {
     }
 
     private static final class Tally {
-        final Set<Instant> taken = new HashSet<>();
+        final Set<Object> taken = new HashSet<>();
         final Set<Instant> late = new HashSet<>();
-        final Set<Instant> missed = new HashSet<>();
-        final Set<Instant> excused = new HashSet<>();
+        final Set<Object> slots = new HashSet<>();
+        final Set<Object> missed = new HashSet<>();
+        final Set<Object> excused = new HashSet<>();
         int positives;
     }
 }

@@ -55,6 +55,58 @@ class PdfReportTest {
     }
 
     @Test
+    void the_how_to_verify_page_lists_each_device_key_used_with_its_fingerprint_and_pem_in_each_language() throws Exception {
+        SampleMessages home = SampleMessages.of("home-0001");
+        Instant at = FROM.plus(Duration.ofHours(30));
+        EvidenceEvent e = home.at(at).soberReading(1);
+        List<TimelineEntry> items = List.of(TestTimelines.entry(e, home.at(at).sign(e).compact(), at, null, null, java.util.Set.of()));
+        org.breathgate.protocol.VerificationKey key = org.breathgate.testkit.TestKeys.device("home-0001").verificationKey();
+        String fingerprint = key.fingerprint();
+        for (String lang : List.of("fi", "sv", "en")) {
+            Properties texts = bundle(lang);
+            String text = text(PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM,
+                    TO, items, 0), Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, null, ZoneId.of("Europe/Helsinki"), lang,
+                    List.of(key))));
+            assertTrue(text.contains(texts.getProperty("verify.title")), lang + ": " + text);
+            assertTrue(text.contains("home-0001:1"), text);
+            assertTrue(text.replace(" ", "").replace("\n", "").contains(fingerprint), "the whole fingerprint, to compare: " + text);
+            assertTrue(text.contains("-----BEGIN PUBLIC KEY-----") && text.contains("-----END PUBLIC KEY-----"), text);
+            for (String pemLine : key.toPem().strip().split("\\R")) {
+                assertTrue(text.contains(pemLine), "PEM line " + pemLine + " in " + text);
+            }
+            assertTrue(text.contains("breathgate-verify --key device.pub.pem"), text);
+        }
+        String missing = text(PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM,
+                TO, items, 0), Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, null, ZoneId.of("Europe/Helsinki"), "en")));
+        assertTrue(missing.contains(bundle("en").getProperty("verify.key_missing")), "a key not at hand is said to be so: " + missing);
+    }
+
+    @Test
+    void each_event_says_whether_its_key_was_proven_to_be_held_in_a_tpm_in_each_language() throws Exception {
+        SampleMessages home = SampleMessages.of("home-0001");
+        Instant first = FROM.plus(Duration.ofHours(6));
+        Instant second = FROM.plus(Duration.ofHours(30));
+        String tpm = "TPM id:00001014 swtpm, EK certificate sha256:be5706e35720483c chaining to CN=swtpm-localca-rootca";
+        List<TimelineEntry> items = List.of(
+                TestTimelines.entry(home.at(first).soberReading(1), "x.y.z", first, new org.breathgate.receiver.care.timeline.SignatureCheck.Result(
+                        "home-0001", "home-0001:1", 1, org.breathgate.receiver.care.timeline.SignatureCheck.Status.VERIFIED, "ES256",
+                        org.breathgate.receiver.care.timeline.SignatureCheck.KeyHome.TPM_ATTESTED, tpm)),
+                TestTimelines.entry(home.at(second).soberReading(2), "x.y.z", second, new org.breathgate.receiver.care.timeline.SignatureCheck.Result(
+                        "home-0001", "home-0001:2", 2, org.breathgate.receiver.care.timeline.SignatureCheck.Status.VERIFIED, "ES256",
+                        org.breathgate.receiver.care.timeline.SignatureCheck.KeyHome.SOFTWARE, null)));
+        for (String lang : List.of("fi", "sv", "en")) {
+            String text = text(PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,
+                    items, 0), Actor.substanceAbuseWorker("worker-sa", "sa-1"), TO, null, ZoneId.of("Europe/Helsinki"), lang)))
+                    .replaceAll("\\s+", " ");
+            Properties texts = bundle(lang);
+            String attested = java.text.MessageFormat.format(texts.getProperty("key.tpm"), "ES256", tpm);
+            String software = java.text.MessageFormat.format(texts.getProperty("key.software"), "ES256");
+            assertTrue(text.contains(attested), lang + ": " + text);
+            assertTrue(text.contains(software), lang + ": " + text);
+        }
+    }
+
+    @Test
     void an_empty_period_says_so_in_each_language() throws Exception {
         for (String lang : List.of("fi", "sv", "en")) {
             byte[] pdf = PdfReport.render(new PdfReport.Content(TestTimelines.view(Client.open("client-a", "Parent A", "sa-1"), FROM, TO,
@@ -223,7 +275,8 @@ class PdfReportTest {
                 outline(catalog.getStructureTreeRoot(), "", tree);
                 String t = tree.toString();
                 assertTrue(t.startsWith("Document\n  H1\n  P\n"), lang + ": the title heads the document\n" + t);
-                assertEquals(3, t.split("\n  H2\n", -1).length - 1, lang + ": chart, weeks and events are sections\n" + t);
+                assertEquals(4, t.split("\n  H2\n", -1).length - 1, lang + ": chart, weeks, events and how to verify are sections\n" + t);
+                assertTrue(t.contains("\n  H3\n"), lang + ": each device key has its own heading\n" + t);
                 assertTrue(t.contains("  Figure alt=" + org.breathgate.receiver.care.chart.ChartModel.of(
                         TestTimelines.view(Client.open("client-s", SAMI, "sa-1"), FROM, TO, List.of(), 0), lang, HELSINKI).summary().substring(0, 10)),
                         lang + ": the chart is a figure with its summary as alternative text\n" + t);

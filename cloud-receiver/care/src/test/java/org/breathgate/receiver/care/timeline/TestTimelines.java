@@ -26,6 +26,12 @@ public final class TestTimelines {
                 new SignatureCheck.Result(event.deviceId(), key.toString(), 1, SignatureCheck.Status.VERIFIED), shownSeqs);
     }
 
+    /** {@code event} as stored at {@code receivedAt}, checked as {@code signature} says (e.g. a TPM-attested key), alone on its timeline. */
+    public static TimelineEntry entry(EvidenceEvent event, String compact, Instant receivedAt, SignatureCheck.Result signature) {
+        return TimelineEntry.of(new StoredEvent(new KeyId(event.deviceId(), signature.keyVersion()), compact, event, receivedAt), null, null,
+                signature, Set.of(event.seq()));
+    }
+
     /** {@code event} as stored at {@code receivedAt}, with no excuse or photo, alone on its timeline. */
     public static TimelineEntry entry(EvidenceEvent event, Instant receivedAt) {
         return entry(event, "x.y.z", receivedAt, null, null, Set.of());
@@ -33,11 +39,16 @@ public final class TestTimelines {
 
     /** The entries of {@code events}, each stored at the receipt time given beside it, on one timeline. */
     public static List<TimelineEntry> entries(List<EvidenceEvent> events, List<Instant> receivedAt) {
-        Set<Long> shown = new HashSet<>();
-        events.forEach(e -> shown.add(e.seq()));
+        java.util.Map<Long, Instant> shown = new java.util.HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            shown.put(events.get(i).seq(), org.breathgate.care.consent.EventTime
+                    .of(events.get(i).clock(), receivedAt.get(i)).shown());
+        }
         java.util.ArrayList<TimelineEntry> out = new java.util.ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            out.add(entry(events.get(i), "x.y.z", receivedAt.get(i), null, null, shown));
+            KeyId key = new KeyId(events.get(i).deviceId(), 1);
+            out.add(TimelineEntry.of(new StoredEvent(key, "x.y.z", events.get(i), receivedAt.get(i)), null, null,
+                    new SignatureCheck.Result(events.get(i).deviceId(), key.toString(), 1, SignatureCheck.Status.VERIFIED), shown));
         }
         return out;
     }

@@ -74,6 +74,58 @@ class WeeklyComplianceTest {
     }
 
     @Test
+    void a_slot_missed_in_its_window_and_tested_late_counts_as_missed_and_its_excuse_as_excused() {
+        // What a newcomer saw in the demo: the timeline shows the missed test (excused), the week said 0 missed, 0 excused.
+        Instant slot = Instant.parse("2026-03-05T06:00:00Z");
+        MissedTest missed = missed(slot, 1);
+        List<TimelineEntry> items = List.of(
+                item(missed, new Excuse("home-0001", 1, "worker-sa", "Bus was late", Instant.parse("2026-03-05T09:00:00Z"))),
+                item(scheduled(slot, 2, Outcome.PASS, true), null));
+        WeeklyCompliance.Week week = WeeklyCompliance.of(items, HELSINKI).get(0);
+        assertEquals(1, week.scheduled());
+        assertEquals(1, week.taken());
+        assertEquals(1, week.late());
+        assertEquals(1, week.missed());
+        assertEquals(1, week.excused());
+    }
+
+    @Test
+    void a_missed_retest_is_a_missed_test_of_its_week() {
+        Reading first = scheduled(Instant.parse("2026-03-03T06:00:00Z"), 1, Outcome.FAIL, false);
+        MissedTest template = home.at(Instant.parse("2026-03-03T06:50:00Z")).missedTest(2);
+        MissedTest missedRetest = new MissedTest("home-0001", 2, template.clock(), new TestReason.Retest(1, 1, 1),
+                Instant.parse("2026-03-03T06:20:00Z"), Instant.parse("2026-03-03T06:50:00Z"), 0);
+        WeeklyCompliance.Week week = WeeklyCompliance.of(List.of(item(first, null), item(missedRetest, null)), HELSINKI).get(0);
+        assertEquals(1, week.missed(), "the timeline shows a missed retest, so the week counts it");
+        assertEquals(1, week.positives());
+    }
+
+    @Test
+    void random_and_requested_tests_are_expected_tests_taken_or_missed_and_an_own_test_is_not() {
+        Instant drawn = Instant.parse("2026-03-03T11:17:00Z");
+        Reading randomTaken = scheduled(drawn, 1, Outcome.PASS, false);
+        randomTaken = new Reading("home-0001", 1, randomTaken.clock(), new TestReason.Random(drawn), Outcome.PASS,
+                randomTaken.breathAlcohol(), randomTaken.threshold(), null, 4_000, 210, randomTaken.sensor());
+        MissedTest template = home.at(Instant.parse("2026-03-04T15:00:00Z")).missedTest(2);
+        MissedTest randomMissed = new MissedTest("home-0001", 2, template.clock(), new TestReason.Random(Instant.parse("2026-03-04T14:30:00Z")),
+                Instant.parse("2026-03-04T14:30:00Z"), Instant.parse("2026-03-04T15:00:00Z"), 0);
+        Reading requested = scheduled(Instant.parse("2026-03-05T10:05:00Z"), 3, Outcome.PASS, false);
+        requested = new Reading("home-0001", 3, requested.clock(), new TestReason.Requested(1), Outcome.PASS,
+                requested.breathAlcohol(), requested.threshold(), null, 4_000, 210, requested.sensor());
+        MissedTest requestMissed = new MissedTest("home-0001", 4, home.at(Instant.parse("2026-03-06T10:30:00Z")).missedTest(4).clock(),
+                new TestReason.Requested(2), Instant.parse("2026-03-06T10:00:00Z"), Instant.parse("2026-03-06T10:30:00Z"), 0);
+        Reading sober = home.at(Instant.parse("2026-03-06T18:00:00Z")).soberReading(5);
+        Reading own = new Reading("home-0001", 5, sober.clock(), new TestReason.OnDemand(), Outcome.PASS, sober.breathAlcohol(),
+                sober.threshold(), null, 4_000, 210, sober.sensor());
+        WeeklyCompliance.Week week = WeeklyCompliance.of(List.of(item(randomTaken, null), item(randomMissed, null), item(requested, null),
+                item(requestMissed, null), item(own, null)), HELSINKI).get(0);
+        assertEquals(4, week.scheduled(), "two random tests and two requested ones were expected; the parent's own test was not");
+        assertEquals(2, week.taken());
+        assertEquals(2, week.missed());
+        assertEquals(0, week.late());
+    }
+
+    @Test
     void no_items_no_weeks() {
         assertEquals(List.of(), WeeklyCompliance.of(List.of(), HELSINKI));
     }

@@ -16,9 +16,9 @@ public final class DeviceActivity {
 
     /**
      * A device counts as online when its last heartbeat said so (the broker sends its last will, {@code online=false},
-     * when the connection drops) and came within this long: a few heartbeat intervals (docs/agent.md).
+     * when the connection drops) and came within this long: two heartbeat intervals of an hour (docs/agent.md).
      */
-    public static final Duration ONLINE_WITHIN = Duration.ofMinutes(30);
+    public static final Duration ONLINE_WITHIN = Duration.ofHours(2);
 
     /**
      * @param devicesOnline        devices heard from recently that said they are online

@@ -3,6 +3,7 @@ package org.breathgate.receiver.evidence.device;
 import org.breathgate.protocol.DeviceIds;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.KeyResolver;
+import org.breathgate.protocol.KeyType;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.StoreException;
@@ -63,6 +64,16 @@ public final class DeviceRegistry implements KeyResolver {
      * @throws IllegalStateException    if the device is revoked
      */
     public void enroll(VerificationKey key) {
+        enroll(key, null);
+    }
+
+    /**
+     * Enrolls {@code key} as {@link #enroll(VerificationKey)} does, with its type, and, when {@code attestation} is
+     * given, as hardware-bound with that attestation (in the same transaction).
+     *
+     * @param attestation what a verified TPM attestation established for exactly this key, or {@code null}
+     */
+    public void enroll(VerificationKey key, KeyAttestation attestation) {
         KeyId id = key.keyId();
         if (id.isReceiver()) {
             throw new IllegalArgumentException("the receiver's own key cannot be enrolled as a device");
@@ -81,12 +92,12 @@ public final class DeviceRegistry implements KeyResolver {
                 throw new IllegalStateException("device " + id.owner() + " is revoked; enroll it under a new device id");
             }
             try (PreparedStatement existing = c.prepareStatement(
-                    "select public_key from device_keys where device_id = ? and key_version = ?")) {
+                    "select public_key, key_type from device_keys where device_id = ? and key_version = ?")) {
                 existing.setString(1, id.owner());
                 existing.setInt(2, id.version());
                 try (ResultSet rs = existing.executeQuery()) {
                     if (rs.next()) {
-                        if (!Arrays.equals(rs.getBytes(1), key.raw())) {
+                        if (!Arrays.equals(rs.getBytes(1), key.raw()) || !rs.getString(2).equals(key.type().name())) {
                             throw new IllegalArgumentException("key " + id + " is already enrolled with another public key; "
                                     + "a rotated key needs a new version number");
                         }
@@ -95,12 +106,32 @@ public final class DeviceRegistry implements KeyResolver {
                 }
             }
             try (PreparedStatement insert = c.prepareStatement(
-                    "insert into device_keys (device_id, key_version, public_key, added_at_ms) values (?, ?, ?, ?)")) {
+                    "insert into device_keys (device_id, key_version, public_key, added_at_ms, key_type, hardware_bound)"
+                            + " values (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, id.owner());
                 insert.setInt(2, id.version());
                 insert.setBytes(3, key.raw());
                 insert.setLong(4, now);
+                insert.setString(5, key.type().name());
+                insert.setBoolean(6, attestation != null);
                 insert.executeUpdate();
+            }
+            if (attestation != null) {
+                try (PreparedStatement insert = c.prepareStatement("insert into device_key_attestations (device_id, key_version,"
+                        + " attested_at_ms, tpm_manufacturer, tpm_model, tpm_version, ek_certificate_sha256, ek_issuer, trust_anchor, record)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    insert.setString(1, id.owner());
+                    insert.setInt(2, id.version());
+                    insert.setLong(3, attestation.attestedAt().toEpochMilli());
+                    insert.setString(4, cap(attestation.tpmManufacturer(), 128));
+                    insert.setString(5, cap(attestation.tpmModel(), 128));
+                    insert.setString(6, cap(attestation.tpmVersion(), 128));
+                    insert.setString(7, attestation.ekCertificateSha256());
+                    insert.setString(8, cap(attestation.ekIssuer(), 1000));
+                    insert.setString(9, cap(attestation.trustAnchor(), 1000));
+                    insert.setString(10, attestation.record());
+                    insert.executeUpdate();
+                }
             }
             return null;
         });
@@ -235,7 +266,7 @@ public final class DeviceRegistry implements KeyResolver {
             return new KeyStatus.Unknown();
         }
         return read("key " + keyId, c -> {
-            try (PreparedStatement q = c.prepareStatement("select d.status, k.public_key, k.revoked_at_ms from devices d "
+            try (PreparedStatement q = c.prepareStatement("select d.status, k.public_key, k.revoked_at_ms, k.key_type from devices d "
                     + "left join device_keys k on k.device_id = d.device_id and k.key_version = ? where d.device_id = ?")) {
                 q.setInt(1, keyId.version());
                 q.setString(2, keyId.owner());
@@ -254,27 +285,41 @@ public final class DeviceRegistry implements KeyResolver {
                     if (!rs.wasNull()) {
                         return new KeyStatus.RevokedKey();
                     }
-                    return new KeyStatus.Valid(VerificationKey.fromRaw(keyId, raw));
+                    return new KeyStatus.Valid(VerificationKey.fromRaw(keyId, KeyType.valueOf(rs.getString(4)), raw));
                 }
             }
         });
     }
 
-    private static List<DeviceKey> keys(Connection c, String deviceId) throws SQLException {
+    /** Every key version of {@code deviceId}, oldest first, with type and attestation, read on {@code c} (a caller's transaction). */
+    public static List<DeviceKey> keys(Connection c, String deviceId) throws SQLException {
         List<DeviceKey> keys = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("select key_version, public_key, added_at_ms, revoked_at_ms "
-                + "from device_keys where device_id = ? order by key_version")) {
+        try (PreparedStatement q = c.prepareStatement("select k.key_version, k.public_key, k.added_at_ms, k.revoked_at_ms, k.key_type,"
+                + " a.attested_at_ms, a.tpm_manufacturer, a.tpm_model, a.tpm_version, a.ek_certificate_sha256, a.ek_issuer, a.trust_anchor,"
+                + " a.record from device_keys k left join device_key_attestations a"
+                + " on a.device_id = k.device_id and a.key_version = k.key_version"
+                + " where k.device_id = ? order by k.key_version")) {
             q.setString(1, deviceId);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    VerificationKey key = VerificationKey.fromRaw(new KeyId(deviceId, rs.getInt(1)), rs.getBytes(2));
+                    VerificationKey key = VerificationKey.fromRaw(new KeyId(deviceId, rs.getInt(1)), KeyType.valueOf(rs.getString(5)),
+                            rs.getBytes(2));
                     Instant added = Instant.ofEpochMilli(rs.getLong(3));
                     long revokedMs = rs.getLong(4);
-                    keys.add(new DeviceKey(key, added, rs.wasNull() ? null : Instant.ofEpochMilli(revokedMs)));
+                    Instant revoked = rs.wasNull() ? null : Instant.ofEpochMilli(revokedMs);
+                    long attestedMs = rs.getLong(6);
+                    KeyAttestation attestation = rs.wasNull() ? null : new KeyAttestation(rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), Instant.ofEpochMilli(attestedMs),
+                            rs.getString(13));
+                    keys.add(new DeviceKey(key, added, revoked, attestation));
                 }
             }
         }
         return keys;
+    }
+
+    private static String cap(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private static Optional<Boolean> deviceRevoked(Connection c, String deviceId) throws SQLException {

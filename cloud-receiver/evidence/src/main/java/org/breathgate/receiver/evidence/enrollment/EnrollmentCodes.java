@@ -7,6 +7,7 @@ import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.Sql;
 import org.breathgate.receiver.evidence.device.BrokerLogins;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
+import org.breathgate.receiver.evidence.device.KeyAttestation;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -111,12 +112,16 @@ public final class EnrollmentCodes {
     }
 
     /**
-     * Uses {@code code} to enroll a new device with {@code publicKey} (raw Ed25519, 32 bytes) as its key version 1, and
-     * makes its broker login ({@link BrokerLogins}), all in one transaction.
+     * Uses {@code code} to enroll a new device with {@code publicKey} (Ed25519 or P-256; its kid is replaced by the new
+     * device's) as its key version 1, and makes its broker login ({@link BrokerLogins}); when {@code attestation} is given,
+     * the key is recorded as hardware-bound with what it returns for the new key id (an attestation record names the kid),
+     * all in one transaction.
      *
+     * @param attestation makes the verified attestation's record for the new kid, or {@code null} for a key without one
      * @throws RefusedException if the code is unknown, used or expired (nothing changed)
      */
-    public Enrolled use(EnrollmentCode code, byte[] publicKey, DeviceFacts facts) {
+    public Enrolled use(EnrollmentCode code, VerificationKey publicKey, java.util.function.Function<KeyId, KeyAttestation> attestation,
+                        DeviceFacts facts) {
         long now = clock.millis();
         return Sql.write(database, "enrolling a device", c -> {
             String deviceId = newDeviceId(c);
@@ -137,9 +142,34 @@ public final class EnrollmentCodes {
             }
             KeyId kid = new KeyId(deviceId, 1);
             // Commits the code's use and the device together (same writer connection, see the class comment).
-            registry.enroll(VerificationKey.fromRaw(kid, publicKey));
+            registry.enroll(publicKey.withKeyId(kid), attestation == null ? null : attestation.apply(kid));
             BrokerLogins.Issued login = BrokerLogins.issue(c, deviceId, "enrollment", Instant.ofEpochMilli(now), random);
             return new Enrolled(deviceId, kid, login);
+        });
+    }
+
+    /**
+     * Whether {@code code} could enroll a device now, without using it (step 1 of TPM attestation checks the code but
+     * leaves it for the enrollment itself).
+     *
+     * @return empty when the code is known, unused and not expired; else why not
+     */
+    public java.util.Optional<Refusal> check(EnrollmentCode code) {
+        long now = clock.millis();
+        return Sql.read(database, "checking an enrollment code", c -> {
+            try (PreparedStatement q = c.prepareStatement("select used_at_ms, expires_at_ms from enrollment_codes where code_hash = ?")) {
+                q.setString(1, hash(code));
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.of(Refusal.UNKNOWN);
+                    }
+                    rs.getLong(1);
+                    if (!rs.wasNull()) {
+                        return java.util.Optional.of(Refusal.USED);
+                    }
+                    return rs.getLong(2) > now ? java.util.Optional.<Refusal>empty() : java.util.Optional.of(Refusal.EXPIRED);
+                }
+            }
         });
     }
 

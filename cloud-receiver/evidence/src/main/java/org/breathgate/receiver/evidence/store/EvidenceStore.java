@@ -23,7 +23,7 @@ import java.util.Objects;
  * {@link EvidenceReader}).
  *
  * <p>Evidence is kept exactly once per (device, sequence number), as the exact signed bytes plus
- * the fields needed to search it. The same bytes again are a {@link Write.Result#DUPLICATE}; other
+ * the fields needed to search it. The same signed content again (header and payload; see {@link #settleConflict}) is a {@link Write.Result#DUPLICATE}; other
  * bytes under a stored sequence number are a {@link Write.Result#SEQ_REUSED} tamper alarm, kept in
  * quarantine. Thread-safe.
  */
@@ -102,7 +102,7 @@ public final class EvidenceStore {
 
     /**
      * Inserts every evidence write in one JDBC batch (one round trip to PostgreSQL instead of one
-     * per row), then settles the ones that hit an existing (device, seq): same bytes a duplicate,
+     * per row), then settles the ones that hit an existing (device, seq): same signed content a duplicate,
      * other bytes a reused sequence number. Within one batch a repeat sees the earlier row, as the
      * rows are inserted in order in the same transaction.
      */
@@ -162,7 +162,12 @@ public final class EvidenceStore {
         insert.setString(15, cut(write.clockCheck(), 500));
     }
 
-    /** An insert found the (device, seq) taken: the same bytes are a duplicate, others a reused seq (quarantined). */
+    /**
+     * An insert found the (device, seq) taken: the same signed content (protected header and payload) is a duplicate, other
+     * content a reused seq (quarantined). The signature is not compared: ECDSA signatures ({@code ES256}) are randomised, so
+     * the same content signed twice (a device that re-signs on resend) has different signature bytes; both were verified
+     * with the device's key before this point, so either is the device's. The stored row keeps the first one.
+     */
     private Write.Result settleConflict(Statements s, Write.Evidence write) throws SQLException {
         EvidenceEvent event = write.event();
         SignedMessage signed = write.signed();
@@ -176,7 +181,7 @@ public final class EvidenceStore {
             }
             stored = rs.getString(1);
         }
-        if (stored.equals(signed.compact())) {
+        if (signingInput(stored).equals(signingInput(signed.compact()))) {
             if (write.misroutedTopic() != null) {
                 // Its exact bytes again, on another topic than their own: nothing new is stored, the mismatch is counted.
                 PreparedStatement misrouted = s.countMisrouted();
@@ -190,6 +195,12 @@ public final class EvidenceStore {
                 "sequence number " + event.seq() + " is already stored with different content (signed by "
                         + signed.keyId() + ")", signed.bytes(), write.receivedAt(), true));
         return Write.Result.SEQ_REUSED;
+    }
+
+    /** {@code header.payload} of a compact JWS: what its signature covers. */
+    static String signingInput(String compact) {
+        int lastDot = compact.lastIndexOf('.');
+        return lastDot < 0 ? compact : compact.substring(0, lastDot);
     }
 
     private void saveStatus(Statements s, Write.Status write) throws SQLException {

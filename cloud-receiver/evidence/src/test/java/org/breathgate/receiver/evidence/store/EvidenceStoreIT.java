@@ -3,6 +3,10 @@ package org.breathgate.receiver.evidence.store;
 import org.breathgate.receiver.evidence.db.Database;
 
 import org.breathgate.protocol.DeviceStatus;
+import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.MessageSigner;
+import org.breathgate.protocol.SigningKey;
+import org.breathgate.protocol.VerificationKey;
 import org.breathgate.protocol.MessageType;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.SignedMessage;
@@ -13,7 +17,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.SQLException;
+import java.util.Base64;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +30,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +74,44 @@ class EvidenceStoreIT {
             SignedMessage reading = home.sign(home.soberReading(1));
             assertEquals(List.of(Write.Result.STORED, Write.Result.DUPLICATE),
                     new EvidenceStore(database).write(List.of(evidence(reading), evidence(reading))));
+        }
+    }
+
+    /** A P-256 key whose signatures are randomised, as a TPM's are (JCA's SHA256withECDSA, not RFC 6979). */
+    private static SigningKey randomisedP256(KeyId kid) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = generator.generateKeyPair();
+        VerificationKey publicKey = VerificationKey.fromPem(kid, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        return SigningKey.external(publicKey, data -> {
+            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+            ecdsa.initSign(pair.getPrivate());
+            ecdsa.update(data);
+            return ecdsa.sign();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void an_es256_reading_signed_again_with_other_signature_bytes_is_a_duplicate_not_a_reused_seq(Database.Dialect dialect)
+            throws Exception {
+        MessageSigner signer = new MessageSigner(randomisedP256(new KeyId("home-0001", 1)));
+        Reading reading = home.soberReading(7);
+        SignedMessage first = signer.sign(reading);
+        SignedMessage again = signer.sign(reading);
+        assertEquals(first.compact().substring(0, first.compact().lastIndexOf('.')),
+                again.compact().substring(0, again.compact().lastIndexOf('.')), "the same header and payload");
+        assertNotEquals(first.compact(), again.compact(), "ECDSA signed the same content with other signature bytes");
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(evidence(first))));
+            assertEquals(List.of(Write.Result.DUPLICATE), store.write(List.of(evidence(again))));
+            assertEquals(first.compact(), reader.event("home-0001", 7).orElseThrow().compact(), "the first signed bytes are kept");
+            assertEquals(Map.of(), reader.quarantineCounts());
+            // other content under the same seq is still a reused seq, whatever the signature
+            assertEquals(List.of(Write.Result.SEQ_REUSED), store.write(List.of(evidence(signer.sign(home.positiveReading(7))))));
         }
     }
 

@@ -19,6 +19,7 @@ import org.breathgate.protocol.DeviceIds;
 import org.breathgate.protocol.DeviceRequests;
 import org.breathgate.protocol.InvalidMessageException;
 import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.KeyType;
 import org.breathgate.protocol.KeyResolver;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.evidence.device.BrokerLogins;
@@ -94,9 +95,20 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     private final BrokerLogins logins;
     private final BrokerAccounts broker;
     private final Map<String, java.time.Instant> lastLogin = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean hardwareBindingRequired;
 
     /** @param registry must be built on {@code database} (deprovisioning is one transaction on its writer) */
     DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces, BrokerAccounts broker) {
+        this(database, registry, clock, nonces, broker, false);
+    }
+
+    /**
+     * @param hardwareBindingRequired whether this service requires TPM-attested device keys ({@link DeviceAttestation#isRequired()}):
+     *                                then a hardware-bound key cannot be rotated to a key without attestation
+     */
+    DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces, BrokerAccounts broker,
+                      boolean hardwareBindingRequired) {
+        this.hardwareBindingRequired = hardwareBindingRequired;
         this.database = Objects.requireNonNull(database, "database");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -112,6 +124,11 @@ public final class DeviceRequestsApi implements HttpsRoutes {
      */
     public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, BrokerAccounts broker) {
         this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker);
+    }
+
+    /** As {@link #DeviceRequestsApi(Database, DeviceRegistry, Clock, BrokerAccounts)}, knowing whether hardware-bound keys are required. */
+    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, BrokerAccounts broker, boolean hardwareBindingRequired) {
+        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker, hardwareBindingRequired);
     }
 
     @Override
@@ -163,7 +180,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
         Checked req = check(ctx, ROTATION_TYP, "key_rotation", device, current, true);
         JsonNode jwk = req.payload().get("new_key");
         if (jwk == null || !jwk.isObject()) {
-            throw invalid("new_key must be a public Ed25519 JWK");
+            throw invalid("new_key must be a public Ed25519 or P-256 JWK");
         }
         VerificationKey newKey;
         try {
@@ -172,7 +189,7 @@ public final class DeviceRequestsApi implements HttpsRoutes {
             }
             newKey = VerificationKey.fromJwk(null, jwk.toString());
         } catch (IllegalArgumentException e) {
-            throw invalid("new_key is not a public Ed25519 JWK: " + e.getMessage());
+            throw invalid("new_key is not a public Ed25519 or P-256 JWK: " + e.getMessage());
         }
         KeyId expected = new KeyId(deviceId, req.signer().version() + 1);
         if (!newKey.keyId().equals(expected)) {
@@ -191,6 +208,24 @@ public final class DeviceRequestsApi implements HttpsRoutes {
         if (req.signer().version() != current) {
             // signed by the previous version, but the next one is not registered: cannot happen (current = previous + 1)
             throw new ApiException(401, "invalid_signature", "key " + req.signer() + " is superseded; sign with the current key");
+        }
+        boolean wasHardwareBound = device.keys().stream().filter(k -> k.keyId().equals(req.signer())).anyMatch(DeviceKey::hardwareBound);
+        if (wasHardwareBound) {
+            // A rotation carries no TPM attestation yet (docs/protocol.md): the new key cannot be shown to be in the TPM.
+            if (newKey.type() != KeyType.P256) {
+                LOG.warn("key rotation of {} refused: {} is hardware-bound and the new key is a software {} key", deviceId, req.signer(),
+                        newKey.type());
+                throw new ApiException(400, "key_downgrade", "the current key " + req.signer() + " is held in the device's TPM and"
+                        + " attested; a " + newKey.type() + " key (a file key) cannot replace it. Rotate within the TPM (key.store = tpm),"
+                        + " or enroll the device again with a new code");
+            }
+            if (hardwareBindingRequired) {
+                LOG.warn("key rotation of {} refused: hardware-bound keys are required and a rotated key is not attested", deviceId);
+                throw new ApiException(400, "attestation_required", "this service requires attested TPM keys and a rotated key cannot"
+                        + " be attested yet: enroll the device again with a new code (breathgate-agent setup) instead of rotating");
+            }
+            LOG.warn("device {} rotated its hardware-bound key {} to {}, which is NOT attested: its evidence will show a key not"
+                    + " proven to be in a TPM", deviceId, req.signer(), expected);
         }
         try {
             registry.enroll(newKey);

@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.breathgate.attestation.AttestationException;
+import org.breathgate.attestation.AttestationJson;
+import org.breathgate.attestation.Challenge;
 import org.breathgate.protocol.EnrollmentCode;
 import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.evidence.enrollment.EnrollmentCodes;
@@ -33,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *       {@code expires_at}, {@code receiver_url}, {@code fingerprint} and the ready-to-paste
  *       {@code enrollment_line};</li>
  *   <li>{@code POST /api/v1/enrollments} (the code is the credential), exactly as
- *       {@code docs/protocol.md} "Enrollment over HTTPS" says.</li>
+ *       {@code docs/protocol.md} "Enrollment over HTTPS" says, with an Ed25519 or a P-256 key;</li>
+ *   <li>{@code POST /api/v1/enrollments/attestation}, step 1 of TPM attestation ("TPM attestation at enrollment"), when
+ *       {@link DeviceAttestation#isOffered()} (else 404 {@code not_found}, as for a path not served); step 2 is the
+ *       {@code attestation} field of the enrollment.</li>
  * </ul>
  * Failed codes and failed admin tokens are counted per client address; ten within ten minutes get
  * 429 {@code too_many_attempts} with {@code Retry-After}.
@@ -49,6 +54,7 @@ public final class EnrollmentApi implements HttpsRoutes {
     private final AdminToken adminToken;
     private final String fingerprint;
     private final FailureLimiter limiter;
+    private final DeviceAttestation attestation;
 
     /**
      * @param fingerprint the receiver's TLS certificate fingerprint ({@code sha256:...}) for the enrollment line
@@ -56,6 +62,15 @@ public final class EnrollmentApi implements HttpsRoutes {
      */
     public EnrollmentApi(EnrollmentService service, EnrollmentSettings settings, AdminToken adminToken, String fingerprint,
                          FailureLimiter limiter) {
+        this(service, settings, adminToken, fingerprint, limiter, null);
+    }
+
+    /**
+     * @param attestation TPM attestation as offered (or required) by this receiver; {@code null} for none
+     */
+    public EnrollmentApi(EnrollmentService service, EnrollmentSettings settings, AdminToken adminToken, String fingerprint,
+                         FailureLimiter limiter, DeviceAttestation attestation) {
+        this.attestation = attestation == null ? DeviceAttestation.notOffered(java.time.Clock.systemUTC()) : attestation;
         this.service = Objects.requireNonNull(service, "service");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.adminToken = Objects.requireNonNull(adminToken, "adminToken");
@@ -67,6 +82,42 @@ public final class EnrollmentApi implements HttpsRoutes {
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/enrollment-codes", this::createCode);
         routes.post("/api/v1/enrollments", this::enroll);
+        routes.post("/api/v1/enrollments/attestation", this::attestationChallenge);
+    }
+
+    /** Step 1 of TPM attestation: the code is checked (and a bad one counted) but not used. */
+    private void attestationChallenge(Context ctx) {
+        if (!attestation.isOffered()) {
+            // as for a path not served: the device then enrolls its key without attestation and says so
+            throw new ApiException(404, "not_found", "this receiver does not offer TPM attestation (no TPM vendor CA is configured)");
+        }
+        checkRate(ctx);
+        JsonNode body = parse(ctx.body());
+        EnrollmentCode code = code(ctx, body);
+        try {
+            service.checkCode(code);
+        } catch (ApiException e) {
+            limiter.fail(ctx.ip());
+            LOG.info("attestation challenge from {} refused: {}", ctx.ip(), e.code());
+            throw e;
+        }
+        try {
+            Challenge challenge = attestation.challenge(AttestationJson.request(body), EnrollmentCodes.hash(code));
+            HttpsServer.json(ctx, 200, AttestationJson.toJson(challenge));
+        } catch (AttestationException e) {
+            limiter.fail(ctx.ip());
+            LOG.info("attestation from {} refused at step 1: {}", ctx.ip(), e.getMessage());
+            throw new ApiException(400, "attestation_refused", e.getMessage());
+        }
+    }
+
+    private EnrollmentCode code(Context ctx, JsonNode body) {
+        try {
+            return EnrollmentCode.parse(text(body, "code", 64));
+        } catch (IllegalArgumentException e) {
+            limiter.fail(ctx.ip());
+            throw new ApiException(400, "invalid_request", "code is not a well-formed enrollment code: " + e.getMessage());
+        }
     }
 
     private void checkRate(Context ctx) {
@@ -117,14 +168,8 @@ public final class EnrollmentApi implements HttpsRoutes {
     private void enroll(Context ctx) {
         checkRate(ctx);
         JsonNode body = parse(ctx.body());
-        EnrollmentCode code;
-        try {
-            code = EnrollmentCode.parse(text(body, "code", 64));
-        } catch (IllegalArgumentException e) {
-            limiter.fail(ctx.ip());
-            throw new ApiException(400, "invalid_request", "code is not a well-formed enrollment code: " + e.getMessage());
-        }
-        byte[] key = publicKey(body.get("public_key"));
+        EnrollmentCode code = code(ctx, body);
+        VerificationKey key = publicKey(body.get("public_key"));
         JsonNode sensor = body.get("sensor");
         if (sensor == null || !sensor.isObject()) {
             throw new ApiException(400, "invalid_request", "sensor is required");
@@ -145,9 +190,28 @@ public final class EnrollmentApi implements HttpsRoutes {
         });
         String agentVersion = text(body, "agent_version", 64);
         String hostname = optionalText(body, "hostname", 255).orElse(null);
+        JsonNode attestationField = body.get("attestation");
+        DeviceAttestation.Verified attested = null;
         EnrollmentService.Enrolled device;
         try {
-            device = service.enroll(new EnrollmentService.Request(code, key, sensor.toString(), agentVersion, hostname));
+            if (attestationField != null && !attestationField.isNull()) {
+                if (!attestation.isOffered()) {
+                    throw new ApiException(400, "invalid_request", "this receiver does not take TPM attestations (no TPM vendor CA is"
+                            + " configured); enroll without 'attestation'");
+                }
+                service.checkCode(code); // a code that cannot enroll is refused as such, before the challenge is spent
+                try {
+                    attested = attestation.verify(AttestationJson.proof(attestationField), EnrollmentCodes.hash(code), key);
+                } catch (AttestationException e) {
+                    LOG.info("enrollment from {} refused: attestation_refused: {}", ctx.ip(), e.getMessage());
+                    throw new ApiException(400, "attestation_refused", e.getMessage());
+                }
+            } else if (attestation.isRequired()) {
+                throw new ApiException(400, "attestation_required", "this service requires device keys held in a TPM and attested at"
+                        + " enrollment: set up the device with key.store = tpm (breathgate-agent setup --key-store tpm) on a Pi with a"
+                        + " TPM 2.0 module");
+            }
+            device = service.enroll(new EnrollmentService.Request(code, key, attested, sensor.toString(), agentVersion, hostname));
         } catch (ApiException e) {
             limiter.fail(ctx.ip());
             LOG.info("enrollment from {} refused: {}", ctx.ip(), e.code());
@@ -164,16 +228,15 @@ public final class EnrollmentApi implements HttpsRoutes {
         for (VerificationKey k : settings.receiverKeys()) {
             keys.add(parse(k.toJwk()));
         }
-        LOG.info("enrolled {} (key {}, host {}) from {}", device.deviceId(), device.keyId(), hostname, ctx.ip());
+        LOG.info("enrolled {} (key {}, {}, {}; host {}) from {}", device.deviceId(), device.keyId(), key.type(),
+                attested == null ? "software key" : "hardware-bound: " + attested.binding().tpmManufacturer() + " "
+                        + attested.binding().tpmModel(), hostname, ctx.ip());
         HttpsServer.json(ctx, 201, out);
     }
 
-    private static byte[] publicKey(JsonNode jwk) {
+    private static VerificationKey publicKey(JsonNode jwk) {
         if (jwk == null || !jwk.isObject()) {
             throw new ApiException(400, "invalid_request", "public_key must be a JWK object");
-        }
-        if (!"OKP".equals(jwk.path("kty").asText()) || !"Ed25519".equals(jwk.path("crv").asText())) {
-            throw new ApiException(400, "invalid_request", "public_key must be an Ed25519 JWK (kty OKP, crv Ed25519)");
         }
         if (jwk.has("d")) {
             throw new ApiException(400, "invalid_request", "public_key holds a private key ('d'); send the public key only");
@@ -181,21 +244,13 @@ public final class EnrollmentApi implements HttpsRoutes {
         if (jwk.has("kid")) {
             throw new ApiException(400, "invalid_request", "public_key must not have a kid: the receiver names the key");
         }
-        byte[] x;
         try {
-            x = Base64.getUrlDecoder().decode(jwk.path("x").asText(""));
+            // the kid is a placeholder: the key is named <device_id>:1 once the device exists
+            return VerificationKey.fromJwk(new org.breathgate.protocol.KeyId("enrolling", 1), jwk.toString());
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_request", "public_key.x is not base64url");
+            throw new ApiException(400, "invalid_request", "public_key must be a public Ed25519 JWK (kty OKP, crv Ed25519, x of 32"
+                    + " bytes) or P-256 JWK (kty EC, crv P-256, x and y of 32 bytes each): " + e.getMessage());
         }
-        if (x.length != 32) {
-            throw new ApiException(400, "invalid_request", "public_key.x must be 32 bytes, was " + x.length);
-        }
-        try {
-            VerificationKey.fromRaw(new org.breathgate.protocol.KeyId("check", 1), x);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_request", "public_key is not a valid Ed25519 public key");
-        }
-        return x;
     }
 
     private static JsonNode parse(String text) {

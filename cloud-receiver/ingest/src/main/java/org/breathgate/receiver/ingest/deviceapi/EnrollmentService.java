@@ -1,7 +1,11 @@
 package org.breathgate.receiver.ingest.deviceapi;
 
 import org.breathgate.protocol.EnrollmentCode;
+import org.breathgate.attestation.AttestationJson;
+import org.breathgate.attestation.HardwareBinding;
 import org.breathgate.protocol.KeyId;
+import org.breathgate.protocol.VerificationKey;
+import org.breathgate.receiver.evidence.device.KeyAttestation;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.enrollment.EnrollmentCodes;
@@ -12,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Enrollment as devices see it ({@code docs/protocol.md}, "Enrollment over HTTPS"): a code is used, in one transaction,
@@ -31,13 +36,17 @@ public final class EnrollmentService {
     public record Enrolled(String deviceId, KeyId keyId, String mqttUsername, String mqttPassword) {
     }
 
-    /** What the device sent, already checked for form by the caller. */
-    public record Request(EnrollmentCode code, byte[] publicKey, String sensorSummary, String agentVersion, String hostname) {
+    /**
+     * What the device sent, already checked for form by the caller.
+     *
+     * @param publicKey   the device's key, Ed25519 or P-256 (its kid is replaced by the new device's)
+     * @param attestation the verified TPM attestation of exactly that key, or {@code null}
+     */
+    public record Request(EnrollmentCode code, VerificationKey publicKey, DeviceAttestation.Verified attestation, String sensorSummary,
+                          String agentVersion, String hostname) {
         public Request {
             Objects.requireNonNull(code, "code");
-            if (publicKey == null || publicKey.length != 32) {
-                throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
-            }
+            Objects.requireNonNull(publicKey, "publicKey");
         }
     }
 
@@ -59,14 +68,10 @@ public final class EnrollmentService {
     public Enrolled enroll(Request request) {
         EnrollmentCodes.Enrolled device;
         try {
-            device = codes.use(request.code(), request.publicKey(),
+            device = codes.use(request.code(), request.publicKey(), attestationRecord(request.attestation()),
                     new EnrollmentCodes.DeviceFacts(request.sensorSummary(), request.agentVersion(), request.hostname()));
         } catch (EnrollmentCodes.RefusedException e) {
-            throw switch (e.refusal()) {
-                case UNKNOWN -> new ApiException(404, "unknown_code", "no such enrollment code");
-                case USED -> new ApiException(409, "code_used", "this enrollment code has already enrolled a device");
-                case EXPIRED -> new ApiException(410, "code_expired", "this enrollment code has expired");
-            };
+            throw refused(e.refusal());
         }
         try {
             broker.loginIssued(device.deviceId(), device.login().password());
@@ -75,5 +80,34 @@ public final class EnrollmentService {
                     + " broker refuses it", device.deviceId(), e.getMessage());
         }
         return new Enrolled(device.deviceId(), device.keyId(), device.login().username(), device.login().password());
+    }
+
+    /**
+     * Checks that {@code code} could enroll a device now, without using it (step 1 of TPM attestation).
+     *
+     * @throws ApiException as {@link #enroll} for the code
+     */
+    public void checkCode(EnrollmentCode code) {
+        codes.check(code).ifPresent(r -> {
+            throw refused(r);
+        });
+    }
+
+    private static ApiException refused(EnrollmentCodes.Refusal refusal) {
+        return switch (refusal) {
+            case UNKNOWN -> new ApiException(404, "unknown_code", "no such enrollment code");
+            case USED -> new ApiException(409, "code_used", "this enrollment code has already enrolled a device");
+            case EXPIRED -> new ApiException(410, "code_expired", "this enrollment code has expired");
+        };
+    }
+
+    /** The registry's record of a verified attestation, made once the new key's kid is known (the record names it). */
+    static Function<KeyId, KeyAttestation> attestationRecord(DeviceAttestation.Verified verified) {
+        if (verified == null) {
+            return null;
+        }
+        HardwareBinding b = verified.binding();
+        return kid -> new KeyAttestation(b.tpmManufacturer(), b.tpmModel(), b.tpmVersion(), b.ekCertificateSha256(), b.ekIssuer(),
+                b.trustAnchor(), b.attestedAt(), AttestationJson.record(kid.toString(), verified.pending(), verified.proof(), b).toString());
     }
 }

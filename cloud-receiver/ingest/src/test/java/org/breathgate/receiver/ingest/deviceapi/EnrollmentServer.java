@@ -39,7 +39,8 @@ final class EnrollmentServer implements AutoCloseable {
     /** The certificate the server presented on the last handshake. */
     final AtomicReference<X509Certificate> presented = new AtomicReference<>();
 
-    private EnrollmentServer(TestDatabases databases, Database.Dialect dialect, ManualClock clock) throws Exception {
+    private EnrollmentServer(TestDatabases databases, Database.Dialect dialect, ManualClock clock, DeviceAttestation attestation)
+            throws Exception {
         this.clock = clock;
         this.database = databases.open(dialect);
         try {
@@ -50,8 +51,9 @@ final class EnrollmentServer implements AutoCloseable {
                     EnrollmentSettings.DEFAULT_EXPIRY, EnrollmentSettings.MAX_EXPIRY);
             web = HttpsServer.start(HttpsServer.Settings.loopbackAnyPort(), identity, List.of(
                     new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), org.breathgate.receiver.ingest.broker.BrokerAccounts.none()), settings,
-                            AdminToken.of(TOKEN), identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock)),
-                    new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none())));
+                            AdminToken.of(TOKEN), identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), attestation),
+                    new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none(),
+                            attestation != null && attestation.isRequired())));
             http = HttpClient.newBuilder().sslContext(pinnedTo(identity.certificate())).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception | Error e) {
             database.close();
@@ -60,7 +62,13 @@ final class EnrollmentServer implements AutoCloseable {
     }
 
     static EnrollmentServer start(TestDatabases databases, Database.Dialect dialect, ManualClock clock) throws Exception {
-        return new EnrollmentServer(databases, dialect, clock);
+        return new EnrollmentServer(databases, dialect, clock, null);
+    }
+
+    /** With TPM attestation as {@code attestation} offers (or requires) it. */
+    static EnrollmentServer start(TestDatabases databases, Database.Dialect dialect, ManualClock clock, DeviceAttestation attestation)
+            throws Exception {
+        return new EnrollmentServer(databases, dialect, clock, attestation);
     }
 
     private SSLContext pinnedTo(X509Certificate expected) throws Exception {

@@ -163,6 +163,10 @@ final class ApiJson {
         v.put("signature_verified", true);
         v.put("verified_at", item.stored().receivedAt().toString());
         v.put("clock_synchronised", e.clock().synced());
+        // where the signing key lives, from the one check the page and the PDF show too
+        v.put("algorithm", item.signature().algorithm());
+        v.put("key_home", item.signature().home());
+        v.put("tpm", item.signature().tpm());
         return n;
     }
 
@@ -194,6 +198,12 @@ final class ApiJson {
             n.put("of", r.of());
             n.put("chain_start", r.chainStart());
             n.put("attempt", r.attempt());
+        } else if (reason instanceof TestReason.Random r) {
+            n.put("kind", "random");
+            n.put("slot", r.slot().toString());
+        } else if (reason instanceof TestReason.Requested q) {
+            n.put("kind", "requested");
+            n.put("request", q.request());
         } else {
             n.put("kind", "on_demand");
         }

@@ -103,6 +103,7 @@ public final class ApiRoutes implements HttpsRoutes {
         routes.post(PREFIX + "/alerts/{alert}/acknowledgement", guard(this::acknowledge));
         routes.post(PREFIX + "/devices/{device}/events/{seq}/excuse", guard(this::excuse));
         routes.put(PREFIX + "/clients/{client}/schedule", guard(this::schedule));
+        routes.post(PREFIX + "/clients/{client}/test-requests", guard(this::requestTest));
         routes.get(PREFIX + "/clients/{client}/export", guard(this::export));
         routes.get(PREFIX + "/clients/{client}/report.pdf", guard(this::report));
         routes.get(PREFIX + "/devices", guard(this::devices));
@@ -277,14 +278,48 @@ public final class ApiRoutes implements HttpsRoutes {
                 throw new ApiException(400, "invalid_request", e.getMessage());
             }
         });
-        var signed = care.schedules().set(actor, clientId, schedule);
+        String language = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
+            JsonNode l = body(ctx).get("language");
+            if (l == null || l.isNull()) {
+                return null; // keep the language of the schedule on record
+            }
+            if (!l.isTextual() || !org.breathgate.protocol.ConfigUpdate.LANGUAGES.contains(l.asText())) {
+                throw new ApiException(400, "invalid_request", "language must be fi, sv or en");
+            }
+            return l.asText();
+        });
+        var signed = care.schedules().set(actor, clientId, schedule, language);
         org.breathgate.protocol.ConfigUpdate update = (org.breathgate.protocol.ConfigUpdate) signed.message();
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("device_id", update.deviceId());
         out.put("config_version", update.version());
         out.put("key_id", signed.keyId().toString());
         out.put("slots", schedule.slots().size());
+        out.put("language", update.language());
         HttpsServer.json(ctx, 200, out);
+    }
+
+    /** "Please test now": {@code {"window_min": 30}} (optional, 5 to 240), signed and sent to the device lent to the client. */
+    private void requestTest(Context ctx, Actor actor) {
+        String clientId = existingClient(ctx);
+        java.time.Duration window = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
+            String raw = ctx.body();
+            JsonNode w = raw == null || raw.isBlank() ? null : body(ctx).get("window_min");
+            if (w == null || w.isNull()) {
+                return org.breathgate.receiver.care.schedule.Schedules.DEFAULT_REQUEST_WINDOW;
+            }
+            if (!w.canConvertToInt() || !w.isIntegralNumber() || w.asInt() < 5 || w.asInt() > 240) {
+                throw new ApiException(400, "invalid_request", "window_min must be a whole number of minutes from 5 to 240");
+            }
+            return java.time.Duration.ofMinutes(w.asInt());
+        });
+        org.breathgate.protocol.TestRequest request = care.schedules().requestTest(actor, clientId, window);
+        ObjectNode out = ApiJson.JSON.createObjectNode();
+        out.put("device_id", request.deviceId());
+        out.put("request", request.request());
+        out.put("issued", request.issued().toString());
+        out.put("until", request.until().toString());
+        HttpsServer.json(ctx, 201, out);
     }
 
     private void export(Context ctx, Actor actor) {
@@ -326,6 +361,9 @@ public final class ApiRoutes implements HttpsRoutes {
                 ObjectNode kn = keys.addObject();
                 kn.put("key_id", k.keyId().toString());
                 kn.put("revoked", k.revoked());
+                kn.put("algorithm", k.type().jwsAlgorithm());
+                kn.put("key_home", org.breathgate.receiver.care.timeline.SignatureCheck.homeOf(k).name().toLowerCase(Locale.ROOT));
+                kn.put("tpm", k.attestationRecord().map(org.breathgate.receiver.evidence.device.KeyAttestation::summary).orElse(null));
             }
             LatestStatus s = row.status();
             if (s == null) {
@@ -537,7 +575,8 @@ public final class ApiRoutes implements HttpsRoutes {
     /**
      * {@code {"zone": "Europe/Helsinki", "slots": [{"at": "08:00", "window_before_min": 30, "window_after_min": 30}],
      * "reminders_before_close_min": [30, 15], "retest_delay_min": 20, "retest_window_min": 30, "max_retests": 6,
-     * "abstain_min": 15}}; everything but {@code slots} may be left out for the defaults.
+     * "abstain_min": 15, "random_tests": {"per_day": 2, "from": "09:00", "until": "21:00", "window_min": 30}}}; everything but
+     * {@code slots} may be left out for the defaults (no random tests).
      */
     private Schedule scheduleOf(JsonNode body) {
         ZoneId scheduleZone = zone;
@@ -570,8 +609,18 @@ public final class ApiRoutes implements HttpsRoutes {
                 reminders.add(r.asInt());
             }
         }
+        Schedule.RandomTests random = null;
+        JsonNode r = body.get("random_tests");
+        if (r != null && !r.isNull()) {
+            try {
+                random = new Schedule.RandomTests(r.path("per_day").asInt(0), LocalTime.parse(r.path("from").asText()),
+                        LocalTime.parse(r.path("until").asText()), r.path("window_min").asInt(30));
+            } catch (DateTimeParseException e) {
+                throw new ApiException(400, "invalid_request", "random_tests needs \"from\" and \"until\": local times like 09:00");
+            }
+        }
         return new Schedule(scheduleZone, list, reminders, body.path("retest_delay_min").asInt(defaults.retestDelayMin()),
                 body.path("retest_window_min").asInt(defaults.retestWindowMin()), body.path("max_retests").asInt(defaults.maxRetests()),
-                body.path("abstain_min").asInt(defaults.abstainMin()));
+                body.path("abstain_min").asInt(defaults.abstainMin()), random);
     }
 }

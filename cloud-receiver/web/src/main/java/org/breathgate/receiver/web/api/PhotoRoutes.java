@@ -157,8 +157,30 @@ public final class PhotoRoutes implements HttpsRoutes {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("image/jpeg")) {
             throw new ApiException(415, "unsupported_media_type", "send the reference photo as image/jpeg");
         }
-        photos.enrollReference(actor, client(ctx), ctx.bodyAsBytes());
+        photos.enrollReference(actor, client(ctx), boundedBody(ctx, MAX_REFERENCE_BYTES));
         ctx.status(204);
+    }
+
+    /**
+     * A reference photo may be as large as a test photo, 512 KiB: more than the server's 64 KiB body limit for JSON, so this one
+     * route reads its body itself, bounded.
+     */
+    static final int MAX_REFERENCE_BYTES = 512 * 1024;
+
+    private static byte[] boundedBody(Context ctx, int max) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw new ApiException(413, "payload_too_large", "the reference photo may be at most " + (max / 1024) + " KiB");
+        }
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw new ApiException(413, "payload_too_large", "the reference photo may be at most " + (max / 1024) + " KiB");
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "invalid_request", "the photo could not be read: " + e.getMessage());
+        }
     }
 
     private static void jpeg(Context ctx, byte[] bytes) {

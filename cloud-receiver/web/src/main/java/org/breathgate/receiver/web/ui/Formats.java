@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Dates, times and numbers as a reader of {@code lang} expects them, in the service's time zone
- * (Europe/Helsinki by default): {@code 9.3.2026 klo 8.00} in Finnish, {@code 9 Mar 2026, 08:00} in English. Public only
+ * (Europe/Helsinki by default): {@code 9.3.2026 8.00} in Finnish (the JDK's CLDR medium date and short time), {@code 9 Mar 2026, 08:00} in English. Public only
  * because the templates call it (as {@code fmt}) by reflection.
  */
 public final class Formats {
@@ -88,6 +88,41 @@ public final class Formats {
 
     public String integer(long value) {
         return NumberFormat.getIntegerInstance(lang.locale()).format(value);
+    }
+
+    /**
+     * A date as the page's language writes it in a text field: {@code 9.3.2026} (fi, sv) or {@code 09/03/2026} (en, day
+     * first). Date fields are text fields, not {@code type="date"}, whose picker follows the browser's own locale (a US
+     * browser shows month first beside Finnish dates on the page).
+     */
+    public String inputDate(LocalDate day) {
+        return day == null ? "" : inputFormat().format(day);
+    }
+
+    /** The hint under a date field: {@code pp.kk.vvvv}, {@code dd.mm.åååå}, {@code dd/mm/yyyy}. */
+    public String inputDatePattern() {
+        return lang == Lang.FI ? "pp.kk.vvvv" : lang == Lang.SV ? "dd.mm.åååå" : "dd/mm/yyyy";
+    }
+
+    /**
+     * A date typed as any of the pages' languages write it ({@code 9.3.2026}, {@code 9/3/2026}, day first) or in ISO form
+     * ({@code 2026-03-09}): the separators tell them apart, so a link made in one language still reads in another (switching
+     * the language keeps the period).
+     *
+     * @throws java.time.format.DateTimeParseException if it is none of them
+     */
+    public LocalDate parseDate(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return LocalDate.parse(t);
+        }
+        return LocalDate.parse(t, DateTimeFormatter.ofPattern(t.contains("/") ? "d/M/uuuu" : "d.M.uuuu", lang.locale())
+                .withResolverStyle(java.time.format.ResolverStyle.STRICT));
+    }
+
+    private DateTimeFormatter inputFormat() {
+        return DateTimeFormatter.ofPattern(lang == Lang.EN ? "d/M/uuuu" : "d.M.uuuu", lang.locale())
+                .withResolverStyle(java.time.format.ResolverStyle.STRICT);
     }
 
     /** A value for an HTML {@code <input type="date">}: ISO {@code 2026-03-09} in the service's zone. */

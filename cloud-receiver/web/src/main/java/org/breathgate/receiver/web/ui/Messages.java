@@ -2,7 +2,7 @@ package org.breathgate.receiver.web.ui;
 
 import org.breathgate.receiver.care.chart.ChartModel;
 
-import java.text.MessageFormat;
+import com.ibm.icu.text.MessageFormat;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.MissingResourceException;
@@ -12,7 +12,7 @@ import java.util.ResourceBundle;
  * The UI's texts in Finnish, Swedish and English, from {@code ui/i18n/messages_<lang>.properties}
  * (UTF-8), and the timeline's shared texts ({@code i18n/timeline_<lang>.properties} of the care room). A missing key shows as {@code ??key??}, so a forgotten translation is visible, never silent;
  * {@code UiMessagesTest} checks that the three files hold the same keys. Every text goes through
- * {@link MessageFormat}, so an apostrophe is written {@code ''} in the files.
+ * ICU {@link MessageFormat} (plural rules: {@code {0,plural,one{# test} other{# tests}}}), so an apostrophe is written {@code ''} in the files.
  */
 public final class Messages {
 

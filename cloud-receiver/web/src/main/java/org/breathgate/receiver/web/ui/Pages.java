@@ -116,7 +116,10 @@ final class Pages {
                 }
                 break;
             case TECHNICIAN:
+                items.add(navItem("/devices", "nav.devices", path));
+                break;
             case ADMINISTRATOR:
+                items.add(navItem("/admin", "nav.admin", path)); // CasePages.ADMIN_PATH: their own first page
                 items.add(navItem("/devices", "nav.devices", path));
                 if (me.role() == Role.TECHNICIAN) {
                     items.add(navItem("/support", "nav.support", path)); // SupportPages.PATH: device problems

@@ -101,6 +101,8 @@ public final class UiRoutes implements HttpsRoutes {
 
     @Override
     public void register(RoutesConfig routes) {
+        // First: "/clients/new" must not be taken for the timeline of a client called "new".
+        new CasePages(pages, care, clock, zone).register(routes, this::page);
         routes.get("/", this::home);
         routes.get("/lang/{code}", this::switchLanguage);
         routes.get("/static/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").header("Cache-Control", "max-age=3600").result(css));
@@ -125,21 +127,29 @@ public final class UiRoutes implements HttpsRoutes {
     // ------------------------------------------------------------------ plumbing
 
     @FunctionalInterface
-    private interface PageHandler {
+    interface PageHandler {
         void handle(Context ctx, Actor me, Lang lang) throws Exception;
     }
 
-    /** Signs in first (WebAuth redirects to the login page), then turns refusals and bad input into calm pages. */
-    private io.javalin.http.Handler page(PageHandler handler) {
+    /**
+     * Signs in first (WebAuth redirects to the login page), then turns refusals and bad input into calm pages. A client that
+     * does not exist and a client the reader may not know of get the same answer (404, the same words), so client ids cannot
+     * be probed; the refusal is audited as ever.
+     */
+    io.javalin.http.Handler page(PageHandler handler) {
         return ctx -> {
             Actor me = auth.requirePage(ctx);
             Lang lang = lang(ctx);
+            String clientId = ctx.pathParamMap().get("id");
             try {
+                if (clientId != null && care.caseloads().client(clientId).isEmpty()) {
+                    noSuchClient(ctx, me, lang);
+                    return;
+                }
                 handler.handle(ctx, me, lang);
             } catch (NoSuchClient e) {
                 noSuchClient(ctx, me, lang);
             } catch (AccessDeniedException e) {
-                String clientId = ctx.pathParamMap().get("id");
                 if (clientId != null && Refusals.hidesClient(care.caseloads(), e.decision(), me, clientId)) {
                     noSuchClient(ctx, me, lang); // saying why would tell that the client exists: answered as an unknown one
                     return;
@@ -195,7 +205,7 @@ public final class UiRoutes implements HttpsRoutes {
     }
 
     /** Input a person typed that the page cannot use; the message is a message key. */
-    private static final class BadInput extends RuntimeException {
+    static final class BadInput extends RuntimeException {
         BadInput(String messageKey) {
             super(messageKey);
         }
@@ -243,8 +253,10 @@ public final class UiRoutes implements HttpsRoutes {
                 seeOther(ctx, "/caseload");
                 break;
             case TECHNICIAN:
-            case ADMINISTRATOR:
                 seeOther(ctx, "/devices");
+                break;
+            case ADMINISTRATOR:
+                seeOther(ctx, CasePages.ADMIN_PATH); // their own first page: the organisations' contact lists, then devices
                 break;
             case PARENT:
                 seeOther(ctx, "/me");
@@ -282,6 +294,8 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("rows", rows);
         model.put("openAlerts", care.alerts().openCounts(me));
         model.put("organisation", care.caseloads().organisationNames().getOrDefault(me.organisationId(), me.organisationId()));
+        model.put("colleagues", me.role() == Role.SUBSTANCE_ABUSE_WORKER ? care.cases().colleagues(me) : List.of());
+        model.put("handedOver", ctx.queryParam("handed_over") != null);
         render(ctx, 200, "caseload", model, lang);
     }
 
@@ -291,7 +305,8 @@ public final class UiRoutes implements HttpsRoutes {
     private record Period(LocalDate first, LocalDate last, Instant from, Instant to) {
     }
 
-    private Period period(Context ctx) {
+    private Period period(Context ctx, Lang lang) {
+        Formats fmt = new Formats(lang, zone);
         LocalDate today = LocalDate.now(clock.withZone(zone));
         LocalDate first;
         LocalDate last;
@@ -300,8 +315,8 @@ public final class UiRoutes implements HttpsRoutes {
             String t = ctx.queryParam("to");
             String d = ctx.queryParam("days");
             if (f != null && !f.isBlank() && t != null && !t.isBlank()) {
-                first = LocalDate.parse(f);
-                last = LocalDate.parse(t);
+                first = fmt.parseDate(f);
+                last = fmt.parseDate(t);
             } else {
                 int days = d == null ? DEFAULT_DAYS : Integer.parseInt(d);
                 if (days < 1 || days > MAX_DAYS) {
@@ -326,7 +341,7 @@ public final class UiRoutes implements HttpsRoutes {
             return;
         }
         Map<String, Object> model = model(ctx, me, lang, "timeline.title");
-        timelineModel(model, me, clientId, period(ctx), lang);
+        timelineModel(model, me, clientId, period(ctx, lang), lang);
         render(ctx, 200, "timeline", model, lang);
     }
 
@@ -359,10 +374,15 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("weeks", timeline.weeks(zone));
         model.put("factor", client.perMilleFactor());
         model.put("threshold", client.alertThreshold());
-        model.put("from", period.first().toString());
-        model.put("to", period.last().toString());
-        model.put("periodText", fmt.date(period.first()) + " – " + fmt.date(period.last()));
-        model.put("reportHref", "/api/v1/clients/" + enc(clientId) + "/report.pdf?from=" + period.first() + "&to=" + period.last()
+        // The period shown is the timeline's: a child-protection worker's is cut to their unit's consents.
+        LocalDate shownFirst = timeline.from().atZone(zone).toLocalDate();
+        LocalDate shownLast = timeline.to().isAfter(timeline.from()) ? timeline.to().minusMillis(1).atZone(zone).toLocalDate() : shownFirst;
+        model.put("from", fmt.inputDate(shownFirst));
+        model.put("to", fmt.inputDate(shownLast));
+        model.put("datePattern", fmt.inputDatePattern());
+        model.put("consentLimited", me.role() == Role.CHILD_PROTECTION_WORKER);
+        model.put("periodText", fmt.date(shownFirst) + " – " + fmt.date(shownLast));
+        model.put("reportHref", "/api/v1/clients/" + enc(clientId) + "/report.pdf?from=" + shownFirst + "&to=" + shownLast
                 + "&lang=" + lang.code());
         model.put("mayExcuse", timeline.mayExcuse());
         model.put("mayReviewPhotos", timeline.mayReviewPhotos());
@@ -412,8 +432,12 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("mayRecord", me.role() == Role.SUBSTANCE_ABUSE_WORKER);
         model.put("units", care.caseloads().childProtectionUnits());
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        model.put("defaultFrom", today.toString());
-        model.put("defaultUntil", today.plusMonths(3).toString());
+        Formats fmt = new Formats(lang, zone);
+        model.put("defaultFrom", fmt.inputDate(today));
+        model.put("defaultUntil", fmt.inputDate(today.plusMonths(3)));
+        model.put("defaultSaid", fmt.inputDate(today));
+        model.put("datePattern", fmt.inputDatePattern());
+        model.put("saidAt", care.consents().saidAt(clientId));
         model.put("saved", ctx.queryParam("saved") != null);
         render(ctx, 200, "consents", model, lang);
     }
@@ -458,8 +482,9 @@ public final class UiRoutes implements HttpsRoutes {
         LocalDate from;
         LocalDate until;
         try {
-            from = LocalDate.parse(required(ctx, "from", 10));
-            until = LocalDate.parse(required(ctx, "until", 10));
+            Formats fmt = new Formats(lang, zone);
+            from = fmt.parseDate(required(ctx, "from", 10));
+            until = fmt.parseDate(required(ctx, "until", 10));
         } catch (DateTimeParseException e) {
             throw new BadInput("error.input.period");
         }
@@ -504,13 +529,19 @@ public final class UiRoutes implements HttpsRoutes {
     private void alerts(Context ctx, Actor me, Lang lang) {
         List<Alert> inbox = care.alerts().inboxPage(me);
         Map<String, String> names = new HashMap<>();
+        Map<String, String> descriptions = new HashMap<>();
+        Formats fmt = new Formats(lang, zone);
+        AlertTexts texts = new AlertTexts(messages);
         for (Alert a : inbox) {
-            names.computeIfAbsent(a.clientId(), id -> care.caseloads().client(id).map(Client::displayName).orElse(id));
+            Client client = care.caseloads().client(a.clientId()).orElse(null);
+            names.put(a.clientId(), client == null ? a.clientId() : client.displayName());
+            descriptions.put(a.key(), client == null ? a.summary() : texts.describe(a, client, fmt));
         }
         Map<String, Object> model = model(ctx, me, lang, "alerts.title");
         model.put("open", inbox.stream().filter(Alert::open).toList());
         model.put("handled", inbox.stream().filter(a -> !a.open()).toList());
         model.put("clientNames", names);
+        model.put("descriptions", descriptions);
         model.put("saved", ctx.queryParam("saved") != null);
         render(ctx, 200, "alerts", model, lang);
     }
@@ -556,7 +587,7 @@ public final class UiRoutes implements HttpsRoutes {
             return;
         }
         Map<String, Object> model = model(ctx, me, lang, "me.title");
-        timelineModel(model, me, me.clientId(), period(ctx), lang);
+        timelineModel(model, me, me.clientId(), period(ctx, lang), lang);
         consentModel(model, care.consents().history(me, me.clientId()));
         Client client = (Client) model.get("client");
         model.put("serviceName", care.caseloads().organisationNames().getOrDefault(client.substanceAbuseOrganisationId(),

@@ -146,7 +146,8 @@ class ApiAuthorisationIT {
         List<String> refs = new ArrayList<>();
         t.get("items").forEach(i -> refs.add(i.get("ref").asText()));
         assertEquals(List.of("home-0001#2", "home-0001#3", "home-0001#4"), refs, "the test of 27 February is outside the period");
-        assertEquals(1, t.get("withheld").asInt());
+        assertEquals(0, t.get("withheld").asInt(), "a child-protection worker is never told how many events consent withholds "
+                + "(the support request of the period is one)");
         assertEquals("home-0001:1", t.at("/items/0/verification/key_id").asText());
         assertEquals("0.250", t.at("/items/0/breath_alcohol_mg_l").asText());
         JsonNode caseload = body(server.get(cp, "/api/v1/clients"));
@@ -241,8 +242,11 @@ class ApiAuthorisationIT {
                 new int[] {200, 404, 409, 404, 404, 404, 403});
         matrix.put(endpoint("excuse", "POST", "/api/v1/devices/home-0001/events/4/excuse", "{\"note\":\"In hospital.\"}"),
                 new int[] {201, 404, 403, 404, 404, 404, 403});
-        matrix.put(endpoint("schedule", "PUT", "/api/v1/clients/client-a/schedule", "{\"slots\":[{\"at\":\"08:00\"},{\"at\":\"20:00\"}]}"),
+        matrix.put(endpoint("schedule", "PUT", "/api/v1/clients/client-a/schedule", "{\"slots\":[{\"at\":\"08:00\"},{\"at\":\"20:00\"}],"
+                + "\"random_tests\":{\"per_day\":2,\"from\":\"09:00\",\"until\":\"21:00\",\"window_min\":30}}"),
                 new int[] {200, 404, 403, 404, 404, 404, 403});
+        matrix.put(endpoint("test request", "POST", "/api/v1/clients/client-a/test-requests", "{\"window_min\":45}"),
+                new int[] {201, 404, 403, 404, 404, 404, 403});
         matrix.put(endpoint("threshold", "PUT", "/api/v1/clients/client-a/threshold", "{\"threshold_mg_l\":\"0.220\"}"),
                 new int[] {200, 404, 403, 404, 404, 404, 403});
         matrix.put(endpoint("export", "GET", "/api/v1/clients/client-a/export", null), new int[] {200, 404, 403, 404, 404, 404, 200});
@@ -316,6 +320,11 @@ class ApiAuthorisationIT {
         String code = invitationPath.substring(invitationPath.indexOf("code=") + "code=".length());
         server.care.signIn().acceptInvitation(code, "a long enough password".toCharArray(), "127.0.0.1");
         assertEquals(200, server.jsonLogin("worker-sa3", "a long enough password").statusCode(), "the new account can sign in");
+        assertTrue(server.published.stream().anyMatch(t -> t.equals("breathgate/v1/devices/home-0001/down/test_request")),
+                "the test request went out: " + server.published);
+        assertEquals(1, server.auditCount("test.requested"));
+        assertEquals(2, body(server.json("POST", browsers.get(SA), "/api/v1/clients/client-a/test-requests", "{}")).get("request").asInt(),
+                "numbers increase per device");
         assertEquals(1, server.auditCount("user.created"));
         assertEquals(1, server.auditCount("alert_rules.changed"));
         assertEquals("0.220", body(server.get(browsers.get(SA), "/api/v1/clients")).at("/0/threshold_mg_l").asText());
@@ -347,5 +356,10 @@ class ApiAuthorisationIT {
         assertEquals(400, server.json("PUT", sa, "/api/v1/clients/client-a/threshold", "{\"threshold_mg_l\":\"0.1005\"}").statusCode());
         assertEquals(400, server.json("PUT", sa, "/api/v1/clients/client-a/threshold", "{\"threshold_mg_l\":\"5\"}").statusCode());
         assertEquals(404, server.json("PUT", other, "/api/v1/clients/client-a/threshold", "{\"threshold_mg_l\":\"x\"}").statusCode());
+        assertEquals(400, server.json("POST", sa, "/api/v1/clients/client-a/test-requests", "{\"window_min\":600}").statusCode());
+        assertEquals(404, server.json("POST", other, "/api/v1/clients/client-a/test-requests", "{\"window_min\":600}").statusCode());
+        assertEquals(400, server.json("PUT", sa, "/api/v1/clients/client-a/schedule", "{\"slots\":[{\"at\":\"08:00\"}],"
+                + "\"random_tests\":{\"per_day\":12,\"from\":\"09:00\",\"until\":\"10:00\",\"window_min\":30}}").statusCode(),
+                "twelve half-hour windows do not fit in an hour");
     }
 }

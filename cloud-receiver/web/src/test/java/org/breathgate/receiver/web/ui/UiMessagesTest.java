@@ -89,7 +89,7 @@ class UiMessagesTest {
     void every_key_named_literally_in_a_template_exists() throws IOException {
         Pattern call = Pattern.compile("t\\([\"']([a-z_.A-Z]+)[\"']\\s*[,)]");
         for (String name : List.of("layout", "login", "error", "caseload", "timeline", "_timeline", "_consents", "consents", "alerts",
-                "devices", "code", "me")) {
+                "devices", "code", "me", "case", "client_new", "admin")) {
             String template = read("ui/templates/" + name + ".peb");
             Matcher m = call.matcher(template);
             while (m.find()) {
