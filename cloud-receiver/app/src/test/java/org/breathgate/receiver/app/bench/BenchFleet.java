@@ -87,7 +87,8 @@ final class BenchFleet implements AutoCloseable {
      * {@code acks}, subscribes each to its downlink. Connections are made by {@code connectors}
      * threads at once, as a fleet coming back after an outage would.
      *
-     * @param login the MQTT user and password of a device (null: anonymous)
+     * @param login the MQTT user and password of a device (null: anonymous); the client id is the device id, as a
+     *              guarded broker wants it
      */
     BenchFleet(LightMqtt mqtt, String brokerUri, List<Device> devices, int window, boolean acks, int connectors,
                java.util.function.Function<String, String[]> login) throws Exception {
@@ -100,7 +101,7 @@ final class BenchFleet implements AutoCloseable {
             for (Member member : members) {
                 connecting.add(pool.submit(() -> {
                     String[] credentials = login == null ? null : login.apply(member.device.id());
-                    member.connection = mqtt.connect(brokerUri, "bench-" + member.device.id(), credentials == null ? null : credentials[0],
+                    member.connection = mqtt.connect(brokerUri, member.device.id(), credentials == null ? null : credentials[0],
                             credentials == null ? null : credentials[1], true, listener(member)).window(window);
                     if (acks) {
                         member.connection.subscribe(Topics.downlink(member.device.id(), MessageType.ACK));

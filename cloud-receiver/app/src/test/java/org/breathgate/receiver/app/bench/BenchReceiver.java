@@ -18,7 +18,8 @@ import java.util.Map;
  * (their {@code TestKeys}), prints {@code READY}, and answers lines on its standard input:
  * {@code stats}, {@code count} (evidence rows, each (device, seq) once), {@code quit}.
  *
- * <p>Arguments: broker URI, JDBC URL, data folder, device prefix, number of devices.
+ * <p>Arguments: broker URI, JDBC URL, data folder, device prefix, number of devices, the receiver's broker user name and
+ * password file (the devices' logins are the broker's own: {@code broker.device-logins = manual}).
  */
 public final class BenchReceiver {
 
@@ -32,7 +33,9 @@ public final class BenchReceiver {
         String prefix = args[3];
         int devices = Integer.parseInt(args[4]);
         ReceiverConfig config = ReceiverConfig.from(Map.of(ReceiverConfig.BROKER_URI, brokerUri, ReceiverConfig.JDBC_URL, jdbcUrl,
-                ReceiverConfig.DATA_DIR, dataDir, ReceiverConfig.MQTT_CLIENT_ID, "storm-receiver", ReceiverConfig.WEB_ENABLED, "false"));
+                ReceiverConfig.DATA_DIR, dataDir, ReceiverConfig.MQTT_CLIENT_ID, "storm-receiver", ReceiverConfig.WEB_ENABLED, "false",
+                ReceiverConfig.BROKER_DEVICE_LOGINS, "manual", ReceiverConfig.MQTT_USERNAME, args[5],
+                ReceiverConfig.MQTT_PASSWORD_FILE, args[6]));
         try (Receiver receiver = Receiver.start(config, Clock.systemUTC(), List.of())) {
             if (!receiver.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the receiver did not subscribe to " + brokerUri);

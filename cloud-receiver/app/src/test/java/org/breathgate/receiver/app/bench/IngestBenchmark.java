@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Receiver ingest throughput against the broker's own raw rate, measured in the same run.
@@ -48,40 +49,10 @@ public final class IngestBenchmark {
     private IngestBenchmark() {
     }
 
-    /**
-     * The raw runs' embedded broker knows no device logins (the benchmark's devices do not log in yet:
-     * docs/benchmarks.md, "Not yet done: devices logging in").
-     */
-    private static final org.breathgate.receiver.ingest.broker.DeviceLogins NO_DEVICE_LOGINS =
-            new org.breathgate.receiver.ingest.broker.DeviceLogins() {
-                @Override
-                public java.util.Optional<String> check(String username, String password) {
-                    return java.util.Optional.empty();
-                }
-
-                @Override
-                public java.util.Optional<String> currentVersion(String deviceId) {
-                    return java.util.Optional.empty();
-                }
-
-                @Override
-                public long position() {
-                    return 0;
-                }
-
-                @Override
-                public Changes changedAfter(long position) {
-                    return new Changes(position, java.util.Set.of());
-                }
-            };
-
     /** The raw runs publish every reading this many times: a raw run is fast, and a longer one is steadier. */
     static final int RAW_ROUNDS = 3;
     /** Readings of the untimed warm-up of each receiver (10 devices × 200). */
     private static final int WARM_UP = 2000;
-
-    /** The devices' MQTT logins, by device id (null: anonymous). */
-    static java.util.function.Function<String, String[]> LOGIN = null;
 
     public static void main(String[] args) throws Exception {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -95,21 +66,27 @@ public final class IngestBenchmark {
 
         Path work = Files.createTempDirectory("breathgate-bench-");
         String only = System.getProperty("bench.only", ""); // mosquitto or hivemq: one broker only, while working on it
+        List<String> ids = new ArrayList<>();
+        signed.forEach(d -> ids.add(d.id()));
+        ids.addAll(warmUpIds());
+        BenchLogins logins = new BenchLogins().add(ids);
         try {
             if (!only.equals("hivemq")) {
-            MosquittoBroker.Options options = MosquittoBroker.Options.plain()
-                    .withConfigLine("max_queued_messages 1000000")
-                    .withConfigLine("max_inflight_messages 200");
-            try (MosquittoBroker broker = MosquittoBroker.start(options)) {
-                double raw = rawBaseline("mosquitto", broker.uri(), signed, window);
-                double sqlite = receiverRate("mosquitto-sqlite", broker.uri(), "jdbc:sqlite:" + work.resolve("bench.db"), work, signed,
-                        window, null);
-                result("mosquitto_sqlite", sqlite, raw);
-                try (PostgresServer postgres = PostgresServer.start(true)) {
-                    double pg = receiverRate("mosquitto-postgres", broker.uri(), postgres.createDatabase(), work, signed, window, null);
-                    result("mosquitto_postgres", pg, raw);
+                MosquittoBroker.Options options = logins.mosquitto(MosquittoBroker.Options.plain()
+                        .withConfigLine("max_queued_messages 1000000")
+                        .withConfigLine("max_inflight_messages 200"));
+                try (MosquittoBroker broker = MosquittoBroker.start(options)) {
+                    Login receiver = new Login(BenchLogins.RECEIVER, logins.receiverPassword());
+                    double raw = rawBaseline("mosquitto", broker.uri(), signed, window, receiver, logins.forDevices());
+                    double sqlite = receiverRate("mosquitto-sqlite", broker.uri(), "jdbc:sqlite:" + work.resolve("bench.db"), work, signed,
+                            window, null, logins);
+                    result("mosquitto_sqlite", sqlite, raw);
+                    try (PostgresServer postgres = PostgresServer.start(true)) {
+                        double pg = receiverRate("mosquitto-postgres", broker.uri(), postgres.createDatabase(), work, signed, window, null,
+                                logins);
+                        result("mosquitto_postgres", pg, raw);
+                    }
                 }
-            }
             }
             if (only.equals("mosquitto")) {
                 return;
@@ -118,10 +95,12 @@ public final class IngestBenchmark {
             String uri = "tcp://127.0.0.1:" + port;
             double raw;
             try (EmbeddedMqttBroker hivemq = EmbeddedMqttBroker.start(
-                    EmbeddedMqttBroker.Settings.plain(Files.createDirectories(work.resolve("hivemq-raw")), port), NO_DEVICE_LOGINS)) {
-                raw = rawBaseline("hivemq", uri, signed, window);
+                    EmbeddedMqttBroker.Settings.plain(Files.createDirectories(work.resolve("hivemq-raw")), port), logins.deviceLogins())) {
+                raw = rawBaseline("hivemq", uri, signed, window, new Login(EmbeddedMqttBroker.RECEIVER_USERNAME, hivemq.receiverPassword()),
+                        logins.forDevices());
             }
-            double embedded = receiverRate("hivemq-sqlite", uri, "jdbc:sqlite:" + work.resolve("embedded.db"), work, signed, window, port);
+            double embedded = receiverRate("hivemq-sqlite", uri, "jdbc:sqlite:" + work.resolve("embedded.db"), work, signed, window, port,
+                    null);
             result("hivemq_sqlite", embedded, raw);
         } catch (Throwable failed) {
             failed.printStackTrace();
@@ -145,13 +124,14 @@ public final class IngestBenchmark {
      * better of the two one-client runs counts). Prints the three figures and
      * returns the highest: the baseline is the broker's best, whatever carried it.
      */
-    static double rawBaseline(String broker, String uri, List<BenchFleet.Device> signed, int window) throws Exception {
-        rawRate(uri, signed, window, 1, 1); // warm-up: the broker's and this JVM's first contact
-        double one = rawRate(uri, signed, window, 1, 1);
-        double two = rawRate(uri, signed, window, 2, 1);
-        double twoSubscribers = rawRate(uri, signed, window, 2, 2);
+    static double rawBaseline(String broker, String uri, List<BenchFleet.Device> signed, int window, Login subscriber,
+                              Function<String, String[]> devices) throws Exception {
+        rawRate(uri, signed, window, 1, 1, subscriber, devices); // warm-up: the broker's and this JVM's first contact
+        double one = rawRate(uri, signed, window, 1, 1, subscriber, devices);
+        double two = rawRate(uri, signed, window, 2, 1, subscriber, devices);
+        double twoSubscribers = rawRate(uri, signed, window, 2, 2, subscriber, devices);
         // one client again: a broker still warming up (HiveMQ's JIT runs in this JVM) would make the second look faster
-        one = Math.max(one, rawRate(uri, signed, window, 1, 1));
+        one = Math.max(one, rawRate(uri, signed, window, 1, 1, subscriber, devices));
         System.out.printf("RESULT raw_%s one_client=%.0f two_clients=%.0f two_subscribers=%.0f second_client_gain=%.2f%n", broker, one, two,
                 twoSubscribers, two / one);
         return Math.max(one, Math.max(two, twoSubscribers));
@@ -162,7 +142,8 @@ public final class IngestBenchmark {
      * {@code clients} independent clients (each its own I/O thread), {@code subscribers} of them
      * also holding a subscriber in the receivers' group.
      */
-    static double rawRate(String uri, List<BenchFleet.Device> signed, int window, int clients, int subscriberCount) throws Exception {
+    static double rawRate(String uri, List<BenchFleet.Device> signed, int window, int clients, int subscriberCount, Login login,
+                          Function<String, String[]> devices) throws Exception {
         int total = RAW_ROUNDS * signed.stream().mapToInt(d -> d.readings().size()).sum();
         AtomicLong received = new AtomicLong();
         AtomicLong lastNanos = new AtomicLong();
@@ -174,10 +155,10 @@ public final class IngestBenchmark {
                 LightMqtt mqtt = LightMqtt.start(1, "raw-" + c);
                 mqtts.add(mqtt);
                 if (c >= subscriberCount) {
-                    fleets.add(new BenchFleet(mqtt, uri, shareOf(signed, c, clients), window, false, 8, LOGIN));
+                    fleets.add(new BenchFleet(mqtt, uri, shareOf(signed, c, clients), window, false, 8, devices));
                     continue;
                 }
-                LightMqtt.Connection subscriber = mqtt.connect(uri, "raw-subscriber-" + c, null, null, true, new LightMqtt.Listener() {
+                LightMqtt.Connection subscriber = mqtt.connect(uri, "raw-subscriber-" + c, login.user(), login.password(), true, new LightMqtt.Listener() {
                     @Override
                     public void message(LightMqtt.Connection connection, String topic, byte[] payload) {
                         received.incrementAndGet();
@@ -186,7 +167,7 @@ public final class IngestBenchmark {
                 });
                 subscriber.subscribe(Topics.RECEIVER_SHARED_SUBSCRIPTION);
                 subscribers.add(subscriber);
-                fleets.add(new BenchFleet(mqtt, uri, shareOf(signed, c, clients), window, false, 8, LOGIN));
+                fleets.add(new BenchFleet(mqtt, uri, shareOf(signed, c, clients), window, false, 8, devices));
             }
             Thread.sleep(300); // the SUBACKs
             long start = System.nanoTime();
@@ -212,12 +193,13 @@ public final class IngestBenchmark {
     }
 
     /** Untimed: readings of other devices through the same receiver, so the timed run does not pay for the JIT's first compilations. */
-    private static void warmUp(Receiver receiver, String uri, LightMqtt mqtt, int window) throws Exception {
+    private static void warmUp(Receiver receiver, String uri, LightMqtt mqtt, int window, Function<String, String[]> devices)
+            throws Exception {
         List<BenchFleet.Device> warm = BenchFleet.sign("warm", 10, 200);
         for (BenchFleet.Device device : warm) {
             receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
         }
-        try (BenchFleet fleet = new BenchFleet(mqtt, uri, warm, window, true, 4, LOGIN)) {
+        try (BenchFleet fleet = new BenchFleet(mqtt, uri, warm, window, true, 4, devices)) {
             Thread.sleep(300);
             fleet.publishAll();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -225,6 +207,24 @@ public final class IngestBenchmark {
                 Thread.sleep(5);
             }
         }
+    }
+
+    /** Each device's login made by the receiver's registry when asked, as enrollment makes one (the device must be enrolled). */
+    private static Function<String, String[]> registryLogins(Receiver receiver) {
+        return id -> new String[]{id, receiver.brokerLogins().issue(id, "benchmark").password()};
+    }
+
+    /** The warm-up's devices (10, as {@link #warmUp} signs them). */
+    private static List<String> warmUpIds() {
+        List<String> ids = new ArrayList<>();
+        for (int d = 1; d <= 10; d++) {
+            ids.add("warm-%05d".formatted(d));
+        }
+        return ids;
+    }
+
+    /** A receiver's (or a raw subscriber's) broker login. */
+    record Login(String user, String password) {
     }
 
     private static List<BenchFleet.Device> shareOf(List<BenchFleet.Device> signed, int client, int clients) {
@@ -239,9 +239,11 @@ public final class IngestBenchmark {
      * Readings verified, stored and acked per second by a receiver in this JVM.
      *
      * @param embeddedPort null: the external broker at {@code uri}; else the receiver runs its embedded broker on it
+     * @param logins       the external broker's logins (the receiver's and the devices'); null with the embedded broker,
+     *                     whose devices get their logins from the receiver's registry, as at enrollment
      */
     static double receiverRate(String name, String uri, String jdbcUrl, Path work, List<BenchFleet.Device> signed, int window,
-                               Integer embeddedPort) throws Exception {
+                               Integer embeddedPort, BenchLogins logins) throws Exception {
         int total = signed.stream().mapToInt(d -> d.readings().size()).sum();
         Path dataDir = Files.createDirectories(work.resolve(name));
         Map<String, String> settings = new HashMap<>(Map.of(ReceiverConfig.DATA_DIR, dataDir.toString(), ReceiverConfig.JDBC_URL, jdbcUrl,
@@ -249,20 +251,31 @@ public final class IngestBenchmark {
         // one client id: a second id would leave the first one's persistent session in the shared group
         if (embeddedPort == null) {
             settings.put(ReceiverConfig.BROKER_URI, uri);
+            settings.put(ReceiverConfig.BROKER_DEVICE_LOGINS, "manual");
+            settings.put(ReceiverConfig.MQTT_USERNAME, BenchLogins.RECEIVER);
+            settings.put(ReceiverConfig.MQTT_PASSWORD_FILE, logins.receiverPasswordFile(dataDir).toString());
         } else {
+            // devices on the loopback listener, as the receiver: LightMqtt speaks no TLS (the TLS listener is switched off)
             settings.put(ReceiverConfig.EMBEDDED_BIND, "127.0.0.1");
             settings.put(ReceiverConfig.EMBEDDED_PORT, String.valueOf(embeddedPort));
+            settings.put(ReceiverConfig.EMBEDDED_TLS_ENABLED, "false");
         }
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of());
              LightMqtt mqtt = LightMqtt.start(1, name)) {
             if (!receiver.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException(name + ": the receiver did not subscribe");
             }
+            Integer window0 = Integer.getInteger("bench.hivemq.window"); // e.g. 50, HiveMQ's own, to measure what the receiver's 200 buys
+            if (embeddedPort != null && window0 != null) {
+                com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = window0;
+                System.out.println("  embedded broker's in-flight window set to " + window0 + " (-Dbench.hivemq.window)");
+            }
             for (BenchFleet.Device device : signed) {
                 receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
             }
-            warmUp(receiver, uri, mqtt, window);
-            try (BenchFleet fleet = new BenchFleet(mqtt, uri, signed, window, true, 8, LOGIN)) {
+            Function<String, String[]> devices = logins != null ? logins.forDevices() : registryLogins(receiver);
+            warmUp(receiver, uri, mqtt, window, devices);
+            try (BenchFleet fleet = new BenchFleet(mqtt, uri, signed, window, true, 8, devices)) {
                 Thread.sleep(300); // the SUBACKs
                 long start = System.nanoTime();
                 fleet.publishAll();

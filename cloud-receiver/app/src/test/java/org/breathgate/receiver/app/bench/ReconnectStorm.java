@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * A reconnect storm: {@code devices} simulated devices, each its own MQTT connection and key, each
@@ -36,11 +35,18 @@ public final class ReconnectStorm {
                   double maxRssMiB, double hwmMiB, String receiverStats) {
         String line() {
             return ("RESULT storm devices=%d readings=%d stored=%d rows=%d connect_s=%.2f drain_s=%.2f rate=%.0f first_ack_p50_ms=%d "
-                    + "first_ack_max_ms=%d duplicates=%d idle_rss_mib=%.1f max_rss_mib=%.1f hwm_mib=%.1f").formatted(devices, readings, stored,
+                    + "first_ack_max_ms=%d first_ack_bound_ms=%d duplicates=%d idle_rss_mib=%.1f max_rss_mib=%.1f hwm_mib=%.1f").formatted(devices, readings, stored,
                     rows, connectSeconds, drainSeconds, devices * (double) readings / drainSeconds, firstAckP50Ms, firstAckMaxMs,
-                    duplicatesAtReceiver, idleRssMiB, maxRssMiB, hwmMiB);
+                    FIRST_ACK_BOUND.toMillis(), duplicatesAtReceiver, idleRssMiB, maxRssMiB, hwmMiB);
         }
     }
+
+    /**
+     * The longest a device may wait for its first ack in a storm, from the moment every device starts connecting: the
+     * stated bound (docs/benchmarks.md). Measured 7.5 s for 1 000 × 100 on a loaded 2-core machine; a device's first ack
+     * waits for the readings the broker queued ahead of it, so the bound is generous for the whole drain of the full storm.
+     */
+    static final java.time.Duration FIRST_ACK_BOUND = java.time.Duration.ofSeconds(60);
 
     private ReconnectStorm() {
     }
@@ -49,16 +55,29 @@ public final class ReconnectStorm {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int readings = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        try (MosquittoBroker broker = MosquittoBroker.start(MosquittoBroker.Options.plain()
-                .withConfigLine("max_queued_messages 1000000").withConfigLine("max_inflight_messages 200"))) {
-            Result result = run(broker.uri(), devices, readings, window, IngestBenchmark.LOGIN);
-            System.out.println(result.line());
-        }
+        Result result = run(devices, readings, window);
+        System.out.println(result.line());
         System.exit(0);
     }
 
+    /**
+     * Runs a storm on a Mosquitto of its own, every client logging in (each device as itself, the receiver as
+     * {@code receiver}, the shipped ACL); fails unless every reading is stored exactly once and acked.
+     */
+    static Result run(int devices, int readings, int window) throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int d = 1; d <= devices; d++) {
+            ids.add("storm-%05d".formatted(d));
+        }
+        BenchLogins logins = new BenchLogins().add(ids);
+        try (MosquittoBroker broker = MosquittoBroker.start(logins.mosquitto(MosquittoBroker.Options.plain()
+                .withConfigLine("max_queued_messages 1000000").withConfigLine("max_inflight_messages 200")))) {
+            return run(broker.uri(), devices, readings, window, logins);
+        }
+    }
+
     /** Runs a storm against the broker at {@code brokerUri}; fails unless every reading is stored exactly once and acked. */
-    static Result run(String brokerUri, int devices, int readings, int window, Function<String, String[]> login) throws Exception {
+    static Result run(String brokerUri, int devices, int readings, int window, BenchLogins logins) throws Exception {
         int total = devices * readings;
         List<BenchFleet.Device> signed = BenchFleet.sign("storm", devices, readings);
         System.out.printf("Reconnect storm: %d devices x %d buffered readings = %d, window %d, broker %s%n", devices, readings, total,
@@ -71,7 +90,7 @@ public final class ReconnectStorm {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 BenchReceiver.class.getName(), brokerUri, "jdbc:sqlite:" + work.resolve("storm.db"), work.resolve("data").toString(),
-                "storm", String.valueOf(devices)));
+                "storm", String.valueOf(devices), BenchLogins.RECEIVER, logins.receiverPasswordFile(work).toString()));
         System.out.println("receiver JVM flags: " + (jvm.isBlank() ? "none (the JVM's defaults)" : jvm));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -81,7 +100,7 @@ public final class ReconnectStorm {
             double idle = rssMiB(child.pid(), "VmRSS");
             long start = System.nanoTime();
             double maxRss = idle;
-            try (BenchFleet fleet = new BenchFleet(mqtt, brokerUri, signed, window, true, 32, login)) {
+            try (BenchFleet fleet = new BenchFleet(mqtt, brokerUri, signed, window, true, 32, logins.forDevices())) {
                 long connected = System.nanoTime();
                 fleet.publishAll();
                 long deadline = start + TimeUnit.MINUTES.toNanos(Long.getLong("storm.timeout.minutes", 30));
