@@ -49,6 +49,13 @@ public final class IngestBenchmark {
     private IngestBenchmark() {
     }
 
+    /**
+     * Messages the embedded broker queues for one client, in the raw runs and the receiver's alike: a raw run publishes
+     * three rounds at once (30 000 by default), more than the receiver's default of 20 000, beyond which HiveMQ discards
+     * (as Mosquitto's {@code max_queued_messages 1000000} here).
+     */
+    static final long HIVEMQ_QUEUE = 1_000_000;
+
     /** The raw runs publish every reading this many times: a raw run is fast, and a longer one is steadier. */
     static final int RAW_ROUNDS = 3;
     /** Readings of the untimed warm-up of each receiver (10 devices × 200). */
@@ -94,8 +101,9 @@ public final class IngestBenchmark {
             int port = Ports.free();
             String uri = "tcp://127.0.0.1:" + port;
             double raw;
-            try (EmbeddedMqttBroker hivemq = EmbeddedMqttBroker.start(
-                    EmbeddedMqttBroker.Settings.plain(Files.createDirectories(work.resolve("hivemq-raw")), port), logins.deviceLogins())) {
+            try (EmbeddedMqttBroker hivemq = EmbeddedMqttBroker.start(new EmbeddedMqttBroker.Settings(
+                    Files.createDirectories(work.resolve("hivemq-raw")), "127.0.0.1", port, null, 0, null,
+                    EmbeddedMqttBroker.Settings.DEFAULT_MAX_PACKET_BYTES, HIVEMQ_QUEUE), logins.deviceLogins())) {
                 raw = rawBaseline("hivemq", uri, signed, window, new Login(EmbeddedMqttBroker.RECEIVER_USERNAME, hivemq.receiverPassword()),
                         logins.forDevices());
             }
@@ -259,6 +267,7 @@ public final class IngestBenchmark {
             settings.put(ReceiverConfig.EMBEDDED_BIND, "127.0.0.1");
             settings.put(ReceiverConfig.EMBEDDED_PORT, String.valueOf(embeddedPort));
             settings.put(ReceiverConfig.EMBEDDED_TLS_ENABLED, "false");
+            settings.put(ReceiverConfig.EMBEDDED_MAX_QUEUED_MESSAGES, String.valueOf(HIVEMQ_QUEUE));
         }
         try (Receiver receiver = Receiver.start(ReceiverConfig.from(settings), Clock.systemUTC(), List.of());
              LightMqtt mqtt = LightMqtt.start(1, name)) {
