@@ -274,11 +274,6 @@ public final class IngestBenchmark {
             if (!receiver.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException(name + ": the receiver did not subscribe");
             }
-            Integer window0 = Integer.getInteger("bench.hivemq.window"); // e.g. 50, HiveMQ's own, to measure what the receiver's 200 buys
-            if (embeddedPort != null && window0 != null) {
-                com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = window0;
-                System.out.println("  embedded broker's in-flight window set to " + window0 + " (-Dbench.hivemq.window)");
-            }
             for (BenchFleet.Device device : signed) {
                 receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
             }

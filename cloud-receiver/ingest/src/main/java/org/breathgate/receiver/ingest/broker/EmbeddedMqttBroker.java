@@ -49,15 +49,6 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
     private static final long TIMEOUT_SECONDS = 60;
 
-    /**
-     * QoS 1 messages the broker sends one client before it waits for their PUBACKs. HiveMQ CE's own window is 50
-     * ({@code InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES}, no configuration file setting; an MQTT 5 client's
-     * receive maximum can only lower it). The receiver PUBACKs a reading only after committing it, so that window capped
-     * its batches (22 readings on average in docs/benchmarks.md) and every 50 readings waited for a commit. 200 is what
-     * the shipped Mosquitto configuration allows ({@code max_inflight_messages 200}).
-     */
-    public static final int IN_FLIGHT_WINDOW = 200;
-
     /** The user name of the receivers' login (a name no device can have: {@code receiver} is reserved). */
     public static final String RECEIVER_USERNAME = "receiver";
     /** The file in the broker's folder holding the receivers' password (made on first start, 0600). */
@@ -192,8 +183,6 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare the embedded broker's folder " + dataDir, e);
         }
         BrokerGuard guard = new BrokerGuard(logins, receiverPassword);
-        // Read at every poll of a client's queue; one value per JVM (one embedded broker per receiver process).
-        com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = IN_FLIGHT_WINDOW;
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(dataDir.resolve("data"))
