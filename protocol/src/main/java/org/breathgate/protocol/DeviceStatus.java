@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param configVersion     version of the configuration in use (0 for the device's local default)
  * @param warnings          short machine-readable warnings, e.g. {@code outbox_over_80_percent},
  *                          {@code clock_unsynchronised}, {@code disk_low}, {@code camera_fault}
+ * @param outboxOldestSeconds how long the oldest event in the outbox has waited for its ack, in seconds (0 when the
+ *                          outbox is empty), or {@code null} when the device does not say (devices older than this field)
  */
 public record DeviceStatus(
         String deviceId,
@@ -39,7 +41,8 @@ public record DeviceStatus(
         LocalDate calibrationDue,
         String agentVersion,
         long configVersion,
-        List<String> warnings) implements DeviceMessage {
+        List<String> warnings,
+        Long outboxOldestSeconds) implements DeviceMessage {
 
     public DeviceStatus {
         DeviceIds.check(deviceId);
@@ -55,6 +58,17 @@ public record DeviceStatus(
             throw new IllegalArgumentException("at most 32 warnings");
         }
         warnings.forEach(w -> Texts.check("warning", w, 64));
+        if (outboxOldestSeconds != null && outboxOldestSeconds < 0) {
+            throw new IllegalArgumentException("status counters must not be negative");
+        }
+    }
+
+    /** A heartbeat that does not say how long its oldest event has waited (as devices older than that field send). */
+    public DeviceStatus(String deviceId, ClockFacts clock, boolean online, long uptimeSeconds, long lastSeq, int outboxDepth,
+                        long outboxBytes, long outboxBudgetBytes, long diskFreeBytes, SensorState sensorState,
+                        LocalDate calibrationDue, String agentVersion, long configVersion, List<String> warnings) {
+        this(deviceId, clock, online, uptimeSeconds, lastSeq, outboxDepth, outboxBytes, outboxBudgetBytes, diskFreeBytes,
+                sensorState, calibrationDue, agentVersion, configVersion, warnings, null);
     }
 
     @Override

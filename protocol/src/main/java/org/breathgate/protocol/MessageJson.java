@@ -268,8 +268,9 @@ public final class MessageJson {
         String agentVersion = root.text("agent_version");
         long configVersion = root.longValue("config_version");
         List<String> warnings = root.texts("warnings");
+        Long oldest = root.has("outbox_oldest_s") ? root.longValue("outbox_oldest_s") : null;
         return root.construct("status", () -> new DeviceStatus(device, clock, online, uptime, lastSeq, depth, bytes, budget,
-                free, sensorState, due, agentVersion, configVersion, warnings));
+                free, sensorState, due, agentVersion, configVersion, warnings, oldest));
     }
 
     private static Ack decodeAck(JsonFields root, String device) throws InvalidMessageException {
@@ -480,6 +481,9 @@ public final class MessageJson {
         g.writeNumberField("outbox_depth", s.outboxDepth());
         g.writeNumberField("outbox_bytes", s.outboxBytes());
         g.writeNumberField("outbox_budget_bytes", s.outboxBudgetBytes());
+        if (s.outboxOldestSeconds() != null) {
+            g.writeNumberField("outbox_oldest_s", s.outboxOldestSeconds());
+        }
         g.writeNumberField("disk_free_bytes", s.diskFreeBytes());
         g.writeStringField("sensor_state", s.sensorState().wireName());
         if (s.calibrationDue() != null) {

@@ -117,9 +117,9 @@ final class MessageArbitraries {
                 Arbitraries.integers().between(0, 1_000_000), counts, counts).flatAs((device, clock, online, uptime, last, depth, bytes, budget) ->
                 Combinators.combine(counts, Arbitraries.of(SensorState.class),
                         Arbitraries.integers().between(0, 4000).map(d -> LocalDate.of(2025, 1, 1).plusDays(d)).injectNull(0.3),
-                        texts(64), counts, texts(64).list().ofMaxSize(5))
-                        .as((free, state, due, version, config, warnings) -> new DeviceStatus(device, clock, online, uptime, last,
-                                depth, bytes, budget, free, state, due, version, config, warnings)));
+                        texts(64), counts, texts(64).list().ofMaxSize(5), counts.injectNull(0.3))
+                        .as((free, state, due, version, config, warnings, oldest) -> new DeviceStatus(device, clock, online, uptime,
+                                last, depth, bytes, budget, free, state, due, version, config, warnings, oldest)));
     }
 
     static Arbitrary<Message> acks() {

@@ -38,6 +38,17 @@ class MessageJsonTest {
     }
 
     @Test
+    void a_status_from_a_device_that_does_not_say_how_old_its_outbox_is_reads_as_not_said() throws Exception {
+        DeviceStatus full = (DeviceStatus) Samples.oneOfEach().stream().filter(DeviceStatus.class::isInstance).findFirst().orElseThrow();
+        String json = new String(MessageJson.encode(full), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"outbox_oldest_s\":5400"), json);
+        DeviceStatus older = (DeviceStatus) MessageJson.decode(json.replace("\"outbox_oldest_s\":5400,", "")
+                .getBytes(StandardCharsets.UTF_8)).message();
+        assertEquals(null, older.outboxOldestSeconds());
+        assertEquals(Rejection.INVALID_FIELD, rejectionOf(json.replace("\"outbox_oldest_s\":5400", "\"outbox_oldest_s\":-1")));
+    }
+
+    @Test
     void unknown_fields_are_tolerated_and_reported_as_extensions() throws Exception {
         String json = positiveJson().replace("\"seq\":41,", "\"seq\":41,\"location\":{\"cell\":\"ab\"},")
                 .replace("\"synced\":true", "\"synced\":true,\"tz\":\"EET\"");

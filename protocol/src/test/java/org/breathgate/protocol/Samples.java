@@ -68,7 +68,7 @@ final class Samples {
                 new SupportRequest(DEVICE, 46, CLOCK, SupportNeed.CALL_ME, true),
                 new SupportRequest(DEVICE, 47, CLOCK, SupportNeed.HELP_NOW, false),
                 new DeviceStatus(DEVICE, CLOCK, true, 86_400, 45, 3, 4096, 64L << 20, 2L << 30, SensorState.READY,
-                        LocalDate.parse("2027-05-01"), "0.1.0", 7, List.of("clock_unsynchronised")),
+                        LocalDate.parse("2027-05-01"), "0.1.0", 7, List.of("clock_unsynchronised"), 5_400L),
                 new Ack(DEVICE, Instant.parse("2026-11-25T06:02:12.001Z"), List.of(
                         new Ack.Entry(41, Ack.Result.STORED, null),
                         new Ack.Entry(42, Ack.Result.DUPLICATE, null),

@@ -126,10 +126,18 @@ public final class SampleMessages {
         return new SupportRequest(deviceId, seq, clockFacts());
     }
 
-    /** An online heartbeat reporting {@code lastSeq} as the highest sequence number assigned. */
+    /** An online heartbeat reporting {@code lastSeq} as the highest sequence number assigned, and an empty outbox. */
     public DeviceStatus status(long lastSeq) {
-        return new DeviceStatus(deviceId, clockFacts(), true, 3_600, lastSeq, 0, 0, 50_000_000, 2_000_000_000L,
-                SensorState.READY, SENSOR.calibrationDue(), "0.1.0-test", 0, List.of());
+        return status(lastSeq, 0, 0);
+    }
+
+    /**
+     * An online heartbeat reporting {@code lastSeq}, {@code outboxDepth} events waiting for their ack, the oldest of them
+     * for {@code oldestSeconds}.
+     */
+    public DeviceStatus status(long lastSeq, int outboxDepth, long oldestSeconds) {
+        return new DeviceStatus(deviceId, clockFacts(), true, 3_600, lastSeq, outboxDepth, outboxDepth * 1_200L, 50_000_000,
+                2_000_000_000L, SensorState.READY, SENSOR.calibrationDue(), "0.1.0-test", 0, List.of(), oldestSeconds);
     }
 
     /** Signs {@code message} with {@link TestKeys#device(String)} of this device. */

@@ -412,6 +412,27 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the oldest event still waiting for its ack (signed or awaiting its signature) has waited, in whole seconds:
+     * 0 when none waits, and never negative (a wall clock set back makes a young event look 0 s old, not minus an hour).
+     * Two indexed lookups: heartbeats call it.
+     *
+     * @param nowMs the device's wall-clock time now (epoch ms), the same clock events are stamped by when stored
+     */
+    public long oldestWaitSeconds(long nowMs) {
+        synchronized (db) {
+            Long oldest = db.read(() -> {
+                try (Statement s = db.connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT min(t) FROM (SELECT (SELECT stored_at FROM outbox ORDER BY seq LIMIT 1) AS t"
+                             + " UNION ALL SELECT (SELECT stored_at FROM awaiting_signature ORDER BY seq LIMIT 1))")) {
+                    long t = rs.next() ? rs.getLong(1) : 0;
+                    return rs.wasNull() ? null : t;
+                }
+            });
+            return oldest == null ? 0 : Math.max(0, (nowMs - oldest) / 1000);
+        }
+    }
+
     /** Depth, bytes and budget, from counters kept in memory (cheap: heartbeats call it). */
     public OutboxStats stats() {
         synchronized (db) {

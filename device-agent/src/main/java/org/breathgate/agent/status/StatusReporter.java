@@ -91,9 +91,10 @@ public final class StatusReporter {
         OutboxStats s = outbox.stats();
         SensorInfo info = sensor.info();
         long uptime = Math.max(0, (clock.monotonicMs() - startedMono) / 1000);
-        return new DeviceStatus(config.deviceId(), clock.facts(), online, uptime, s.lastSeq(), s.depth(), s.bytes(),
+        var facts = clock.facts();
+        return new DeviceStatus(config.deviceId(), facts, online, uptime, s.lastSeq(), s.depth(), s.bytes(),
                 s.budgetBytes(), diskFree(), sensor.state(), info == null ? null : info.calibrationDue().orElse(null), version,
-                configVersion.getAsLong(), warnings());
+                configVersion.getAsLong(), warnings(), outbox.oldestWaitSeconds(facts.wall().toEpochMilli()));
     }
 
     /** The warnings the next heartbeat carries (docs/agent.md, "Status heartbeat"). */

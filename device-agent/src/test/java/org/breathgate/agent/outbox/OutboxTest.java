@@ -77,6 +77,24 @@ class OutboxTest {
     }
 
     @Test
+    void the_oldest_waiting_event_is_measured_from_when_it_was_stored_and_its_ack_moves_the_measure_on() throws Exception {
+        try (Outbox o = open()) {
+            assertEquals(0, o.oldestWaitSeconds(System.currentTimeMillis()), "nothing waits");
+            long before = System.currentTimeMillis();
+            o.append(List.of(event("a")), null);
+            long after = System.currentTimeMillis();
+            Thread.sleep(5);
+            o.append(List.of(event("b")), null);
+            long later = after + 3_600_000;
+            long age = o.oldestWaitSeconds(later);
+            assertTrue(age >= (later - after) / 1000 && age <= (later - before) / 1000, "an hour, give or take: " + age);
+            assertEquals(0, o.oldestWaitSeconds(before - 86_400_000L), "a clock set back gives 0, never a negative age");
+            o.acknowledge(List.of(1L, 2L));
+            assertEquals(0, o.oldestWaitSeconds(later), "all acked: nothing waits");
+        }
+    }
+
+    @Test
     void pending_events_come_back_in_sequence_order_after_a_given_number() {
         try (Outbox o = open()) {
             o.append(List.of(event("a"), event("b"), event("c"), event("d")), null);

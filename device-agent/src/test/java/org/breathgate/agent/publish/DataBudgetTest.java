@@ -151,7 +151,8 @@ class DataBudgetTest {
     private DeviceStatus troubledStatus(boolean online) {
         return new DeviceStatus(device, samples.clockFacts(), online, 31_536_000, 1_000_000, 100_000, 64L << 20, 64L << 20, 1L << 40,
                 SensorState.DISCONNECTED, LocalDate.of(2027, 5, 24), "0.1.0", 1_000, List.of("outbox_over_80_percent", "quarantined_events",
-                "clock_unsynchronised", "disk_low", "sensor_disconnected", "calibration_overdue", "voice_unavailable", "camera_fault"));
+                "clock_unsynchronised", "disk_low", "sensor_disconnected", "calibration_overdue", "voice_unavailable", "camera_fault"),
+                31_536_000L);
     }
 
     private ConfigUpdate config() {

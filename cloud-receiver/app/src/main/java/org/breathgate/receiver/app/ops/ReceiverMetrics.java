@@ -63,7 +63,7 @@ public final class ReceiverMetrics {
         this.alerts = alerts;
         this.devices = devices;
         this.clock = clock;
-        snapshot.set(new Snapshot(Map.of(), Map.of(), new DeviceActivity.Summary(0, 0, 0), Instant.EPOCH));
+        snapshot.set(new Snapshot(Map.of(), Map.of(), new DeviceActivity.Summary(0, 0, 0, 0), Instant.EPOCH));
 
         FunctionCounter.builder("breathgate_messages_received", ingest, IngestStats::received)
                 .description("MQTT messages that arrived from devices, whatever became of them").register(registry);
@@ -95,6 +95,9 @@ public final class ReceiverMetrics {
         gauge("breathgate_devices_reporting", "Devices that ever sent a heartbeat", null, null, s -> s.devices().devicesReporting());
         gauge("breathgate_device_outbox_depth_max", "The most evidence events one online device holds waiting for an ack", null, null,
                 s -> s.devices().outboxDepthMax());
+        gauge("breathgate_device_outbox_oldest_seconds_max", "How long the oldest unacknowledged evidence event of any online device"
+                + " has waited, as its latest heartbeat said (stuck evidence: docs/operations.md)", null, null,
+                s -> s.devices().outboxOldestMaxSeconds());
         Gauge.builder("breathgate_metrics_database_age_seconds", snapshot,
                         s -> Duration.between(s.get().at(), clock.instant()).toMillis() / 1000.0)
                 .description("How old the database figures on this page are (large: the database could not be read)").register(registry);

@@ -114,7 +114,7 @@ class HealthAndMetricsIT {
                 device.send(home.soberReading(1));
                 device.send(home.soberReading(2));
                 device.send(home.soberReading(1)); // the same reading again: a duplicate
-                device.send(home.status(2));
+                device.send(home.status(2, 1, 7_200)); // one reading has waited two hours for its ack
                 device.publish("breathgate/v1/devices/home-0001/up/reading", "not a signed message".getBytes(StandardCharsets.UTF_8));
                 for (int i = 0; i < 3; i++) {
                     device.nextAck(WAIT);
@@ -148,6 +148,8 @@ class HealthAndMetricsIT {
                 page = metrics(port);
             }
             assertEquals(1.0, value(page, "breathgate_devices_online", ""), page);
+            assertEquals(1.0, value(page, "breathgate_device_outbox_depth_max", ""), page);
+            assertEquals(7_200.0, value(page, "breathgate_device_outbox_oldest_seconds_max", ""), page);
             assertTrue(page.contains("jvm_memory_used_bytes"), "the JVM's own meters are there too");
             checkAlertRules(page);
         }

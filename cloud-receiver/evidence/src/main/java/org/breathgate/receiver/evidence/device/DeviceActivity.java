@@ -24,8 +24,10 @@ public final class DeviceActivity {
      * @param devicesOnline        devices heard from recently that said they are online
      * @param devicesReporting     devices with any heartbeat at all
      * @param outboxDepthMax       the most evidence events one online device holds unacknowledged
+     * @param outboxOldestMaxSeconds how long the oldest unacknowledged event of any online device has waited, as its
+     *                             latest heartbeat said (devices that do not say it count as 0)
      */
-    public record Summary(long devicesOnline, long devicesReporting, long outboxDepthMax) {
+    public record Summary(long devicesOnline, long devicesReporting, long outboxDepthMax, long outboxOldestMaxSeconds) {
     }
 
     private final Database database;
@@ -45,13 +47,15 @@ public final class DeviceActivity {
             try (PreparedStatement q = c.prepareStatement("select"
                     + " coalesce(sum(case when online and received_at_ms >= ? then 1 else 0 end), 0),"
                     + " count(*),"
-                    + " coalesce(max(case when online and received_at_ms >= ? then outbox_depth else 0 end), 0)"
+                    + " coalesce(max(case when online and received_at_ms >= ? then outbox_depth else 0 end), 0),"
+                    + " coalesce(max(case when online and received_at_ms >= ? then outbox_oldest_s else 0 end), 0)"
                     + " from device_status")) {
                 q.setLong(1, since);
                 q.setLong(2, since);
+                q.setLong(3, since);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
-                    return new Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                    return new Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
                 }
             }
         });

@@ -224,7 +224,12 @@ public final class EvidenceStore {
         upsert.setString(i++, status.agentVersion());
         upsert.setLong(i++, status.configVersion());
         upsert.setString(i++, String.join(",", status.warnings()));
-        upsert.setString(i, write.signed().compact());
+        upsert.setString(i++, write.signed().compact());
+        if (status.outboxOldestSeconds() == null) {
+            upsert.setNull(i, Types.BIGINT);
+        } else {
+            upsert.setLong(i, status.outboxOldestSeconds());
+        }
         upsert.executeUpdate();
         // Whatever the order of arrival: the last will's online=false and the highest lastSeq always count.
         PreparedStatement always = s.updateStatusAlways();
@@ -384,10 +389,11 @@ public final class EvidenceStore {
                 // Heartbeats can arrive out of order: only a newer one (by device time) replaces the details.
                 upsertStatus = connection.prepareStatement("insert into device_status (device_id, received_at_ms, device_time_ms, "
                         + "online, uptime_s, last_seq, max_last_seq, outbox_depth, outbox_bytes, disk_free_bytes, clock_synced, "
-                        + "sensor_state, calibration_due, agent_version, config_version, warnings, compact) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (device_id) do update set "
+                        + "sensor_state, calibration_due, agent_version, config_version, warnings, compact, outbox_oldest_s) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (device_id) do update set "
                         + "device_time_ms = excluded.device_time_ms, uptime_s = excluded.uptime_s, last_seq = excluded.last_seq, "
                         + "outbox_depth = excluded.outbox_depth, outbox_bytes = excluded.outbox_bytes, "
+                        + "outbox_oldest_s = excluded.outbox_oldest_s, "
                         + "disk_free_bytes = excluded.disk_free_bytes, clock_synced = excluded.clock_synced, "
                         + "sensor_state = excluded.sensor_state, calibration_due = excluded.calibration_due, "
                         + "agent_version = excluded.agent_version, config_version = excluded.config_version, "

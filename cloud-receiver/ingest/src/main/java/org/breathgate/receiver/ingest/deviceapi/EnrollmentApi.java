@@ -102,7 +102,7 @@ public final class EnrollmentApi implements HttpsRoutes {
             throw e;
         }
         try {
-            Challenge challenge = attestation.challenge(AttestationJson.request(body), EnrollmentCodes.hash(code));
+            Challenge challenge = attestation.challenge(AttestationJson.request(body), EnrollmentCodes.hash(code), service.challenges());
             HttpsServer.json(ctx, 200, AttestationJson.toJson(challenge));
         } catch (AttestationException e) {
             limiter.fail(ctx.ip());
@@ -201,7 +201,7 @@ public final class EnrollmentApi implements HttpsRoutes {
                 }
                 service.checkCode(code); // a code that cannot enroll is refused as such, before the challenge is spent
                 try {
-                    attested = attestation.verify(AttestationJson.proof(attestationField), EnrollmentCodes.hash(code), key);
+                    attested = attestation.verify(AttestationJson.proof(attestationField), EnrollmentCodes.hash(code), key, service.challenges());
                 } catch (AttestationException e) {
                     LOG.info("enrollment from {} refused: attestation_refused: {}", ctx.ip(), e.getMessage());
                     throw new ApiException(400, "attestation_refused", e.getMessage());

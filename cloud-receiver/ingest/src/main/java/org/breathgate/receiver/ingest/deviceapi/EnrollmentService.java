@@ -50,9 +50,17 @@ public final class EnrollmentService {
         }
     }
 
+    private final OpenChallenges challenges;
+
     public EnrollmentService(Database database, DeviceRegistry registry, Clock clock, SecureRandom random, BrokerAccounts broker) {
         this.codes = new EnrollmentCodes(database, registry, clock, random);
         this.broker = Objects.requireNonNull(broker, "broker");
+        this.challenges = new OpenChallenges(database, clock);
+    }
+
+    /** The TPM attestation challenges open between enrollment's two steps, in the database. */
+    OpenChallenges challenges() {
+        return challenges;
     }
 
     /** Creates a code valid for {@code lifetime}, recording who made it. */

@@ -375,6 +375,7 @@ public final class ApiRoutes implements HttpsRoutes {
             sn.put("online", s.online());
             sn.put("outbox_depth", s.status().outboxDepth());
             sn.put("outbox_bytes", s.status().outboxBytes());
+            sn.put("outbox_oldest_s", s.status().outboxOldestSeconds());
             sn.put("clock_synced", s.status().clock().synced());
             sn.put("device_time", s.status().clock().wall().toString());
             sn.put("sensor_state", s.status().sensorState().name());
