@@ -70,6 +70,9 @@
 
   Array.prototype.forEach.call(document.querySelectorAll('textarea'), function (area) {
     var key = draftKey(area);
+    if (area.hasAttribute('data-draft-sent')) {
+      sessionStorage.removeItem(key); // the page says it was sent (e.g. the parent's feedback): nothing to put back
+    }
     var kept = sessionStorage.getItem(key);
     if (kept && !area.value) {
       area.value = kept;

@@ -58,10 +58,12 @@ import java.util.function.Supplier;
  * @param audit     the audit log for administrators: filters, export, the chain's verification
  * @param support   the parents' support requests: routed by need, opened and closed, the signed reply to the device
  * @param bundles   a client's verification bundle: signed messages, device keys and a script to check them with OpenSSL
+ * @param feedback  the parents' feedback on the service ("how is this working for you?"), never tied to a result
  */
 public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedules schedules, ClientExport export, ReportService reports,
                    PhotoService photos, Caseloads caseloads, DeviceHealth devices, PeopleAdmin people, SignIn signIn, Cases cases,
-                   Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles) {
+                   Routing routing, WhoLooked whoLooked, AuditViews audit, SupportRequests support, VerificationBundle bundles,
+                   org.breathgate.receiver.care.feedback.ParentFeedback feedback) {
 
     public Care {
         Objects.requireNonNull(timelines, "timelines");
@@ -81,6 +83,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(support, "support");
         Objects.requireNonNull(bundles, "bundles");
+        Objects.requireNonNull(feedback, "feedback");
     }
 
     /**
@@ -126,6 +129,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new WhoLooked(n.gate(), n.signIn().showWorkerNamesToParents()),
                 new AuditViews(n.gate()),
                 new SupportRequests(n.gate(), n.configSigner(), n.downlink()),
-                new VerificationBundle(n.gate(), n.registry()));
+                new VerificationBundle(n.gate(), n.registry()),
+                new org.breathgate.receiver.care.feedback.ParentFeedback(n.gate()));
     }
 }

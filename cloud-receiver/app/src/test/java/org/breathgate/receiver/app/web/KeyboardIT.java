@@ -144,9 +144,10 @@ class KeyboardIT {
     void a_parent_reads_who_sees_their_results_and_withdraws_a_consent_with_the_keyboard_alone() {
         signInWithKeys(PARENT.userId());
         awaitPath("/me");
-        tabTo("parent: to 'Who sees my information' on the page's own menu", e -> e.getTagName().equals("a")
+        tabTo("parent: to 'Change or withdraw a consent' on the first screen", e -> e.getTagName().equals("a")
                 && e.getAttribute("href").endsWith("#access"));
         press(Keys.ENTER);
+        awaitPath("/me/details"); // the first screen's link leads to the consents on the details page
         tabTo("parent: to the consent's confirmation box", e -> "checkbox".equals(e.getAttribute("type")) && "confirm".equals(e.getAttribute("name")));
         press(Keys.SPACE);
         assertTrue(active().isSelected(), "Space ticks the box");

@@ -113,7 +113,7 @@ class OidcBrowserIT {
         d.next("suomifi", "suomifi-parent-a", Map.of("urn:oid:1.2.246.21", "131052-308T"));
         browser.find("form[action='/login/parent'] button").click();
         waitForPath("/me");
-        browser.open("/me#who-looked");
+        browser.open("/me/details#who-looked");
         String fi = browser.find("#who-looked").getText();
         assertTrue(fi.contains("Päihdetyöntekijä, Sodankylän päihdepalvelut, katsoi tuloksiasi, koska olet hänen palvelunsa asiakas"), fi);
         browser.screenshotOf("who-looked-fi", "#who-looked");

@@ -124,6 +124,9 @@ class WebUiIT {
         assertEquals("/me", browser.path());
         assertTrue(browser.text().contains("Lastensuojelu, tiimi 1"), "the parent sees who has access: " + browser.text());
         assertTrue(browser.text().contains("Sodankylän päihdepalvelut"), browser.text());
+        browser.clickAndWait(browser.find("#details-link")); // the workers' table, one click from the first screen
+        assertEquals("/me/details", browser.path());
+        assertTrue(browser.text().contains("Lastensuojelu, tiimi 1"), "the details say who has access: " + browser.text());
         assertFalse(browser.find("svg.chart").getAttribute("aria-labelledby").isEmpty());
         browser.screenshot("me-parent-fi");
         browser.screenshotOf("doc-parent-access-fi", "#access");
@@ -309,12 +312,13 @@ class WebUiIT {
         assertTrue(browser.find("h1").getText().startsWith("Parent A"), browser.text());
 
         signIn(PARENT);
+        browser.open("/me/details"); // consents are withdrawn on the details page
         WebElement consent = browser.driver.findElements(By.cssSelector("#access article.consent")).stream()
                 .filter(a -> a.findElement(By.tagName("h3")).getText().startsWith("Lastensuojelu, tiimi 2")
                         && a.getText().contains("voimassa")).findFirst().orElseThrow(() -> new AssertionError(browser.text()));
         consent.findElement(By.cssSelector("input[name=confirm]")).click();
         browser.clickAndWait(consent.findElement(By.cssSelector("form.revoke button")));
-        assertEquals("/me", browser.path());
+        assertEquals("/me/details", browser.path());
         assertEquals("Suostumuksesi peruutettiin. Yksikkö ei enää näe tietojasi.", browser.find("p.message[role=status]").getText());
         assertTrue(browser.driver.getTitle().startsWith("Suostumuksesi peruutettiin."), browser.driver.getTitle());
 

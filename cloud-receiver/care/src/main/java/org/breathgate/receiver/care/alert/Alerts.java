@@ -96,6 +96,44 @@ public final class Alerts {
     }
 
     /**
+     * An alert about the parent that went to a child-protection unit: when it was raised, about which kind of event, and to which
+     * unit. The parent's first page says it in a sentence.
+     */
+    public record SentToChildProtection(String alertKey, java.time.Instant raisedAt, org.breathgate.care.alert.AlertKind kind,
+                                        String unitId) {
+    }
+
+    /**
+     * The alerts about the parent themselves that child protection receives: every alert of the client whose audience names a
+     * unit and that a worker of that unit may be shown now ({@link Visit#mayReceive(Alert, Actor, CaseContext)}, the decision
+     * the child-protection worker's inbox and the delivery make), newest first. Only the parent, about themselves; the look is
+     * audited ({@code alert.sent_shown}).
+     */
+    public List<SentToChildProtection> sentToChildProtection(Actor parent) {
+        return gate.run(parent, "reading which alerts about " + parent.clientId() + " went to child protection", visit -> {
+            visit.requireRole(Set.of(Role.PARENT), Operation.VIEW_TIMELINE, "client", String.valueOf(parent.clientId()));
+            String clientId = parent.clientId();
+            CaseContext context = CaseContexts.load(visit.connection(), clientId);
+            visit.require(Operation.VIEW_TIMELINE, context, "client", clientId);
+            List<SentToChildProtection> sent = new ArrayList<>();
+            for (Alert alert : AlertStore.ofClient(visit.connection(), clientId)) {
+                if (!alert.status().equals(org.breathgate.care.alert.AlertStatus.RESOLVED)) {
+                    for (String unit : alert.audience().childProtectionUnitIds()) {
+                        Actor unitWorker = Actor.childProtectionWorker("unit-worker", unit);
+                        if (visit.mayReceive(alert, unitWorker, context).allowed()) {
+                            sent.add(new SentToChildProtection(alert.key(), alert.raisedAt(), alert.kind(), unit));
+                        }
+                    }
+                }
+            }
+            if (!sent.isEmpty()) {
+                visit.record("alert.sent_shown", "client", clientId, sent.size() + " alerts to child protection");
+            }
+            return List.copyOf(sent);
+        });
+    }
+
+    /**
      * How many open alerts each client has that {@code worker} may receive (the same test as the inbox). Only counts, so
      * nothing is audited: the inbox audits each alert when it shows its text.
      */

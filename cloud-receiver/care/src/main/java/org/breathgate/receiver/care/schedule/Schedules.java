@@ -124,4 +124,12 @@ public final class Schedules {
             return DeviceConfigs.onRecord(visit.connection(), clientId);
         });
     }
+
+    /**
+     * The client's next scheduled test by the schedule on record (the parent's first page): as {@link #current}, decided by
+     * the same rule; empty when no schedule was sent or it has no fixed times.
+     */
+    public Optional<NextTest> nextTest(Actor actor, String clientId) {
+        return current(actor, clientId).flatMap(r -> NextTest.of(r.config().schedule(), gate.now()));
+    }
 }

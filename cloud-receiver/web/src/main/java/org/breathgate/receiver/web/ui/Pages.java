@@ -113,6 +113,7 @@ final class Pages {
                 if (me.role() == Role.SUBSTANCE_ABUSE_WORKER) {
                     items.add(navItem("/photos/review", "nav.photos", path)); // PhotoReviewPage.PATH: identity review is theirs
                     items.add(navItem("/support", "nav.support", path)); // SupportPages.PATH: parents' support requests
+                    items.add(navItem("/feedback", "nav.feedback", path)); // ParentPage.FEEDBACK_PATH: the parents' feedback
                 }
                 break;
             case TECHNICIAN:
@@ -126,6 +127,7 @@ final class Pages {
                 }
                 if (me.role() == Role.ADMINISTRATOR) {
                     items.add(navItem("/audit", "nav.audit", path)); // AuditPage
+                    items.add(navItem("/feedback", "nav.feedback", path)); // ParentPage.FEEDBACK_PATH: feedback without names
                 }
                 break;
             case PARENT:

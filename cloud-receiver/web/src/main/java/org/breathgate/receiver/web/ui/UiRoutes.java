@@ -72,6 +72,8 @@ public final class UiRoutes implements HttpsRoutes {
     /** The longest period one page shows (a year); longer ones go to the PDF report or the export. */
     static final int MAX_DAYS = 366;
     private static final int MAX_NOTE = 2000;
+    /** The parent's details one click from their first screen: the workers' table, consents, who looked, copies. */
+    static final String PARENT_DETAILS = "/me/details";
 
     private final WebAuth auth;
     private final Care care;
@@ -118,7 +120,8 @@ public final class UiRoutes implements HttpsRoutes {
         routes.post("/alerts/acknowledge", page(this::acknowledge));
         routes.get("/devices", page(this::devices));
         routes.post("/devices/enrollment-codes", page(this::createCode));
-        routes.get("/me", page(this::parentView));
+        new ParentPage(pages, care, clock, zone).register(routes, this::page); // the parent's first screen, in plain words
+        routes.get(PARENT_DETAILS, page(this::parentView));
         routes.get("/me/export.json", page(this::parentExport));
         routes.get("/me/verification-bundle.zip", page(this::parentBundle));
         new ErrorPages(pages, auth).register(routes);
@@ -337,7 +340,7 @@ public final class UiRoutes implements HttpsRoutes {
     private void timeline(Context ctx, Actor me, Lang lang) {
         String clientId = existingClient(ctx);
         if (me.role() == Role.PARENT && clientId.equals(me.clientId())) {
-            seeOther(ctx, "/me" + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+            seeOther(ctx, PARENT_DETAILS + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
             return;
         }
         Map<String, Object> model = model(ctx, me, lang, "timeline.title");
@@ -421,7 +424,7 @@ public final class UiRoutes implements HttpsRoutes {
     private void consents(Context ctx, Actor me, Lang lang) {
         String clientId = existingClient(ctx);
         if (me.role() == Role.PARENT && clientId.equals(me.clientId())) {
-            seeOther(ctx, "/me#access");
+            seeOther(ctx, PARENT_DETAILS + "#access");
             return;
         }
         List<ConsentVersion> history = care.consents().history(me, clientId);
@@ -451,7 +454,12 @@ public final class UiRoutes implements HttpsRoutes {
     }
 
     private void consentModel(Map<String, Object> model, List<ConsentVersion> history) {
-        Instant now = clock.instant();
+        model.put("consents", consentViews(history, clock.instant()));
+        model.put("orgNames", care.caseloads().organisationNames());
+    }
+
+    /** Each consent in {@code history} with its state at {@code now} (the details page and the parent's first screen). */
+    static List<ConsentView> consentViews(List<ConsentVersion> history, Instant now) {
         Map<String, List<ConsentVersion>> byId = new LinkedHashMap<>();
         for (ConsentVersion v : history) {
             byId.computeIfAbsent(v.consentId(), k -> new ArrayList<>()).add(v);
@@ -472,8 +480,7 @@ public final class UiRoutes implements HttpsRoutes {
             }
             views.add(new ConsentView(latest, state, !latest.revoked(), List.copyOf(versions)));
         }
-        model.put("consents", views);
-        model.put("orgNames", care.caseloads().organisationNames());
+        return views;
     }
 
     private void recordConsent(Context ctx, Actor me, Lang lang) {
@@ -518,7 +525,7 @@ public final class UiRoutes implements HttpsRoutes {
         }
         ConsentVersion v = care.consents().revoke(me, consentId, clock.instant());
         if (me.role() == Role.PARENT) {
-            seeOther(ctx, "/me?revoked=1#access");
+            seeOther(ctx, PARENT_DETAILS + "?revoked=1#access");
         } else {
             seeOther(ctx, "/clients/" + enc(v.clientId()) + "/consents?saved=1");
         }
@@ -586,7 +593,7 @@ public final class UiRoutes implements HttpsRoutes {
             seeOther(ctx, "/");
             return;
         }
-        Map<String, Object> model = model(ctx, me, lang, "me.title");
+        Map<String, Object> model = model(ctx, me, lang, "me.details.title");
         timelineModel(model, me, me.clientId(), period(ctx, lang), lang);
         consentModel(model, care.consents().history(me, me.clientId()));
         Client client = (Client) model.get("client");
@@ -595,7 +602,7 @@ public final class UiRoutes implements HttpsRoutes {
         model.put("revoked", ctx.queryParam("revoked") != null);
         WhoLookedView.put(model, care, me, lang, zone); // "who looked": SignInPages' feature, on the parent's own page
         model.put("supportRequests", care.support().ofParent(me)); // their requests and where each stands (SupportPages)
-        render(ctx, 200, "me", model, lang);
+        render(ctx, 200, "me_details", model, lang);
     }
 
     private void parentExport(Context ctx, Actor me, Lang lang) {
