@@ -1,5 +1,6 @@
 package org.breathgate.receiver.app.web;
 
+import com.deque.html.axecore.args.AxeRunOptions;
 import com.deque.html.axecore.results.CheckedNode;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
@@ -81,6 +82,17 @@ final class AccessibilityCheck {
     private final Set<String> toleratedSeen = new TreeSet<>();
     /** Rules axe could not decide (for a person to review), with where. */
     private final Set<String> needsReview = new TreeSet<>();
+
+    /**
+     * axe runs every rule on every element either way; this only keeps it from sending back every element that passed
+     * (each passed or inapplicable rule still comes back, with one element): violations and "needs review" come back whole.
+     * Sending and parsing all the passes took about a sixth of each check's time (measured on a 300-element page).
+     */
+    private static AxeRunOptions reported() {
+        AxeRunOptions options = new AxeRunOptions();
+        options.setResultTypes(List.of("violations", "incomplete"));
+        return options;
+    }
 
     AccessibilityCheck(WebDriver driver, Path reportFolder) {
         this.driver = driver;
@@ -172,7 +184,7 @@ final class AccessibilityCheck {
     }
 
     private void axe(String where) {
-        Results results = new AxeBuilder().withTags(TAGS).setLegacyMode(true).analyze(driver);
+        Results results = new AxeBuilder().withOptions(reported()).withTags(TAGS).setLegacyMode(true).analyze(driver);
         if (results.isErrored()) {
             throw new IllegalStateException("axe-core could not check " + where + ": " + results.getErrorMessage());
         }
