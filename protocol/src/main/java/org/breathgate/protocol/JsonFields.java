@@ -124,10 +124,49 @@ final class JsonFields {
     Instant instant(String key) throws InvalidMessageException {
         String text = text(key);
         try {
-            return Instant.parse(text);
+            Instant common = utcSeconds(text);
+            return common != null ? common : Instant.parse(text);
         } catch (DateTimeException e) {
             throw invalid(key, "must be an ISO-8601 UTC instant like 2026-11-25T06:00:00Z, was '" + text + "'");
         }
+    }
+
+    /**
+     * The common shape {@code yyyy-MM-ddTHH:mm:ssZ} read directly, as {@link Instant#parse} would read it (a profile of the
+     * receiver's ingest put {@code Instant.parse} at 7 % of its verifying threads: every message carries its wall clock);
+     * null for any other text, which {@link Instant#parse} then reads or refuses as before (fractions, a leap second, an
+     * impossible date: all left to it).
+     */
+    static Instant utcSeconds(String text) {
+        if (text.length() != 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':'
+                || text.charAt(16) != ':' || text.charAt(19) != 'Z') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > LocalDate.of(year, month, 1).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     LocalDate optDate(String key) throws InvalidMessageException {

@@ -35,9 +35,11 @@ import java.util.concurrent.TimeUnit;
  * Ingest over MQTT: subscribes to every device's uplink through the receivers' shared
  * subscription, verifies, stores, and acks.
  *
- * <p>The pipeline has two threads. Paho's callback thread verifies each message (signature against
- * the enrolled key, topic against {@code kid} and type) and queues the decision; the
- * {@code ingest-writer} thread writes what is queued in one transaction, and only after the commit
+ * <p>The pipeline: Paho's callback thread hands each message to a pool of {@code ingest-verify}
+ * threads (one per core: Ed25519 verification is most of a message's CPU) and queues a slot for its
+ * decision in arrival order; a verifier checks the signature against the enrolled key and the topic
+ * against {@code kid} and type and fills the slot; the {@code ingest-writer} thread takes the slots in
+ * order, waiting for any still being verified, writes a batch in one transaction, and only after the commit
  * tells the broker the message is handled (manual MQTT acks: a receiver that dies mid-batch gets
  * the messages again) and hands the ack entries to an {@link AckPublisher}, which signs one {@link Ack}
  * per device for whatever piled up meanwhile and publishes it.
@@ -81,6 +83,19 @@ public final class MqttIngest implements AutoCloseable {
     private record Pending(Ingestor.Decision decision, long generation, int messageId, int qos, String topic) {
     }
 
+    /** A message in arrival order, its decision filled in by a verifier (null: closing, or handled elsewhere). */
+    private static final class Slot {
+        private final java.util.concurrent.CompletableFuture<Pending> pending = new java.util.concurrent.CompletableFuture<>();
+
+        Pending await() throws InterruptedException {
+            try {
+                return pending.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("verification failed unexpectedly", e.getCause());
+            }
+        }
+    }
+
     private final MqttSettings settings;
     private final Ingestor ingestor;
     private final EvidenceStore store;
@@ -90,7 +105,9 @@ public final class MqttIngest implements AutoCloseable {
     private final PhotoHandler photos;
     private final IngestStats stats = new IngestStats();
     private final QuarantineLog quarantineLog;
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Slot> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Verifies messages in parallel (one thread per core); the writer keeps their arrival order. */
+    private final java.util.concurrent.ExecutorService verifiers;
     private final BrokerConnection client;
     private final BrokerConnection ackClient;
     private final Thread writer;
@@ -150,6 +167,13 @@ public final class MqttIngest implements AutoCloseable {
                 }, MAX_BACKOFF);
         this.acks = new AckPublisher(ackClient::client, new MessageSigner(receiverKey), clock, stats);
         this.writer = new Thread(this::writeLoop, "ingest-writer");
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger verifierNumber = new java.util.concurrent.atomic.AtomicInteger();
+        this.verifiers = java.util.concurrent.Executors.newFixedThreadPool(cores, task -> {
+            Thread thread = new Thread(task, "ingest-verify-" + verifierNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         if (photos != null) {
             photos.answerWith((deviceId, entry) -> {
                 try {
@@ -219,6 +243,8 @@ public final class MqttIngest implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Tasks not started yet still fill their slots (with null: closing), so nothing waits on them.
+        verifiers.shutdownNow().forEach(Runnable::run);
         acks.close();
         client.close();
         ackClient.close();
@@ -272,62 +298,93 @@ public final class MqttIngest implements AutoCloseable {
             }
         }
 
-        /** Never throws: Paho would drop the connection. */
+        /**
+         * Queues a slot for the message in arrival order (waiting while the queue is full: back
+         * pressure on the broker) and has a verifier decide it. Never throws: Paho would drop the connection.
+         */
         @Override
         public void messageArrived(String topic, MqttMessage message, long generation) {
             stats.countReceived();
+            Slot slot = new Slot();
             try {
-                long verifyStart = System.nanoTime();
-                Ingestor.Decision decision = classifyPatiently(topic, message.getPayload());
-                stats.timeVerification(System.nanoTime() - verifyStart);
-                if (decision != null && decision.dropped() != null) {
-                    // Nothing to store or ack: confirmed to the broker at once, counted and logged (rate-limited).
-                    client.confirm(generation, message.getId(), message.getQos());
-                    long count = stats.countDropped(decision.dropped());
-                    quarantineLog.log("dropped", decision.dropped(), count, topic, decision.dropped().equals(Ingestor.UNKNOWN_DEVICE)
-                            ? "no such device is enrolled" : "not a device's uplink topic");
+                if (!enqueue(slot)) {
                     return;
-                }
-                if (decision != null && decision.misrouted()) {
-                    long count = stats.countMisrouted();
-                    quarantineLog.log("received misrouted", "topic_mismatch", count, topic,
-                            "a verified message arrived on another topic than its own type's; handled by its signed type");
-                }
-                if (decision != null && decision.photo() != null) {
-                    if (photos != null) {
-                        int id = message.getId();
-                        int qos = message.getQos();
-                        photos.onChunk(decision.photo(), clock.instant(), () -> client.confirm(generation, id, qos));
-                        return;
-                    }
-                    decision = new Ingestor.Decision(new Write.Quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
-                            "this receiver does not accept photos", message.getPayload(), clock.instant(), true), false);
-                }
-                if (decision != null) {
-                    enqueue(new Pending(decision, generation, message.getId(), message.getQos(), topic));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.error("ingest failed on a message from {}: {}", topic, e.getMessage(), e);
-                try {
-                    enqueue(new Pending(Ingestor.quarantine(QuarantineReasons.INTERNAL_ERROR, topic, Ingestor.deviceNamedBy(topic),
-                            null, String.valueOf(e), message.getPayload(), clock.instant()), generation, message.getId(), message.getQos(), topic));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                return;
+            }
+            byte[] payload = message.getPayload();
+            int id = message.getId();
+            int qos = message.getQos();
+            try {
+                verifiers.execute(() -> slot.pending.complete(decide(topic, payload, generation, id, qos)));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                slot.pending.complete(null);
             }
         }
 
     }
 
-    /** Queues for the writer, waiting while the queue is full (back pressure); gives up when closing. */
-    private void enqueue(Pending pending) throws InterruptedException {
-        while (!queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+    /** A verifier's work: the decision for one message (null if closing). Never throws. */
+    private Pending decide(String topic, byte[] payload, long generation, int id, int qos) {
+        try {
+            long verifyStart = System.nanoTime();
+            Ingestor.Decision decision = classifyPatiently(topic, payload);
+            stats.timeVerification(System.nanoTime() - verifyStart);
+            if (decision != null && decision.dropped() != null) {
+                // Nothing to store or ack: confirmed to the broker at once, counted and logged (rate-limited).
+                client.confirm(generation, id, qos);
+                long count = stats.countDropped(decision.dropped());
+                quarantineLog.log("dropped", decision.dropped(), count, topic, decision.dropped().equals(Ingestor.UNKNOWN_DEVICE)
+                        ? "no such device is enrolled" : "not a device's uplink topic");
+                return null;
+            }
+            if (decision != null && decision.misrouted()) {
+                long count = stats.countMisrouted();
+                quarantineLog.log("received misrouted", "topic_mismatch", count, topic,
+                        "a verified message arrived on another topic than its own type's; handled by its signed type");
+            }
+            if (decision != null && decision.photo() != null && photos == null) {
+                decision = new Ingestor.Decision(new Write.Quarantine("photo_not_accepted", topic, decision.photo().deviceId(), null,
+                        "this receiver does not accept photos", payload, clock.instant(), true), false);
+            }
+            return decision == null ? null : new Pending(decision, generation, id, qos, topic);
+        } catch (RuntimeException e) {
+            LOG.error("ingest failed on a message from {}: {}", topic, e.getMessage(), e);
+            return new Pending(Ingestor.quarantine(QuarantineReasons.INTERNAL_ERROR, topic, Ingestor.deviceNamedBy(topic),
+                    null, String.valueOf(e), payload, clock.instant()), generation, id, qos, topic);
+        }
+    }
+
+    /**
+     * Writer thread: what a slot holds, ready to write; a photo chunk goes to the photo feature
+     * instead (null returned), as does a slot emptied by closing.
+     */
+    private Pending resolve(Slot slot) throws InterruptedException {
+        Pending pending = slot.await();
+        if (pending == null) {
+            return null;
+        }
+        Ingestor.Decision decision = pending.decision();
+        if (decision.photo() != null) { // photos != null: decide() quarantined it otherwise
+            long generation = pending.generation();
+            int id = pending.messageId();
+            int qos = pending.qos();
+            photos.onChunk(decision.photo(), clock.instant(), () -> client.confirm(generation, id, qos));
+            return null;
+        }
+        return pending;
+    }
+
+    /** Queues for the writer, waiting while the queue is full (back pressure); false if closing first. */
+    private boolean enqueue(Slot slot) throws InterruptedException {
+        while (!queue.offer(slot, 100, TimeUnit.MILLISECONDS)) {
             if (!running) {
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     /** Classifies, waiting out a database outage in the registry lookup; null if closing meanwhile. */
@@ -350,20 +407,31 @@ public final class MqttIngest implements AutoCloseable {
     // ---------------------------------------------------------------- writer thread
 
     private void writeLoop() {
+        List<Slot> slots = new ArrayList<>(MAX_BATCH);
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Slot first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (!running) {
                         return;
                     }
                     continue;
                 }
+                slots.clear();
+                slots.add(first);
+                queue.drainTo(slots, MAX_BATCH - 1);
+                lingerForMore(slots);
                 batch.clear();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                lingerForMore(batch);
+                for (Slot slot : slots) {
+                    Pending pending = resolve(slot);
+                    if (pending != null) {
+                        batch.add(pending);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 long commitStart = System.nanoTime();
                 List<Write.Result> results = writeDurably(batch);
                 if (results == null) {
@@ -403,7 +471,7 @@ public final class MqttIngest implements AutoCloseable {
      * Under load, waits up to {@link #LINGER} for the batch to fill: one commit (one fsync) for many
      * messages is what makes {@code synchronous=FULL} affordable. A lone message waits at most that.
      */
-    private void lingerForMore(List<Pending> batch) throws InterruptedException {
+    private void lingerForMore(List<Slot> batch) throws InterruptedException {
         if (batch.size() >= LINGER_UNTIL) {
             return;
         }
@@ -413,7 +481,7 @@ public final class MqttIngest implements AutoCloseable {
             if (left <= 0) {
                 return;
             }
-            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+            Slot next = queue.poll(left, TimeUnit.NANOSECONDS);
             if (next == null) {
                 return;
             }
