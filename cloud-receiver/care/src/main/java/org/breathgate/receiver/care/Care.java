@@ -128,7 +128,7 @@ public record Care(Timelines timelines, Consents consents, Alerts alerts, Schedu
                 new Consents(n.gate(), n.database(), n.ids()),
                 new Alerts(n.gate(), n.database(), n.engine()),
                 new Schedules(n.gate(), configs),
-                new ClientExport(n.gate(), n.signIn().showWorkerNamesToParents()),
+                new ClientExport(n.gate(), n.signIn().showWorkerNamesToParents(), n.photoStore()),
                 new ReportService(n.gate(), timelines, n.registry(), n.zone()),
                 new PhotoService(n.gate(), n.photoStore(), n.engine(), n.alertsStored()),
                 new Caseloads(n.gate(), n.database()),

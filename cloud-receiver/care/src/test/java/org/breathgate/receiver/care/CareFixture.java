@@ -77,6 +77,9 @@ final class CareFixture implements AutoCloseable {
     final SampleMessages home = SampleMessages.of("home-0001");
     private final AtomicInteger ids = new AtomicInteger();
 
+    /** Where the care room's photos are kept. */
+    final PhotoStore photos;
+
     CareFixture(String url, Path anchorDir) {
         this.url = url;
         this.database = Database.open(url);
@@ -89,7 +92,8 @@ final class CareFixture implements AutoCloseable {
         this.registry = new DeviceRegistry(database, clock);
         registry.enroll(TestKeys.device("home-0001").verificationKey());
         AlertEngine engine = new AlertEngine(ZoneId.of("Europe/Helsinki"));
-        this.care = Care.of(new Care.Needs(gate, database, registry, new PhotoStore(PhotoSettings.defaults(photoFolder())), engine,
+        this.photos = new PhotoStore(PhotoSettings.defaults(photoFolder()));
+        this.care = Care.of(new Care.Needs(gate, database, registry, photos, engine,
                 new MessageSigner(TestKeys.receiver()), (topic, payload) -> {
                     published.add(topic);
                     payloads.add(payload);
@@ -144,6 +148,11 @@ final class CareFixture implements AutoCloseable {
 
     long auditCount(String action) {
         return audit.entries().stream().filter(e -> e.action().equals(action)).count();
+    }
+
+    /** The details of the audit entries of {@code action}, oldest first. */
+    java.util.List<String> auditDetails(String action) {
+        return audit.entries().stream().filter(e -> e.action().equals(action)).map(e -> e.detail()).toList();
     }
 
     @Override

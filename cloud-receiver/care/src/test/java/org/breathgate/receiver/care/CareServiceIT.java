@@ -386,6 +386,30 @@ class CareServiceIT {
 
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)
+    void the_parents_export_holds_the_test_photo_of_a_reading_as_stored_and_reviewed(Database.Dialect dialect) throws Exception {
+        try (CareFixture f = fixture(dialect)) {
+            confirmedPositive(f);
+            byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4, 5, (byte) 0xFF, (byte) 0xD9};
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
+            f.database.inTransaction(c -> {
+                f.photos.store(c, new org.breathgate.receiver.evidence.photo.StoredPhoto("home-0001", 1, sha, jpeg.length,
+                        "image/jpeg", YEAR_START.plusSeconds(60), YEAR_START.plusSeconds(120)), jpeg);
+                return null;
+            });
+            org.breathgate.care.access.Actor parent = org.breathgate.care.access.Actor.parent("parent-a", "client-a");
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.care.export().export(parent, "client-a"));
+            var photo = tree.get("events").get(0).get("photo");
+            assertEquals(sha, photo.get("sha256").asText(), tree.toString());
+            assertEquals(java.util.Base64.getEncoder().encodeToString(jpeg), photo.get("jpegBase64").asText());
+            assertEquals(false, photo.get("unreadable").asBoolean());
+            assertEquals(null, tree.get("events").get(1).get("photo"), "the second event has no photo");
+            assertTrue(tree.get("referencePhoto").isNull(), "no reference photo was enrolled");
+            assertTrue(f.auditDetails("client_data.exported").get(0).contains("1 photos"), f.auditDetails("client_data.exported").toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
     void the_parents_export_holds_who_looked_at_their_results_and_a_workers_export_does_not(Database.Dialect dialect)
             throws Exception {
         try (CareFixture f = fixture(dialect)) {

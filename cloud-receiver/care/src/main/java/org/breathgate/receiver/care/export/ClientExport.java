@@ -26,8 +26,12 @@ import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.store.EvidenceReader;
 import org.breathgate.receiver.evidence.store.StoredEvent;
 
+import org.breathgate.receiver.evidence.photo.PhotoStore;
+import org.breathgate.receiver.evidence.photo.StoredPhoto;
+
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,23 +50,63 @@ public final class ClientExport {
 
     private final CareGate gate;
     private final boolean showWorkerNames;
+    private final PhotoStore photos;
 
-    public ClientExport(CareGate gate) {
-        this(gate, false);
-    }
-
-    /** @param showWorkerNames whether the access log names the workers who looked, as the parent's page does */
-    public ClientExport(CareGate gate, boolean showWorkerNames) {
+    /**
+     * @param showWorkerNames whether the access log names the workers who looked, as the parent's page does
+     * @param photos          where the test photos' bytes are kept
+     */
+    public ClientExport(CareGate gate, boolean showWorkerNames, PhotoStore photos) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.showWorkerNames = showWorkerNames;
+        this.photos = Objects.requireNonNull(photos, "photos");
     }
 
     /**
      * Everything held about the client, as JSON (the parent's right of access): the client record, device
-     * assignments with each device's public keys, consent history, every evidence event with its exact signed bytes, excuses
-     * and alerts, and in the parent's own export who else looked at their results ({@code accessLog}, as the parent's page
-     * shows it). Audited ({@code client_data.exported}).
+     * assignments with each device's public keys, consent history, every evidence event with its exact signed bytes, excuses,
+     * the parent's explanations and each reading's test photo (the JPEG, checked against its signed hash, with its review),
+     * the reference photo, planned absences and alerts, and in the parent's own export who else looked at their results
+     * ({@code accessLog}, as the parent's page shows it). Audited ({@code client_data.exported}).
      */
+    /**
+     * Puts the reading's stored photo, if any, into its event ({@code photo}); returns 1 if it did. A photo whose bytes no
+     * longer match its signed hash is named with {@code jpegBase64 = null} and {@code unreadable = true}, never left out.
+     */
+    private int addPhoto(Connection c, ObjectNode event, String deviceId, long seq) throws java.sql.SQLException {
+        Optional<StoredPhoto> stored = photos.find(c, deviceId, seq);
+        if (stored.isEmpty()) {
+            return 0;
+        }
+        StoredPhoto p = stored.get();
+        ObjectNode pn = event.putObject("photo");
+        pn.put("sha256", p.sha256());
+        pn.put("size", p.size());
+        pn.put("mediaType", p.mediaType());
+        pn.put("takenAt", p.takenAt() == null ? null : p.takenAt().toString());
+        pn.put("storedAt", p.storedAt().toString());
+        Optional<byte[]> bytes;
+        try {
+            bytes = photos.bytes(c, deviceId, seq);
+        } catch (org.breathgate.receiver.evidence.db.StoreException e) { // changed or missing on disk: named, not left out
+            bytes = Optional.empty();
+        }
+        pn.put("jpegBase64", bytes.map(b -> Base64.getEncoder().encodeToString(b)).orElse(null));
+        pn.put("unreadable", bytes.isEmpty());
+        Optional<org.breathgate.receiver.care.photo.PhotoService.Review> review =
+                org.breathgate.receiver.care.photo.PhotoService.review(c, deviceId, seq);
+        if (review.isPresent()) {
+            ObjectNode rn = pn.putObject("review");
+            rn.put("verdict", review.get().verdict().name().toLowerCase(java.util.Locale.ROOT));
+            rn.put("note", review.get().note());
+            rn.put("by", review.get().reviewer());
+            rn.put("at", review.get().at().toString());
+        } else {
+            pn.putNull("review");
+        }
+        return 1;
+    }
+
     public String export(Actor actor, String clientId) {
         return gate.run(actor, "exporting the data of " + clientId, visit -> {
             Connection c = visit.connection();
@@ -85,6 +129,7 @@ public final class ClientExport {
             ArrayNode devices = root.putArray("devices");
             ArrayNode events = root.putArray("events");
             int eventCount = 0;
+            int photoCount = 0;
             for (Assignment a : DeviceAssignments.ofClient(c, clientId)) {
                 ObjectNode dn = devices.addObject();
                 dn.put("deviceId", a.deviceId());
@@ -133,8 +178,19 @@ public final class ClientExport {
                         xn.put("by", x.by());
                         xn.put("at", x.at().toString());
                     }
+                    if (s.event().type() == org.breathgate.protocol.MessageType.READING) {
+                        photoCount += addPhoto(c, en, s.event().deviceId(), s.event().seq());
+                    }
                     eventCount++;
                 }
+            }
+            Optional<byte[]> reference = org.breathgate.receiver.care.photo.PhotoService.reference(c, clientId);
+            if (reference.isPresent()) {
+                ObjectNode rn = root.putObject("referencePhoto");
+                rn.put("mediaType", "image/jpeg");
+                rn.put("jpegBase64", Base64.getEncoder().encodeToString(reference.get()));
+            } else {
+                root.putNull("referencePhoto");
             }
             ArrayNode consents = root.putArray("consents");
             for (ConsentVersion v : context.consents().versions()) {
@@ -188,7 +244,7 @@ public final class ClientExport {
                 looks = log.size();
             }
             visit.record(AuditAction.CLIENT_DATA_EXPORTED.code(), "client", clientId,
-                    Visit.basis(d) + "; " + eventCount + " events, " + context.consents().versions().size() + " consent versions, "
+                    Visit.basis(d) + "; " + eventCount + " events, " + photoCount + " photos, " + context.consents().versions().size() + " consent versions, "
                             + alerts.size() + " alerts" + (looks < 0 ? "" : ", " + looks + " looks"));
             try {
                 return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);

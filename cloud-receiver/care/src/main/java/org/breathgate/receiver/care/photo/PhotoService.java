@@ -244,7 +244,8 @@ public final class PhotoService {
         });
     }
 
-    private static Optional<byte[]> reference(Connection c, String clientId) throws SQLException {
+    /** The client's reference photo, read inside a visit that already decided it may be seen (e.g. the client's export). */
+    public static Optional<byte[]> reference(Connection c, String clientId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select bytes from reference_photos where client_id = ?")) {
             q.setString(1, clientId);
             try (ResultSet rs = q.executeQuery()) {
