@@ -52,6 +52,8 @@ public final class AlertProcessor {
     private final AlertEngine engine;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicLong unassigned = new java.util.concurrent.atomic.AtomicLong();
+    /** Evidence nobody can be alerted about is logged once an hour per device (counted always). */
+    private final LogThrottle unassignedWarnings = new LogThrottle(Duration.ofHours(1), 10_000);
     private final Duration expectedTestGrace;
     private final Duration consentWarning;
 
@@ -127,13 +129,24 @@ public final class AlertProcessor {
     private List<AlertCommand> unassigned(Connection c, StoredEvent stored, Instant attributed, Instant now) throws SQLException {
         long count = unassigned.incrementAndGet();
         Optional<Assignment> nearest = DeviceAssignments.nearest(c, stored.deviceId(), attributed);
+        boolean warn = unassignedWarnings.allow(stored.deviceId(), now);
         if (nearest.isEmpty()) {
-            LOG.warn("{}#{} belongs to no client: device {} was never lent to anyone ({} such events since start); nobody to alert",
-                    stored.deviceId(), stored.seq(), stored.deviceId(), count);
+            if (warn) {
+                LOG.warn("{}#{} belongs to no client: device {} was never lent to anyone ({} such events since start, from any device);"
+                        + " nobody to alert. Said once an hour per device", stored.deviceId(), stored.seq(), stored.deviceId(), count);
+            } else {
+                LOG.debug("{}#{} belongs to no client: device never lent to anyone", stored.deviceId(), stored.seq());
+            }
             return List.of();
         }
-        LOG.warn("{}#{} belongs to no client: device not lent at {} ({} such events since start); alerting the service of {}",
-                stored.deviceId(), stored.seq(), attributed, count, nearest.get().clientId());
+        if (warn) {
+            LOG.warn("{}#{} belongs to no client: device not lent at {} ({} such events since start, from any device); alerting the"
+                    + " service of {}. Said once an hour per device", stored.deviceId(), stored.seq(), attributed, count,
+                    nearest.get().clientId());
+        } else {
+            LOG.debug("{}#{} belongs to no client: device not lent at {}; alerting the service of {}", stored.deviceId(), stored.seq(),
+                    attributed, nearest.get().clientId());
+        }
         CaseContext context = CaseContexts.load(c, nearest.get().clientId());
         List<AlertCommand> commands = new ArrayList<>(engine.onUnassignedEvidence(stored.event(), stored.receivedAt(), attributed, context,
                 AlertStore.lookup(c), now));
