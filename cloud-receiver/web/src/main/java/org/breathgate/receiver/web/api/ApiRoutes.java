@@ -174,7 +174,7 @@ public final class ApiRoutes implements HttpsRoutes {
     private void recordConsent(Context ctx, Actor actor) {
         String clientId = existingClient(ctx);
         ConsentInput in = validated(actor, Operation.RECORD_CONSENT, clientId, () -> {
-            JsonNode body = body(ctx);
+            JsonNode body = RequestBodies.jsonObject(ctx);
             String unit = id(body, "unit_id");
             Optional<Organisation> org = care.caseloads().organisation(unit);
             if (org.isEmpty() || org.get().kind() != OrganisationKind.CHILD_PROTECTION_UNIT) {
@@ -189,7 +189,7 @@ public final class ApiRoutes implements HttpsRoutes {
     private void amendConsent(Context ctx, Actor actor) {
         String consentId = existingConsent(ctx);
         ConsentInput in = validated(actor, Operation.RECORD_CONSENT, clientOfConsent(consentId), () -> {
-            JsonNode body = body(ctx);
+            JsonNode body = RequestBodies.jsonObject(ctx);
             return new ConsentInput(null, instant(body, "valid_from"), instant(body, "valid_until"), scopes(body));
         });
         ConsentVersion v = care.consents().amend(actor, consentId, in.from, in.until, in.scopes);
@@ -200,7 +200,7 @@ public final class ApiRoutes implements HttpsRoutes {
         String consentId = existingConsent(ctx);
         Instant now = clock.instant();
         Instant revokedAt = validated(actor, Operation.REVOKE_CONSENT, clientOfConsent(consentId), () -> {
-            JsonNode body = ctx.body().isBlank() ? ApiJson.JSON.createObjectNode() : body(ctx);
+            JsonNode body = ctx.body().isBlank() ? ApiJson.JSON.createObjectNode() : RequestBodies.jsonObject(ctx);
             Instant at = body.hasNonNull("revoked_at") ? instant(body, "revoked_at") : now;
             if (at.isAfter(now)) {
                 throw new ApiException(400, "invalid_request", "revoked_at is when the parent revoked: now or earlier");
@@ -227,7 +227,7 @@ public final class ApiRoutes implements HttpsRoutes {
         ctx.attribute(CLIENT_ATTRIBUTE, alert.get().clientId());
         String note;
         try {
-            note = note(body(ctx));
+            note = note(RequestBodies.jsonObject(ctx));
         } catch (ApiException e) {
             if (!alert.get().toActor()) {
                 throw notFound("alert");
@@ -260,7 +260,7 @@ public final class ApiRoutes implements HttpsRoutes {
                 throw new ApiException(409, "conflict", device + "#" + seq + " is already excused; the excuse stays as recorded");
             });
         }
-        String note = validated(actor, Operation.EXCUSE_MISSED_TEST, client, () -> note(body(ctx)));
+        String note = validated(actor, Operation.EXCUSE_MISSED_TEST, client, () -> note(RequestBodies.jsonObject(ctx)));
         Excuse x = care.alerts().excuse(actor, device, seq, note);
         ObjectNode out = ApiJson.JSON.createObjectNode();
         out.put("ref", x.deviceId() + "#" + x.seq());
@@ -274,13 +274,13 @@ public final class ApiRoutes implements HttpsRoutes {
         String clientId = existingClient(ctx);
         Schedule schedule = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
             try {
-                return scheduleOf(body(ctx));
+                return scheduleOf(RequestBodies.jsonObject(ctx));
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, "invalid_request", e.getMessage());
             }
         });
         String language = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
-            JsonNode l = body(ctx).get("language");
+            JsonNode l = RequestBodies.jsonObject(ctx).get("language");
             if (l == null || l.isNull()) {
                 return null; // keep the language of the schedule on record
             }
@@ -305,7 +305,7 @@ public final class ApiRoutes implements HttpsRoutes {
         String clientId = existingClient(ctx);
         java.time.Duration window = validated(actor, Operation.SET_SCHEDULE, clientId, () -> {
             String raw = ctx.body();
-            JsonNode w = raw == null || raw.isBlank() ? null : body(ctx).get("window_min");
+            JsonNode w = raw == null || raw.isBlank() ? null : RequestBodies.jsonObject(ctx).get("window_min");
             if (w == null || w.isNull()) {
                 return org.breathgate.receiver.care.schedule.Schedules.DEFAULT_REQUEST_WINDOW;
             }
@@ -507,22 +507,6 @@ public final class ApiRoutes implements HttpsRoutes {
             return Optional.of(at);
         } catch (DateTimeException e) {
             throw new ApiException(400, "invalid_request", name + " must be a date (2026-03-01) or an instant (2026-03-01T00:00:00Z)");
-        }
-    }
-
-    private static JsonNode body(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
-        }
-        try {
-            JsonNode n = ApiJson.JSON.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new ApiException(400, "invalid_request", "the body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "the body is not JSON");
         }
     }
 

@@ -21,13 +21,11 @@ import org.breathgate.receiver.web.auth.WebAuth;
 import org.breathgate.protocol.BreathAlcohol;
 import org.breathgate.protocol.PerMilleFactor;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -99,7 +97,7 @@ public final class PeopleRoutes implements HttpsRoutes {
 
     private void createUser(Context ctx, Actor admin) {
         care.people().requireUserManager(admin);
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         String id = text(body, "id", 128);
         Role role;
         try {
@@ -154,7 +152,7 @@ public final class PeopleRoutes implements HttpsRoutes {
     }
 
     private void createClient(Context ctx, Actor actor) {
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         String id = text(body, "id", 128);
         String name = text(body, "display_name", 200);
         Client client;
@@ -182,7 +180,7 @@ public final class PeopleRoutes implements HttpsRoutes {
         BreathAlcohol threshold;
         PerMilleFactor factor;
         try {
-            JsonNode body = body(ctx);
+            JsonNode body = RequestBodies.jsonObject(ctx);
             threshold = threshold(body);
             factor = factor(body);
         } catch (ApiException e) {
@@ -227,22 +225,6 @@ public final class PeopleRoutes implements HttpsRoutes {
             }
         }
         throw new ApiException(400, "invalid_request", "per_mille_factor must be FI-RL-23 or 2100:1");
-    }
-
-    private static JsonNode body(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
-        }
-        try {
-            JsonNode n = ApiJson.JSON.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new ApiException(400, "invalid_request", "the body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "the body is not JSON");
-        }
     }
 
     private static String text(JsonNode body, String field, int max) {

@@ -129,7 +129,7 @@ public final class PhotoRoutes implements HttpsRoutes {
     }
 
     private void review(Context ctx, Actor actor) {
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         JsonNode verdict = body.get("verdict");
         JsonNode note = body.get("note");
         if (verdict == null || !verdict.isTextual()) {
@@ -215,21 +215,5 @@ public final class PhotoRoutes implements HttpsRoutes {
             throw notFound();
         }
         return client;
-    }
-
-    private static JsonNode body(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
-        }
-        try {
-            JsonNode n = JSON.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new ApiException(400, "invalid_request", "the body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "the body is not JSON");
-        }
     }
 }

@@ -14,10 +14,8 @@ import org.breathgate.receiver.https.ApiException;
 import org.breathgate.receiver.https.HttpsRoutes;
 import org.breathgate.receiver.https.HttpsServer;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -79,7 +77,7 @@ public final class WordRoutes implements HttpsRoutes {
         if (!DeviceIds.isValid(device) || seq < 1) {
             throw new ApiException(404, "not_found", "no such event");
         }
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         Explanation e = word.explain(actor, device, seq, Explanation.Choice.ofWire(string(body, "choice", true)),
                 string(body, "text", false));
         HttpsServer.json(ctx, 201, WordJson.explanation(e));
@@ -90,36 +88,20 @@ public final class WordRoutes implements HttpsRoutes {
     }
 
     private void announce(Context ctx, Actor actor) {
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         PlannedAbsence a = word.announce(actor, instant(body, "from"), instant(body, "to"),
                 PlannedAbsence.Kind.ofWire(string(body, "kind", true)), string(body, "text", false));
         HttpsServer.json(ctx, 201, WordJson.absence(a));
     }
 
     private void decide(Context ctx, Actor actor) {
-        JsonNode body = body(ctx);
+        JsonNode body = RequestBodies.jsonObject(ctx);
         String decision = string(body, "decision", true);
         if (!decision.equals("accept") && !decision.equals("decline")) {
             throw new ApiException(400, "invalid_request", "decision must be accept or decline");
         }
         PlannedAbsence a = word.decide(actor, ctx.pathParam("absence"), decision.equals("accept"), string(body, "note", false));
         HttpsServer.json(ctx, 200, WordJson.absence(a));
-    }
-
-    private static JsonNode body(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
-        }
-        try {
-            JsonNode n = ApiJson.JSON.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new ApiException(400, "invalid_request", "the body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "the body is not JSON");
-        }
     }
 
     private static String string(JsonNode body, String field, boolean required) {
