@@ -13,22 +13,12 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.breathgate.agent.DeviceAgent;
-import org.breathgate.agent.Hardware;
-import org.breathgate.agent.clock.SystemClockSource;
-import org.breathgate.agent.config.AgentConfig;
-import org.breathgate.agent.config.AgentConfigLoader;
-import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.prompt.Prompt;
 import org.breathgate.agent.prompt.Prompter;
-import org.breathgate.agent.prompt.Speech;
 import org.breathgate.agent.prompt.SpokenTime;
-import org.breathgate.agent.prompt.Voice;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
@@ -37,7 +27,6 @@ import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.hardware.Button;
 import org.breathgate.hardware.LightColour;
 import org.breathgate.hardware.LightPattern;
-import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.hardware.sim.SoftStatusLight;
 import org.breathgate.protocol.SupportNeed;
@@ -84,49 +73,11 @@ class SupportButtonToBrowserIT {
     @TempDir
     Path dir;
 
-    /** What the agent said aloud, as the speech engine would be given it. */
-    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final SupportAgent.RecordedVoice voice = new SupportAgent.RecordedVoice();
+    private final List<String> said = voice.said;
 
     private DeviceAgent agent(int brokerPort, String receiverKeyPem, SoftPanel panel) throws Exception {
-        Path keyFile = dir.resolve("device.key");
-        DeviceKeyFile.write(keyFile, TestKeys.device(DEVICE));
-        Path receiverKey = Files.writeString(dir.resolve("receiver-1.pem"), receiverKeyPem);
-        Map<String, String> s = new HashMap<>();
-        s.put("device.id", DEVICE);
-        s.put("key.file", keyFile.toString());
-        s.put("receiver.key.1", receiverKey.toString());
-        s.put("data.dir", dir.resolve("device").toString());
-        s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
-        s.put("mqtt.username", DEVICE);
-        s.put("mqtt.password.file", dir.resolve("mqtt-password").toString());
-        s.put("mqtt.backoff.initial.ms", "100");
-        s.put("mqtt.backoff.max.s", "1");
-        s.put("mqtt.ack.timeout.s", "3");
-        s.put("mqtt.connect.timeout.s", "3");
-        s.put("tick.ms", "50");
-        s.put("language", "en");
-        s.put("voice", "true");
-        s.put("help.menu.step.ms", "2500");
-        AgentConfig config = AgentConfigLoader.fromMap(s);
-        Voice recording = new Voice() {
-            @Override
-            public void say(Speech speech) {
-                said.add(speech.text());
-            }
-
-            @Override
-            public boolean audible() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0), panel,
-                Optional.empty()), recording, new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
-        agent.start();
-        return agent;
+        return SupportAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, panel, voice, Map.of("help.menu.step.ms", "2500"));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -140,7 +91,7 @@ class SupportButtonToBrowserIT {
     }
 
     private boolean heard(String sentence) {
-        return said.stream().anyMatch(s -> s.contains(sentence));
+        return voice.heard(sentence);
     }
 
     private static WebDriver chromium(Path profile) {

@@ -11,24 +11,13 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.breathgate.agent.DeviceAgent;
-import org.breathgate.agent.Hardware;
-import org.breathgate.agent.clock.SystemClockSource;
-import org.breathgate.agent.config.AgentConfig;
-import org.breathgate.agent.config.AgentConfigLoader;
-import org.breathgate.agent.evidence.DeviceKeyFile;
-import org.breathgate.agent.prompt.Speech;
-import org.breathgate.agent.prompt.Voice;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
-import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.protocol.SupportNeed;
 import org.breathgate.receiver.app.Receiver;
@@ -60,53 +49,11 @@ class SupportLoopIT {
     @TempDir
     Path dir;
 
-    /** What the agent said aloud, as the speech engine would be given it. */
-    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final SupportAgent.RecordedVoice voice = new SupportAgent.RecordedVoice();
+    private final List<String> said = voice.said;
 
     private DeviceAgent agent(int brokerPort, String receiverKeyPem) throws Exception {
-        Path keyFile = dir.resolve("device.key");
-        if (!Files.exists(keyFile)) {
-            DeviceKeyFile.write(keyFile, TestKeys.device(DEVICE));
-        }
-        Path receiverKey = dir.resolve("receiver-1.pem");
-        Files.writeString(receiverKey, receiverKeyPem);
-        Map<String, String> s = new HashMap<>();
-        s.put("device.id", DEVICE);
-        s.put("key.file", keyFile.toString());
-        s.put("receiver.key.1", receiverKey.toString());
-        s.put("data.dir", dir.resolve("device").toString());
-        s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
-        // The device logs in as itself (the broker refuses anonymous clients): the login the receiver made for it.
-        s.put("mqtt.username", DEVICE);
-        s.put("mqtt.password.file", dir.resolve("mqtt-password").toString());
-        s.put("mqtt.backoff.initial.ms", "100");
-        s.put("mqtt.backoff.max.s", "1");
-        s.put("mqtt.ack.timeout.s", "3");
-        s.put("mqtt.connect.timeout.s", "3");
-        s.put("tick.ms", "50");
-        s.put("language", "en");
-        s.put("voice", "true");
-        AgentConfig config = AgentConfigLoader.fromMap(s);
-        Voice recording = new Voice() {
-            @Override
-            public void say(Speech speech) {
-                said.add(speech.text());
-            }
-
-            @Override
-            public boolean audible() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0),
-                new SoftPanel(Clock.systemUTC()), Optional.empty()), recording,
-                new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
-        agent.start();
-        return agent;
+        return SupportAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, new SoftPanel(Clock.systemUTC()), voice, Map.of());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -120,7 +67,7 @@ class SupportLoopIT {
     }
 
     private boolean heard(String sentence) {
-        return said.stream().anyMatch(s -> s.contains(sentence));
+        return voice.heard(sentence);
     }
 
     @Test
