@@ -168,6 +168,16 @@ final class BenchFleet implements AutoCloseable {
         }
     }
 
+    /** Queues every device's readings with sequence numbers {@code from..to} (both inclusive). */
+    void publishRange(int from, int to) {
+        for (Member member : members) {
+            String topic = Topics.uplink(member.device.id(), MessageType.READING);
+            for (int seq = from; seq <= to; seq++) {
+                member.connection.publish(topic, member.device.readings().get(seq - 1), 1);
+            }
+        }
+    }
+
     /** Readings acked STORED or DUPLICATE, each counted once. */
     long ackedReadings() {
         return ackedReadings.get();

@@ -1,5 +1,7 @@
 package org.breathgate.receiver.app.bench;
 
+import org.breathgate.protocol.KeyResolver;
+import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.Topics;
 import org.breathgate.receiver.app.Receiver;
 import org.breathgate.receiver.app.config.ReceiverConfig;
@@ -18,6 +20,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -58,8 +63,16 @@ public final class IngestBenchmark {
 
     /** The raw runs publish every reading this many times: a raw run is fast, and a longer one is steadier. */
     static final int RAW_ROUNDS = 3;
-    /** Readings of the untimed warm-up of each receiver (10 devices × 200). */
-    private static final int WARM_UP = 2000;
+    /** The untimed warm-up of each receiver: {@value #WARM_DEVICES} devices publish rounds of {@value #WARM_ROUND} readings each. */
+    private static final int WARM_DEVICES = 10;
+    private static final int WARM_ROUND = 300;
+    /**
+     * Warm-up rounds at least and at most: it ends when a round's rate is within {@value #WARM_STEADY_PERCENT} % of the round
+     * before (the JIT has compiled the receiver's paths; before that, a compiler thread took up to half a core of the timed run).
+     */
+    private static final int WARM_MIN_ROUNDS = 3;
+    private static final int WARM_MAX_ROUNDS = 10;
+    private static final int WARM_STEADY_PERCENT = 10;
 
     public static void main(String[] args) throws Exception {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -71,6 +84,8 @@ public final class IngestBenchmark {
                 + "window %d per device, %d cores%n", devices, perDevice, total, signed.get(0).readings().get(0).length, window,
                 Runtime.getRuntime().availableProcessors());
 
+        ceiling = verificationCeiling(signed);
+        System.out.printf("RESULT verify_ceiling rate=%.0f cores=%d%n", ceiling, Runtime.getRuntime().availableProcessors());
         Path work = Files.createTempDirectory("breathgate-bench-");
         String only = System.getProperty("bench.only", ""); // mosquitto or hivemq: one broker only, while working on it
         List<String> ids = new ArrayList<>();
@@ -121,8 +136,11 @@ public final class IngestBenchmark {
         System.exit(0); // HiveMQ leaves threads behind
     }
 
+    /** The verification ceiling measured at the start of this run ({@link #verificationCeiling}). */
+    private static double ceiling;
+
     private static void result(String name, double rate, double raw) {
-        System.out.printf("RESULT ingest_%s rate=%.0f raw=%.0f ratio=%.2f%n", name, rate, raw, rate / raw);
+        System.out.printf("RESULT ingest_%s rate=%.0f raw=%.0f ratio=%.2f of_ceiling=%.2f%n", name, rate, raw, rate / raw, rate / ceiling);
     }
 
     /**
@@ -200,20 +218,97 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Untimed: readings of other devices through the same receiver, so the timed run does not pay for the JIT's first compilations. */
-    private static void warmUp(Receiver receiver, String uri, LightMqtt mqtt, int window, Function<String, String[]> devices)
+    /**
+     * Untimed: readings of other devices through the same receiver, in rounds, until the rate is steady, so that the timed run
+     * measures the receiver and not the JIT compiling it. Returns the readings it stored.
+     */
+    private static int warmUp(String name, Receiver receiver, String uri, LightMqtt mqtt, int window, Function<String, String[]> devices)
             throws Exception {
-        List<BenchFleet.Device> warm = BenchFleet.sign("warm", 10, 200);
+        List<BenchFleet.Device> warm = BenchFleet.sign("warm", WARM_DEVICES, WARM_ROUND * WARM_MAX_ROUNDS);
         for (BenchFleet.Device device : warm) {
             receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
         }
         try (BenchFleet fleet = new BenchFleet(mqtt, uri, warm, window, true, 4, devices)) {
             Thread.sleep(300);
-            fleet.publishAll();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (fleet.ackedReadings() < 2000 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+            double previous = 0;
+            List<String> rates = new ArrayList<>();
+            int round = 0;
+            while (round < WARM_MAX_ROUNDS) {
+                long start = System.nanoTime();
+                fleet.publishRange(round * WARM_ROUND + 1, (round + 1) * WARM_ROUND);
+                round++;
+                long target = (long) round * WARM_ROUND * WARM_DEVICES;
+                long deadline = start + TimeUnit.MINUTES.toNanos(5);
+                while (fleet.ackedReadings() < target) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(name + ": the warm-up was not acked (" + fleet.ackedReadings() + " of " + target + ")");
+                    }
+                    Thread.sleep(1);
+                }
+                double rate = WARM_ROUND * WARM_DEVICES / ((System.nanoTime() - start) / 1e9);
+                rates.add("%,.0f".formatted(rate));
+                if (round >= WARM_MIN_ROUNDS && Math.abs(rate - previous) <= previous * WARM_STEADY_PERCENT / 100.0) {
+                    break;
+                }
+                previous = rate;
             }
+            System.out.printf("  %s: warm-up %d rounds of %d readings, /s: %s%n", name, round, WARM_ROUND * WARM_DEVICES,
+                    String.join(", ", rates));
+            return round * WARM_ROUND * WARM_DEVICES;
+        }
+    }
+
+    /**
+     * The machine's ceiling for any receiver that verifies every reading: every core doing nothing but the receiver's own
+     * parse-and-verify ({@link MessageVerifier}) of the benchmark's readings, with no broker, database or acks. Readings per
+     * second in passes of two seconds until a pass is within 5 % of the one before (the JIT), the last pass counting.
+     */
+    static double verificationCeiling(List<BenchFleet.Device> signed) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<String, MessageVerifier> verifiers = new HashMap<>();
+        for (BenchFleet.Device device : signed) {
+            verifiers.put(device.id(), new MessageVerifier(KeyResolver.of(TestKeys.device(device.id()).verificationKey())));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(cores);
+        try {
+            double previous = 0;
+            double rate = 0;
+            List<String> passes = new ArrayList<>();
+            for (int pass = 1; pass <= 8; pass++) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                List<Future<Long>> counts = new ArrayList<>();
+                long start = System.nanoTime();
+                for (int t = 0; t < cores; t++) {
+                    int first = t;
+                    counts.add(pool.submit(() -> {
+                        long n = 0;
+                        for (int i = first; System.nanoTime() < until; i = (i + 1) % signed.size()) {
+                            BenchFleet.Device device = signed.get(i);
+                            MessageVerifier verifier = verifiers.get(device.id());
+                            for (byte[] reading : device.readings().subList(0, Math.min(20, device.readings().size()))) {
+                                verifier.verify(reading, device.id());
+                                n++;
+                            }
+                        }
+                        return n;
+                    }));
+                }
+                long total = 0;
+                for (Future<Long> count : counts) {
+                    total += count.get();
+                }
+                rate = total / ((System.nanoTime() - start) / 1e9);
+                passes.add("%,.0f".formatted(rate));
+                if (pass >= 3 && Math.abs(rate - previous) <= previous * 0.05) {
+                    break;
+                }
+                previous = rate;
+            }
+            System.out.printf("  verification ceiling: %,.0f readings/s on %d cores (parse and verify only; passes: %s)%n", rate, cores,
+                    String.join(", ", passes));
+            return rate;
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -222,10 +317,10 @@ public final class IngestBenchmark {
         return id -> new String[]{id, receiver.brokerLogins().issue(id, "benchmark").password()};
     }
 
-    /** The warm-up's devices (10, as {@link #warmUp} signs them). */
+    /** The warm-up's devices, as {@link #warmUp} signs them. */
     private static List<String> warmUpIds() {
         List<String> ids = new ArrayList<>();
-        for (int d = 1; d <= 10; d++) {
+        for (int d = 1; d <= WARM_DEVICES; d++) {
             ids.add("warm-%05d".formatted(d));
         }
         return ids;
@@ -278,7 +373,7 @@ public final class IngestBenchmark {
                 receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
             }
             Function<String, String[]> devices = logins != null ? logins.forDevices() : registryLogins(receiver);
-            warmUp(receiver, uri, mqtt, window, devices);
+            int warmed = warmUp(name, receiver, uri, mqtt, window, devices);
             try (BenchFleet fleet = new BenchFleet(mqtt, uri, signed, window, true, 8, devices)) {
                 Thread.sleep(300); // the SUBACKs
                 long start = System.nanoTime();
@@ -290,7 +385,7 @@ public final class IngestBenchmark {
                         throw new IllegalStateException(name + ": not all acked (" + fleet.ackedReadings() + " of " + total + "); "
                                 + receiver.stats() + "; closed: " + fleet.closedUnexpectedly());
                     }
-                    if (stored == 0 && receiver.stats().stored() >= total + WARM_UP) {
+                    if (stored == 0 && receiver.stats().stored() >= total + warmed) {
                         stored = System.nanoTime();
                     }
                     Thread.sleep(1);
@@ -301,7 +396,7 @@ public final class IngestBenchmark {
                 long rows = EvidenceCount.distinctReadings(receiver.database());
                 System.out.printf("  %s: all stored at %.2f s, all acked at %.2f s; %s%n", name,
                         ((stored == 0 ? acked : stored) - start) / 1e9, seconds, receiver.stats());
-                if (receiver.stats().stored() != total + WARM_UP || rows != total + WARM_UP || badSignatures != 0 || fleet.badAcks() != 0) {
+                if (receiver.stats().stored() != total + warmed || rows != total + warmed || badSignatures != 0 || fleet.badAcks() != 0) {
                     throw new IllegalStateException(name + ": expected " + total + " stored once and good acks, got " + receiver.stats()
                             + ", " + rows + " rows, " + badSignatures + " bad signatures, " + fleet.badAcks() + " bad acks");
                 }

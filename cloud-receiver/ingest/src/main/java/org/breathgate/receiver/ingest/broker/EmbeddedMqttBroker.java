@@ -1,5 +1,6 @@
 package org.breathgate.receiver.ingest.broker;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.breathgate.receiver.https.TlsIdentity;
@@ -51,6 +52,13 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     /** The user name of the receivers' login (a name no device can have: {@code receiver} is reserved). */
     public static final String RECEIVER_USERNAME = "receiver";
+    /**
+     * QoS 1 messages the broker sends a client before it waits for that client's PUBACKs (MQTT 3.1.1 has no receive maximum
+     * to announce). HiveMQ CE's own is 50. The receiver PUBACKs only after a batch is durably committed, a few milliseconds
+     * later, so with 50 a backlog drained at about 850 readings a second on 2 cores, and with 500 at about 2 800
+     * (docs/benchmarks.md). Half a megabyte of readings in flight per client at most; a device's downlink never has that many.
+     */
+    public static final int IN_FLIGHT_WINDOW = 500;
     /** The file in the broker's folder holding the receivers' password (made on first start, 0600). */
     public static final String RECEIVER_PASSWORD_FILE = "receiver-password";
 
@@ -182,6 +190,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded broker's folder " + dataDir, e);
         }
+        // HiveMQ CE has no configuration element for it: its internal setting, read when a client's window is checked
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = IN_FLIGHT_WINDOW;
         BrokerGuard guard = new BrokerGuard(logins, receiverPassword);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the embedded broker does when a subscriber's queue fills: the receiver's persistent session is away while a
@@ -63,6 +66,67 @@ class EmbeddedBrokerQueueIT {
             System.out.printf("queue: published=%d delivered=%d limit=%d discarded=%d (HiveMQ CE, strategy discard)%n", over, delivered,
                     limit, over - delivered);
             assertEquals(limit, delivered, "HiveMQ keeps the limit and discards the rest");
+        }
+    }
+
+    /** HiveMQ CE's own window, which the receiver's batched confirmations outgrew. */
+    private static final int HIVEMQ_DEFAULT_WINDOW = 50;
+
+    @Test
+    void a_receiver_that_confirms_in_batches_gets_more_than_hivemqs_default_window_in_flight_and_everything_in_the_end() throws Exception {
+        int published = EmbeddedMqttBroker.IN_FLIGHT_WINDOW + 100;
+        try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(new EmbeddedMqttBroker.Settings(dir, "127.0.0.1", Ports.free(), null, 0,
+                null, EmbeddedMqttBroker.Settings.DEFAULT_MAX_PACKET_BYTES, 5_000), ONE_DEVICE)) {
+            // as the receiver: PUBACKs only when told, which it does after each commit
+            ConcurrentLinkedQueue<Integer> unconfirmed = new ConcurrentLinkedQueue<>();
+            MqttAsyncClient receiver = new MqttAsyncClient(broker.uri(), "window-receiver", new MemoryPersistence());
+            receiver.setManualAcks(true);
+            receiver.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    unconfirmed.add(message.getId());
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                }
+            });
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(false);
+            options.setUserName(EmbeddedMqttBroker.RECEIVER_USERNAME);
+            options.setPassword(broker.receiverPassword().toCharArray());
+            receiver.connect(options).waitForCompletion(10_000);
+            receiver.subscribe("$share/breathgate-receivers/breathgate/v1/devices/+/up/+", 1).waitForCompletion(10_000);
+
+            MqttAsyncClient device = client(broker, "home-0001", "home-0001", "pw-0001-long-enough", true, null);
+            for (int i = 0; i < published; i++) { // a backlog, as after the receiver's restart
+                device.publish("breathgate/v1/devices/home-0001/up/reading", new byte[300], 1, false).waitForCompletion(10_000);
+            }
+            AtomicInteger most = new AtomicInteger();
+            int confirmed = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (confirmed < published && System.nanoTime() < deadline) {
+                Thread.sleep(20); // a commit
+                most.accumulateAndGet(unconfirmed.size(), Math::max);
+                Integer id;
+                while ((id = unconfirmed.poll()) != null) {
+                    receiver.messageArrivedComplete(id, 1);
+                    confirmed++;
+                }
+            }
+            System.out.printf("window: at most %d unconfirmed at once (HiveMQ's default %d, ours %d); %d of %d confirmed%n", most.get(),
+                    HIVEMQ_DEFAULT_WINDOW, EmbeddedMqttBroker.IN_FLIGHT_WINDOW, confirmed, published);
+            assertEquals(published, confirmed, "every message arrives");
+            assertTrue(most.get() > HIVEMQ_DEFAULT_WINDOW && most.get() <= EmbeddedMqttBroker.IN_FLIGHT_WINDOW,
+                    "more than HiveMQ's default in flight, never more than the window: " + most.get());
+            device.disconnect().waitForCompletion(10_000);
+            device.close();
+            receiver.disconnect().waitForCompletion(10_000);
+            receiver.close();
         }
     }
 
