@@ -23,6 +23,8 @@ import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.testkit.SampleMessages;
+import org.breathgate.care.alert.AlertCommand;
+import org.breathgate.receiver.evidence.store.Write;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -237,6 +239,39 @@ class CareServiceIT {
             assertEquals(List.of(), f.care.alerts().alertsFor(CP1));
             assertEquals(1, f.care.alerts().alertsFor(SA).size());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_positive_and_its_failed_retest_decided_in_one_batch_raise_what_they_raise_one_by_one(Database.Dialect dialect) throws Exception {
+        List<String> oneByOne;
+        try (CareFixture f = fixture(dialect)) {
+            consentForCp1(f, Set.of(Scope.ALERTS));
+            confirmedPositive(f);
+            oneByOne = alertsAndDeliveries(f);
+        }
+        try (CareFixture f = fixture(dialect)) {
+            consentForCp1(f, Set.of(Scope.ALERTS));
+            SampleMessages first = f.home.at(POSITIVE_AT);
+            SampleMessages retest = f.home.at(RETEST_AT);
+            f.store.write(List.of(new Write.Evidence(first.sign(first.positiveReading(1)), POSITIVE_AT.plusSeconds(5)),
+                    new Write.Evidence(retest.sign(CareFixture.failedRetest(retest, 2, 1, 1)), RETEST_AT.plusSeconds(5))));
+            f.clock.set(RETEST_AT.plusSeconds(5));
+            // as after one ingest batch: both handed over before the care thread runs, decided in one transaction
+            List<AlertCommand> commands = f.processor.onStored(List.of(f.reader.event("home-0001", 1).orElseThrow(),
+                    f.reader.event("home-0001", 2).orElseThrow()));
+            assertFalse(commands.isEmpty());
+            assertEquals(oneByOne, alertsAndDeliveries(f));
+        }
+    }
+
+    private static List<String> alertsAndDeliveries(CareFixture f) throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        for (Alert alert : f.care.alerts().alertsFor(SA)) {
+            seen.add(alert.key() + " " + alert.kind() + " " + f.database.read(c -> AlertStore.deliveries(c, alert.key())));
+        }
+        f.care.alerts().alertsFor(CP1).forEach(alert -> seen.add("cp1 " + alert.key() + " " + alert.kind()));
+        return seen;
     }
 
     @ParameterizedTest

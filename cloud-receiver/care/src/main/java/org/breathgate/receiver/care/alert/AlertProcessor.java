@@ -96,33 +96,69 @@ public final class AlertProcessor {
      */
     public List<AlertCommand> onStored(StoredEvent stored) {
         Instant now = clock.instant();
-        return Sql.write(database, "alerts for " + stored.deviceId() + "#" + stored.seq(), c -> {
-            Instant attributed = stored.attributionTime();
-            Optional<String> clientId = DeviceAssignments.clientAt(c, stored.deviceId(), attributed);
-            if (clientId.isEmpty()) {
-                return unassigned(c, stored, attributed, now);
+        return Sql.write(database, "alerts for " + stored.deviceId() + "#" + stored.seq(), c -> decide(c, stored, now));
+    }
+
+    /**
+     * As {@link #onStored(StoredEvent)} for each event in turn, in one transaction: what ingest stored in one batch costs the
+     * care room one commit, not one each. If the transaction fails, each event is tried again on its own, so one event that
+     * cannot be handled does not cost the others their alerts (its failure is logged and it raises nothing).
+     */
+    public List<AlertCommand> onStored(List<StoredEvent> events) {
+        if (events.size() == 1) {
+            return onStored(events.get(0));
+        }
+        Instant now = clock.instant();
+        try {
+            return Sql.write(database, "alerts for " + events.size() + " events", c -> {
+                List<AlertCommand> all = new ArrayList<>();
+                for (StoredEvent stored : events) {
+                    all.addAll(decide(c, stored, now));
+                }
+                return List.copyOf(all);
+            });
+        } catch (RuntimeException batchFailed) {
+            LOG.warn("alerts for {} events in one transaction failed ({}); deciding each on its own", events.size(),
+                    batchFailed.getMessage());
+            List<AlertCommand> all = new ArrayList<>();
+            for (StoredEvent stored : events) {
+                try {
+                    all.addAll(onStored(stored));
+                } catch (RuntimeException e) {
+                    LOG.error("alerts for {}#{} failed: {}", stored.deviceId(), stored.seq(), e.getMessage(), e);
+                }
             }
-            CaseContext context = CaseContexts.load(c, clientId.get());
-            List<AlertCommand> commands = new ArrayList<>(
-                    engine.onEvidence(stored.event(), stored.receivedAt(), context, AlertStore.lookup(c), now));
-            if (stored.clockDoubted()) {
-                commands.addAll(engine.onClockDoubted(stored.event(), stored.receivedAt(), stored.clockCheck(), context,
-                        AlertStore.lookup(c), now));
-            }
-            Instant slot = slotOf(stored.event());
-            if (slot != null) {
-                commands.addAll(engine.onExpectedTestArrived(stored.deviceId(), slot, stored.event(), now, AlertStore.lookup(c)));
-            }
-            Long request = requestOf(stored.event());
-            if (request != null) {
-                commands.addAll(engine.onRequestedTestArrived(stored.deviceId(), request, stored.event(), now, AlertStore.lookup(c)));
-            }
-            for (Alert silent : AlertStore.unresolvedSilence(c, stored.deviceId())) {
-                commands.addAll(engine.onDeviceHeard(stored.deviceId(), silentSince(silent), stored.receivedAt(), AlertStore.lookup(c)));
-            }
-            AlertStore.apply(c, commands, now);
-            return List.copyOf(commands);
-        });
+            return List.copyOf(all);
+        }
+    }
+
+    /** The alert work for one stored event, in the caller's transaction; returns the commands stored. */
+    private List<AlertCommand> decide(Connection c, StoredEvent stored, Instant now) throws SQLException {
+        Instant attributed = stored.attributionTime();
+        Optional<String> clientId = DeviceAssignments.clientAt(c, stored.deviceId(), attributed);
+        if (clientId.isEmpty()) {
+            return unassigned(c, stored, attributed, now);
+        }
+        CaseContext context = CaseContexts.load(c, clientId.get());
+        List<AlertCommand> commands = new ArrayList<>(
+                engine.onEvidence(stored.event(), stored.receivedAt(), context, AlertStore.lookup(c), now));
+        if (stored.clockDoubted()) {
+            commands.addAll(engine.onClockDoubted(stored.event(), stored.receivedAt(), stored.clockCheck(), context,
+                    AlertStore.lookup(c), now));
+        }
+        Instant slot = slotOf(stored.event());
+        if (slot != null) {
+            commands.addAll(engine.onExpectedTestArrived(stored.deviceId(), slot, stored.event(), now, AlertStore.lookup(c)));
+        }
+        Long request = requestOf(stored.event());
+        if (request != null) {
+            commands.addAll(engine.onRequestedTestArrived(stored.deviceId(), request, stored.event(), now, AlertStore.lookup(c)));
+        }
+        for (Alert silent : AlertStore.unresolvedSilence(c, stored.deviceId())) {
+            commands.addAll(engine.onDeviceHeard(stored.deviceId(), silentSince(silent), stored.receivedAt(), AlertStore.lookup(c)));
+        }
+        AlertStore.apply(c, commands, now);
+        return List.copyOf(commands);
     }
 
     /** Evidence outside every period: counted, logged, and alerted on the nearest client (if the device was ever lent). */

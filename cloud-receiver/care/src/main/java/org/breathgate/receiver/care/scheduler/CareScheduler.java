@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -54,6 +56,8 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
     private final Runnable alertsStored;
     private final Runnable everyMinute;
     private final ScheduledExecutorService thread;
+    /** Stored evidence waiting for this thread (each add also queues a task that takes what is there). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<StoredEvent> stored = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final JobLeases leases;
     private Instant lastAnchor = Instant.MIN;
     private Instant lastRetention = Instant.MIN;
@@ -103,17 +107,35 @@ public final class CareScheduler implements EvidenceListener, AutoCloseable {
         return this;
     }
 
+    /**
+     * Queues the event for this thread, which takes whatever has piled up (at most {@value #MAX_BATCH}) and decides it in one
+     * transaction: under load the care room costs a commit per ingest batch, not per reading. Order is kept.
+     */
     @Override
     public void onStored(StoredEvent event) {
-        thread.execute(() -> {
-            try {
-                if (!alerts.onStored(event).isEmpty()) {
-                    alertsStored.run();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("alerts for {}#{} failed: {}", event.deviceId(), event.seq(), e.getMessage(), e);
+        stored.add(event);
+        thread.execute(this::decideStored);
+    }
+
+    /** Events decided in one transaction at most. */
+    static final int MAX_BATCH = 500;
+
+    private void decideStored() {
+        List<StoredEvent> batch = new ArrayList<>();
+        StoredEvent next;
+        while (batch.size() < MAX_BATCH && (next = stored.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return; // an earlier task took them
+        }
+        try {
+            if (!alerts.onStored(batch).isEmpty()) {
+                alertsStored.run();
             }
-        });
+        } catch (RuntimeException e) {
+            LOG.error("alerts for {} stored events failed: {}", batch.size(), e.getMessage(), e);
+        }
     }
 
     /**
