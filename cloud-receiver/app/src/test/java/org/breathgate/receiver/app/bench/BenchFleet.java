@@ -33,7 +33,7 @@ import java.util.stream.IntStream;
  */
 final class BenchFleet implements AutoCloseable {
 
-    /** A device's id and its readings, signed in advance (sequence numbers 1..n). */
+    /** A device's id and its readings, signed in advance (sequence numbers 1..n; {@link #extend} adds more). */
     record Device(String id, List<byte[]> readings) {
     }
 
@@ -77,6 +77,28 @@ final class BenchFleet implements AutoCloseable {
                 signed.add(f.get());
             }
             return signed;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Signs more readings for each device, up to sequence number {@code upTo}, appended to its (mutable) list. */
+    static void extend(List<Device> devices, int upTo) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Device device : devices) {
+                futures.add(pool.submit(() -> {
+                    SampleMessages samples = SampleMessages.of(device.id());
+                    for (int seq = device.readings().size() + 1; seq <= upTo; seq++) {
+                        device.readings().add(samples.sign(samples.soberReading(seq)).bytes());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
         } finally {
             pool.shutdown();
         }

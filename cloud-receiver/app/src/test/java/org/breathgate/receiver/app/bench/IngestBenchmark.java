@@ -67,11 +67,13 @@ public final class IngestBenchmark {
     private static final int WARM_DEVICES = 10;
     private static final int WARM_ROUND = 300;
     /**
-     * Warm-up rounds at least and at most: it ends when a round's rate is within {@value #WARM_STEADY_PERCENT} % of the round
-     * before (the JIT has compiled the receiver's paths; before that, a compiler thread took up to half a core of the timed run).
+     * The warm-up lasts at least this long and ends when a round's rate is within {@value #WARM_STEADY_PERCENT} % of the round
+     * before. Measured: the JIT's compiler thread still took a third of a core 15 s into a receiver's work (it compiles the
+     * code a batch runs, not a reading, last), which a shorter warm-up left in the timed run.
      */
+    private static final Duration WARM_MIN_TIME = Duration.ofSeconds(Long.getLong("bench.warmup.s", 30));
     private static final int WARM_MIN_ROUNDS = 3;
-    private static final int WARM_MAX_ROUNDS = 10;
+    private static final int WARM_MAX_ROUNDS = 200;
     private static final int WARM_STEADY_PERCENT = 10;
 
     public static void main(String[] args) throws Exception {
@@ -224,7 +226,7 @@ public final class IngestBenchmark {
      */
     private static int warmUp(String name, Receiver receiver, String uri, LightMqtt mqtt, int window, Function<String, String[]> devices)
             throws Exception {
-        List<BenchFleet.Device> warm = BenchFleet.sign("warm", WARM_DEVICES, WARM_ROUND * WARM_MAX_ROUNDS);
+        List<BenchFleet.Device> warm = BenchFleet.sign("warm", WARM_DEVICES, WARM_ROUND);
         for (BenchFleet.Device device : warm) {
             receiver.registry().enroll(TestKeys.device(device.id()).verificationKey());
         }
@@ -233,7 +235,9 @@ public final class IngestBenchmark {
             double previous = 0;
             List<String> rates = new ArrayList<>();
             int round = 0;
+            long warmStart = System.nanoTime();
             while (round < WARM_MAX_ROUNDS) {
+                BenchFleet.extend(warm, (round + 1) * WARM_ROUND);
                 long start = System.nanoTime();
                 fleet.publishRange(round * WARM_ROUND + 1, (round + 1) * WARM_ROUND);
                 round++;
@@ -247,13 +251,15 @@ public final class IngestBenchmark {
                 }
                 double rate = WARM_ROUND * WARM_DEVICES / ((System.nanoTime() - start) / 1e9);
                 rates.add("%,.0f".formatted(rate));
-                if (round >= WARM_MIN_ROUNDS && Math.abs(rate - previous) <= previous * WARM_STEADY_PERCENT / 100.0) {
+                boolean longEnough = System.nanoTime() - warmStart >= WARM_MIN_TIME.toNanos();
+                if (round >= WARM_MIN_ROUNDS && longEnough && Math.abs(rate - previous) <= previous * WARM_STEADY_PERCENT / 100.0) {
                     break;
                 }
                 previous = rate;
             }
-            System.out.printf("  %s: warm-up %d rounds of %d readings, /s: %s%n", name, round, WARM_ROUND * WARM_DEVICES,
-                    String.join(", ", rates));
+            System.out.printf("  %s: warm-up %d rounds of %d readings in %.0f s, /s: %s%n", name, round, WARM_ROUND * WARM_DEVICES,
+                    (System.nanoTime() - warmStart) / 1e9, rates.size() <= 8 ? String.join(", ", rates)
+                            : String.join(", ", rates.subList(0, 3)) + ", …, " + String.join(", ", rates.subList(rates.size() - 3, rates.size())));
             return round * WARM_ROUND * WARM_DEVICES;
         }
     }
