@@ -29,6 +29,9 @@ final class OutboxDb implements AutoCloseable {
     // Prepared once: the meta upsert runs in most write transactions.
     private final PreparedStatement upsertMeta;
 
+    /** SQLite's page cache for the outbox, in KiB (docs/benchmarks.md, "Memory"). */
+    static final int CACHE_KIB = 256;
+
     private OutboxDb(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
@@ -51,6 +54,9 @@ final class OutboxDb implements AutoCloseable {
                 // FULL: a commit is on disk (WAL fsynced) before append returns; power may go any time.
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=5000");
+                // Pages cached in the process at most, in KiB: SQLite's default of 2 MiB filled during a drain and stayed
+                // resident, against the agent's 64 MiB aim; the file's pages stay in the kernel's page cache anyway.
+                s.execute("PRAGMA cache_size=-" + CACHE_KIB);
                 s.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                         + " compact TEXT NOT NULL, stored_at INTEGER NOT NULL)");
