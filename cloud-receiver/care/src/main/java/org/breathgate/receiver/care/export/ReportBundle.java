@@ -13,13 +13,11 @@ import org.breathgate.receiver.evidence.store.StoredEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -41,18 +39,18 @@ public final class ReportBundle {
     public static byte[] zip(List<StoredEvent> events, List<VerificationKey> keys) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes, StandardCharsets.UTF_8)) {
-            put(zip, VerificationBundle.HOW_TO, resource(VerificationBundle.HOW_TO));
-            put(zip, VerificationBundle.SCRIPT, resource(VerificationBundle.SCRIPT));
+            VerificationBundle.put(zip, VerificationBundle.HOW_TO, VerificationBundle.resource(VerificationBundle.HOW_TO));
+            VerificationBundle.put(zip, VerificationBundle.SCRIPT, VerificationBundle.resource(VerificationBundle.SCRIPT));
             for (StoredEvent s : events) {
-                put(zip, "messages/" + s.deviceId() + "_" + s.seq() + ".jws", (s.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
+                VerificationBundle.put(zip, "messages/" + s.deviceId() + "_" + s.seq() + ".jws", (s.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             StringBuilder list = new StringBuilder("# key id | type | fingerprint (SHA-256 of the raw public key)\n");
             for (VerificationKey k : keys) {
                 KeyId id = k.keyId();
-                put(zip, "keys/" + id.owner() + "_" + id.version() + ".pem", k.toPem().getBytes(StandardCharsets.US_ASCII));
+                VerificationBundle.put(zip, "keys/" + id.owner() + "_" + id.version() + ".pem", k.toPem().getBytes(StandardCharsets.US_ASCII));
                 list.append(id).append(" | ").append(k.type().name()).append(" | sha256:").append(k.fingerprint()).append('\n');
             }
-            put(zip, "keys/keys.txt", list.toString().getBytes(StandardCharsets.UTF_8));
+            VerificationBundle.put(zip, "keys/keys.txt", list.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("writing a report's verification bundle", e);
         }
@@ -99,23 +97,6 @@ public final class ReportBundle {
             return spec == null ? null : spec.getEmbeddedFile().toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("reading a report's attachment", e);
-        }
-    }
-
-    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(content);
-        zip.closeEntry();
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = VerificationBundle.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the receiver jar lacks " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 }

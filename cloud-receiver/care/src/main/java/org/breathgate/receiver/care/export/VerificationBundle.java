@@ -139,14 +139,16 @@ public final class VerificationBundle {
         });
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+    /** One entry of a bundle (this one's, or a report's: {@link ReportBundle}). */
+    static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
         ZipEntry e = new ZipEntry(name);
         zip.putNextEntry(e);
         zip.write(content);
         zip.closeEntry();
     }
 
-    private static byte[] resource(String name) {
+    /** A file shipped with every bundle (the how-to, the script), from the receiver's jar. */
+    static byte[] resource(String name) {
         try (InputStream in = VerificationBundle.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("the receiver jar lacks " + name);
