@@ -105,7 +105,7 @@ public final class SoftwareTpm implements AutoCloseable {
             Files.createDirectories(state);
             run(dir, Map.of(), which("swtpm_setup", "swtpm-tools"), "--tpm2", "--tpmstate", state.toString(),
                     "--create-ek-cert", "--create-platform-cert", "--config", ca.setupConfig().toString(), "--overwrite");
-            int port = freePortPair();
+            int port = Ports.freeRun(2); // the server's port and, after it, the control channel's
             return new SoftwareTpm(dir, ca, port, launch(dir, port));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start swtpm in " + dir, e);
@@ -120,11 +120,28 @@ public final class SoftwareTpm implements AutoCloseable {
                 "--log", "file=" + dir.resolve("swtpm.log"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("swtpm.out").toFile()));
         Process process = pb.start();
-        if (!Ports.awaitAccepting(port, START_TIMEOUT)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("swtpm did not start on port " + port + ": " + Files.readString(dir.resolve("swtpm.out")));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Ports.accepts(port)) {
+            boolean exited = !process.isAlive();
+            if (exited || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("swtpm did not start on port " + port
+                        + (exited ? " (it exited)" : " in " + START_TIMEOUT.toSeconds() + " s") + ": "
+                        + tail(dir.resolve("swtpm.out")) + " " + tail(dir.resolve("swtpm.log")));
+            }
+            Ports.sleep(25);
         }
         return process;
+    }
+
+    /** The last lines of one of swtpm's output files, for an error message (it logs a failed bind to its log file). */
+    private static String tail(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file).strip() : "";
+            return file.getFileName() + ": " + (text.isEmpty() ? "(empty)" : text.substring(Math.max(0, text.length() - 800)));
+        } catch (IOException e) {
+            return file.getFileName() + ": unreadable (" + e.getMessage() + ")";
+        }
     }
 
     /**
@@ -218,20 +235,6 @@ public final class SoftwareTpm implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static int freePortPair() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = Ports.free();
-            if (port < 65535) {
-                try (java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException e) {
-                    // taken: try another
-                }
-            }
-        }
-        throw new IllegalStateException("no two adjacent free loopback ports for swtpm");
     }
 
     private static String which(String tool, String debianPackage) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -44,6 +45,29 @@ class SoftwareTpmIT {
             one.close();
             assertFalse(one.isRunning());
             assertNotEquals(0, one.tpm2("tpm2_getcap", "properties-fixed").exit());
+        }
+    }
+
+    @Test
+    void a_restart_on_a_port_a_connection_took_fails_at_once_and_says_what_swtpm_logged() throws Exception {
+        SoftwareTpm.LocalCa ca = SoftwareTpm.LocalCa.in(dir.resolve("ca"));
+        try (SoftwareTpm tpm = SoftwareTpm.start(dir.resolve("tpm"), ca)) {
+            int port = Integer.parseInt(tpm.tcti().substring(tpm.tcti().lastIndexOf('=') + 1));
+            tpm.kill();
+            // what made a CI run fail: while the TPM was down, a connection of another test got its port as its own local port
+            try (java.net.ServerSocket elsewhere = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                 java.net.Socket squatter = new java.net.Socket()) {
+                squatter.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+                squatter.connect(elsewhere.getLocalSocketAddress());
+                long start = System.nanoTime();
+                IllegalStateException e = assertThrows(IllegalStateException.class, tpm::restart);
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                assertTrue(seconds < 10, "it did not wait out the start timeout for a process that had exited: " + seconds + " s");
+                assertTrue(e.getMessage().contains("(it exited)"), e.getMessage());
+                assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("address already in use"), "swtpm's own reason: " + e.getMessage());
+            }
+            tpm.restart();
+            assertEquals(0, tpm.tpm2("tpm2_getcap", "properties-fixed").exit(), "the same TPM answers once its port is free again");
         }
     }
 }
