@@ -1,11 +1,8 @@
 package org.breathgate.systemtests;
 
 import org.breathgate.agent.DeviceAgent;
-import org.breathgate.agent.Hardware;
-import org.breathgate.agent.clock.SystemClockSource;
 import org.breathgate.agent.config.AgentConfig;
 import org.breathgate.agent.config.AgentConfigLoader;
-import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.outbox.PhotoStats;
 import org.breathgate.agent.prompt.Voice;
 import org.breathgate.care.access.Actor;
@@ -13,7 +10,6 @@ import org.breathgate.care.access.Client;
 import org.breathgate.care.access.Organisation;
 import org.breathgate.care.access.OrganisationKind;
 import org.breathgate.hardware.camera.Camera;
-import org.breathgate.hardware.sim.FakeBreathalyser;
 import org.breathgate.hardware.sim.SoftPanel;
 import org.breathgate.protocol.Reading;
 import org.breathgate.protocol.ReadingPhoto;
@@ -82,35 +78,12 @@ class PhotoEndToEndIT {
     }
 
     private DeviceAgent agent(int brokerPort, Path camera, String receiverKeyPem) throws Exception {
-        Path keyFile = dir.resolve("device.key");
-        if (!Files.exists(keyFile)) {
-            DeviceKeyFile.write(keyFile, TestKeys.device(DEVICE));
-        }
-        Path receiverKey = dir.resolve("receiver-1.pem");
-        Files.writeString(receiverKey, receiverKeyPem);
-        Map<String, String> s = new HashMap<>();
-        s.put("device.id", DEVICE);
-        s.put("key.file", keyFile.toString());
-        s.put("receiver.key.1", receiverKey.toString());
-        s.put("data.dir", dir.resolve("device").toString());
-        s.put("mqtt.uri", "tcp://127.0.0.1:" + brokerPort);
-        // The device's broker login, as enrollment leaves it (the embedded broker wants one from every client).
-        s.put("mqtt.password.file", dir.resolve("mqtt-password").toString());
-        s.put("mqtt.backoff.initial.ms", "100");
-        s.put("mqtt.backoff.max.s", "1");
-        s.put("mqtt.ack.timeout.s", "3");
-        s.put("mqtt.connect.timeout.s", "3");
-        s.put("tick.ms", "50");
-        s.put("voice", "false");
+        Map<String, String> s = SystemTestAgent.settings(dir, DEVICE, brokerPort, receiverKeyPem);
         s.put("camera", "command");
         s.put("camera.command", camera.toString());
         AgentConfig config = AgentConfigLoader.fromMap(s);
         Camera cam = Camera.command(config.photo().camera().orElseThrow(), Clock.systemUTC());
-        DeviceAgent agent = new DeviceAgent(config, new Hardware(new FakeBreathalyser(Clock.systemUTC()).thenMeasures(0),
-                new SoftPanel(Clock.systemUTC()), Optional.of(cam)), Voice.silent(),
-                new SystemClockSource(Clock.systemUTC(), () -> true), new Random(1));
-        agent.start();
-        return agent;
+        return SystemTestAgent.start(config, new SoftPanel(Clock.systemUTC()), Optional.of(cam), Voice.silent());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -73,11 +73,11 @@ class SupportButtonToBrowserIT {
     @TempDir
     Path dir;
 
-    private final SupportAgent.RecordedVoice voice = new SupportAgent.RecordedVoice();
+    private final SystemTestAgent.RecordedVoice voice = new SystemTestAgent.RecordedVoice();
     private final List<String> said = voice.said;
 
     private DeviceAgent agent(int brokerPort, String receiverKeyPem, SoftPanel panel) throws Exception {
-        return SupportAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, panel, voice, Map.of("help.menu.step.ms", "2500"));
+        return SystemTestAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, panel, voice, Map.of("help.menu.step.ms", "2500"));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -49,11 +49,11 @@ class SupportLoopIT {
     @TempDir
     Path dir;
 
-    private final SupportAgent.RecordedVoice voice = new SupportAgent.RecordedVoice();
+    private final SystemTestAgent.RecordedVoice voice = new SystemTestAgent.RecordedVoice();
     private final List<String> said = voice.said;
 
     private DeviceAgent agent(int brokerPort, String receiverKeyPem) throws Exception {
-        return SupportAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, new SoftPanel(Clock.systemUTC()), voice, Map.of());
+        return SystemTestAgent.start(dir, DEVICE, brokerPort, receiverKeyPem, new SoftPanel(Clock.systemUTC()), voice, Map.of());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -18,15 +18,12 @@ import org.breathgate.protocol.MissedTest;
 import org.breathgate.protocol.Schedule;
 import org.breathgate.protocol.SignedMessage;
 import org.breathgate.protocol.ConfigUpdate;
-import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.retention.RetentionJob;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.testkit.SampleMessages;
 import org.breathgate.care.alert.AlertCommand;
 import org.breathgate.receiver.evidence.store.Write;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,7 +35,6 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import static org.breathgate.receiver.care.CareFixture.ADMIN;
 import static org.breathgate.receiver.care.CareFixture.CP1;
@@ -52,8 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The care workflow end to end on stored data, on SQLite and PostgreSQL. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CareServiceIT {
+class CareServiceIT extends OnBothDatabases {
 
     private static final Instant CONSENT_FROM = Instant.parse("2026-03-01T00:00:00Z");
     private static final Instant CONSENT_UNTIL = Instant.parse("2026-06-01T00:00:00Z");
@@ -62,17 +57,6 @@ class CareServiceIT {
     private static final Instant RETEST_AT = Instant.parse("2026-03-09T06:21:00Z");
     private static final Instant YEAR_START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Instant YEAR_END = Instant.parse("2027-01-01T00:00:00Z");
-
-    private final TestDatabases databases = new TestDatabases();
-
-    @AfterAll
-    void closeDatabases() {
-        databases.close();
-    }
-
-    private CareFixture fixture(Database.Dialect dialect) {
-        return new CareFixture(databases.newUrl(dialect), databases.newFolder());
-    }
 
     /** A positive test on 9 March and a failed retest 21 minutes later, through the evidence listener. */
     private static void confirmedPositive(CareFixture f) throws Exception {
@@ -87,10 +71,6 @@ class CareServiceIT {
     private static ConsentVersion consentForCp1(CareFixture f, Set<Scope> scopes) {
         f.clock.set(RECORDED);
         return f.care.consents().record(SA, "client-a", "cp-1", CONSENT_FROM, CONSENT_UNTIL, scopes);
-    }
-
-    private static ReasonCode refusal(Supplier<?> call) {
-        return assertThrows(AccessDeniedException.class, call::get).decision().code();
     }
 
     // ------------------------------------------------------------------ authorisation matrix

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
-import org.breathgate.care.access.AccessDeniedException;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.access.ReasonCode;
 import org.breathgate.care.alert.AlertKeys;
@@ -22,10 +20,7 @@ import org.breathgate.receiver.care.alert.AlertStore;
 import org.breathgate.receiver.care.timeline.TimelineEntry;
 import org.breathgate.receiver.care.timeline.TimelineView;
 import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.testkit.SampleMessages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,28 +29,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * signed), added and never overwritten, written by the parent only; planned absences announced by the parent and decided
  * once by their service's worker; only an accepted one marks a missed test, and no alert changes. Every write audited.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ParentWordIT {
+class ParentWordIT extends OnBothDatabases {
 
     private static final Actor PARENT = Actor.parent("parent-a", "client-a");
     private static final Actor OTHER_PARENT = Actor.parent("parent-b", "client-b");
     private static final Instant YEAR_START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Instant YEAR_END = Instant.parse("2027-01-01T00:00:00Z");
-
-    private final TestDatabases databases = new TestDatabases();
-
-    @AfterAll
-    void closeDatabases() {
-        databases.close();
-    }
-
-    private CareFixture fixture(Database.Dialect dialect) {
-        return new CareFixture(databases.newUrl(dialect), databases.newFolder());
-    }
-
-    private static ReasonCode refusal(Supplier<?> call) {
-        return assertThrows(AccessDeniedException.class, call::get).decision().code();
-    }
 
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)

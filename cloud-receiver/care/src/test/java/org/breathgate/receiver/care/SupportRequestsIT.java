@@ -28,11 +28,8 @@ import org.breathgate.receiver.care.people.Users;
 import org.breathgate.receiver.care.routing.AlertRouting;
 import org.breathgate.care.account.PasswordHasher;
 import org.breathgate.receiver.evidence.db.Database;
-import org.breathgate.receiver.evidence.db.TestDatabases;
 import org.breathgate.testkit.SampleMessages;
 import org.breathgate.testkit.TestKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,23 +38,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * routing names, opened (seen) and closed through the gate, audited, and each change answered by a signed
  * {@code support_reply} that lists what docs/protocol.md says, with an {@code issued} later than the last.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SupportRequestsIT {
+class SupportRequestsIT extends OnBothDatabases {
 
     private static final Instant PRESSED = Instant.parse("2026-02-20T07:58:00Z");
     private static final Instant FRIDAY_16 = Instant.parse("2026-02-20T14:00:00Z");
     private static final String TOPIC = "breathgate/v1/devices/home-0001/down/support_reply";
-
-    private final TestDatabases databases = new TestDatabases();
-
-    @AfterAll
-    void closeDatabases() {
-        databases.close();
-    }
-
-    private CareFixture fixture(Database.Dialect dialect) {
-        return new CareFixture(databases.newUrl(dialect), databases.newFolder());
-    }
 
     private static void press(CareFixture f, long seq, SupportNeed need, Instant at) throws Exception {
         SampleMessages device = f.home.at(at);

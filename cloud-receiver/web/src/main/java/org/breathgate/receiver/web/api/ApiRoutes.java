@@ -393,26 +393,10 @@ public final class ApiRoutes implements HttpsRoutes {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** A handler that needs a signed-in actor. */
-    @FunctionalInterface
-    private interface ActorHandler {
-        void handle(Context ctx, Actor actor) throws Exception;
-    }
-
     /** Signs in, runs, and turns the care layer's refusals and errors into API answers. */
-    private Handler guard(ActorHandler handler) {
-        return ctx -> {
-            Actor actor = auth.requireApi(ctx);
-            try {
-                handler.handle(ctx, actor);
-            } catch (AccessDeniedException e) {
-                throw refusal(e.decision(), actor, ctx.attribute(CLIENT_ATTRIBUTE));
-            } catch (IllegalStateException e) {
-                throw new ApiException(409, "conflict", e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "invalid_request", e.getMessage());
-            }
-        };
+    private Handler guard(ActorGuard.ActorHandler handler) {
+        return new ActorGuard(auth::requireApi, (ctx, actor, e) -> refusal(e.decision(), actor, ctx.attribute(CLIENT_ATTRIBUTE)),
+                ActorGuard::invalidOrConflict).around(handler);
     }
 
     private ApiException refusal(Decision d, Actor actor, String clientId) {

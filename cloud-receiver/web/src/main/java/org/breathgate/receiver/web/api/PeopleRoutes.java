@@ -63,22 +63,10 @@ public final class PeopleRoutes implements HttpsRoutes {
         routes.put(ApiRoutes.PREFIX + "/clients/{client}/threshold", this::threshold);
     }
 
-    /** A handler that needs a signed-in actor. */
-    @FunctionalInterface
-    private interface ActorHandler {
-        void handle(Context ctx, Actor actor) throws Exception;
-    }
-
     /** Signs in, runs, and answers the gate's refusals (audited there) with 403 and the policy's code. */
-    private io.javalin.http.Handler guard(ActorHandler handler) {
-        return ctx -> {
-            Actor actor = auth.requireApi(ctx);
-            try {
-                handler.handle(ctx, actor);
-            } catch (AccessDeniedException e) {
-                throw new ApiException(403, e.decision().code().code(), e.decision().reason());
-            }
-        };
+    private io.javalin.http.Handler guard(ActorGuard.ActorHandler handler) {
+        return new ActorGuard(auth::requireApi, (ctx, actor, e) -> new ApiException(403, e.decision().code().code(), e.decision().reason()),
+                ActorGuard::internalError).around(handler);
     }
 
     private void listUsers(Context ctx, Actor admin) {

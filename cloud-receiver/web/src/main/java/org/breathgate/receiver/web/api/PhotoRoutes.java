@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import org.breathgate.care.access.AccessDeniedException;
 import org.breathgate.care.access.Actor;
 import org.breathgate.protocol.DeviceIds;
 import org.breathgate.receiver.https.ApiException;
@@ -75,25 +74,13 @@ public final class PhotoRoutes implements HttpsRoutes {
         routes.put(PREFIX + "/clients/{client}/reference-photo", guard(this::enrollReference));
     }
 
-    @FunctionalInterface
-    private interface ActorHandler {
-        void handle(Context ctx, Actor actor) throws Exception;
-    }
-
-    private Handler guard(ActorHandler handler) {
-        return ctx -> {
-            Actor actor = signedIn.apply(ctx);
-            try {
-                handler.handle(ctx, actor);
-            } catch (AccessDeniedException e) {
-                throw notFound();
-            } catch (IllegalArgumentException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("no client")) {
-                    throw notFound();
-                }
-                throw new ApiException(400, "invalid_request", e.getMessage());
+    private Handler guard(ActorGuard.ActorHandler handler) {
+        return new ActorGuard(signedIn, (ctx, actor, e) -> notFound(), e -> {
+            if (e instanceof IllegalStateException) {
+                return ActorGuard.internalError(e);
             }
-        };
+            return e.getMessage() != null && e.getMessage().startsWith("no client") ? notFound() : ActorGuard.invalidOrConflict(e);
+        }).around(handler);
     }
 
     private static ApiException notFound() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import org.breathgate.care.access.AccessDeniedException;
 import org.breathgate.care.access.Actor;
 import org.breathgate.care.word.Explanation;
 import org.breathgate.care.word.PlannedAbsence;
@@ -43,27 +42,14 @@ public final class WordRoutes implements HttpsRoutes {
         routes.post(ApiRoutes.PREFIX + "/absences/{absence}/decision", guard(this::decide));
     }
 
-    @FunctionalInterface
-    private interface ActorHandler {
-        void handle(Context ctx, Actor actor) throws Exception;
-    }
+    private static final String NOT_FOUND = "no such event or absence, or not one you may use";
 
-    private Handler guard(ActorHandler handler) {
-        return ctx -> {
-            Actor actor = signedIn.apply(ctx);
-            try {
-                handler.handle(ctx, actor);
-            } catch (AccessDeniedException e) {
-                throw new ApiException(404, "not_found", "no such event or absence, or not one you may use");
-            } catch (IllegalStateException e) {
-                throw new ApiException(409, "conflict", e.getMessage());
-            } catch (IllegalArgumentException e) {
-                if (e.getMessage() != null && (e.getMessage().startsWith("no ") || e.getMessage().contains("belongs to no client"))) {
-                    throw new ApiException(404, "not_found", "no such event or absence, or not one you may use");
-                }
-                throw new ApiException(400, "invalid_request", e.getMessage());
-            }
-        };
+    private Handler guard(ActorGuard.ActorHandler handler) {
+        return new ActorGuard(signedIn, (ctx, actor, e) -> new ApiException(404, "not_found", NOT_FOUND), e -> {
+            boolean missing = e instanceof IllegalArgumentException && e.getMessage() != null
+                    && (e.getMessage().startsWith("no ") || e.getMessage().contains("belongs to no client"));
+            return missing ? new ApiException(404, "not_found", NOT_FOUND) : ActorGuard.invalidOrConflict(e);
+        }).around(handler);
     }
 
     private void explain(Context ctx, Actor actor) {
