@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads an EK certificate and checks that it chains to a trusted TPM vendor CA (RFC 5280 path validation by the JDK). */
@@ -61,6 +62,7 @@ final class EkCertificates {
         }
         checkUsage(ek);
         String anchor;
+        List<? extends java.security.cert.Certificate> path;
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
             for (X509Certificate root : trust.roots()) {
@@ -72,14 +74,24 @@ final class EkCertificates {
             List<X509Certificate> store = new ArrayList<>(trust.intermediates());
             store.addAll(offered);
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
-            // Offline by design: no CRL or OCSP fetch from the receiver (vendors' EK CRLs can be added as CertStores later).
+            // Offline by design: no CRL or OCSP fetch from the receiver; the vendors' CRLs it was given are checked below.
             params.setRevocationEnabled(false);
             params.setDate(Date.from(now));
             PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
             anchor = result.getTrustAnchor().getTrustedCert().getSubjectX500Principal().getName();
+            path = result.getCertPath().getCertificates();
         } catch (GeneralSecurityException e) {
             throw new AttestationException(Refusal.EK_UNTRUSTED, "the EK certificate (issuer " + ek.getIssuerX500Principal().getName()
                     + ") does not chain to a configured TPM vendor CA: " + e.getMessage(), e);
+        }
+        for (var c : path) {
+            X509Certificate x = (X509Certificate) c;
+            Optional<String> revoked = trust.revocation(x);
+            if (revoked.isPresent()) {
+                throw new AttestationException(Refusal.EK_REVOKED, (x.equals(ek) ? "the EK certificate (serial " + x.getSerialNumber().toString(16)
+                        + ")" : "the CA certificate " + x.getSubjectX500Principal().getName() + " in the EK certificate's chain")
+                        + " is " + revoked.get() + ": this TPM's keys are not trusted");
+            }
         }
         String[] tpm = tpmAttributes(ek);
         return new Verified(ek, rsa, tpm[0], tpm[1], tpm[2], anchor);

@@ -13,6 +13,8 @@ public enum Refusal {
     EK_CERTIFICATE_INVALID,
     /** The EK certificate does not chain to a configured TPM vendor CA (or is outside its validity). */
     EK_UNTRUSTED,
+    /** The EK certificate, or a CA certificate in its chain, is on its vendor's revocation list configured at the receiver. */
+    EK_REVOKED,
     /** The attestation key's public area is not a restricted, TPM-made, non-duplicable signing key. */
     AK_NOT_BOUND,
     /** The challenge is unknown, used or expired: ask for a new one. */

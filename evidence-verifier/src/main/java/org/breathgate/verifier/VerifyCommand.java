@@ -70,6 +70,11 @@ public final class VerifyCommand implements Callable<Integer> {
                     + " must chain to. Without it the chain is not checked, and the output says so."})
     private java.util.List<Path> tpmCaFiles = new java.util.ArrayList<>();
 
+    @Option(names = {"--tpm-crl"}, paramLabel = "FILE",
+            description = {"With --tpm-ca: a TPM vendor's certificate revocation list (DER or PEM; repeat for several). An EK"
+                    + " certificate, or a CA in its chain, that a list names makes the attestation invalid (ek_revoked)."})
+    private java.util.List<Path> tpmCrlFiles = new java.util.ArrayList<>();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "MESSAGE",
             description = "The message itself, or '-' to read it from standard input (the default without --file).")
     private String message;
@@ -145,9 +150,17 @@ public final class VerifyCommand implements Callable<Integer> {
                     pems.add(Files.readString(f, StandardCharsets.US_ASCII));
                 }
                 vendors = TrustAnchors.fromPem(pems);
+                java.util.List<byte[]> crls = new java.util.ArrayList<>();
+                for (Path f : tpmCrlFiles) {
+                    crls.add(Files.readAllBytes(f));
+                }
+                vendors = vendors.withCrls(crls);
+            } else if (!tpmCrlFiles.isEmpty()) {
+                err.println("--tpm-crl needs --tpm-ca: the vendor CA certificates that signed the lists");
+                return USAGE;
             }
         } catch (IOException | IllegalArgumentException e) {
-            err.println("Cannot read the attestation record or the TPM vendor CA files: " + e.getMessage());
+            err.println("Cannot read the attestation record, the TPM vendor CA files or their revocation lists: " + e.getMessage());
             return USAGE;
         }
         VerificationKey key = resolver.find(verified.keyId()).orElseThrow();
@@ -168,6 +181,12 @@ public final class VerifyCommand implements Callable<Integer> {
         out.println("  EK certificate sha256:" + checked.ekCertificateSha256() + ", issued by " + checked.ekIssuer());
         out.println(checked.chainedTo().map(a -> "  The EK certificate chains to the TPM vendor CA " + a + " (checked now, as of "
                 + checked.attestedAt() + ")").orElse("  The EK certificate's chain was NOT checked: give the TPM vendor's CA with --tpm-ca"));
+        if (vendors != null) {
+            out.println(vendors.crls().isEmpty() ? "  Revocation was NOT checked: give the TPM vendor's revocation list with --tpm-crl"
+                    : "  No revocation list given (" + vendors.crls().size() + ") names the EK certificate or its chain"
+                    + (vendors.withoutCrl().isEmpty() ? "" : "; not checked for revocation: what "
+                    + vendors.withoutCrl().stream().map(c -> c.getSubjectX500Principal().getName()).toList() + " issued"));
+        }
         out.println("  That the attestation key was in that same TPM was checked by the receiver at " + checked.attestedAt()
                 + " (credential activation; not repeatable offline)");
         return VALID;

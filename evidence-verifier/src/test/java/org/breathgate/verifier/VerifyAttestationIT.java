@@ -110,6 +110,23 @@ class VerifyAttestationIT {
     }
 
     @Test
+    void an_ek_certificate_on_the_vendors_revocation_list_makes_the_attestation_invalid() throws Exception {
+        Path vendorPem = caFile(vendor, "vendor.pem");
+        Path unrelated = vendor.revocationList(dir.resolve("empty.crl"), java.math.BigInteger.valueOf(0x5eed));
+        assertEquals(VerifyCommand.VALID, run("--key", jwk.toString(), "--attestation", record.toString(), "--tpm-ca", vendorPem.toString(),
+                "--tpm-crl", unrelated.toString(), "--file", reading.toString()), out + "\n" + err);
+        assertTrue(out.toString().contains("No revocation list given (1) names the EK certificate"), out.toString());
+
+        Path revoking = vendor.revocationList(dir.resolve("vendor.crl"), tpm.ekCertificate().getSerialNumber());
+        out.getBuffer().setLength(0);
+        assertEquals(VerifyCommand.INVALID, run("--key", jwk.toString(), "--attestation", record.toString(), "--tpm-ca", vendorPem.toString(),
+                "--tpm-crl", revoking.toString(), "--file", reading.toString()), out + "\n" + err);
+        assertTrue(out.toString().contains("ATTESTATION INVALID: ek_revoked: the EK certificate (serial"), out.toString());
+        assertEquals(VerifyCommand.USAGE, run("--key", jwk.toString(), "--attestation", record.toString(), "--tpm-crl", revoking.toString(),
+                "--file", reading.toString()), "a list without the CA that signed it");
+    }
+
+    @Test
     void without_the_vendor_ca_the_output_says_the_chain_was_not_checked() {
         assertEquals(VerifyCommand.VALID, run("--key", jwk.toString(), "--attestation", record.toString(), "--file", reading.toString()),
                 out + "\n" + err);

@@ -10,6 +10,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +37,7 @@ import org.breathgate.protocol.KeyResolver;
 import org.breathgate.protocol.KeyType;
 import org.breathgate.protocol.MessageVerifier;
 import org.breathgate.protocol.SensorState;
+import org.breathgate.receiver.app.ReceiverMain;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.evidence.device.DeviceKey;
 import org.breathgate.receiver.evidence.store.StoredEvent;
@@ -41,12 +45,15 @@ import org.breathgate.testkit.SoftwareTpm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * End to end with a real TPM 2.0: a device agent set up with {@code key.store = tpm} on swtpm (its EK certificate from a
  * local "vendor" CA) enrolls against a real receiver that trusts that vendor and requires TPM keys; the receiver verifies
  * the attestation and registers the key as P-256 and hardware-bound with its record; the agent's readings, signed inside
- * the TPM (ES256), are stored and verify with the enrolled key. A device with a file key is refused by that receiver.
+ * the TPM (ES256), are stored and verify with the enrolled key. A device with a file key is refused by that receiver, and so
+ * is a device whose TPM's EK certificate is on the vendor's revocation list; when the vendor's next list revokes the enrolled
+ * TPM too, {@code breathgate-receiver tpm-check} finds it.
  */
 class TpmEnrollmentIT {
 
@@ -82,10 +89,15 @@ class TpmEnrollmentIT {
     @Timeout(240)
     void an_agent_with_its_key_in_a_tpm_enrolls_attested_and_its_es256_readings_are_stored_and_verified() throws Exception {
         SoftwareTpm.LocalCa vendor = SoftwareTpm.LocalCa.in(dir.resolve("vendor-ca"));
-        try (SoftwareTpm tpm = SoftwareTpm.start(dir.resolve("tpm"), vendor)) {
+        try (SoftwareTpm tpm = SoftwareTpm.start(dir.resolve("tpm"), vendor);
+             SoftwareTpm flawed = SoftwareTpm.start(dir.resolve("flawed-tpm"), vendor)) {
             Thread.sleep(1_000); // the vendor CA and EK certificate were made this second: let the receiver's clock pass it
+            // The vendor has revoked the EK certificate of one of its TPMs (say a firmware flaw), and says so in its list.
+            Path crl = vendor.revocationList(dir.resolve("vendor.crl"), flawed.ekCertificate().getSerialNumber());
+            String vendorCas = vendor.rootCertificate() + "," + vendor.issuerCertificate();
             Map<String, String> settings = Map.of(
-                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES, vendor.rootCertificate() + "," + vendor.issuerCertificate(),
+                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES, vendorCas,
+                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CRL_FILES, crl.toString(),
                     ReceiverConfig.ENROLLMENT_REQUIRE_TPM_KEY, "true");
             try (TestBed bed = new TestBed(dir, settings);
                  SimulatedBreathalyser sim = SimulatedBreathalyser.start(Scenario.of("tpm", Blow.reading(0), Blow.reading(0), Blow.reading(0))
@@ -97,6 +109,13 @@ class TpmEnrollmentIT {
                 assertNotEquals(0, file.exitCode(), file.toString());
                 assertTrue(file.err().contains("attestation_required") || file.err().contains("key.store = tpm"), file.toString());
                 assertEquals(List.of(), bed.receiver.registry().deviceIds(), "the file key was not enrolled");
+
+                // A device whose TPM's EK certificate is on the vendor's list.
+                Run revoked = setup(dir.resolve("flawed-device"), sim, bed, bed.createCode("").get("code").asText(), "--key-store", "tpm",
+                        "--tpm-tcti", flawed.tcti());
+                assertNotEquals(0, revoked.exitCode(), revoked.toString());
+                assertTrue(revoked.err().contains("ek_revoked"), revoked.toString());
+                assertEquals(List.of(), bed.receiver.registry().deviceIds(), "the revoked TPM's key was not enrolled");
 
                 String code = bed.createCode("").get("code").asText();
                 Path device = dir.resolve("device");
@@ -138,8 +157,33 @@ class TpmEnrollmentIT {
                     }
                     await(() -> daemon.agent().outboxStats().depth() == 0, Duration.ofSeconds(30), "the receiver's acks");
                 }
+
+                // The vendor's next list revokes the enrolled TPM too: tpm-check finds the device already enrolled with it.
+                Run passing = tpmCheck(vendorCas, crl);
+                assertEquals(0, passing.exitCode(), passing.toString());
+                assertTrue(passing.out().contains("1 attested keys checked") && passing.out().contains("all pass"), passing.toString());
+                Path newer = vendor.revocationList(dir.resolve("vendor-2.crl"), flawed.ekCertificate().getSerialNumber(),
+                        tpm.ekCertificate().getSerialNumber());
+                Run found = tpmCheck(vendorCas, newer);
+                assertEquals(3, found.exitCode(), found.toString());
+                assertTrue(found.out().contains(deviceId + ":1: ek_revoked: the EK certificate (serial "), found.toString());
+                assertTrue(found.out().contains("1 no longer pass"), found.toString());
             }
         }
+    }
+
+    /** {@code breathgate-receiver tpm-check} on the test bed's database (its data folder) with these vendor CA and revocation list files. */
+    private Run tpmCheck(String vendorCas, Path crl) throws Exception {
+        Path config = dir.resolve("tpm-check-" + System.nanoTime() + ".properties");
+        Files.writeString(config, ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES + "=" + vendorCas + "\n"
+                + ReceiverConfig.ENROLLMENT_TPM_VENDOR_CRL_FILES + "=" + crl + "\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new ReceiverMain());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int code = command.execute("--config", config.toString(), "--data-dir", dir.resolve("receiver").toString(), "tpm-check");
+        return new Run(code, out.toString(), err.toString());
     }
 
     private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {

@@ -89,6 +89,40 @@ public final class SoftwareTpm implements AutoCloseable {
             return dir.resolve("swtpm_setup.conf");
         }
 
+        /**
+         * The revocation list this CA's issuer publishes, revoking the certificates of {@code serials} (e.g. an EK certificate,
+         * {@link SoftwareTpm#ekCertificate()}), valid for a week: written as PEM to {@code file} by OpenSSL's {@code ca -gencrl}
+         * with the issuer's own signing key, as a vendor publishes one.
+         */
+        public Path revocationList(Path file, java.math.BigInteger... serials) {
+            existing(dir.resolve("issuercert.pem"));
+            Path crlDir = dir.resolve("crl-" + System.nanoTime());
+            try {
+                Files.createDirectories(crlDir);
+                StringBuilder index = new StringBuilder();
+                for (java.math.BigInteger serial : serials) {
+                    // openssl ca's database: status, expiry, revocation time and reason, serial (hex), file, subject
+                    String hex = serial.toString(16).toUpperCase(java.util.Locale.ROOT);
+                    index.append("R\t491231235959Z\t261101000000Z,keyCompromise\t").append(hex.length() % 2 == 0 ? hex : "0" + hex)
+                            .append("\tunknown\t/CN=revoked\n");
+                }
+                Files.writeString(crlDir.resolve("index.txt"), index, StandardCharsets.US_ASCII);
+                Files.writeString(crlDir.resolve("crlnumber"), "01\n", StandardCharsets.US_ASCII);
+                Files.writeString(crlDir.resolve("ca.cnf"), String.join("\n", "[ca]", "default_ca = this", "[this]",
+                        "database = " + crlDir.resolve("index.txt"), "crlnumber = " + crlDir.resolve("crlnumber"),
+                        "certificate = " + dir.resolve("issuercert.pem"), "private_key = " + dir.resolve("signkey.pem"),
+                        "default_md = sha256", "default_crl_days = 7", ""), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare a revocation list in " + crlDir, e);
+            }
+            Result made = run(crlDir, Map.of(), which("openssl", "openssl"), "ca", "-config", crlDir.resolve("ca.cnf").toString(), "-gencrl",
+                    "-out", file.toAbsolutePath().toString());
+            if (made.exit() != 0) {
+                throw new IllegalStateException("openssl ca -gencrl failed: " + made.output());
+            }
+            return file;
+        }
+
         private static Path existing(Path p) {
             if (!Files.exists(p)) {
                 throw new IllegalStateException(p + " does not exist yet: the CA is made when the first TPM is started with it");
@@ -191,6 +225,20 @@ public final class SoftwareTpm implements AutoCloseable {
         Result result = run(dir, Map.of("TPM2TOOLS_TCTI", tcti()), cmd.toArray(String[]::new));
         run(dir, Map.of("TPM2TOOLS_TCTI", tcti()), which("tpm2_flushcontext", "tpm2-tools"), "-t");
         return result;
+    }
+
+    /** The TPM's RSA EK certificate, as its maker wrote it into NV index 0x01c00002. */
+    public java.security.cert.X509Certificate ekCertificate() {
+        Path der = dir.resolve("ek-" + System.nanoTime() + ".der");
+        Result read = tpm2("tpm2_nvread", "0x1c00002", "-o", der.toString());
+        if (read.exit() != 0) {
+            throw new IllegalStateException("cannot read the EK certificate: " + read.output());
+        }
+        try (var in = Files.newInputStream(der)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the EK certificate in NV is not X.509: " + e.getMessage(), e);
+        }
     }
 
     /** A command's exit status and its output (standard output and error together). */

@@ -70,4 +70,25 @@ class SoftwareTpmIT {
             assertEquals(0, tpm.tpm2("tpm2_getcap", "properties-fixed").exit(), "the same TPM answers once its port is free again");
         }
     }
+
+    @Test
+    void the_vendor_publishes_a_revocation_list_of_the_ek_certificates_it_names() throws Exception {
+        SoftwareTpm.LocalCa ca = SoftwareTpm.LocalCa.in(dir.resolve("ca"));
+        try (SoftwareTpm one = SoftwareTpm.start(dir.resolve("one"), ca); SoftwareTpm two = SoftwareTpm.start(dir.resolve("two"), ca)) {
+            java.security.cert.X509Certificate revoked = one.ekCertificate();
+            java.security.cert.X509Certificate kept = two.ekCertificate();
+            assertEquals("CN=swtpm-localca", revoked.getIssuerX500Principal().getName());
+            assertEquals("CN=swtpm-localca", kept.getIssuerX500Principal().getName());
+            Path file = ca.revocationList(dir.resolve("vendor.crl"), revoked.getSerialNumber());
+            java.security.cert.X509CRL crl;
+            try (var in = Files.newInputStream(file)) {
+                crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(in);
+            }
+            try (var in = Files.newInputStream(ca.issuerCertificate())) {
+                crl.verify(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey());
+            }
+            assertTrue(crl.isRevoked(revoked));
+            assertFalse(crl.isRevoked(kept));
+        }
+    }
 }

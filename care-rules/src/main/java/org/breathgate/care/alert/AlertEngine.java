@@ -134,6 +134,11 @@ public final class AlertEngine {
                         + summaries.time(time) + ". A copy of the device may be in use, or the device lost its count. The first"
                         + " message is kept; please have a technician check the device.";
                 break;
+            case "key_superseded":
+                summary = "A message" + number + " was signed with the device's old key after the device had changed to a new key"
+                        + " (received " + summaries.time(time) + "). The device itself never does that: a copy of its old key may be in"
+                        + " use. The message was not kept as evidence; please have a technician check the device.";
+                break;
             case "photo_hash_mismatch":
                 summary = "A photo sent for the test" + number + " is not the photo the device recorded at that test (received "
                         + summaries.time(time) + "). It was not kept with the test; please have a technician check the device.";

@@ -11,6 +11,7 @@ import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
 import org.breathgate.receiver.app.config.SignInSecretFile;
+import org.breathgate.receiver.app.config.TpmVendors;
 import org.breathgate.receiver.app.ops.HealthServer;
 import org.breathgate.receiver.app.ops.Readiness;
 import org.breathgate.receiver.app.ops.ReceiverMetrics;
@@ -97,6 +98,8 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
@@ -445,15 +448,24 @@ public final class Receiver implements AutoCloseable {
                     ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES);
             return DeviceAttestation.notOffered(clock);
         }
-        List<String> pems = new ArrayList<>();
-        for (Path file : w.tpmVendorCaFiles()) {
-            try {
-                pems.add(Files.readString(file, StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                throw new ConfigException("cannot read " + ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES + " " + file + ": " + e.getMessage(), e);
-            }
+        TrustAnchors vendors = TpmVendors.read(w.tpmVendorCaFiles(), w.tpmVendorCrlFiles());
+        for (X509Certificate ca : vendors.withoutCrl()) {
+            LOG.info("EK certificates issued by {} are not checked for revocation: no {} of it", ca.getSubjectX500Principal().getName(),
+                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CRL_FILES);
         }
-        TrustAnchors vendors = TrustAnchors.fromPem(pems);
+        for (X509CRL stale : vendors.staleCrls(clock.instant())) {
+            LOG.warn("the revocation list of {} was due to be replaced on {}: it is still used, but fetch the vendor's newer one",
+                    stale.getIssuerX500Principal().getName(), stale.getNextUpdate().toInstant());
+        }
+        if (!vendors.crls().isEmpty()) {
+            AttestedKeyCheck.Result check = AttestedKeyCheck.run(registry, vendors);
+            for (AttestedKeyCheck.Finding f : check.findings()) {
+                LOG.warn("the attested key {} no longer passes: {} (breathgate-receiver tpm-check lists them; revoke the device"
+                        + " or enroll it again)", f.key(), f.detail());
+            }
+            LOG.info("attested device keys checked against the revocation lists: {} checked, {} no longer pass", check.checked(),
+                    check.findings().size());
+        }
         LOG.info("TPM attestation at enrollment offered{}: EK certificates must chain to {}", w.requireTpmKey() ? " and REQUIRED" : "",
                 vendors.roots().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
         return DeviceAttestation.offered(vendors, w.requireTpmKey(), clock, new SecureRandom());

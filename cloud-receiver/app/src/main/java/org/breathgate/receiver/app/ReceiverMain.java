@@ -37,7 +37,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "breathgate-receiver", mixinStandardHelpOptions = true, version = "breathgate-receiver 0.1.0",
         description = "Receives signed breathalyser evidence over MQTT, verifies it, stores it and acks it.",
         subcommands = {ReceiverMain.Enroll.class, ReceiverMain.Revoke.class, ReceiverMain.BrokerLogin.class, ReceiverMain.Gaps.class,
-                ReceiverMain.AuditVerify.class, AdminTokenCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
+                ReceiverMain.AuditVerify.class, AdminTokenCommand.class, TpmCheckCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class, PeopleCommand.class, WebhooksCommand.class, DeliveriesCommand.class})
 public final class ReceiverMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file; flags override it (keys: docs/receiver.md).")

@@ -110,6 +110,24 @@ class DeviceAlertsIT {
             assertFalse(bodies.get("bob@example.org").contains("case-17"), "a technician is not told whose case it is");
             assertTrue(bodies.values().stream().allMatch(b -> b.contains("could not be kept as evidence")), bodies.toString());
 
+            // After a rotation, a copy of the old key signs a number above one the new key signed: the device never does that.
+            receiver.registry().enroll(TestKeys.device("home-0001", 2).verificationKey());
+            try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device("home-0001", 2))) {
+                device.send(home1.soberReading(2));
+                assertEquals(new Ack.Entry(2, Ack.Result.STORED, null), device.nextAck(WAIT));
+            }
+            try (FakeDevice copy = FakeDevice.loggedIn(receiver, TestKeys.device("home-0001", 1))) {
+                copy.send(home1.soberReading(3));
+                assertEquals(new Ack.Entry(3, Ack.Result.QUARANTINED, "key_superseded"), copy.nextAck(WAIT));
+            }
+            receiver.awaitCareIdle(WAIT);
+            assertTrue(receiver.store().event("home-0001", 3).isEmpty(), "not kept as evidence");
+            Alert oldKey = receiver.care().alerts().alertsFor(ANNA).stream()
+                    .filter(a -> a.kind() == AlertKind.DEVICE_INTEGRITY && a.summary().contains("old key")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no integrity alert for the old key"));
+            assertEquals(List.of(3L), oldKey.evidence().stream().map(e -> e.seq()).toList());
+            assertTrue(mail.waitForIncomingEmail(WAIT.toMillis(), 4), "the old key's alert was not mailed to both");
+
             // A returned device still sending: evidence in no period, alerted on the client it was last lent to.
             SampleMessages home2 = SampleMessages.of("home-0002").at(Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS));
             try (FakeDevice device = FakeDevice.loggedIn(receiver, TestKeys.device("home-0002"))) {
@@ -129,7 +147,7 @@ class DeviceAlertsIT {
             assertEquals("case-18", unassigned.get(0).clientId());
             assertEquals(List.of(5L), unassigned.get(0).evidence().stream().map(e -> e.seq()).toList());
             assertEquals(2, receiver.unassignedEvidence(), "both counted");
-            assertTrue(mail.waitForIncomingEmail(WAIT.toMillis(), 4), "the unassigned-evidence alert was not mailed to both: "
+            assertTrue(mail.waitForIncomingEmail(WAIT.toMillis(), 6), "the unassigned-evidence alert was not mailed to both: "
                     + Arrays.toString(mail.getReceivedMessages()));
         } finally {
             mail.stop();

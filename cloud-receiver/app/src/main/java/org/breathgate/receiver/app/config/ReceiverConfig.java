@@ -86,6 +86,7 @@ public record ReceiverConfig(
     public static final String ENROLLMENT_BROKER_CA_FILE = "enrollment.broker-ca-file";
     public static final String ENROLLMENT_CODE_LIFETIME_HOURS = "enrollment.code-lifetime-hours";
     public static final String ENROLLMENT_TPM_VENDOR_CA_FILES = "enrollment.tpm-vendor-ca-files";
+    public static final String ENROLLMENT_TPM_VENDOR_CRL_FILES = "enrollment.tpm-vendor-crl-files";
     public static final String ENROLLMENT_REQUIRE_TPM_KEY = "enrollment.require-tpm-key";
     public static final String CARE_ZONE = "care.zone";
     public static final String RETENTION_RESULTS_AFTER_CASE_CLOSED = "retention.results-after-case-closed";
@@ -277,16 +278,19 @@ public record ReceiverConfig(
      * @param codeLifetimeHours  a new code's default lifetime; default 72, at most {@link #MAX_CODE_LIFETIME_HOURS}
      * @param tpmVendorCaFiles   PEM files of the TPM vendors' CA certificates (roots and the intermediates that issue EK
      *                           certificates) that device TPMs' EK certificates must chain to; empty: no TPM attestation offered
+     * @param tpmVendorCrlFiles  the vendors' certificate revocation lists (DER or PEM), each signed by one of those CAs: an EK
+     *                           certificate (or a CA in its chain) a list names is refused; empty: revocation is not checked
      * @param requireTpmKey      whether new enrollments must prove a key held in a TPM (and hardware-bound keys may not be
      *                           rotated to unattested ones); needs {@code tpmVendorCaFiles}
      */
     public record Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours, java.util.List<Path> tpmVendorCaFiles,
-                             boolean requireTpmKey) {
+                             java.util.List<Path> tpmVendorCrlFiles, boolean requireTpmKey) {
 
         public static final int DEFAULT_CODE_LIFETIME_HOURS = 72;
 
         public Enrollment {
             tpmVendorCaFiles = java.util.List.copyOf(tpmVendorCaFiles);
+            tpmVendorCrlFiles = java.util.List.copyOf(tpmVendorCrlFiles);
             if (requireTpmKey && tpmVendorCaFiles.isEmpty()) {
                 throw new IllegalArgumentException("requiring TPM keys needs the TPM vendors' CA files to check them against");
             }
@@ -294,7 +298,7 @@ public record ReceiverConfig(
 
         /** Without TPM attestation. */
         public Enrollment(String deviceBrokerUri, Path deviceBrokerCaFile, int codeLifetimeHours) {
-            this(deviceBrokerUri, deviceBrokerCaFile, codeLifetimeHours, java.util.List.of(), false);
+            this(deviceBrokerUri, deviceBrokerCaFile, codeLifetimeHours, java.util.List.of(), java.util.List.of(), false);
         }
 
         /**
@@ -493,7 +497,7 @@ public record ReceiverConfig(
             EMBEDDED_TLS_PORT, EMBEDDED_TLS_CERT_FILE, EMBEDDED_TLS_KEY_FILE, EMBEDDED_MAX_QUEUED_MESSAGES, BROKER_DEVICE_LOGINS, DATA_DIR, JDBC_URL, RECEIVER_KEY_FILE,
             RECEIVER_KEY_VERSION, MQTT_CLIENT_ID, MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CA_FILE, WEB_ENABLED, WEB_HOST, WEB_PORT, WEB_PUBLIC_URL,
             WEB_TLS_CERT_FILE, WEB_TLS_KEY_FILE, WEB_SESSION_IDLE_SECONDS, WEB_ACCESSIBILITY_CONTACT, DEVICE_API_ENABLED, DEVICE_API_HOST, DEVICE_API_PORT, DEVICE_API_PUBLIC_URL,
-            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, ENROLLMENT_TPM_VENDOR_CA_FILES, ENROLLMENT_REQUIRE_TPM_KEY, CARE_ZONE,
+            DEVICE_API_TLS_CERT_FILE, DEVICE_API_TLS_KEY_FILE, ENROLLMENT_BROKER_URI, ENROLLMENT_BROKER_CA_FILE, ENROLLMENT_CODE_LIFETIME_HOURS, ENROLLMENT_TPM_VENDOR_CA_FILES, ENROLLMENT_TPM_VENDOR_CRL_FILES, ENROLLMENT_REQUIRE_TPM_KEY, CARE_ZONE,
             RETENTION_RESULTS_AFTER_CASE_CLOSED, RETENTION_PHOTOS_AFTER_TAKEN, PHOTOS_STORAGE, MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURITY, MAIL_SMTP_USERNAME, MAIL_SMTP_PASSWORD_FILE,
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
             DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION,

@@ -29,7 +29,6 @@ import org.breathgate.receiver.app.config.ReceiverConfig.Database;
 import org.breathgate.receiver.app.config.ReceiverConfig.Delivery;
 import org.breathgate.receiver.app.config.ReceiverConfig.DeviceApi;
 import org.breathgate.receiver.app.config.ReceiverConfig.EmbeddedTls;
-import org.breathgate.attestation.TrustAnchors;
 import org.breathgate.receiver.app.config.ReceiverConfig.Enrollment;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mail;
 import org.breathgate.receiver.app.config.ReceiverConfig.Mqtt;
@@ -65,6 +64,7 @@ import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_BROKE
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_CODE_LIFETIME_HOURS;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_REQUIRE_TPM_KEY;
 import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES;
+import static org.breathgate.receiver.app.config.ReceiverConfig.ENROLLMENT_TPM_VENDOR_CRL_FILES;
 import static org.breathgate.receiver.app.config.ReceiverConfig.JDBC_URL;
 import static org.breathgate.receiver.app.config.ReceiverConfig.KEYS;
 import static org.breathgate.receiver.app.config.ReceiverConfig.MAIL_FROM;
@@ -453,39 +453,35 @@ final class ReceiverConfigLoader {
             deviceCa = mqttCaFile;
         }
         int lifetime = intValue(v, ENROLLMENT_CODE_LIFETIME_HOURS, Enrollment.DEFAULT_CODE_LIFETIME_HOURS, 1, MAX_CODE_LIFETIME_HOURS);
-        List<Path> vendorCas = new ArrayList<>();
-        String cas = v.get(ENROLLMENT_TPM_VENDOR_CA_FILES);
-        if (cas != null && !cas.isBlank()) {
-            List<String> pems = new ArrayList<>();
-            for (String part : cas.split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                Path file = readableFile(Map.of(ENROLLMENT_TPM_VENDOR_CA_FILES, part.strip()), ENROLLMENT_TPM_VENDOR_CA_FILES);
-                try {
-                    String pem = Files.readString(file, StandardCharsets.US_ASCII);
-                    if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-                        throw new IllegalArgumentException("no -----BEGIN CERTIFICATE----- in it");
-                    }
-                    pems.add(pem);
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + ": " + file + " is not PEM certificate(s): " + e.getMessage(), e);
-                }
-                vendorCas.add(file);
-            }
-            try {
-                TrustAnchors.fromPem(pems);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(ENROLLMENT_TPM_VENDOR_CA_FILES + " " + vendorCas + ": " + e.getMessage()
-                        + " (give the vendors' self-signed root certificates, and the intermediate CAs that issue EK certificates)", e);
-            }
+        List<Path> vendorCas = files(v, ENROLLMENT_TPM_VENDOR_CA_FILES);
+        List<Path> vendorCrls = files(v, ENROLLMENT_TPM_VENDOR_CRL_FILES);
+        if (!vendorCrls.isEmpty() && vendorCas.isEmpty()) {
+            throw new ConfigException(ENROLLMENT_TPM_VENDOR_CRL_FILES + " needs " + ENROLLMENT_TPM_VENDOR_CA_FILES
+                    + ": the CA certificates that signed the revocation lists");
+        }
+        if (!vendorCas.isEmpty()) {
+            TpmVendors.read(vendorCas, vendorCrls);
         }
         boolean require = booleanValue(v, ENROLLMENT_REQUIRE_TPM_KEY, false);
         if (require && vendorCas.isEmpty()) {
             throw new ConfigException(ENROLLMENT_REQUIRE_TPM_KEY + " = true needs " + ENROLLMENT_TPM_VENDOR_CA_FILES
                     + ": the TPM vendors' CA certificates that device TPMs' EK certificates chain to");
         }
-        return new Enrollment(deviceBroker, deviceCa, lifetime, vendorCas, require);
+        return new Enrollment(deviceBroker, deviceCa, lifetime, vendorCas, vendorCrls, require);
+    }
+
+    /** The readable files a comma-separated setting lists; none when it is not set. */
+    private static List<Path> files(Map<String, String> v, String key) {
+        List<Path> files = new ArrayList<>();
+        String listed = v.get(key);
+        if (listed != null) {
+            for (String part : listed.split(",")) {
+                if (!part.isBlank()) {
+                    files.add(readableFile(Map.of(key, part.strip()), key));
+                }
+            }
+        }
+        return List.copyOf(files);
     }
 
     private static DeviceApi deviceApi(Map<String, String> v) {

@@ -135,7 +135,7 @@ public final class DeviceRegistry implements KeyResolver {
             }
             return null;
         });
-        cache.remove(id);
+        cache.keySet().removeIf(k -> k.owner().equals(id.owner())); // a new version supersedes the older ones
         enrolled.remove(id.owner());
     }
 
@@ -266,8 +266,9 @@ public final class DeviceRegistry implements KeyResolver {
             return new KeyStatus.Unknown();
         }
         return read("key " + keyId, c -> {
-            try (PreparedStatement q = c.prepareStatement("select d.status, k.public_key, k.revoked_at_ms, k.key_type from devices d "
-                    + "left join device_keys k on k.device_id = d.device_id and k.key_version = ? where d.device_id = ?")) {
+            try (PreparedStatement q = c.prepareStatement("select d.status, k.public_key, k.revoked_at_ms, k.key_type,"
+                    + " (select max(l.key_version) from device_keys l where l.device_id = d.device_id) from devices d"
+                    + " left join device_keys k on k.device_id = d.device_id and k.key_version = ? where d.device_id = ?")) {
                 q.setInt(1, keyId.version());
                 q.setString(2, keyId.owner());
                 try (ResultSet rs = q.executeQuery()) {
@@ -285,7 +286,8 @@ public final class DeviceRegistry implements KeyResolver {
                     if (!rs.wasNull()) {
                         return new KeyStatus.RevokedKey();
                     }
-                    return new KeyStatus.Valid(VerificationKey.fromRaw(keyId, KeyType.valueOf(rs.getString(4)), raw));
+                    return new KeyStatus.Valid(VerificationKey.fromRaw(keyId, KeyType.valueOf(rs.getString(4)), raw),
+                            rs.getInt(5) > keyId.version());
                 }
             }
         });

@@ -7,8 +7,14 @@ import java.util.Objects;
 /** What the registry knows of one {@code kid}. */
 public sealed interface KeyStatus permits KeyStatus.Valid, KeyStatus.Unknown, KeyStatus.RevokedDevice, KeyStatus.RevokedKey {
 
-    /** An enrolled key of an active device: messages it signed are accepted. */
-    record Valid(VerificationKey key) implements KeyStatus {
+    /**
+     * An enrolled key of an active device: messages it signed are accepted.
+     *
+     * @param superseded whether the device has a later key version (a rotation): its evidence then needs the check of
+     *                   {@code EvidenceStore}'s {@code key_superseded}, as a device never signs with an older version after a
+     *                   newer one
+     */
+    record Valid(VerificationKey key, boolean superseded) implements KeyStatus {
         public Valid {
             Objects.requireNonNull(key, "key");
         }

@@ -34,6 +34,13 @@ public final class EvidenceStore {
 
     /** The quarantine reason for a sequence number reused with different content. */
     public static final String SEQ_REUSED = "seq_reused";
+    /**
+     * The quarantine reason for evidence signed by a superseded key version under a sequence number above the lowest one a
+     * later version of the same device signed. A device signs every event once, when it stores it, with the key it has then,
+     * and its numbers only grow; after a rotation it never signs with the old key again. So everything the old key signed has
+     * a lower number than anything the new key signed, and such a message was made by a copy of the old key.
+     */
+    public static final String KEY_SUPERSEDED = "key_superseded";
 
     /**
      * How much the quarantine keeps, so that a flood of bad input cannot fill the disk: rows are capped per device and class
@@ -111,6 +118,10 @@ public final class EvidenceStore {
         PreparedStatement insert = null;
         for (int i = 0; i < writes.size(); i++) {
             if (writes.get(i) instanceof Write.Evidence evidence) {
+                if (evidence.supersededKey() && signedAfterItsSuccessor(s, evidence, writes)) {
+                    results[i] = Write.Result.KEY_SUPERSEDED;
+                    continue;
+                }
                 insert = s.insertEvidence();
                 bindEvidence(insert, evidence);
                 insert.addBatch();
@@ -195,6 +206,44 @@ public final class EvidenceStore {
                 "sequence number " + event.seq() + " is already stored with different content (signed by "
                         + signed.keyId() + ")", signed.bytes(), write.receivedAt(), true));
         return Write.Result.SEQ_REUSED;
+    }
+
+    /**
+     * Whether {@code write}, signed by a superseded key version, carries a sequence number above the lowest one a later version
+     * of its device signed, stored or in this batch; if so it is quarantined as {@link #KEY_SUPERSEDED}. Only writes ingest
+     * marked {@link Write.Evidence#supersededKey()} pay for this query, so the latest key's evidence costs nothing more.
+     */
+    private boolean signedAfterItsSuccessor(Statements s, Write.Evidence write, List<? extends Write> batch) throws SQLException {
+        EvidenceEvent event = write.event();
+        int version = write.signed().keyId().version();
+        long lowest = Long.MAX_VALUE;
+        for (Write other : batch) {
+            if (other instanceof Write.Evidence e && e.event().deviceId().equals(event.deviceId()) && e.signed().keyId().version() > version) {
+                lowest = Math.min(lowest, e.event().seq());
+            }
+        }
+        PreparedStatement query = s.lowestSeqOfLaterKeys();
+        query.setString(1, event.deviceId());
+        query.setInt(2, version);
+        Integer laterVersion = null;
+        try (ResultSet rs = query.executeQuery()) {
+            if (rs.next()) {
+                long stored = rs.getLong(1);
+                if (!rs.wasNull() && stored < lowest) {
+                    lowest = stored;
+                    laterVersion = rs.getInt(2);
+                }
+            }
+        }
+        if (event.seq() <= lowest) {
+            return false;
+        }
+        insertQuarantine(s, new Write.Quarantine(KEY_SUPERSEDED, write.misroutedTopic(), event.deviceId(), event.seq(),
+                "signed by " + write.signed().keyId() + ", a superseded key version, under sequence number " + event.seq()
+                        + ", above " + lowest + " which " + (laterVersion == null ? "a later version" : event.deviceId() + ":" + laterVersion)
+                        + " already signed: the device never signs with an older key after a newer one (a copy of the old key?)",
+                write.signed().bytes(), write.receivedAt(), true));
+        return true;
     }
 
     /** {@code header.payload} of a compact JWS: what its signature covers. */
@@ -363,6 +412,7 @@ public final class EvidenceStore {
         private PreparedStatement countMisrouted;
         private PreparedStatement selectTally;
         private PreparedStatement upsertTally;
+        private PreparedStatement lowestSeqOfLaterKeys;
 
         Statements(Connection connection) {
             this.connection = connection;
@@ -442,11 +492,22 @@ public final class EvidenceStore {
             return upsertTally;
         }
 
+        /** The device's lowest stored sequence number signed by a key version above the given one, and that version. */
+        PreparedStatement lowestSeqOfLaterKeys() throws SQLException {
+            if (lowestSeqOfLaterKeys == null) {
+                // In sequence order along the (device_id, seq) index, stopping at the first later version's row: no index of its own,
+                // so the writes of every reading pay nothing for a query only a superseded key's messages make.
+                lowestSeqOfLaterKeys = connection.prepareStatement("select seq, key_version from evidence where device_id = ?"
+                        + " and key_version > ? order by seq limit 1");
+            }
+            return lowestSeqOfLaterKeys;
+        }
+
         @Override
         public void close() throws SQLException {
             SQLException failure = null;
             for (PreparedStatement statement : new PreparedStatement[] {insertEvidence, selectCompact, upsertStatus,
-                    updateStatusAlways, insertQuarantine, countMisrouted, selectTally, upsertTally}) {
+                    updateStatusAlways, insertQuarantine, countMisrouted, selectTally, upsertTally, lowestSeqOfLaterKeys}) {
                 if (statement != null) {
                     try {
                         statement.close();

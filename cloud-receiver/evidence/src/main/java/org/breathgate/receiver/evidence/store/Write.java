@@ -16,13 +16,21 @@ public sealed interface Write permits Write.Evidence, Write.Status, Write.Quaran
      * @param misroutedTopic the topic it arrived on when that was not its own type's topic (stored all the same: its signed
      *                       type decides; the mismatch is recorded), or null
      * @param clockCheck     null when the device's clock agreed with the receiver's at arrival; else why it was not believed
+     * @param supersededKey  whether the device had a later key version than the one that signed it when it arrived: the store
+     *                       then checks it against the evidence of the later versions ({@link Result#KEY_SUPERSEDED})
      */
-    record Evidence(SignedMessage signed, Instant receivedAt, String misroutedTopic, String clockCheck) implements Write {
+    record Evidence(SignedMessage signed, Instant receivedAt, String misroutedTopic, String clockCheck, boolean supersededKey)
+            implements Write {
         public Evidence {
             Objects.requireNonNull(receivedAt, "receivedAt");
             if (!(signed.message() instanceof EvidenceEvent)) {
                 throw new IllegalArgumentException("not evidence: " + signed.message().type());
             }
+        }
+
+        /** Signed by the device's latest key version. */
+        public Evidence(SignedMessage signed, Instant receivedAt, String misroutedTopic, String clockCheck) {
+            this(signed, receivedAt, misroutedTopic, clockCheck, false);
         }
 
         /** Arrived on its own topic, its clock not questioned. */
@@ -82,6 +90,11 @@ public sealed interface Write permits Write.Evidence, Write.Status, Write.Quaran
         DUPLICATE,
         /** The sequence number was already stored with different bytes: quarantined as {@code seq_reused}. */
         SEQ_REUSED,
+        /**
+         * Signed by a superseded key version under a sequence number above one a later version already signed: quarantined as
+         * {@code key_superseded}, since the device itself never does that (after a rotation it signs only with the new key).
+         */
+        KEY_SUPERSEDED,
         /** Status saved as the device's latest. */
         STATUS_SAVED,
         /** Quarantined as asked. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,11 @@ class DeviceRegistryIT {
         try (Database database = databases.open(dialect)) {
             DeviceRegistry registry = new DeviceRegistry(database, clock);
             registry.enroll(TestKeys.device("home-0001", 1).verificationKey());
+            assertFalse(assertInstanceOf(KeyStatus.Valid.class, registry.status(new KeyId("home-0001", 1))).superseded());
             registry.enroll(TestKeys.device("home-0001", 2).verificationKey());
+            assertTrue(assertInstanceOf(KeyStatus.Valid.class, registry.status(new KeyId("home-0001", 1))).superseded(),
+                    "a rotation supersedes the cached older version at once");
+            assertFalse(assertInstanceOf(KeyStatus.Valid.class, registry.status(new KeyId("home-0001", 2))).superseded());
             registry.revokeKey(new KeyId("home-0001", 1));
 
             assertInstanceOf(KeyStatus.RevokedKey.class, registry.status(new KeyId("home-0001", 1)));

@@ -135,6 +135,48 @@ class EvidenceStoreIT {
         }
     }
 
+    /** Evidence signed by version 1 of home-0001 after a rotation to version 2: ingest marks it superseded. */
+    private static Write.Evidence byOldKey(SignedMessage signed) {
+        return new Write.Evidence(signed, NOW, null, null, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void the_old_key_signing_above_a_number_the_new_key_signed_is_quarantined_and_the_outbox_tail_stored(Database.Dialect dialect)
+            throws SQLException {
+        MessageSigner newKey = new MessageSigner(org.breathgate.testkit.TestKeys.device("home-0001", 2));
+        try (Database database = databases.open(dialect)) {
+            EvidenceStore store = new EvidenceStore(database);
+            EvidenceReader reader = new EvidenceReader(database);
+            store.write(List.of(evidence(home.sign(home.soberReading(1))), evidence(home.sign(home.soberReading(2)))));
+            // rotated: until the new key's first event is stored, nothing tells an old-key event from the outbox's tail
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(byOldKey(home.sign(home.soberReading(3))))));
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(evidence(newKey.sign(home.soberReading(5))))));
+
+            // the outbox's tail, signed before the rotation, arrives late: below 5, it is the device's
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(byOldKey(home.sign(home.soberReading(4))))));
+            assertEquals(List.of(Write.Result.DUPLICATE), store.write(List.of(byOldKey(home.sign(home.soberReading(3))))));
+            // above 5, the old key signed after the new one: the device never does that
+            SignedMessage forged = home.sign(home.soberReading(6));
+            assertEquals(List.of(Write.Result.KEY_SUPERSEDED), store.write(List.of(byOldKey(forged))));
+
+            assertTrue(reader.event("home-0001", 6).isEmpty(), "not evidence");
+            assertEquals(5, reader.count("home-0001"));
+            assertEquals(Map.of("key_superseded", 1L), reader.quarantineCounts());
+            QuarantineRecord record = reader.quarantine("home-0001").get(0);
+            assertEquals(6L, record.seq());
+            assertArrayEquals(forged.bytes(), record.raw());
+            assertTrue(record.detail().contains("home-0001:1") && record.detail().contains("above 5") && record.detail().contains("home-0001:2"),
+                    record.detail());
+
+            // in one batch the new key's event counts before it is stored
+            assertEquals(List.of(Write.Result.STORED, Write.Result.KEY_SUPERSEDED), store.write(List.of(
+                    evidence(newKey.sign(home.soberReading(10))), byOldKey(home.sign(home.soberReading(12))))));
+            // a write not marked superseded (the latest key's) is never checked
+            assertEquals(List.of(Write.Result.STORED), store.write(List.of(evidence(home.sign(home.soberReading(13))))));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Database.Dialect.class)
     void gaps_show_holes_and_the_tail_the_status_reported(Database.Dialect dialect) throws SQLException {

@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Old key versions stay valid after a rotation</b> for verifying evidence: the device's outbox
  * may still hold readings signed with the old key, and evidence once accepted must stay verifiable.
  * Only signed <em>requests</em> must come from the current key (401 {@code invalid_signature} for a
- * superseded kid). Reporting a post-rotation {@code seq} signed with a superseded key as
- * {@code key_superseded} is not implemented yet.
+ * superseded kid). Evidence a superseded key signs after a later one did is quarantined by the store as
+ * {@code key_superseded} ({@link org.breathgate.receiver.evidence.store.EvidenceStore#KEY_SUPERSEDED}).
  *
  * <p>Order of checks: device exists (404) and is active (410); the JWS, its kid (the current key),
  * signature and typ (401 / 400); the payload's {@code type}, {@code device_id}, {@code iat} within

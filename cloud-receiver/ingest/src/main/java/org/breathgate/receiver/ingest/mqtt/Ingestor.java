@@ -121,7 +121,9 @@ final class Ingestor {
         if (message instanceof PhotoChunk chunk) {
             return Decision.photo(chunk, misrouted);
         }
-        return new Decision(new Write.Evidence(signed, receivedAt, misrouted ? topic : null, clockCheck), true, null, null, misrouted);
+        boolean superseded = looked[0] instanceof KeyStatus.Valid valid && valid.superseded();
+        return new Decision(new Write.Evidence(signed, receivedAt, misrouted ? topic : null, clockCheck, superseded), true, null, null,
+                misrouted);
     }
 
     /** A quarantine decision for input nobody authenticated: never acked. */

@@ -605,11 +605,14 @@ public final class MqttIngest implements AutoCloseable {
                 stats.countDuplicate();
                 return new Ack.Entry(((Write.Evidence) write).event().seq(), Ack.Result.DUPLICATE, null);
             }
-            case SEQ_REUSED -> {
+            case SEQ_REUSED, KEY_SUPERSEDED -> {
                 Write.Evidence evidence = (Write.Evidence) write;
-                quarantined(new EvidenceListener.Quarantined(QuarantineReasons.SEQ_REUSED, evidence.event().deviceId(), evidence.event().seq(),
-                        "sequence number reused with different content (tamper alarm)", true, true, evidence.receivedAt()), topic);
-                return new Ack.Entry(evidence.event().seq(), Ack.Result.QUARANTINED, QuarantineReasons.SEQ_REUSED);
+                String reason = result == Write.Result.SEQ_REUSED ? QuarantineReasons.SEQ_REUSED : QuarantineReasons.KEY_SUPERSEDED;
+                String detail = result == Write.Result.SEQ_REUSED ? "sequence number reused with different content (tamper alarm)"
+                        : "signed by the superseded key " + evidence.signed().keyId() + " after a later key (tamper alarm)";
+                quarantined(new EvidenceListener.Quarantined(reason, evidence.event().deviceId(), evidence.event().seq(), detail, true, true,
+                        evidence.receivedAt()), topic);
+                return new Ack.Entry(evidence.event().seq(), Ack.Result.QUARANTINED, reason);
             }
             case STATUS_SAVED -> {
                 stats.countStatus();

@@ -17,6 +17,11 @@ public final class QuarantineReasons {
     public static final String WRONG_TOPIC = "wrong_topic";
     /** The sequence number was already stored with different content: a tamper alarm. */
     public static final String SEQ_REUSED = org.breathgate.receiver.evidence.store.EvidenceStore.SEQ_REUSED;
+    /**
+     * Evidence signed by a superseded key version under a sequence number above one a later version signed: a tamper alarm
+     * (a copy of the old key), as the device never signs with an older key after a newer one.
+     */
+    public static final String KEY_SUPERSEDED = org.breathgate.receiver.evidence.store.EvidenceStore.KEY_SUPERSEDED;
     /** The message was valid but could not be stored even on its own (see the detail). */
     public static final String STORE_FAILED = "store_failed";
     /** The receiver failed on this message for a reason of its own (a bug; see the detail and log). */
