@@ -97,12 +97,58 @@ public final class AttestationJson {
      * receiver's credential activation, recorded by {@code attested_at}.
      */
     public static ObjectNode record(String kid, PendingChallenge pending, AttestationProof proof, HardwareBinding binding) {
+        return record(kid, pending.request(), pending.challenge().nonce(), proof, binding);
+    }
+
+    /**
+     * The record of a key rotated within the TPM ({@link AttestationVerifier#verifyRotation}): the EK certificate and AK of
+     * {@code previous} (the record of the key that signed the rotation), the rotation request's nonce, the AK's certification
+     * of the new key, and in {@code result} also {@code rotated_from} (the previous key's kid) and {@code ak_activated_at}
+     * (when a receiver's credential activation showed that AK in that TPM: at enrollment, carried from record to record).
+     */
+    public static ObjectNode rotationRecord(String kid, JsonNode previous, byte[] nonce, AttestationProof proof, HardwareBinding binding)
+            throws AttestationException {
+        ObjectNode o = record(kid, request(previous), nonce, proof, binding);
+        ObjectNode r = (ObjectNode) o.get("result");
+        r.put("rotated_from", text(previous, "kid"));
+        r.put("ak_activated_at", akActivatedAt(previous).toString());
+        return o;
+    }
+
+    /** When a receiver saw the record's AK activated in its EK's TPM: at enrollment, or as carried by a rotation. */
+    public static Instant akActivatedAt(JsonNode record) throws AttestationException {
+        JsonNode result = record.path("result");
+        try {
+            return Instant.parse(result.hasNonNull("ak_activated_at") ? result.get("ak_activated_at").asText() : text(result, "attested_at"));
+        } catch (DateTimeParseException e) {
+            throw new AttestationException(Refusal.MALFORMED, "the record's result.attested_at is not an RFC 3339 time", e);
+        }
+    }
+
+    /**
+     * The {@code attestation} of a key rotation request (docs/protocol.md): {@code key_public}, {@code creation_data},
+     * {@code certify_info} and {@code certify_signature}, with no challenge or secret (the AK was activated at enrollment).
+     */
+    public static AttestationProof rotationProof(JsonNode o) throws AttestationException {
+        return new AttestationProof("rotation", new byte[0], bytes(o, "key_public"), bytes(o, "creation_data"), bytes(o, "certify_info"),
+                bytes(o, "certify_signature"));
+    }
+
+    /** A rotation request's {@code attestation} object ({@link #rotationProof} reads it). */
+    public static ObjectNode toRotationJson(AttestationProof proof) {
+        ObjectNode o = toJson(proof);
+        o.remove("challenge_id");
+        o.remove("secret");
+        return o;
+    }
+
+    private static ObjectNode record(String kid, AttestationRequest request, byte[] nonce, AttestationProof proof, HardwareBinding binding) {
         ObjectNode o = JSON.createObjectNode();
         o.put("format", RECORD_FORMAT);
         o.put("kid", kid);
         o.put("key_sha256", binding.keyFingerprint());
-        o.setAll(toJson(pending.request()));
-        o.put("nonce", B64.encodeToString(pending.challenge().nonce()));
+        o.setAll(toJson(request));
+        o.put("nonce", B64.encodeToString(nonce));
         ObjectNode p = toJson(proof);
         p.remove("secret");
         p.remove("challenge_id");

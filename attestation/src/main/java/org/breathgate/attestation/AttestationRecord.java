@@ -34,7 +34,7 @@ public final class AttestationRecord {
      * @param attestedAt          when the receiver verified the attestation (and activated the credential)
      */
     public record Checked(String kid, String tpmManufacturer, String tpmModel, String ekCertificateSha256, String ekIssuer,
-                          Optional<String> chainedTo, Instant attestedAt) {
+                          Optional<String> chainedTo, Instant attestedAt, Instant akActivatedAt, Optional<String> rotatedFrom) {
     }
 
     private AttestationRecord() {
@@ -85,6 +85,7 @@ public final class AttestationRecord {
             model = ek.model();
             chainedTo = Optional.of(ek.anchor());
         }
-        return new Checked(kid, manufacturer, model, ekSha256, result.path("ek_issuer").asText(""), chainedTo, attestedAt);
+        return new Checked(kid, manufacturer, model, ekSha256, result.path("ek_issuer").asText(""), chainedTo, attestedAt,
+                AttestationJson.akActivatedAt(record), Optional.ofNullable(result.path("rotated_from").textValue()));
     }
 }

@@ -1,5 +1,7 @@
 package org.breathgate.attestation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -109,6 +111,29 @@ public final class AttestationVerifier {
         return new HardwareBinding(enrolledKey.fingerprint(), ek.manufacturer(), ek.model(), ek.version(), attest.firmwareVersion(),
                 HexFormat.of().formatHex(TpmStructures.sha256(pending.request().ekCertificate())),
                 ek.certificate().getIssuerX500Principal().getName(), ek.anchor(), now);
+    }
+
+    /**
+     * A key rotated within the TPM: the AK of the device's current, attested key (its {@code currentRecord}: the TPM the EK
+     * certificate names, the AK a receiver's credential activation found in it at enrollment) certified the new key's
+     * creation, with {@code nonce} (the signed rotation request's own, which the receiver checks is fresh and unused) as
+     * qualifying data. The EK chain, and the revocation lists, are checked again now.
+     *
+     * @param currentRecord the attestation record of the key that signed the rotation request
+     * @param newKey        the rotated key (its JWK), which must be the certified one
+     */
+    public HardwareBinding verifyRotation(JsonNode currentRecord, byte[] nonce, AttestationProof proof, VerificationKey newKey)
+            throws AttestationException {
+        Objects.requireNonNull(currentRecord, "currentRecord");
+        Objects.requireNonNull(newKey, "newKey");
+        AttestationRequest request = AttestationJson.request(currentRecord);
+        Instant now = clock.instant();
+        EkCertificates.Verified ek = EkCertificates.verify(request.ekCertificate(), request.ekChain(), trust, now);
+        TpmStructures.EccPublic ak = TpmStructures.eccPublicFromTpm2b(request.akPublic());
+        TpmStructures.CreationAttest attest = checkCertification(ak, nonce, proof, newKey);
+        return new HardwareBinding(newKey.fingerprint(), ek.manufacturer(), ek.model(), ek.version(), attest.firmwareVersion(),
+                HexFormat.of().formatHex(TpmStructures.sha256(request.ekCertificate())), ek.certificate().getIssuerX500Principal().getName(),
+                ek.anchor(), now);
     }
 
     /** The parts of step 2 that do not need the secret: what the AK certified, about which key, with which nonce. */

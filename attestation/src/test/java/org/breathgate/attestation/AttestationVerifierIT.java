@@ -31,6 +31,7 @@ class AttestationVerifierIT {
     @TempDir
     Path dir;
 
+    private SoftwareTpm.LocalCa vendor;
     private SoftwareTpm tpm;
     private ToolsDevice device;
     private AttestationVerifier verifier;
@@ -38,7 +39,7 @@ class AttestationVerifierIT {
 
     @BeforeEach
     void start() throws Exception {
-        SoftwareTpm.LocalCa vendor = SoftwareTpm.LocalCa.in(dir.resolve("vendor-ca"));
+        vendor = SoftwareTpm.LocalCa.in(dir.resolve("vendor-ca"));
         tpm = SoftwareTpm.start(dir.resolve("tpm"), vendor);
         device = new ToolsDevice(tpm, dir.resolve("tpm"));
         clock.set(Instant.now().plusSeconds(1)); // the vendor CA and EK certificate were just made, valid from this second on
@@ -77,6 +78,52 @@ class AttestationVerifierIT {
         assertEquals(key.fingerprint(), record.get("key_sha256").asText());
         assertTrue(!record.has("secret") && record.has("certify_info") && record.has("ek_certificate") && record.has("nonce"), record.toString());
         assertEquals("swtpm", record.get("result").get("tpm_model").asText());
+    }
+
+    @Test
+    void a_key_rotated_within_the_tpm_is_attested_by_the_enrolled_keys_attestation_key_and_its_record_checks_offline() throws Exception {
+        PendingChallenge pending = verifier.challenge(device.begin());
+        byte[] secret = device.activate(pending.challenge());
+        VerificationKey first = device.createKey("key");
+        AttestationProof enrolled = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        var firstRecord = AttestationJson.record("home-0042:1", pending, enrolled, verifier.verify(pending, enrolled, first));
+
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce); // the signed rotation request's own nonce
+        VerificationKey rotated = device.createKey("rotated");
+        AttestationProof proof = AttestationJson.rotationProof(AttestationJson.toRotationJson(
+                device.certify("rotated", pending.challenge(), new byte[0], nonce)));
+        clock.set(clock.instant().plusSeconds(3600));
+        HardwareBinding binding = verifier.verifyRotation(firstRecord, nonce, proof, rotated);
+        assertEquals(rotated.fingerprint(), binding.keyFingerprint());
+        assertEquals(clock.instant(), binding.attestedAt());
+
+        var record = AttestationJson.rotationRecord("home-0042:2", firstRecord, nonce, proof, binding);
+        assertEquals("home-0042:1", record.get("result").get("rotated_from").asText());
+        assertEquals(firstRecord.get("result").get("attested_at").asText(), record.get("result").get("ak_activated_at").asText());
+        assertEquals(firstRecord.get("ak_public").asText(), record.get("ak_public").asText(), "the same TPM's attestation key");
+        AttestationRecord.Checked checked = AttestationRecord.check(record, rotated, trusting(vendor));
+        assertEquals("home-0042:2", checked.kid());
+        assertEquals(java.util.Optional.of("home-0042:1"), checked.rotatedFrom());
+        assertEquals(Instant.parse(firstRecord.get("result").get("attested_at").asText()), checked.akActivatedAt(),
+                "the AK's activation was at enrollment, not at the rotation");
+
+        // the certification must carry this request's nonce, be about this key, and come from the enrolled key's AK
+        byte[] other = nonce.clone();
+        other[0] ^= 1;
+        assertEquals(Refusal.WRONG_NONCE, assertThrows(AttestationException.class,
+                () -> verifier.verifyRotation(firstRecord, other, proof, rotated)).refusal());
+        assertEquals(Refusal.DIFFERENT_KEY, assertThrows(AttestationException.class,
+                () -> verifier.verifyRotation(firstRecord, nonce, proof, first)).refusal());
+        try (SoftwareTpm forgers = SoftwareTpm.start(dir.resolve("forger"), SoftwareTpm.LocalCa.in(dir.resolve("forger-ca")))) {
+            ToolsDevice forger = new ToolsDevice(forgers, dir.resolve("forger"));
+            forger.begin();
+            VerificationKey elsewhere = forger.createKey("elsewhere");
+            AttestationProof foreign = forger.certify("elsewhere", pending.challenge(), new byte[0], nonce);
+            assertEquals(Refusal.BAD_ATTESTATION_SIGNATURE, assertThrows(AttestationException.class,
+                    () -> verifier.verifyRotation(firstRecord, nonce, foreign, elsewhere)).refusal(),
+                    "a key another TPM made, certified by that TPM's AK");
+        }
     }
 
     @Test

@@ -187,7 +187,9 @@ public final class VerifyCommand implements Callable<Integer> {
                     + (vendors.withoutCrl().isEmpty() ? "" : "; not checked for revocation: what "
                     + vendors.withoutCrl().stream().map(c -> c.getSubjectX500Principal().getName()).toList() + " issued"));
         }
-        out.println("  That the attestation key was in that same TPM was checked by the receiver at " + checked.attestedAt()
+        checked.rotatedFrom().ifPresent(previous -> out.println("  A rotation from key " + previous + ": that key's attestation key"
+                + " certified this key's creation (checked now)"));
+        out.println("  That the attestation key was in that same TPM was checked by the receiver at " + checked.akActivatedAt()
                 + " (credential activation; not repeatable offline)");
         return VALID;
     }

@@ -52,8 +52,9 @@ import picocli.CommandLine;
  * local "vendor" CA) enrolls against a real receiver that trusts that vendor and requires TPM keys; the receiver verifies
  * the attestation and registers the key as P-256 and hardware-bound with its record; the agent's readings, signed inside
  * the TPM (ES256), are stored and verify with the enrolled key. A device with a file key is refused by that receiver, and so
- * is a device whose TPM's EK certificate is on the vendor's revocation list; when the vendor's next list revokes the enrolled
- * TPM too, {@code breathgate-receiver tpm-check} finds it.
+ * is a device whose TPM's EK certificate is on the vendor's revocation list. {@code breathgate-agent rotate-key} rotates the
+ * key within the TPM, certified by its attestation key, and the receiver registers the new key as attested; when the
+ * vendor's next list revokes the enrolled TPM too, {@code breathgate-receiver tpm-check} finds both keys.
  */
 class TpmEnrollmentIT {
 
@@ -158,16 +159,27 @@ class TpmEnrollmentIT {
                     await(() -> daemon.agent().outboxStats().depth() == 0, Duration.ofSeconds(30), "the receiver's acks");
                 }
 
+                // The technician rotates the key within the TPM: its attestation key certifies the new key, which this service
+                // (requiring TPM keys) registers as attested.
+                Run rotate = cli("rotate-key", "--config-dir", device.resolve("etc").toString(), "--data-dir", device.resolve("var").toString());
+                assertEquals(0, rotate.exitCode(), rotate.toString());
+                assertTrue(rotate.out().contains("The TPM's attestation key certified that it made the new key."), rotate.toString());
+                List<DeviceKey> keys = bed.receiver.registry().device(deviceId).orElseThrow().keys();
+                assertEquals(2, keys.size(), keys.toString());
+                assertTrue(keys.get(1).hardwareBound(), "the rotated key is attested too");
+                assertEquals(deviceId + ":1", JSON.readTree(keys.get(1).attestation().record()).get("result").get("rotated_from").asText());
+
                 // The vendor's next list revokes the enrolled TPM too: tpm-check finds the device already enrolled with it.
                 Run passing = tpmCheck(vendorCas, crl);
                 assertEquals(0, passing.exitCode(), passing.toString());
-                assertTrue(passing.out().contains("1 attested keys checked") && passing.out().contains("all pass"), passing.toString());
+                assertTrue(passing.out().contains("2 attested keys checked") && passing.out().contains("all pass"), passing.toString());
                 Path newer = vendor.revocationList(dir.resolve("vendor-2.crl"), flawed.ekCertificate().getSerialNumber(),
                         tpm.ekCertificate().getSerialNumber());
                 Run found = tpmCheck(vendorCas, newer);
                 assertEquals(3, found.exitCode(), found.toString());
                 assertTrue(found.out().contains(deviceId + ":1: ek_revoked: the EK certificate (serial "), found.toString());
-                assertTrue(found.out().contains("1 no longer pass"), found.toString());
+                assertTrue(found.out().contains(deviceId + ":2: ek_revoked: the EK certificate (serial "), found.toString());
+                assertTrue(found.out().contains("2 no longer pass"), found.toString());
             }
         }
     }

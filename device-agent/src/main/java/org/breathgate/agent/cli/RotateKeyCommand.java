@@ -22,8 +22,10 @@ import org.breathgate.agent.enroll.StagedFiles;
 import org.breathgate.agent.evidence.DeviceKeyFile;
 import org.breathgate.agent.evidence.KeyFileException;
 import org.breathgate.agent.tpm.Tpm2Tools;
+import org.breathgate.agent.tpm.TpmAttestor;
 import org.breathgate.agent.tpm.TpmException;
 import org.breathgate.agent.tpm.TpmKey;
+import org.breathgate.attestation.AttestationJson;
 import org.breathgate.protocol.KeyId;
 import org.breathgate.protocol.VerificationKey;
 import java.util.Optional;
@@ -80,6 +82,9 @@ final class RotateKeyCommand implements Callable<Integer> {
             if (Files.exists(pending)) {
                 fresh = DeviceKeyFile.load(pending, next).verificationKey();
                 freshFile = Files.readAllBytes(pending);
+                if (tpm) {
+                    freshTpmKey = Optional.of(TpmKey.read(pending, next));
+                }
                 t.say("Retrying with the new key made by an earlier attempt (" + pending + ").");
             } else if (tpm) {
                 oldTpmKey = Optional.of(TpmKey.read(c.keyFile(), old));
@@ -104,12 +109,17 @@ final class RotateKeyCommand implements Callable<Integer> {
         } catch (KeyFileException | IOException | IllegalArgumentException ex) {
             throw new CliException(Exit.IO, "cannot keep the new key in " + pending + ": " + ex.getMessage(), ex);
         }
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
         ObjectNode payload = JSON.createObjectNode();
         payload.put("type", "key_rotation");
         payload.put("device_id", c.deviceId());
         payload.set("new_key", readTree(fresh.toJwk()));
         payload.put("iat", Clock.systemUTC().instant().getEpochSecond());
-        payload.put("nonce", nonce());
+        payload.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+        if (freshTpmKey.isPresent()) {
+            attest(t, freshTpmKey.get(), nonce, payload);
+        }
         t.say("Announcing key " + next + " to " + e.receiverUrl() + " (signed with " + old + ") ...");
         String request;
         try {
@@ -185,6 +195,27 @@ final class RotateKeyCommand implements Callable<Integer> {
         }
         t.say(Services.restartIfRunning());
         return Exit.OK;
+    }
+
+    /**
+     * When the TPM holds the attestation key made at enrollment, has it certify the new key's creation with the request's
+     * nonce ({@code attestation} in the request): a receiver that attested the current key then registers the new one as
+     * attested too. Without that key (a receiver that did not offer attestation at enrollment) nothing is added.
+     */
+    private static void attest(Terminal t, TpmKey fresh, byte[] nonce, ObjectNode payload) {
+        try (Tpm2Tools tools = new Tpm2Tools(fresh.tcti())) {
+            TpmAttestor attestor = new TpmAttestor(tools);
+            if (!attestor.hasAttestationKey()) {
+                t.say("This TPM has no attestation key (the receiver did not attest it at setup): the new key is announced without"
+                        + " the TPM's certification.");
+                return;
+            }
+            payload.set("attestation", AttestationJson.toRotationJson(attestor.certifyCreation(fresh, nonce)));
+            t.say("The TPM's attestation key certified that it made the new key.");
+        } catch (TpmException ex) {
+            throw new CliException(Exit.KEY, "the TPM could not certify the new key: " + ex.getMessage() + ". Nothing was sent; run"
+                    + " rotate-key again (the new key is kept for it). The device keeps its key.", ex);
+        }
     }
 
     private static void stagePending(Path pending, byte[] bytes) throws IOException {

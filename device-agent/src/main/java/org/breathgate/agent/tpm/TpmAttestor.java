@@ -76,13 +76,28 @@ public final class TpmAttestor {
 
     /** TPM2_CertifyCreation of {@code key} by the AK, with the challenge's nonce as qualifying data. */
     public AttestationProof certify(TpmKey key, Challenge challenge, byte[] secret) throws TpmException {
+        AttestationProof certified = certifyCreation(key, challenge.nonce());
+        return new AttestationProof(challenge.id(), secret, certified.keyPublic(), certified.creationData(), certified.certifyInfo(),
+                certified.certifySignature());
+    }
+
+    /** Whether this TPM holds the attestation key (made at enrollment, when the receiver offered attestation). */
+    public boolean hasAttestationKey() throws TpmException {
+        return tpm.persistentHandles().contains(AK_HANDLE);
+    }
+
+    /**
+     * TPM2_CertifyCreation of {@code key} by the AK with {@code nonce} as qualifying data: for a key rotated within the TPM,
+     * the request's own nonce (docs/protocol.md, "Signed device requests"); no challenge, no secret.
+     */
+    public AttestationProof certifyCreation(TpmKey key, byte[] nonce) throws TpmException {
         tpm.write("key.chash", key.creationHash());
         tpm.write("key.ticket", key.creationTicket());
         try {
             tpm.run("Certifying the device key's creation", "tpm2_certifycreation", "-C", Tpm2Tools.hex(AK_HANDLE),
-                    "-c", Tpm2Tools.hex(key.handle()), "-d", "key.chash", "-t", "key.ticket", "-q", HexFormat.of().formatHex(challenge.nonce()),
+                    "-c", Tpm2Tools.hex(key.handle()), "-d", "key.chash", "-t", "key.ticket", "-q", HexFormat.of().formatHex(nonce),
                     "-g", "sha256", "-s", "ecdsa", "-o", "certify.sig", "--attestation", "certify.attest");
-            return new AttestationProof(challenge.id(), secret, key.keyPublic(), key.creationData(), tpm.take("certify.attest"),
+            return new AttestationProof("rotation", new byte[0], key.keyPublic(), key.creationData(), tpm.take("certify.attest"),
                     tpm.take("certify.sig"));
         } finally {
             tpm.delete("key.chash");

@@ -416,19 +416,20 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = adminToken;
+                    DeviceAttestation attestation = deviceAttestation(config.enrollment());
                     if (deviceBrokerUri().isPresent() && deviceBrokerCaPem().isPresent()) {
-                        routes.add(enrollmentApi(url, identity, token));
+                        routes.add(enrollmentApi(url, identity, token, attestation));
                     } else {
                         LOG.warn("device enrollment NOT served: it needs the broker as devices reach it and its CA certificate;"
                                 + " set {} (ssl://host:port) and {} (PEM)", ReceiverConfig.ENROLLMENT_BROKER_URI,
                                 ReceiverConfig.ENROLLMENT_BROKER_CA_FILE);
                     }
-                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts, config.enrollment().requireTpmKey()));
+                    routes.add(new DeviceRequestsApi(database, registry, clock, brokerAccounts, attestation));
                     return routes;
                 });
     }
 
-    private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token) {
+    private EnrollmentApi enrollmentApi(URI url, TlsIdentity identity, AdminToken token, DeviceAttestation attestation) {
         ReceiverConfig.Enrollment w = config.enrollment();
         EnrollmentSettings settings;
         try {
@@ -438,7 +439,7 @@ public final class Receiver implements AutoCloseable {
             throw new ConfigException("enrollment settings: " + e.getMessage(), e);
         }
         return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
-                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), deviceAttestation(w));
+                identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), attestation);
     }
 
     /** TPM attestation at enrollment: offered when TPM vendors' CA files are configured, required when the operator says so. */

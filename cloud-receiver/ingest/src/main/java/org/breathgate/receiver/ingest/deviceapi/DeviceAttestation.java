@@ -1,6 +1,8 @@
 package org.breathgate.receiver.ingest.deviceapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.breathgate.attestation.AttestationException;
+import org.breathgate.attestation.AttestationJson;
 import org.breathgate.attestation.AttestationProof;
 import org.breathgate.attestation.AttestationRequest;
 import org.breathgate.attestation.AttestationVerifier;
@@ -10,6 +12,7 @@ import org.breathgate.attestation.PendingChallenge;
 import org.breathgate.attestation.Refusal;
 import org.breathgate.attestation.TrustAnchors;
 import org.breathgate.protocol.VerificationKey;
+import org.breathgate.receiver.evidence.device.KeyAttestation;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,6 +31,8 @@ public final class DeviceAttestation {
 
     /** Open challenges kept at most; beyond this (after dropping expired ones) step 1 answers 503 {@code busy}. */
     public static final int MAX_OPEN_CHALLENGES = OpenChallenges.MAX_OPEN;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final AttestationVerifier verifier;
     private final boolean required;
@@ -77,6 +82,30 @@ public final class DeviceAttestation {
 
     /** A verified step 2: the challenge it answered and what it established. */
     record Verified(PendingChallenge pending, AttestationProof proof, HardwareBinding binding) {
+    }
+
+    /**
+     * A key rotated within the TPM ({@link AttestationVerifier#verifyRotation}), signed by {@code current}, an attested key:
+     * what to register beside the new key, its record carrying the current key's EK certificate and AK.
+     *
+     * @param nonce       the signed rotation request's nonce, which the TPM's certification must carry
+     * @param attestation the request's {@code attestation} object
+     */
+    KeyAttestation verifyRotation(KeyAttestation current, byte[] nonce, JsonNode attestation, VerificationKey newKey)
+            throws AttestationException {
+        if (!isOffered()) {
+            throw new IllegalStateException("attestation is not offered");
+        }
+        JsonNode previous;
+        try {
+            previous = JSON.readTree(current.record());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AttestationException(Refusal.MALFORMED, "the current key's stored attestation record is not JSON");
+        }
+        AttestationProof proof = AttestationJson.rotationProof(attestation);
+        HardwareBinding b = verifier.verifyRotation(previous, nonce, proof, newKey);
+        return new KeyAttestation(b.tpmManufacturer(), b.tpmModel(), b.tpmVersion(), b.ekCertificateSha256(), b.ekIssuer(), b.trustAnchor(),
+                b.attestedAt(), AttestationJson.rotationRecord(newKey.keyId().toString(), previous, nonce, proof, b).toString());
     }
 
     /** Step 2: the challenge is used up whatever the outcome. */

@@ -25,6 +25,8 @@ import org.breathgate.protocol.VerificationKey;
 import org.breathgate.receiver.evidence.device.BrokerLogins;
 import org.breathgate.receiver.evidence.device.Device;
 import org.breathgate.receiver.evidence.device.DeviceKey;
+import org.breathgate.receiver.evidence.device.KeyAttestation;
+import org.breathgate.attestation.AttestationException;
 import org.breathgate.receiver.evidence.device.DeviceRegistry;
 import org.breathgate.receiver.evidence.db.Database;
 import org.breathgate.receiver.evidence.db.StoreException;
@@ -95,20 +97,21 @@ public final class DeviceRequestsApi implements HttpsRoutes {
     private final BrokerLogins logins;
     private final BrokerAccounts broker;
     private final Map<String, java.time.Instant> lastLogin = new java.util.concurrent.ConcurrentHashMap<>();
-    private final boolean hardwareBindingRequired;
+    private final DeviceAttestation attestation;
 
     /** @param registry must be built on {@code database} (deprovisioning is one transaction on its writer) */
     DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces, BrokerAccounts broker) {
-        this(database, registry, clock, nonces, broker, false);
+        this(database, registry, clock, nonces, broker, DeviceAttestation.notOffered(clock));
     }
 
     /**
-     * @param hardwareBindingRequired whether this service requires TPM-attested device keys ({@link DeviceAttestation#isRequired()}):
-     *                                then a hardware-bound key cannot be rotated to a key without attestation
+     * @param attestation TPM attestation as this receiver offers it: a rotation of an attested key whose request carries the
+     *                    TPM's certification of the new key is registered hardware-bound; when attested keys are required
+     *                    ({@link DeviceAttestation#isRequired()}) an attested key cannot be rotated to one without
      */
     DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, NonceCache nonces, BrokerAccounts broker,
-                      boolean hardwareBindingRequired) {
-        this.hardwareBindingRequired = hardwareBindingRequired;
+                      DeviceAttestation attestation) {
+        this.attestation = Objects.requireNonNull(attestation, "attestation");
         this.database = Objects.requireNonNull(database, "database");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -126,9 +129,9 @@ public final class DeviceRequestsApi implements HttpsRoutes {
         this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker);
     }
 
-    /** As {@link #DeviceRequestsApi(Database, DeviceRegistry, Clock, BrokerAccounts)}, knowing whether hardware-bound keys are required. */
-    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, BrokerAccounts broker, boolean hardwareBindingRequired) {
-        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker, hardwareBindingRequired);
+    /** As {@link #DeviceRequestsApi(Database, DeviceRegistry, Clock, BrokerAccounts)}, with the receiver's TPM attestation. */
+    public DeviceRequestsApi(Database database, DeviceRegistry registry, Clock clock, BrokerAccounts broker, DeviceAttestation attestation) {
+        this(database, registry, clock, new NonceCache(clock, NONCE_WINDOW, NONCE_CAPACITY), broker, attestation);
     }
 
     @Override
@@ -209,9 +212,10 @@ public final class DeviceRequestsApi implements HttpsRoutes {
             // signed by the previous version, but the next one is not registered: cannot happen (current = previous + 1)
             throw new ApiException(401, "invalid_signature", "key " + req.signer() + " is superseded; sign with the current key");
         }
-        boolean wasHardwareBound = device.keys().stream().filter(k -> k.keyId().equals(req.signer())).anyMatch(DeviceKey::hardwareBound);
-        if (wasHardwareBound) {
-            // A rotation carries no TPM attestation yet (docs/protocol.md): the new key cannot be shown to be in the TPM.
+        DeviceKey signer = device.keys().stream().filter(k -> k.keyId().equals(req.signer())).findFirst().orElseThrow();
+        KeyAttestation attested = attestedRotation(deviceId, signer, req.payload(), newKey);
+        if (signer.hardwareBound() && attested == null) {
+            // Without the TPM's certification of the new key, it cannot be shown to be in the TPM.
             if (newKey.type() != KeyType.P256) {
                 LOG.warn("key rotation of {} refused: {} is hardware-bound and the new key is a software {} key", deviceId, req.signer(),
                         newKey.type());
@@ -219,24 +223,56 @@ public final class DeviceRequestsApi implements HttpsRoutes {
                         + " attested; a " + newKey.type() + " key (a file key) cannot replace it. Rotate within the TPM (key.store = tpm),"
                         + " or enroll the device again with a new code");
             }
-            if (hardwareBindingRequired) {
+            if (attestation.isRequired()) {
                 LOG.warn("key rotation of {} refused: hardware-bound keys are required and a rotated key is not attested", deviceId);
-                throw new ApiException(400, "attestation_required", "this service requires attested TPM keys and a rotated key cannot"
-                        + " be attested yet: enroll the device again with a new code (breathgate-agent setup) instead of rotating");
+                throw new ApiException(400, "attestation_required", "this service requires attested TPM keys and the rotation carries no"
+                        + " attestation of the new key: rotate with breathgate-agent rotate-key on the device (key.store = tpm), which"
+                        + " has the TPM certify the new key");
             }
             LOG.warn("device {} rotated its hardware-bound key {} to {}, which is NOT attested: its evidence will show a key not"
                     + " proven to be in a TPM", deviceId, req.signer(), expected);
         }
         try {
-            registry.enroll(newKey);
+            registry.enroll(newKey, attested);
         } catch (IllegalArgumentException e) {
             throw conflict(expected); // a concurrent rotation registered another key for this version
         } catch (IllegalStateException e) {
             throw retired(deviceId);
         }
-        LOG.info("device {} rotated its key to {} (signed by {}) from {}; {} stays valid for its evidence", deviceId, expected,
-                req.signer(), ctx.ip(), req.signer());
+        LOG.info("device {} rotated its key to {} (signed by {}) from {}{}; {} stays valid for its evidence", deviceId, expected,
+                req.signer(), ctx.ip(), attested == null ? "" : ", attested: the TPM's attestation key certified it", req.signer());
         answerKey(ctx, 201, expected);
+    }
+
+    /**
+     * The rotated key's attestation when the request carries one ({@code attestation}: the AK of the device's attested current
+     * key certified the new key's creation with the request's nonce), this receiver checks attestation and the signer is
+     * attested; {@code null} when there is nothing to check it against (the new key is then a software key as far as this
+     * receiver can tell).
+     *
+     * @throws ApiException 400 {@code attestation_refused} when the certification does not hold: the new key is not shown to
+     *                      be in the TPM the current key's attestation names
+     */
+    private KeyAttestation attestedRotation(String deviceId, DeviceKey signer, JsonNode payload, VerificationKey newKey) {
+        JsonNode proof = payload.get("attestation");
+        if (proof == null || proof.isNull()) {
+            return null;
+        }
+        if (!proof.isObject()) {
+            throw invalid("attestation must be an object: key_public, creation_data, certify_info, certify_signature");
+        }
+        if (!attestation.isOffered() || !signer.hardwareBound()) {
+            LOG.info("key rotation of {} carries a TPM attestation, but {}: the new key is registered as a software key", deviceId,
+                    attestation.isOffered() ? "its current key " + signer.keyId() + " is not attested (its attestation key is unknown here)"
+                            : "this receiver does not check attestation (no enrollment.tpm-vendor-ca-files)");
+            return null;
+        }
+        try {
+            return attestation.verifyRotation(signer.attestation(), Base64.getUrlDecoder().decode(payload.get("nonce").asText()), proof, newKey);
+        } catch (AttestationException e) {
+            LOG.warn("key rotation of {} refused: {}", deviceId, e.getMessage());
+            throw new ApiException(400, "attestation_refused", e.getMessage());
+        }
     }
 
     private void deprovision(Context ctx) {

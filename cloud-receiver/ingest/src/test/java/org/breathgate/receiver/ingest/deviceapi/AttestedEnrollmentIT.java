@@ -139,6 +139,19 @@ class AttestedEnrollmentIT {
         return new Attested(request, key, device.certify(keyPrefix, challenge, secret, challenge.nonce()), challenge, secret);
     }
 
+    /** A device enrolled with its TPM key attested, and that key (kid {@code <device>:1}) signing in the TPM. */
+    private record Enrolled(String deviceId, Attested attested, SigningKey current) {
+    }
+
+    private Enrolled enrollAttested() throws Exception {
+        String code = newCode();
+        Attested a = attest(code, "device");
+        HttpResponse<String> r = post("/api/v1/enrollments", enrollment(code, a.key(), a.proof()));
+        assertEquals(201, r.statusCode(), r.body());
+        String deviceId = JSON.readTree(r.body()).get("device_id").asText();
+        return new Enrolled(deviceId, a, device.signingKey("device", a.key(), new KeyId(deviceId, 1)));
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String error, String messageStart) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode body = JSON.readTree(r.body());
@@ -260,12 +273,9 @@ class AttestedEnrollmentIT {
     @Test
     void a_hardware_bound_key_is_not_replaced_by_a_file_key_and_a_rotated_tpm_key_is_recorded_as_not_attested() throws Exception {
         start(Database.Dialect.SQLITE, false);
-        String code = newCode();
-        Attested a = attest(code, "device");
-        HttpResponse<String> r = post("/api/v1/enrollments", enrollment(code, a.key(), a.proof()));
-        assertEquals(201, r.statusCode(), r.body());
-        String deviceId = JSON.readTree(r.body()).get("device_id").asText();
-        SigningKey current = device.signingKey("device", a.key(), new KeyId(deviceId, 1));
+        Enrolled e = enrollAttested();
+        String deviceId = e.deviceId();
+        SigningKey current = e.current();
 
         SigningKey fileKey = SigningKey.generate(new KeyId(deviceId, 2), new SecureRandom());
         assertError(rotate(current, deviceId, fileKey), 400, "key_downgrade", "");
@@ -278,34 +288,80 @@ class AttestedEnrollmentIT {
         assertEquals(201, rotated.statusCode(), rotated.body());
         DeviceKey k2 = server.registry.device(deviceId).orElseThrow().keys().get(1);
         assertEquals(KeyType.P256, k2.type());
-        assertFalse(k2.hardwareBound(), "a rotation carries no attestation: the new key is not shown as proven to be in a TPM");
+        assertFalse(k2.hardwareBound(), "a rotation without the TPM's certification: the new key is not shown as proven to be in a TPM");
         assertNull(k2.attestation());
     }
 
     @Test
     void where_tpm_keys_are_required_a_hardware_bound_key_cannot_be_rotated_to_an_unattested_one() throws Exception {
         start(Database.Dialect.SQLITE, true);
-        String code = newCode();
-        Attested a = attest(code, "device");
-        HttpResponse<String> r = post("/api/v1/enrollments", enrollment(code, a.key(), a.proof()));
-        assertEquals(201, r.statusCode(), r.body());
-        String deviceId = JSON.readTree(r.body()).get("device_id").asText();
-        SigningKey current = device.signingKey("device", a.key(), new KeyId(deviceId, 1));
+        Enrolled e = enrollAttested();
+        String deviceId = e.deviceId();
+        SigningKey current = e.current();
         VerificationKey next = device.createKey("device2");
         assertError(rotate(current, deviceId, SigningKey.external(next.withKeyId(new KeyId(deviceId, 2)), data -> {
             throw new UnsupportedOperationException("not signed with");
         })), 400, "attestation_required", "");
     }
 
+    @ParameterizedTest
+    @EnumSource(Database.Dialect.class)
+    void a_key_rotated_within_the_tpm_and_certified_by_its_attestation_key_is_registered_attested(Database.Dialect dialect)
+            throws Exception {
+        start(dialect, true);
+        Enrolled e = enrollAttested();
+        Attested a = e.attested();
+        String deviceId = e.deviceId();
+        SigningKey current = e.current();
+        VerificationKey next = device.createKey("device2");
+        SigningKey nextKey = SigningKey.external(next.withKeyId(new KeyId(deviceId, 2)), data -> {
+            throw new UnsupportedOperationException("not signed with");
+        });
+
+        // certified with another nonce than the request's: a replayed certification
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        byte[] otherNonce = nonce.clone();
+        otherNonce[3] ^= 1;
+        assertError(rotate(current, deviceId, nextKey, nonce, device.certify("device2", a.challenge(), new byte[0], otherNonce)), 400,
+                "attestation_refused", "wrong_nonce");
+        assertEquals(1, server.registry.device(deviceId).orElseThrow().keys().size(), "nothing registered");
+
+        new SecureRandom().nextBytes(nonce);
+        HttpResponse<String> rotated = rotate(current, deviceId, nextKey, nonce, device.certify("device2", a.challenge(), new byte[0], nonce));
+        assertEquals(201, rotated.statusCode(), rotated.body());
+        DeviceKey k2 = server.registry.device(deviceId).orElseThrow().keys().get(1);
+        assertTrue(k2.hardwareBound(), "the enrolled key's attestation key certified the new key's creation");
+        DeviceKey k1 = server.registry.device(deviceId).orElseThrow().keys().get(0);
+        assertEquals(k1.attestation().ekCertificateSha256(), k2.attestation().ekCertificateSha256(), "the same TPM");
+        JsonNode record = JSON.readTree(k2.attestation().record());
+        assertEquals(deviceId + ":2", record.get("kid").asText());
+        assertEquals(deviceId + ":1", record.get("result").get("rotated_from").asText());
+        assertEquals(B64.encodeToString(nonce), record.get("nonce").asText());
+        // the record holds up offline, as the parent's export hands it out
+        TrustAnchors vendors = TrustAnchors.fromPem(List.of(Files.readString(vendor.rootCertificate()),
+                Files.readString(vendor.issuerCertificate())));
+        assertEquals(deviceId + ":2", org.breathgate.attestation.AttestationRecord.check(record, k2.key(), vendors).kid());
+    }
+
     private HttpResponse<String> rotate(SigningKey signer, String deviceId, SigningKey newKey) throws Exception {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        return rotate(signer, deviceId, newKey, nonce, null);
+    }
+
+    /** A rotation request with this nonce and, when given, the TPM's certification of the new key ({@code attestation}). */
+    private HttpResponse<String> rotate(SigningKey signer, String deviceId, SigningKey newKey, byte[] nonce, AttestationProof certified)
+            throws Exception {
         ObjectNode p = JSON.createObjectNode();
         p.put("type", "key_rotation");
         p.put("device_id", deviceId);
         p.put("iat", clock.instant().getEpochSecond());
-        byte[] nonce = new byte[16];
-        new SecureRandom().nextBytes(nonce);
         p.put("nonce", B64.encodeToString(nonce));
         p.set("new_key", JSON.readTree(newKey.verificationKey().toJwk()));
+        if (certified != null) {
+            p.set("attestation", AttestationJson.toRotationJson(certified));
+        }
         String jws = DeviceRequests.sign(signer, DeviceRequestsApi.ROTATION_TYP, p.toString().getBytes(StandardCharsets.UTF_8));
         return server.post("/api/v1/devices/" + deviceId + "/keys", "application/jose", jws, null);
     }

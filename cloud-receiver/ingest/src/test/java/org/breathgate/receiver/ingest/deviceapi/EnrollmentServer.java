@@ -53,7 +53,7 @@ final class EnrollmentServer implements AutoCloseable {
                     new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), org.breathgate.receiver.ingest.broker.BrokerAccounts.none()), settings,
                             AdminToken.of(TOKEN), identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), attestation),
                     new DeviceRequestsApi(database, registry, clock, org.breathgate.receiver.ingest.broker.BrokerAccounts.none(),
-                            attestation != null && attestation.isRequired())));
+                            attestation != null ? attestation : DeviceAttestation.notOffered(clock))));
             http = HttpClient.newBuilder().sslContext(pinnedTo(identity.certificate())).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception | Error e) {
             database.close();
