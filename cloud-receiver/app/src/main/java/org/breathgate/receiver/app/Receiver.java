@@ -21,7 +21,6 @@ import org.breathgate.receiver.care.alert.OpenAlerts;
 import org.breathgate.receiver.care.delivery.DeliveryBacklog;
 import org.breathgate.receiver.care.delivery.DeviceOfflineNotices;
 import org.breathgate.receiver.care.routing.AlertRouting;
-import org.breathgate.receiver.care.routing.OfficeHours;
 import org.breathgate.receiver.care.delivery.DeliveryWorker;
 import org.breathgate.receiver.care.delivery.MailSender;
 import org.breathgate.receiver.care.delivery.MailSettings;
@@ -255,7 +254,7 @@ public final class Receiver implements AutoCloseable {
                 config.signIn().passwordHashesAtOnce(), Users.DEFAULT_HASH_WAIT);
         care = Care.of(new Care.Needs(gate, database, registry, photoStore, engine, new MessageSigner(receiverKey), downlink(ingest), users,
                 signInSettings(config), () -> UUID.randomUUID().toString(), delivery::wake, config.care().zone(), clock,
-                OfficeHours.parse(config.alerting().officeHours(), config.care().zone())));
+                config.alerting().officeHoursIn(config.care().zone())));
 
         // The two HTTPS listeners: devices' and people's, each with its own certificate.
         if (!config.deviceApi().enabled()) {
@@ -348,7 +347,7 @@ public final class Receiver implements AutoCloseable {
         Duration claimLease = timeout.multipliedBy(2).plusSeconds(30);
         return new DeliveryWorker(database, gate, mail, new WebhookSender(timeout, clock),
                 new DeliveryWorker.Settings(backoff, d.threads(), DeliveryWorker.DEFAULT_POLL, d.signInUrl(), config.care().zone(),
-                        new AlertRouting(OfficeHours.parse(config.alerting().officeHours(), config.care().zone()))), clock,
+                        new AlertRouting(config.alerting().officeHoursIn(config.care().zone()))), clock,
                 new java.security.SecureRandom(), config.mqtt().clientId(), claimLease);
     }
 

@@ -46,6 +46,8 @@ public record ReceiverConfig(
         Alerting alerting) {
 
     public static final String CARE_OFFICE_HOURS = "care.office-hours";
+    public static final String CARE_HOLIDAYS = "care.holidays";
+    public static final String CARE_CLOSED_DATES = "care.closed-dates";
     public static final String CARE_EXPECTED_TEST_GRACE_MINUTES = "care.expected-test-grace-minutes";
     public static final String CARE_DEVICE_OFFLINE_HEARTBEATS = "care.device-offline-heartbeats";
     public static final String CARE_CONSENT_WARNING_DAYS = "care.consent-warning-days";
@@ -502,7 +504,7 @@ public record ReceiverConfig(
             MAIL_FROM, DELIVERY_SIGN_IN_URL, DELIVERY_RETRY_BASE_SECONDS, DELIVERY_RETRY_CAP_SECONDS, DELIVERY_MAX_ATTEMPTS, DELIVERY_THREADS,
             DELIVERY_TIMEOUT_SECONDS, HEALTH_HOST, HEALTH_PORT, QUARANTINE_MAX_ROWS_PER_DEVICE, QUARANTINE_MAX_ROWS, QUARANTINE_RETENTION,
             INGEST_CLOCK_TOLERANCE, WEB_TRUSTED_PROXIES, SIGNIN_SECOND_FACTOR, SIGNIN_SECRET_FILE, SIGNIN_PASSWORD_HASHES_AT_ONCE,
-            SIGNIN_SHOW_WORKER_NAMES, CARE_OFFICE_HOURS, CARE_EXPECTED_TEST_GRACE_MINUTES,
+            SIGNIN_SHOW_WORKER_NAMES, CARE_OFFICE_HOURS, CARE_HOLIDAYS, CARE_CLOSED_DATES, CARE_EXPECTED_TEST_GRACE_MINUTES,
             CARE_DEVICE_OFFLINE_HEARTBEATS, CARE_CONSENT_WARNING_DAYS);
 
     /**
@@ -510,20 +512,29 @@ public record ReceiverConfig(
      *
      * @param officeHours              the substance-abuse service's working hours, e.g. {@code MON-FRI 08:00-16:00} (in the care
      *                                 zone); outside them alerts also go to the organisation's on-call list
+     * @param closedDays               the days without office hours although their weekday has them: Finland's public holidays
+     *                                 ({@code care.holidays}, default {@code FI}) and {@code care.closed-dates}
      * @param expectedTestGraceMinutes minutes after a scheduled window closes before a test not received raises "expected test
      *                                 not received" (90; 0 switches the check off)
      * @param deviceOfflineHeartbeats  a device not heard from for this many heartbeat intervals is reported to the technicians
      * @param consentWarningDays       days before a consent ends that the responsible worker is told
      */
-    public record Alerting(String officeHours, int expectedTestGraceMinutes, int deviceOfflineHeartbeats, int consentWarningDays) {
+    public record Alerting(String officeHours, org.breathgate.receiver.care.routing.ClosedDays closedDays, int expectedTestGraceMinutes,
+                           int deviceOfflineHeartbeats, int consentWarningDays) {
 
         public Alerting {
             Objects.requireNonNull(officeHours, "officeHours");
+            Objects.requireNonNull(closedDays, "closedDays");
         }
 
-        /** MON-FRI 08:00-16:00, 90 minutes, 3 heartbeats, 14 days. */
+        /** MON-FRI 08:00-16:00 but on Finland's public holidays, 90 minutes, 3 heartbeats, 14 days. */
         public static Alerting defaults() {
-            return new Alerting("MON-FRI 08:00-16:00", 90, 3, 14);
+            return new Alerting("MON-FRI 08:00-16:00", org.breathgate.receiver.care.routing.ClosedDays.FINNISH, 90, 3, 14);
+        }
+
+        /** The office hours in {@code zone}, closed on the closed days: the one place they are built. */
+        public org.breathgate.receiver.care.routing.OfficeHours officeHoursIn(java.time.ZoneId zone) {
+            return org.breathgate.receiver.care.routing.OfficeHours.parse(officeHours, zone).closedOn(closedDays);
         }
     }
 

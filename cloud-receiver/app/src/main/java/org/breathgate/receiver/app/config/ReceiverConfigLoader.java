@@ -298,7 +298,15 @@ final class ReceiverConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(ReceiverConfig.CARE_OFFICE_HOURS + ": " + e.getMessage(), e);
         }
-        return new ReceiverConfig.Alerting(hours,
+        org.breathgate.receiver.care.routing.ClosedDays closed;
+        try {
+            closed = org.breathgate.receiver.care.routing.ClosedDays.parse(v.getOrDefault(ReceiverConfig.CARE_HOLIDAYS, "FI"),
+                    v.getOrDefault(ReceiverConfig.CARE_CLOSED_DATES, ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((e.getMessage().startsWith("holidays") ? ReceiverConfig.CARE_HOLIDAYS : ReceiverConfig.CARE_CLOSED_DATES)
+                    + ": " + e.getMessage(), e);
+        }
+        return new ReceiverConfig.Alerting(hours, closed,
                 intValue(v, ReceiverConfig.CARE_EXPECTED_TEST_GRACE_MINUTES, d.expectedTestGraceMinutes(), 0, 24 * 60),
                 intValue(v, ReceiverConfig.CARE_DEVICE_OFFLINE_HEARTBEATS, d.deviceOfflineHeartbeats(), 1, 100),
                 intValue(v, ReceiverConfig.CARE_CONSENT_WARNING_DAYS, d.consentWarningDays(), 1, 90));

@@ -143,6 +143,43 @@ class ReceiverConfigTest {
         Path garbled = Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", garbled.toString())));
         assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", dir.resolve("none.pem").toString())));
+
+        // revocation lists: read and checked at load, and only with the CA certificates that signed them
+        assertEquals(java.util.List.of(), tpm.enrollment().tpmVendorCrlFiles());
+        Files.writeString(dir.resolve("ca.cnf"), String.join("\n", "[ca]", "default_ca = this", "[this]", "database = " + dir.resolve("index.txt"),
+                "crlnumber = " + dir.resolve("crlnumber"), "certificate = " + root, "private_key = " + dir.resolve("root.key"),
+                "default_md = sha256", "default_crl_days = 7", ""));
+        Files.writeString(dir.resolve("index.txt"), "");
+        Files.writeString(dir.resolve("crlnumber"), "01\n");
+        Process crl = new ProcessBuilder("openssl", "ca", "-config", "ca.cnf", "-gencrl", "-out", "root.crl").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String made = new String(crl.getInputStream().readAllBytes());
+        assertEquals(0, crl.waitFor(), made);
+        Path list = dir.resolve("root.crl");
+        ReceiverConfig listed = ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files", root.toString(),
+                "enrollment.tpm-vendor-crl-files", list.toString()));
+        assertEquals(java.util.List.of(list), listed.enrollment().tpmVendorCrlFiles());
+        ConfigException withoutCa = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-crl-files",
+                list.toString())));
+        assertTrue(withoutCa.getMessage().contains("enrollment.tpm-vendor-ca-files"), withoutCa.getMessage());
+        ConfigException notAList = assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("enrollment.tpm-vendor-ca-files",
+                root.toString(), "enrollment.tpm-vendor-crl-files", root.toString())));
+        assertTrue(notAList.getMessage().startsWith("enrollment.tpm-vendor-crl-files"), notAList.getMessage());
+    }
+
+    @Test
+    void office_hours_are_closed_on_finlands_holidays_unless_turned_off_and_on_the_services_own_dates() {
+        ReceiverConfig defaults = ReceiverConfig.from(Map.of());
+        java.time.ZoneId helsinki = java.time.ZoneId.of("Europe/Helsinki");
+        assertFalse(defaults.alerting().officeHoursIn(helsinki).isWorkingDay(java.time.LocalDate.of(2026, 12, 24)), "Christmas Eve");
+        assertTrue(defaults.alerting().officeHoursIn(helsinki).isWorkingDay(java.time.LocalDate.of(2026, 12, 23)));
+        ReceiverConfig set = ReceiverConfig.from(Map.of("care.holidays", "none", "care.closed-dates", "2026-12-23"));
+        assertTrue(set.alerting().officeHoursIn(helsinki).isWorkingDay(java.time.LocalDate.of(2026, 12, 24)));
+        assertFalse(set.alerting().officeHoursIn(helsinki).isWorkingDay(java.time.LocalDate.of(2026, 12, 23)));
+        assertTrue(assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("care.holidays", "SE"))).getMessage()
+                .startsWith("care.holidays"));
+        assertTrue(assertThrows(ConfigException.class, () -> ReceiverConfig.from(Map.of("care.closed-dates", "24.12."))).getMessage()
+                .startsWith("care.closed-dates"));
     }
 
     @Test

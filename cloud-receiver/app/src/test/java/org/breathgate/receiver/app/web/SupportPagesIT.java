@@ -108,10 +108,10 @@ class SupportPagesIT {
         return (SupportReply) new MessageVerifier(KeyResolver.of(deployment.receiver.receiverKey())).verify(payload, "receiver").message();
     }
 
-    /** Contact times as the receiver computes them with the default office hours in Helsinki (the deployment's). */
+    /** Contact times as the receiver computes them with the default office hours and holidays in Helsinki (the deployment's). */
     private static org.breathgate.receiver.care.support.ContactTimes officeHours() {
-        return new org.breathgate.receiver.care.support.ContactTimes(org.breathgate.receiver.care.routing.OfficeHours.parse(
-                org.breathgate.receiver.care.routing.OfficeHours.DEFAULT, java.time.ZoneId.of("Europe/Helsinki")));
+        return new org.breathgate.receiver.care.support.ContactTimes(org.breathgate.receiver.app.config.ReceiverConfig.Alerting.defaults()
+                .officeHoursIn(java.time.ZoneId.of("Europe/Helsinki")));
     }
 
     @Test

@@ -13,14 +13,16 @@ import java.util.Set;
 
 /**
  * When the substance-abuse service's own workers are at work: inside these hours an alert goes to the client's responsible
- * workers (and deputy); outside them the organisation's on-call list is told as well.
+ * workers (and deputy); outside them the organisation's on-call list is told as well. A closed day (a public holiday, or a
+ * date the service names) has no office hours, even when it falls on a working day of the week.
  *
- * @param days  the working days
- * @param from  the first minute of the working day
- * @param until the end of the working day (exclusive)
- * @param zone  the service's zone
+ * @param days   the working days of the week
+ * @param from   the first minute of the working day
+ * @param until  the end of the working day (exclusive)
+ * @param zone   the service's zone
+ * @param closed the days the office is closed although their weekday is a working day
  */
-public record OfficeHours(Set<DayOfWeek> days, LocalTime from, LocalTime until, ZoneId zone) {
+public record OfficeHours(Set<DayOfWeek> days, LocalTime from, LocalTime until, ZoneId zone, ClosedDays closed) {
 
     /** Monday to Friday, 8:00 to 16:00: a Finnish social service's usual office hours. Set {@code care.office-hours}. */
     public static final String DEFAULT = "MON-FRI 08:00-16:00";
@@ -30,9 +32,25 @@ public record OfficeHours(Set<DayOfWeek> days, LocalTime from, LocalTime until, 
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(until, "until");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(closed, "closed");
         if (days.isEmpty() || !from.isBefore(until)) {
             throw new IllegalArgumentException("office hours need at least one day and a start before their end");
         }
+    }
+
+    /** Open on every working day of the week, whatever the date. */
+    public OfficeHours(Set<DayOfWeek> days, LocalTime from, LocalTime until, ZoneId zone) {
+        this(days, from, until, zone, ClosedDays.NONE);
+    }
+
+    /** These office hours, closed also on {@code closed}. */
+    public OfficeHours closedOn(ClosedDays closed) {
+        return new OfficeHours(days, from, until, zone, closed);
+    }
+
+    /** Whether the office is open on {@code day} at all: a working day of the week, and not a closed day. */
+    public boolean isWorkingDay(java.time.LocalDate day) {
+        return days.contains(day.getDayOfWeek()) && !closed.isClosed(day);
     }
 
     /**
@@ -78,6 +96,6 @@ public record OfficeHours(Set<DayOfWeek> days, LocalTime from, LocalTime until, 
     public boolean contains(Instant at) {
         ZonedDateTime local = at.atZone(zone);
         LocalTime t = local.toLocalTime();
-        return days.contains(local.getDayOfWeek()) && !t.isBefore(from) && t.isBefore(until);
+        return isWorkingDay(local.toLocalDate()) && !t.isBefore(from) && t.isBefore(until);
     }
 }

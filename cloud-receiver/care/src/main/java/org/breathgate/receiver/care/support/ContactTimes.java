@@ -21,7 +21,8 @@ import java.util.Objects;
  *       once: no times. Seen outside office hours by a worker of the service (no on-call list reached it) it gets the
  *       next working day's times, like a {@code call_me}.</li>
  * </ul>
- * Working days are the office hours' days; the receiver knows no public holidays.
+ * Working days are the office hours' days of the week that are not closed days (public holidays, the service's own closed
+ * dates: {@link org.breathgate.receiver.care.routing.ClosedDays}).
  */
 public final class ContactTimes {
 
@@ -47,7 +48,7 @@ public final class ContactTimes {
             return new Window(null, at(local.toLocalDate(), hours.until()));
         }
         LocalDate day = local.toLocalTime().isBefore(hours.from()) ? local.toLocalDate() : local.toLocalDate().plusDays(1);
-        while (!hours.days().contains(day.getDayOfWeek())) {
+        while (!hours.isWorkingDay(day)) {
             day = day.plusDays(1);
         }
         return new Window(at(day, hours.from()), at(day, hours.until()));

@@ -46,6 +46,20 @@ class ContactTimesTest {
     }
 
     @Test
+    void public_holidays_are_skipped_like_weekends() {
+        ContactTimes finnish = new ContactTimes(OfficeHours.parse("MON-FRI 08:00-16:00", HELSINKI)
+                .closedOn(org.breathgate.receiver.care.routing.ClosedDays.FINNISH));
+        // Wednesday 23 December 2026 after hours: Christmas Eve, Christmas Day, Boxing Day and the weekend pass
+        assertEquals(new ContactTimes.Window(local("2026-12-28T08:00"), local("2026-12-28T16:00")),
+                finnish.of(Route.WORKER, Role.WORKER, local("2026-12-23T17:30")));
+        // on Ascension Day itself a call-me is not inside office hours: the next day
+        assertEquals(new ContactTimes.Window(local("2026-05-15T08:00"), local("2026-05-15T16:00")),
+                finnish.of(Route.WORKER, Role.WORKER, local("2026-05-14T10:00")));
+        assertEquals(new ContactTimes.Window(local("2026-12-24T08:00"), local("2026-12-24T16:00")),
+                times.of(Route.WORKER, Role.WORKER, local("2026-12-23T17:30")), "without holidays, Christmas Eve is a Thursday");
+    }
+
+    @Test
     void a_service_open_on_saturdays_answers_on_saturday() {
         ContactTimes saturdays = new ContactTimes(OfficeHours.parse("MON-SAT 09:00-15:00", HELSINKI));
         assertEquals(new ContactTimes.Window(local("2026-11-28T09:00"), local("2026-11-28T15:00")),
