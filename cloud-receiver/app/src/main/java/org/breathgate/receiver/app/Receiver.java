@@ -11,7 +11,6 @@ import org.breathgate.receiver.app.config.ConfigException;
 import org.breathgate.receiver.app.config.ReceiverConfig;
 import org.breathgate.receiver.app.config.ReceiverKeys;
 import org.breathgate.receiver.app.config.SignInSecretFile;
-import org.breathgate.receiver.app.config.TpmVendors;
 import org.breathgate.receiver.app.ops.HealthServer;
 import org.breathgate.receiver.app.ops.Readiness;
 import org.breathgate.receiver.app.ops.ReceiverMetrics;
@@ -54,7 +53,6 @@ import org.breathgate.receiver.ingest.broker.BrokerAccounts;
 import org.breathgate.receiver.ingest.broker.EmbeddedMqttBroker;
 import org.breathgate.receiver.ingest.deviceapi.AdminToken;
 import org.breathgate.receiver.ingest.deviceapi.DeviceRequestsApi;
-import org.breathgate.attestation.TrustAnchors;
 import org.breathgate.receiver.ingest.deviceapi.DeviceAttestation;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentApi;
 import org.breathgate.receiver.ingest.deviceapi.EnrollmentService;
@@ -97,8 +95,6 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509CRL;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
@@ -415,7 +411,7 @@ public final class Receiver implements AutoCloseable {
                 config.dataDir().resolve(DEVICE_KEY_FILE), (url, identity) -> {
                     List<HttpsRoutes> routes = new ArrayList<>();
                     AdminToken token = adminToken;
-                    DeviceAttestation attestation = deviceAttestation(config.enrollment());
+                    DeviceAttestation attestation = TpmAttestationSetup.attestation(config.enrollment(), registry, clock);
                     if (deviceBrokerUri().isPresent() && deviceBrokerCaPem().isPresent()) {
                         routes.add(enrollmentApi(url, identity, token, attestation));
                     } else {
@@ -439,36 +435,6 @@ public final class Receiver implements AutoCloseable {
         }
         return new EnrollmentApi(new EnrollmentService(database, registry, clock, new SecureRandom(), brokerAccounts), settings, token,
                 identity.fingerprint(), new FailureLimiter(10, Duration.ofMinutes(10), clock), attestation);
-    }
-
-    /** TPM attestation at enrollment: offered when TPM vendors' CA files are configured, required when the operator says so. */
-    private DeviceAttestation deviceAttestation(ReceiverConfig.Enrollment w) {
-        if (w.tpmVendorCaFiles().isEmpty()) {
-            LOG.info("TPM attestation at enrollment not offered (no {}): every device key is enrolled as a software key",
-                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CA_FILES);
-            return DeviceAttestation.notOffered(clock);
-        }
-        TrustAnchors vendors = TpmVendors.read(w.tpmVendorCaFiles(), w.tpmVendorCrlFiles());
-        for (X509Certificate ca : vendors.withoutCrl()) {
-            LOG.info("EK certificates issued by {} are not checked for revocation: no {} of it", ca.getSubjectX500Principal().getName(),
-                    ReceiverConfig.ENROLLMENT_TPM_VENDOR_CRL_FILES);
-        }
-        for (X509CRL stale : vendors.staleCrls(clock.instant())) {
-            LOG.warn("the revocation list of {} was due to be replaced on {}: it is still used, but fetch the vendor's newer one",
-                    stale.getIssuerX500Principal().getName(), stale.getNextUpdate().toInstant());
-        }
-        if (!vendors.crls().isEmpty()) {
-            AttestedKeyCheck.Result check = AttestedKeyCheck.run(registry, vendors);
-            for (AttestedKeyCheck.Finding f : check.findings()) {
-                LOG.warn("the attested key {} no longer passes: {} (breathgate-receiver tpm-check lists them; revoke the device"
-                        + " or enroll it again)", f.key(), f.detail());
-            }
-            LOG.info("attested device keys checked against the revocation lists: {} checked, {} no longer pass", check.checked(),
-                    check.findings().size());
-        }
-        LOG.info("TPM attestation at enrollment offered{}: EK certificates must chain to {}", w.requireTpmKey() ? " and REQUIRED" : "",
-                vendors.roots().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
-        return DeviceAttestation.offered(vendors, w.requireTpmKey(), clock, new SecureRandom());
     }
 
     /**
