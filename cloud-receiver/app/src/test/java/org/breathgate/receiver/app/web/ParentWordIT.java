@@ -203,6 +203,34 @@ class ParentWordIT {
         browser.screenshot("word-absence-accepted-en");
     }
 
+    @Test
+    @Order(7)
+    void a_parent_who_chose_plain_words_reads_the_absence_and_explanation_pages_in_them_too() {
+        browser.signIn(PARENT.userId(), PASSWORD);
+        browser.open("/me/words/plain");
+        browser.open("/me/absences");
+        inLanguage("en");
+        assertEquals("I will be away", browser.find("h1").getText());
+        assertTrue(browser.text().contains("Are you going to hospital or on a trip? Tell us here before you go."), browser.text());
+        assertTrue(browser.find("#my-absences").getText().contains("Get well soon"), "the same absences, in the same words");
+        inLanguage("fi");
+        assertEquals("Olen poissa", browser.find("h1").getText());
+        browser.screenshot("word-absences-selkokieli-fi");
+        browser.open("/me/events/" + DEVICE + "/" + deployment.confirmedPositiveSeq + "/explain");
+        assertEquals("Kerro, mitä tapahtui", browser.find("h1").getText());
+        assertEquals("Tallenna", browser.find("#explain-form button[type=submit]").getText());
+        browser.open("/me/words/standard");
+        browser.open("/me/absences");
+        assertEquals("Suunnitellut poissaoloni", browser.find("h1").getText(), "the standard words again");
+    }
+
+    /** Switches the page to {@code code} unless it is in it already (the language link is then not a link). */
+    private void inLanguage(String code) {
+        if (!browser.driver.findElements(By.cssSelector(".languages a[hreflang='" + code + "']")).isEmpty()) {
+            browser.language(code);
+        }
+    }
+
     private static JsonNode item(JsonNode timeline, long seq) {
         for (JsonNode i : timeline.get("items")) {
             if (i.get("seq").asLong() == seq) {

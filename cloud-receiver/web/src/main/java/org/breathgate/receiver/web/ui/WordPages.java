@@ -52,6 +52,11 @@ final class WordPages {
         routes.post("/clients/{id}/absences/{absence}/decide", page.apply(this::decide));
     }
 
+    /** The parent's choice of words on their first screen, for these pages too: {@code ".plain"} or the standard {@code ""}. */
+    private static String words(Context ctx) {
+        return ParentPage.plain(ctx) ? ".plain" : "";
+    }
+
     /** Where the parent explains event {@code deviceId#seq}. */
     static String explainPath(String deviceId, long seq) {
         return "/me/events/" + enc(deviceId) + "/" + seq + "/explain";
@@ -59,7 +64,9 @@ final class WordPages {
 
     private void explainPage(Context ctx, Actor me, Lang lang) {
         ParentWord.Explained event = care.word().event(me, ctx.pathParam("device"), seq(ctx));
-        Map<String, Object> model = pages.model(ctx, me, lang, "word.explain.title");
+        String v = words(ctx);
+        Map<String, Object> model = pages.model(ctx, me, lang, "word.explain.title" + v);
+        model.put("v", v);
         WordLines lines = new WordLines(lang.code(), zone);
         model.put("event", event);
         model.put("eventKey", event.missed() ? "word.explain.missed" : "word.explain.reading");
@@ -94,7 +101,9 @@ final class WordPages {
             return;
         }
         List<PlannedAbsence> absences = care.word().ofParent(me);
-        Map<String, Object> model = pages.model(ctx, me, lang, "word.absences.title");
+        String v = words(ctx);
+        Map<String, Object> model = pages.model(ctx, me, lang, "word.absences.title" + v);
+        model.put("v", v);
         WordLines lines = new WordLines(lang.code(), zone);
         model.put("absences", absences.stream().map(lines::absence).toList());
         model.put("kinds", Arrays.stream(PlannedAbsence.Kind.values()).map(PlannedAbsence.Kind::wireName).toList());

@@ -40,6 +40,25 @@ class UiMessagesTest {
     }
 
     @Test
+    void no_key_is_written_twice_in_a_language_where_the_later_text_would_silently_win() throws IOException {
+        for (Lang lang : Lang.values()) {
+            String file = "/ui/i18n/messages_" + lang.code() + ".properties";
+            Set<String> seen = new TreeSet<>();
+            try (InputStream in = UiMessagesTest.class.getResourceAsStream(file)) {
+                assertTrue(in != null, file);
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    String l = line.strip();
+                    if (l.isEmpty() || l.startsWith("#") || !l.contains("=")) {
+                        continue;
+                    }
+                    String key = l.substring(0, l.indexOf('=')).strip();
+                    assertTrue(seen.add(key), file + " has " + key + " twice");
+                }
+            }
+        }
+    }
+
+    @Test
     void every_text_reads_through_message_format_without_a_lone_apostrophe() {
         Pattern lone = Pattern.compile("(?<!')'(?!')");
         for (Lang lang : Lang.values()) {
