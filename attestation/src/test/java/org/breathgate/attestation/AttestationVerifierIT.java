@@ -55,6 +55,17 @@ class AttestationVerifierIT {
         return TrustAnchors.fromPem(List.of(Files.readString(ca.rootCertificate()), Files.readString(ca.issuerCertificate())));
     }
 
+    /** Steps 1 and 2 on the TPM for a new key {@code prefix}: the challenge, its activated secret, the key and its certification. */
+    private record Exchange(PendingChallenge pending, byte[] secret, VerificationKey key, AttestationProof proof) {
+    }
+
+    private Exchange exchange(String prefix) throws Exception {
+        PendingChallenge pending = verifier.challenge(device.begin());
+        byte[] secret = device.activate(pending.challenge());
+        VerificationKey key = device.createKey(prefix);
+        return new Exchange(pending, secret, key, device.certify(prefix, pending.challenge(), secret, pending.challenge().nonce()));
+    }
+
     private AttestationException refused(PendingChallenge pending, AttestationProof proof, VerificationKey key) {
         return assertThrows(AttestationException.class, () -> verifier.verify(pending, proof, key));
     }
@@ -82,10 +93,10 @@ class AttestationVerifierIT {
 
     @Test
     void a_key_rotated_within_the_tpm_is_attested_by_the_enrolled_keys_attestation_key_and_its_record_checks_offline() throws Exception {
-        PendingChallenge pending = verifier.challenge(device.begin());
-        byte[] secret = device.activate(pending.challenge());
-        VerificationKey first = device.createKey("key");
-        AttestationProof enrolled = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        Exchange x = exchange("key");
+        PendingChallenge pending = x.pending();
+        VerificationKey first = x.key();
+        AttestationProof enrolled = x.proof();
         var firstRecord = AttestationJson.record("home-0042:1", pending, enrolled, verifier.verify(pending, enrolled, first));
 
         byte[] nonce = new byte[16];
@@ -190,10 +201,11 @@ class AttestationVerifierIT {
 
     @Test
     void a_forged_attestation_is_refused() throws Exception {
-        PendingChallenge pending = verifier.challenge(device.begin());
-        byte[] secret = device.activate(pending.challenge());
-        VerificationKey key = device.createKey("key");
-        AttestationProof genuine = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        Exchange x = exchange("key");
+        PendingChallenge pending = x.pending();
+        byte[] secret = x.secret();
+        VerificationKey key = x.key();
+        AttestationProof genuine = x.proof();
         byte[] info = genuine.certifyInfo();
         info[info.length - 1] ^= 1; // a changed creation hash
         AttestationProof changed = new AttestationProof(genuine.challengeId(), secret, genuine.keyPublic(), genuine.creationData(), info,
@@ -242,20 +254,21 @@ class AttestationVerifierIT {
 
     @Test
     void an_answer_after_the_challenge_expired_is_refused() throws Exception {
-        PendingChallenge pending = verifier.challenge(device.begin());
-        byte[] secret = device.activate(pending.challenge());
-        VerificationKey key = device.createKey("key");
-        AttestationProof proof = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        Exchange x = exchange("key");
+        PendingChallenge pending = x.pending();
+        VerificationKey key = x.key();
+        AttestationProof proof = x.proof();
         clock.advance(AttestationVerifier.CHALLENGE_LIFETIME.plus(Duration.ofSeconds(1)));
         assertEquals(Refusal.CHALLENGE_EXPIRED, refused(pending, proof, key).refusal());
     }
 
     @Test
     void creation_data_that_is_not_what_the_tpm_certified_is_refused() throws Exception {
-        PendingChallenge pending = verifier.challenge(device.begin());
-        byte[] secret = device.activate(pending.challenge());
-        VerificationKey key = device.createKey("key");
-        AttestationProof proof = device.certify("key", pending.challenge(), secret, pending.challenge().nonce());
+        Exchange x = exchange("key");
+        PendingChallenge pending = x.pending();
+        byte[] secret = x.secret();
+        VerificationKey key = x.key();
+        AttestationProof proof = x.proof();
         byte[] data = proof.creationData();
         data[data.length - 10] ^= 1; // inside the parent's qualified name: as if made under another parent
         AttestationProof otherData = new AttestationProof(proof.challengeId(), secret, proof.keyPublic(), data,
